@@ -1,0 +1,45 @@
+#pragma once
+/// @file errors.hpp
+/// Exception types thrown by libignite_core.
+///
+/// They mirror the Python exception kinds Ignite raises (ValueError, TypeError,
+/// RuntimeError) so a PyTorch user reading an error recognises it, and so tests can
+/// compare against traces recorded from Ignite. All derive from ignite::Error, which
+/// derives from std::runtime_error: catch ignite::Error to catch every engine error.
+
+#include <stdexcept>
+#include <string>
+
+namespace ignite {
+
+/// Base class of every error thrown by the engine. what() is a one-line message that
+/// names the offending value and, where there is one, the fix.
+class Error : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+    /// The Python-equivalent kind ("ValueError", "TypeError", "RuntimeError").
+    [[nodiscard]] virtual const char* kind() const noexcept { return "Error"; }
+};
+
+/// An argument has the right type but a wrong value (Ignite's ValueError).
+class ValueError : public Error {
+public:
+    using Error::Error;
+    [[nodiscard]] const char* kind() const noexcept override { return "ValueError"; }
+};
+
+/// A value has the wrong type, e.g. a state attribute read as int64 holds a string.
+class TypeError : public Error {
+public:
+    using Error::Error;
+    [[nodiscard]] const char* kind() const noexcept override { return "TypeError"; }
+};
+
+/// The engine was used in a state where the operation is impossible.
+class RuntimeError : public Error {
+public:
+    using Error::Error;
+    [[nodiscard]] const char* kind() const noexcept override { return "RuntimeError"; }
+};
+
+}  // namespace ignite
