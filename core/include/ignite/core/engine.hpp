@@ -68,7 +68,8 @@ inline constexpr bool kAlwaysFalse = false;
 
 /// Adapts a user callable plus bound arguments to HandlerFn. Accepted signatures, tried
 /// in this order: f(engine, fired_event, args...), f(engine, exception_ptr, args...),
-/// f(engine, args...), f(args...).
+/// f(exception_ptr, args...), f(engine, args...), f(args...). The exception_ptr is set
+/// for EXCEPTION_RAISED and null otherwise.
 template <typename F, typename... Bound>
 HandlerFn adapt_handler(F&& f, Bound&&... bound) {
     return [fn = std::forward<F>(f), ... args = std::forward<Bound>(bound)](
@@ -79,6 +80,9 @@ HandlerFn adapt_handler(F&& f, Bound&&... bound) {
         } else if constexpr (std::is_invocable_v<Fn&, Engine&, const std::exception_ptr&,
                                                  std::decay_t<Bound>&...>) {
             fn(engine, fired.exception, args...);
+        } else if constexpr (std::is_invocable_v<Fn&, const std::exception_ptr&, std::decay_t<Bound>&...> &&
+                             !std::is_invocable_v<Fn&, std::decay_t<Bound>&...>) {
+            fn(fired.exception, args...);
         } else if constexpr (std::is_invocable_v<Fn&, Engine&, std::decay_t<Bound>&...>) {
             fn(engine, args...);
         } else if constexpr (std::is_invocable_v<Fn&, std::decay_t<Bound>&...>) {
