@@ -21,7 +21,9 @@ struct Engine::HandlerEntry {
     HandlerId id = 0;
     int priority = 0;
     std::shared_ptr<const EventFilter> filter;  // null: runs on every firing
-    std::string counter;                        // state attribute a filter counts with
+    // What a filter counts with; resolved at registration so a firing compares no strings.
+    enum class Counter : std::uint8_t { kIteration, kEpoch, kUserAttribute } counter_kind = Counter::kIteration;
+    std::string counter;  // the user attribute's name, for kUserAttribute
     HandlerFn fn;
 };
 
@@ -228,9 +230,15 @@ RemovableEventHandle Engine::add_handler_impl(const EventList& events, Priority 
         entry->priority = priority.value;
         entry->filter = spec.filter_ptr();
         entry->counter = s.attr;
-        // Each entry owns a copy of the callable; entries of one registration share its id.
-        entry->fn = [shared_fn](Engine& eng, const FiredEvent& f) { (*shared_fn)(eng, f); };
-        if (events.size() == 1) entry->fn = *shared_fn;
+        entry->counter_kind = s.attr == "iteration" ? HandlerEntry::Counter::kIteration
+                              : s.attr == "epoch"   ? HandlerEntry::Counter::kEpoch
+                                                    : HandlerEntry::Counter::kUserAttribute;
+        // Entries of one registration share the callable (and its state) through shared_fn.
+        if (events.size() == 1) {
+            entry->fn = *shared_fn;
+        } else {
+            entry->fn = [shared_fn](Engine& eng, const FiredEvent& f) { (*shared_fn)(eng, f); };
+        }
         if (!s.handlers) s.handlers = std::make_unique<HandlerList>();
         HandlerList& list = *s.handlers;
         auto pos = std::upper_bound(list.begin(), list.end(), priority.value,
@@ -313,8 +321,14 @@ std::optional<Event> Engine::last_event_name() const {
 }
 
 std::int64_t Engine::event_value(const HandlerEntry& h) const {
-    if (h.counter == "iteration") return state.iteration;
-    if (h.counter == "epoch") return state.epoch;
+    switch (h.counter_kind) {
+        case HandlerEntry::Counter::kIteration:
+            return state.iteration;
+        case HandlerEntry::Counter::kEpoch:
+            return state.epoch;
+        case HandlerEntry::Counter::kUserAttribute:
+            break;
+    }
     return state.counter(h.counter);
 }
 
