@@ -62,8 +62,9 @@ typedef uint64_t ignite_handler_id;
 
 /* ---- events -------------------------------------------------------------------------- */
 
-/* Built-in events; the values are fixed forever. Custom events get ids >= 64 from
- * register_event / find_event; their values are per process, never persist them. */
+/* Built-in events; the values are fixed forever. Custom events get ids >=
+ * IGNITE_EVENT_BUILTIN_COUNT from register_event / find_event; those values are per
+ * process: identify custom events by qualified name when persisting anything. */
 typedef int32_t ignite_event;
 #define IGNITE_EVENT_STARTED 0
 #define IGNITE_EVENT_EPOCH_STARTED 1

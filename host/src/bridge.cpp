@@ -1,0 +1,552 @@
+#include "bridge.hpp"
+
+#include <ATen/DLConvertor.h>
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <deque>
+#include <limits>
+
+static_assert(DLPACK_VERSION == 60, "the SDK promises DLPack 0.6 (the layout at::toDLPack uses)");
+
+// ---- the opaque handles --------------------------------------------------------------------
+
+struct ignite_engine {
+    ignite::Engine* engine = nullptr;
+    std::string name;
+    std::vector<DLManagedTensor*> borrowed;  // released when the current callback returns
+    std::string string_scratch;              // storage behind state_string's result
+    std::vector<std::string> metric_names;   // storage behind metric_name's result
+
+    void release_borrowed() noexcept {
+        for (auto* t : borrowed) t->deleter(t);
+        borrowed.clear();
+    }
+};
+
+namespace ignite::host {
+
+struct PluginHost::Loaded {
+    LoadedModule module;
+    std::map<std::string, OptionValue> options;
+    std::unique_ptr<ignite_host> host;
+    void* state = nullptr;
+    bool initialised = false;
+    std::string error;  // set_error from the plugin's current failure
+};
+
+}  // namespace ignite::host
+
+struct ignite_host {
+    ignite::host::PluginHost* owner = nullptr;
+    ignite::host::PluginHost::Loaded* plugin = nullptr;
+    std::map<std::string, ignite_engine*> engines;
+};
+
+namespace ignite::host {
+namespace {
+
+thread_local std::string g_last_error;
+
+// Every API function body runs in here: a C++ exception becomes a status + message.
+template <typename F>
+ignite_status guarded(F&& f) noexcept {
+    try {
+        return f();
+    } catch (const std::invalid_argument& e) {
+        g_last_error = e.what();
+        return IGNITE_ERR_INVALID_ARGUMENT;
+    } catch (const ignite::TypeError& e) {
+        g_last_error = e.what();
+        return IGNITE_ERR_TYPE;
+    } catch (const ignite::ValueError& e) {
+        g_last_error = e.what();
+        return IGNITE_ERR_INVALID_ARGUMENT;
+    } catch (const std::exception& e) {
+        g_last_error = e.what();
+        return IGNITE_ERR_PLUGIN;
+    } catch (...) {
+        g_last_error = "unknown exception";
+        return IGNITE_ERR_INTERNAL;
+    }
+}
+
+ignite_status fail(ignite_status status, std::string message) {
+    g_last_error = std::move(message);
+    return status;
+}
+
+#define IGNITE_REQUIRE(cond, status, ...) \
+    do {                                  \
+        if (!(cond)) return fail(status, fmt::format(__VA_ARGS__)); \
+    } while (false)
+
+
+// ---- errors and logging ----
+
+const char* api_last_error(ignite_host*) { return g_last_error.c_str(); }
+
+void api_set_error(ignite_host* host, const char* message) {
+    if (host && host->plugin) host->plugin->error = message ? message : "";
+}
+
+void api_log(ignite_host* host, int32_t level, const char* message) {
+    static const char* kLevels[] = {"debug", "info", "warning", "error"};
+    const char* name = host && host->plugin ? host->plugin->module.info->name : "?";
+    const char* lvl = level >= 0 && level <= 3 ? kLevels[level] : "info";
+    if (level >= IGNITE_LOG_WARNING) {
+        std::fprintf(stderr, "[%s] %s: %s\n", name, lvl, message ? message : "");
+    } else {
+        std::fprintf(stderr, "[%s] %s\n", name, message ? message : "");
+    }
+    std::fflush(stderr);
+}
+
+// ---- options ----
+
+template <typename T>
+ignite_status read_option(ignite_host* host, const char* name, T* out, const char* type) {
+    return guarded([&] {
+        IGNITE_REQUIRE(host && name && out, IGNITE_ERR_INVALID_ARGUMENT, "option read with a null argument");
+        auto& opts = host->plugin->options;
+        auto it = opts.find(name);
+        IGNITE_REQUIRE(it != opts.end(), IGNITE_ERR_NOT_FOUND, "plugin '{}' declares no option '{}'",
+                       host->plugin->module.info->name, name);
+        const T* v = std::get_if<T>(&it->second);
+        IGNITE_REQUIRE(v != nullptr, IGNITE_ERR_TYPE, "option '{}' of plugin '{}' is not a {}", name,
+                       host->plugin->module.info->name, type);
+        *out = *v;
+        return IGNITE_OK;
+    });
+}
+
+ignite_status api_option_bool(ignite_host* host, const char* name, int32_t* out) {
+    bool v = false;
+    const auto s = read_option<bool>(host, name, &v, "bool");
+    if (s == IGNITE_OK) *out = v ? 1 : 0;
+    return s;
+}
+ignite_status api_option_int(ignite_host* host, const char* name, int64_t* out) {
+    return read_option<std::int64_t>(host, name, out, "int");
+}
+ignite_status api_option_double(ignite_host* host, const char* name, double* out) {
+    return read_option<double>(host, name, out, "double");
+}
+ignite_status api_option_string(ignite_host* host, const char* name, const char** out) {
+    return guarded([&] {
+        IGNITE_REQUIRE(host && name && out, IGNITE_ERR_INVALID_ARGUMENT, "option read with a null argument");
+        auto& opts = host->plugin->options;
+        auto it = opts.find(name);
+        IGNITE_REQUIRE(it != opts.end(), IGNITE_ERR_NOT_FOUND, "plugin '{}' declares no option '{}'",
+                       host->plugin->module.info->name, name);
+        const auto* v = std::get_if<std::string>(&it->second);
+        IGNITE_REQUIRE(v != nullptr, IGNITE_ERR_TYPE, "option '{}' is not a string", name);
+        *out = v->c_str();  // lives as long as the plugin
+        return IGNITE_OK;
+    });
+}
+
+// ---- engines ----
+
+ignite_engine* api_engine(ignite_host* host, const char* name) {
+    if (!host || !name) return nullptr;
+    auto it = host->engines.find(name);
+    return it == host->engines.end() ? nullptr : it->second;
+}
+
+const char* api_engine_name(ignite_engine* engine) { return engine ? engine->name.c_str() : ""; }
+
+// ---- handlers ----
+
+ignite::EventSpec to_core_spec(const ignite_event_spec& s, ignite_engine* engine) {
+    if (s.struct_size < sizeof(ignite_event_spec)) {
+        throw std::invalid_argument(fmt::format("ignite_event_spec.struct_size {} is smaller than ABI 1.0's {}",
+                                                s.struct_size, sizeof(ignite_event_spec)));
+    }
+    ignite::EventSpec spec(ignite::Event::from_id(s.event));
+    switch (s.filter) {
+        case IGNITE_FILTER_NONE:
+            return spec;
+        case IGNITE_FILTER_EVERY: {
+            ignite::FilterArgs a;
+            a.every = s.every;
+            if (s.before >= 0) a.before = s.before;
+            if (s.after >= 0) a.after = s.after;
+            return spec(a);
+        }
+        case IGNITE_FILTER_ONCE:
+            if (s.once == nullptr || s.once_count == 0) {
+                throw std::invalid_argument("once filter needs at least one value");
+            }
+            return spec.once(std::vector<std::int64_t>(s.once, s.once + s.once_count));
+        case IGNITE_FILTER_RANGE: {
+            ignite::FilterArgs a;
+            if (s.before >= 0) a.before = s.before;
+            if (s.after >= 0) a.after = s.after;
+            return spec(a);
+        }
+        case IGNITE_FILTER_CUSTOM: {
+            if (s.custom == nullptr) throw std::invalid_argument("custom filter without a function");
+            auto fn = s.custom;
+            auto ud = s.custom_user_data;
+            return spec.filter([fn, ud, engine](ignite::Engine&, std::int64_t v) { return fn(ud, engine, v) != 0; });
+        }
+        default:
+            throw std::invalid_argument(fmt::format("unknown filter kind {}", s.filter));
+    }
+}
+
+std::string describe(const std::exception_ptr& e) {
+    try {
+        std::rethrow_exception(e);
+    } catch (const ignite::Error& err) {
+        return fmt::format("{}: {}", err.kind(), err.what());
+    } catch (const std::exception& err) {
+        return fmt::format("RuntimeError: {}", err.what());
+    } catch (...) {
+        return "RuntimeError: unknown exception";
+    }
+}
+
+ignite_status api_add_handler(ignite_host* host, ignite_engine* engine, const ignite_event_spec* events, size_t count,
+                              int32_t priority, ignite_handler_fn fn, void* user_data, ignite_handler_id* out_id) {
+    return guarded([&] {
+        IGNITE_REQUIRE(host && engine && events && count > 0 && fn, IGNITE_ERR_INVALID_ARGUMENT,
+                       "add_handler needs an engine, at least one event and a function");
+        ignite::EventList list;
+        for (size_t i = 0; i < count; ++i) list |= to_core_spec(events[i], engine);
+        auto* plugin = host->plugin;
+        ignite::HandlerFn handler = [plugin, engine, fn, user_data](ignite::Engine&, const ignite::FiredEvent& f) {
+            std::string exception_text;
+            if (f.exception) exception_text = describe(f.exception);
+            const ignite_event_info info{sizeof(ignite_event_info), f.event.id(), f.event.name().c_str(),
+                                         f.exception ? exception_text.c_str() : nullptr,
+                                         f.iter_counter ? *f.iter_counter : -1};
+            plugin->error.clear();
+            const ignite_status status = fn(user_data, engine, &info);
+            engine->release_borrowed();
+            if (status != IGNITE_OK) {
+                throw PluginRunError(fmt::format("plugin '{}' failed in its {} handler: {}", plugin->module.info->name,
+                                                 f.event.name(),
+                                                 plugin->error.empty() ? "no message given" : plugin->error));
+            }
+        };
+        auto handle = engine->engine->add_handler_impl(list, ignite::Priority{priority}, std::move(handler));
+        if (out_id) *out_id = handle.id();
+        return IGNITE_OK;
+    });
+}
+
+ignite_status api_remove_handler(ignite_host* host, ignite_engine* engine, ignite_handler_id id) {
+    return guarded([&] {
+        IGNITE_REQUIRE(host && engine, IGNITE_ERR_INVALID_ARGUMENT, "remove_handler needs an engine");
+        IGNITE_REQUIRE(engine->engine->has_event_handler(id), IGNITE_ERR_NOT_FOUND,
+                       "handler {} is not registered on engine '{}'", id, engine->name);
+        for (ignite::EventId e = 0;; ++e) {
+            std::optional<ignite::Event> ev;
+            try {
+                ev = ignite::Event::from_id(e);
+            } catch (const ignite::ValueError&) {
+                break;
+            }
+            if (engine->engine->has_event_handler(id, *ev)) engine->engine->remove_event_handler(id, *ev);
+        }
+        return IGNITE_OK;
+    });
+}
+
+// ---- custom events ----
+
+ignite_status api_register_event(ignite_host* host, ignite_engine* engine, const char* name, const char* state_attr,
+                                 ignite_event* out_event) {
+    return guarded([&] {
+        IGNITE_REQUIRE(host && engine && name && *name, IGNITE_ERR_INVALID_ARGUMENT,
+                       "register_event needs an engine and a name");
+        const std::string qualified = fmt::format("{}.{}", host->plugin->module.info->name, name);
+        const auto ev = ignite::Event::custom(qualified);
+        std::vector<std::pair<ignite::Event, std::string>> attrs;
+        if (state_attr && *state_attr) attrs.emplace_back(ev, state_attr);
+        engine->engine->register_events({ev}, attrs);
+        if (out_event) *out_event = ev.id();
+        return IGNITE_OK;
+    });
+}
+
+ignite_status api_find_event(ignite_host*, const char* qualified_name, ignite_event* out_event) {
+    return guarded([&] {
+        IGNITE_REQUIRE(qualified_name && out_event, IGNITE_ERR_INVALID_ARGUMENT, "find_event needs a name");
+        const auto ev = ignite::Event::find(qualified_name);
+        IGNITE_REQUIRE(ev.has_value(), IGNITE_ERR_NOT_FOUND, "no event is named '{}'", qualified_name);
+        *out_event = ev->id();
+        return IGNITE_OK;
+    });
+}
+
+ignite_status api_fire_event(ignite_host*, ignite_engine* engine, ignite_event event) {
+    return guarded([&] {
+        IGNITE_REQUIRE(engine, IGNITE_ERR_INVALID_ARGUMENT, "fire_event needs an engine");
+        engine->engine->fire_event(ignite::Event::from_id(event));
+        return IGNITE_OK;
+    });
+}
+
+// ---- state ----
+
+ignite_status api_state_int(ignite_engine* engine, const char* name, int64_t* out) {
+    return guarded([&] {
+        IGNITE_REQUIRE(engine && name && out, IGNITE_ERR_INVALID_ARGUMENT, "state_int needs a name");
+        const auto& s = engine->engine->state;
+        const std::string_view n = name;
+        if (n == IGNITE_STATE_MAX_EPOCHS || n == IGNITE_STATE_EPOCH_LENGTH) {
+            const auto& v = n == IGNITE_STATE_MAX_EPOCHS ? s.max_epochs : s.epoch_length;
+            IGNITE_REQUIRE(v.has_value(), IGNITE_ERR_STATE, "state.{} is not set yet", name);
+            *out = *v;
+        } else {
+            *out = s.counter(name);
+        }
+        return IGNITE_OK;
+    });
+}
+
+ignite_status api_state_double(ignite_engine* engine, const char* name, double* out) {
+    return guarded([&] {
+        IGNITE_REQUIRE(engine && name && out, IGNITE_ERR_INVALID_ARGUMENT, "state_double needs a name");
+        *out = engine->engine->state.get<double>(name);
+        return IGNITE_OK;
+    });
+}
+
+ignite_status api_state_string(ignite_engine* engine, const char* name, const char** out) {
+    return guarded([&] {
+        IGNITE_REQUIRE(engine && name && out, IGNITE_ERR_INVALID_ARGUMENT, "state_string needs a name");
+        engine->string_scratch = engine->engine->state.get<std::string>(name);
+        *out = engine->string_scratch.c_str();
+        return IGNITE_OK;
+    });
+}
+
+template <typename T>
+ignite_status set_state(ignite_engine* engine, const char* name, T value) {
+    return guarded([&] {
+        IGNITE_REQUIRE(engine && name && *name, IGNITE_ERR_INVALID_ARGUMENT, "set_state needs a name");
+        const std::string_view n = name;
+        IGNITE_REQUIRE(n != "epoch" && n != "iteration" && n != "max_epochs" && n != "epoch_length",
+                       IGNITE_ERR_INVALID_ARGUMENT, "state.{} is the engine's own counter; plugins may not set it", name);
+        engine->engine->state.set(name, c10::IValue(value));
+        return IGNITE_OK;
+    });
+}
+ignite_status api_set_state_int(ignite_engine* e, const char* n, int64_t v) { return set_state(e, n, v); }
+ignite_status api_set_state_double(ignite_engine* e, const char* n, double v) { return set_state(e, n, v); }
+ignite_status api_set_state_string(ignite_engine* e, const char* n, const char* v) {
+    return set_state(e, n, std::string(v ? v : ""));
+}
+
+ignite_status api_state_time(ignite_engine* engine, const char* key, double* out) {
+    return guarded([&] {
+        IGNITE_REQUIRE(engine && key && out, IGNITE_ERR_INVALID_ARGUMENT, "state_time needs a key");
+        const auto& t = engine->engine->state.times;
+        const std::string_view k = key;
+        IGNITE_REQUIRE(k == "EPOCH_COMPLETED" || k == "COMPLETED", IGNITE_ERR_NOT_FOUND,
+                       "state.times has no key '{}' (EPOCH_COMPLETED, COMPLETED)", key);
+        const auto& v = k == "COMPLETED" ? t.completed : t.epoch_completed;
+        IGNITE_REQUIRE(v.has_value(), IGNITE_ERR_STATE, "state.times['{}'] is not set yet", key);
+        *out = *v;
+        return IGNITE_OK;
+    });
+}
+
+// ---- metrics ----
+
+ignite_status api_metric_count(ignite_engine* engine, size_t* out) {
+    return guarded([&] {
+        IGNITE_REQUIRE(engine && out, IGNITE_ERR_INVALID_ARGUMENT, "metric_count needs an engine");
+        *out = engine->engine->state.metrics.size();
+        return IGNITE_OK;
+    });
+}
+
+ignite_status api_metric_name(ignite_engine* engine, size_t index, const char** out) {
+    return guarded([&] {
+        IGNITE_REQUIRE(engine && out, IGNITE_ERR_INVALID_ARGUMENT, "metric_name needs an engine");
+        engine->metric_names = engine->engine->state.metrics.keys();
+        IGNITE_REQUIRE(index < engine->metric_names.size(), IGNITE_ERR_NOT_FOUND, "no metric at index {}", index);
+        *out = engine->metric_names[index].c_str();
+        return IGNITE_OK;
+    });
+}
+
+ignite_status api_metric_double(ignite_engine* engine, const char* name, double* out) {
+    return guarded([&] {
+        IGNITE_REQUIRE(engine && name && out, IGNITE_ERR_INVALID_ARGUMENT, "metric_double needs a name");
+        const auto* v = engine->engine->state.metrics.find(name);
+        IGNITE_REQUIRE(v != nullptr, IGNITE_ERR_NOT_FOUND, "no metric named '{}'", name);
+        *out = ignite::value_as<double>(*v, fmt::format("metric '{}'", name));
+        return IGNITE_OK;
+    });
+}
+
+ignite_status api_set_metric_double(ignite_engine* engine, const char* name, double value) {
+    return guarded([&] {
+        IGNITE_REQUIRE(engine && name && *name, IGNITE_ERR_INVALID_ARGUMENT, "set_metric_double needs a name");
+        engine->engine->state.metrics.set(name, value);
+        return IGNITE_OK;
+    });
+}
+
+// ---- output / batch ----
+
+const c10::IValue& pick(ignite_engine* engine, int32_t which) {
+    if (which == IGNITE_VALUE_OUTPUT) return engine->engine->state.output;
+    if (which == IGNITE_VALUE_BATCH) return engine->engine->state.batch;
+    throw std::invalid_argument(fmt::format("`which` must be IGNITE_VALUE_OUTPUT or IGNITE_VALUE_BATCH, got {}", which));
+}
+
+const c10::IValue& element(ignite_engine* engine, int32_t which, size_t index) {
+    const auto& v = pick(engine, which);
+    if (v.isNone()) throw ignite::TypeError("the value is None (no output/batch yet)");
+    if (v.isTuple()) {
+        const auto& elems = v.toTupleRef().elements();
+        if (index >= elems.size()) throw std::invalid_argument(fmt::format("index {} out of a tuple of {}", index, elems.size()));
+        return elems[index];
+    }
+    if (index != 0) throw std::invalid_argument(fmt::format("index {} of a single value", index));
+    return v;
+}
+
+ignite_status api_value_count(ignite_engine* engine, int32_t which, size_t* out) {
+    return guarded([&] {
+        IGNITE_REQUIRE(engine && out, IGNITE_ERR_INVALID_ARGUMENT, "value_count needs an engine");
+        const auto& v = pick(engine, which);
+        *out = v.isNone() ? 0 : v.isTuple() ? v.toTupleRef().elements().size() : v.isList() ? v.toListRef().size() : 1;
+        return IGNITE_OK;
+    });
+}
+
+ignite_status api_value_double(ignite_engine* engine, int32_t which, size_t index, double* out) {
+    return guarded([&] {
+        IGNITE_REQUIRE(engine && out, IGNITE_ERR_INVALID_ARGUMENT, "value_double needs an engine");
+        *out = ignite::value_as<double>(element(engine, which, index), "the value");
+        return IGNITE_OK;
+    });
+}
+
+ignite_status tensor_out(ignite_engine* engine, int32_t which, size_t index, DLManagedTensor** out, bool borrowed) {
+    return guarded([&] {
+        IGNITE_REQUIRE(engine && out, IGNITE_ERR_INVALID_ARGUMENT, "value_tensor needs an engine");
+        const auto& v = element(engine, which, index);
+        IGNITE_REQUIRE(v.isTensor(), IGNITE_ERR_TYPE, "element {} is a {}, not a tensor", index, v.tagKind());
+        DLManagedTensor* t = at::toDLPack(v.toTensor());
+        if (borrowed) engine->borrowed.push_back(t);
+        *out = t;
+        return IGNITE_OK;
+    });
+}
+ignite_status api_value_tensor(ignite_engine* e, int32_t w, size_t i, DLManagedTensor** o) { return tensor_out(e, w, i, o, true); }
+ignite_status api_keep_tensor(ignite_engine* e, int32_t w, size_t i, DLManagedTensor** o) { return tensor_out(e, w, i, o, false); }
+
+// ---- control ----
+
+ignite_status api_terminate(ignite_engine* engine) {
+    if (!engine) return fail(IGNITE_ERR_INVALID_ARGUMENT, "terminate needs an engine");
+    engine->engine->terminate();
+    return IGNITE_OK;
+}
+ignite_status api_terminate_epoch(ignite_engine* engine) {
+    if (!engine) return fail(IGNITE_ERR_INVALID_ARGUMENT, "terminate_epoch needs an engine");
+    engine->engine->terminate_epoch();
+    return IGNITE_OK;
+}
+
+const ignite_host_api kApi = {
+    sizeof(ignite_host_api), IGNITE_ABI_MAJOR, IGNITE_ABI_MINOR,
+    api_last_error, api_set_error, api_log,
+    api_option_bool, api_option_int, api_option_double, api_option_string,
+    api_engine, api_engine_name,
+    api_add_handler, api_remove_handler,
+    api_register_event, api_find_event, api_fire_event,
+    api_state_int, api_state_double, api_state_string,
+    api_set_state_int, api_set_state_double, api_set_state_string, api_state_time,
+    api_metric_count, api_metric_name, api_metric_double, api_set_metric_double,
+    api_value_count, api_value_double, api_value_tensor, api_keep_tensor,
+    api_terminate, api_terminate_epoch,
+};
+
+}  // namespace
+
+const ignite_host_api* PluginHost::api() { return &kApi; }
+
+PluginHost::PluginHost() = default;
+
+PluginHost::~PluginHost() { shutdown(); }
+
+void PluginHost::add_engine(const std::string& name, ignite::Engine& engine) {
+    auto e = std::make_unique<ignite_engine>();
+    e->engine = &engine;
+    e->name = name;
+    engines_[name] = std::move(e);
+}
+
+void PluginHost::load(const std::vector<std::string>& plugins, const RawPluginOptions& options) {
+    // Load and validate every module first, so a bad one stops before any init runs.
+    std::vector<std::unique_ptr<Loaded>> loaded;
+    std::map<std::string, std::string> names;  // name -> path
+    for (const auto& spec : plugins) {
+        auto l = std::make_unique<Loaded>();
+        l->module = load_plugin_module(resolve_plugin(spec));
+        const std::string name = l->module.info->name;
+        if (auto it = names.find(name); it != names.end()) {
+            throw PluginError(it->second == l->module.path.string()
+                                  ? fmt::format("plugin '{}' is given twice ({}); give each plugin once", name, spec)
+                                  : fmt::format("two plugins are named '{}': {} and {}; plugin names must be unique",
+                                                name, it->second, l->module.path.string()));
+        }
+        names[name] = l->module.path.string();
+        loaded.push_back(std::move(l));
+    }
+    for (const auto& [name, raw] : options) {
+        if (!names.count(name)) {
+            throw PluginError(fmt::format("--plugin-opt names plugin '{}', which is not loaded; add --plugin {}", name,
+                                          name));
+        }
+    }
+    for (auto& l : loaded) {
+        auto it = options.find(l->module.info->name);
+        try {
+            l->options = validate_options(*l->module.info, it == options.end() ? decltype(it->second){} : it->second);
+        } catch (const std::invalid_argument& e) {
+            throw PluginError(e.what());
+        }
+    }
+    for (auto& l : loaded) {
+        l->host = std::make_unique<ignite_host>();
+        l->host->owner = this;
+        l->host->plugin = l.get();
+        for (auto& [name, e] : engines_) l->host->engines[name] = e.get();
+        Loaded& ref = *l;
+        plugins_.push_back(std::move(l));
+        ignite_status status = IGNITE_ERR_INTERNAL;
+        try {
+            status = ref.module.info->init(ref.host.get(), &kApi, &ref.state);
+        } catch (...) {
+            throw PluginError(fmt::format("plugin '{}': init threw a C++ exception across the C ABI; catch it inside "
+                                          "the plugin (the SDK's C++ layer does)",
+                                          ref.module.info->name));
+        }
+        if (status != IGNITE_OK) {
+            throw PluginError(fmt::format("plugin '{}' failed to initialise: {}", ref.module.info->name,
+                                          ref.error.empty() ? "no message given" : ref.error));
+        }
+        ref.initialised = true;
+    }
+}
+
+void PluginHost::shutdown() noexcept {
+    for (auto it = plugins_.rbegin(); it != plugins_.rend(); ++it) {
+        auto& l = **it;
+        if (l.initialised && l.module.info->shutdown) l.module.info->shutdown(l.state);
+        l.initialised = false;
+    }
+}
+
+}  // namespace ignite::host

@@ -1,0 +1,58 @@
+#pragma once
+// The bridge between the C ABI and the core Engine: implements ignite_host_api, owns the
+// loaded plugins' host contexts, and maps plugin handlers onto Engine handlers. This is
+// the only place that sees both sdk/ and core/.
+
+#include "plugin_loader.hpp"
+#include "plugin_options.hpp"
+
+#include <ignite/core/engine.hpp>
+#include <ignite/plugin.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace ignite::host {
+
+/// A plugin callback failed during a run. Raised inside the engine, so EXCEPTION_RAISED
+/// handlers see it like any exception in Ignite.
+class PluginRunError : public ignite::RuntimeError {
+public:
+    using ignite::RuntimeError::RuntimeError;
+};
+
+/// Loads plugins and connects them to the host's engines.
+class PluginHost {
+public:
+    PluginHost();
+    ~PluginHost();
+    PluginHost(const PluginHost&) = delete;
+    PluginHost& operator=(const PluginHost&) = delete;
+
+    /// Makes `engine` visible to plugins as `name` ("trainer", "evaluator"). The engine
+    /// must outlive this PluginHost.
+    void add_engine(const std::string& name, ignite::Engine& engine);
+
+    /// Loads each plugin (NAME or PATH, in order), validates its options and calls its
+    /// init. Throws PluginError (one line naming the plugin and the cause) for a bad
+    /// module, a duplicate name, options for a plugin not loaded, invalid options, or a
+    /// failed init; plugins already initialised are shut down cleanly by the destructor.
+    void load(const std::vector<std::string>& plugins, const RawPluginOptions& options);
+
+    /// Calls every plugin's shutdown, last loaded first. Idempotent.
+    void shutdown() noexcept;
+
+    /// The function table handed to plugins.
+    static const ignite_host_api* api();
+
+    struct Loaded;
+
+private:
+    std::vector<std::unique_ptr<Loaded>> plugins_;
+    std::map<std::string, std::unique_ptr<ignite_engine>> engines_;
+    friend struct BridgeAccess;
+};
+
+}  // namespace ignite::host

@@ -1,0 +1,143 @@
+#include "plugin_loader.hpp"
+
+#include <boost/dll/shared_library.hpp>
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <map>
+#include <regex>
+#include <set>
+
+#ifndef IGNITE_PLUGIN_BUILD_DIR
+#define IGNITE_PLUGIN_BUILD_DIR ""
+#endif
+#ifndef IGNITE_PLUGIN_INSTALL_DIR
+#define IGNITE_PLUGIN_INSTALL_DIR ""
+#endif
+
+namespace ignite::host {
+namespace fs = std::filesystem;
+
+std::vector<fs::path> plugin_search_path() {
+    std::vector<fs::path> dirs;
+    if (const char* env = std::getenv("IGNITE_PLUGIN_PATH")) {
+        std::string s = env;
+        std::size_t start = 0;
+        while (start <= s.size()) {
+            const auto end = s.find(':', start);
+            const auto part = s.substr(start, end == std::string::npos ? std::string::npos : end - start);
+            if (!part.empty()) dirs.emplace_back(part);
+            if (end == std::string::npos) break;
+            start = end + 1;
+        }
+    }
+    for (const char* d : {IGNITE_PLUGIN_BUILD_DIR, IGNITE_PLUGIN_INSTALL_DIR}) {
+        if (*d) dirs.emplace_back(d);
+    }
+    return dirs;
+}
+
+std::string plugin_file_name(const std::string& name) { return "ignite-plugin-" + name + ".so"; }
+
+fs::path resolve_plugin(const std::string& name_or_path) {
+    const bool is_path = name_or_path.find('/') != std::string::npos ||
+                         (name_or_path.size() > 3 && name_or_path.substr(name_or_path.size() - 3) == ".so");
+    if (is_path) {
+        if (!fs::exists(name_or_path)) {
+            throw PluginError(fmt::format("plugin file '{}' does not exist; check the path", name_or_path));
+        }
+        return fs::absolute(name_or_path);
+    }
+    std::string searched;
+    for (const auto& dir : plugin_search_path()) {
+        const auto candidate = dir / plugin_file_name(name_or_path);
+        if (fs::exists(candidate)) return candidate;
+        searched += (searched.empty() ? "" : ", ") + dir.string();
+    }
+    throw PluginError(fmt::format("plugin '{}' not found: no {} in [{}]; give its path or add its directory to "
+                                  "IGNITE_PLUGIN_PATH",
+                                  name_or_path, plugin_file_name(name_or_path), searched));
+}
+
+namespace {
+// The part of ignite_plugin_info that existed in ABI 1.0: a plugin must provide at least it.
+constexpr std::size_t kInfoSize_1_0 = offsetof(ignite_plugin_info, load_state) + sizeof(void*);
+}  // namespace
+
+LoadedModule load_plugin_module(const fs::path& path) {
+    boost::dll::shared_library lib;
+    boost::system::error_code ec;
+    lib.load(boost::dll::fs::path(path.string()),
+             boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local, ec);
+    if (ec) {
+        throw PluginError(fmt::format("'{}' is not a loadable shared library ({}); rebuild it as a plugin with "
+                                      "ignite_add_plugin()",
+                                      path.string(), ec.message()));
+    }
+    if (!lib.has(IGNITE_PLUGIN_ENTRY_SYMBOL)) {
+        throw PluginError(fmt::format("'{}' exports no {} symbol; define it with IGNITE_DEFINE_PLUGIN or "
+                                      "IGNITE_SDK_PLUGIN",
+                                      path.string(), IGNITE_PLUGIN_ENTRY_SYMBOL));
+    }
+    auto entry = lib.get<const ignite_plugin_info*()>(IGNITE_PLUGIN_ENTRY_SYMBOL);
+    const ignite_plugin_info* info = nullptr;
+    try {
+        info = entry();
+    } catch (...) {
+        throw PluginError(fmt::format("'{}': {} threw an exception; it must only return its info",
+                                      path.string(), IGNITE_PLUGIN_ENTRY_SYMBOL));
+    }
+    if (info == nullptr) {
+        throw PluginError(fmt::format("'{}': {} returned no plugin info (null)", path.string(),
+                                      IGNITE_PLUGIN_ENTRY_SYMBOL));
+    }
+    const std::string label = fmt::format("'{}'", path.string());
+    if (info->abi_major != IGNITE_ABI_MAJOR) {
+        throw PluginError(fmt::format("{} was built for plugin ABI {}.{}, this host implements ABI {}.{}; rebuild the "
+                                      "plugin against this SDK",
+                                      label, info->abi_major, info->abi_minor, IGNITE_ABI_MAJOR, IGNITE_ABI_MINOR));
+    }
+    if (info->abi_minor > IGNITE_ABI_MINOR) {
+        throw PluginError(fmt::format("{} needs plugin ABI {}.{}, newer than this host's {}.{}; upgrade ignite-host",
+                                      label, info->abi_major, info->abi_minor, IGNITE_ABI_MAJOR, IGNITE_ABI_MINOR));
+    }
+    if (info->struct_size < kInfoSize_1_0) {
+        throw PluginError(fmt::format("{} has a plugin info of {} bytes, smaller than ABI 1.0's {}; it was not built "
+                                      "with the SDK header",
+                                      label, info->struct_size, kInfoSize_1_0));
+    }
+    static const std::regex kName("[a-z0-9_]+");
+    if (info->name == nullptr || !std::regex_match(info->name, kName)) {
+        throw PluginError(fmt::format("{} has an invalid name '{}'; use lowercase letters, digits and _", label,
+                                      info->name ? info->name : "(null)"));
+    }
+    if (info->init == nullptr) {
+        throw PluginError(fmt::format("plugin '{}' ({}) has no init callback", info->name, path.string()));
+    }
+    // Never unloaded (DESIGN.md): code, type_info and deleters from the plugin must
+    // outlive every object that points at them. Leak the handle on purpose.
+    new boost::dll::shared_library(std::move(lib));
+    return LoadedModule{path, info};
+}
+
+std::vector<fs::path> discover_plugins() {
+    std::vector<fs::path> out;
+    std::set<std::string> seen;
+    static const std::regex kFile("ignite-plugin-([a-z0-9_]+)\\.so");
+    for (const auto& dir : plugin_search_path()) {
+        std::error_code ec;
+        if (!fs::is_directory(dir, ec)) continue;
+        std::map<std::string, fs::path> here;  // sorted by name
+        for (const auto& entry : fs::directory_iterator(dir, ec)) {
+            std::smatch m;
+            const std::string file = entry.path().filename().string();
+            if (std::regex_match(file, m, kFile)) here.emplace(m[1], entry.path());
+        }
+        for (const auto& [name, path] : here) {
+            if (seen.insert(name).second) out.push_back(path);
+        }
+    }
+    return out;
+}
+
+}  // namespace ignite::host

@@ -1,0 +1,45 @@
+#pragma once
+// Finds and loads plugin modules (Boost.DLL, RTLD_NOW | RTLD_LOCAL, never unloaded) and
+// validates their static info against the ABI this host implements.
+
+#include <ignite/plugin.h>
+
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace ignite::host {
+
+/// A plugin failed to load or validate. what() is the one-line message for the user.
+class PluginError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/// A loaded, validated plugin module. The module stays mapped for the process lifetime.
+struct LoadedModule {
+    std::filesystem::path path;
+    const ignite_plugin_info* info = nullptr;
+};
+
+/// Directories searched for `--plugin NAME`, in order: $IGNITE_PLUGIN_PATH (colon
+/// separated), the build's plugin directory, the install's plugin directory.
+std::vector<std::filesystem::path> plugin_search_path();
+
+/// File name of plugin NAME: "ignite-plugin-NAME.so".
+std::string plugin_file_name(const std::string& name);
+
+/// Resolves NAME (searched on the path) or PATH (contains '/' or ends in .so) to a file.
+/// Throws PluginError naming what was searched when nothing is found.
+std::filesystem::path resolve_plugin(const std::string& name_or_path);
+
+/// Loads and validates a module: the file must be a shared library exporting
+/// ignite_plugin_entry returning a non-null info with ABI major 1, a minor this host
+/// knows, a struct_size covering 1.0, a valid name and an init callback. Throws PluginError.
+LoadedModule load_plugin_module(const std::filesystem::path& path);
+
+/// Every plugin file on the search path (first occurrence of each name wins).
+std::vector<std::filesystem::path> discover_plugins();
+
+}  // namespace ignite::host
