@@ -216,15 +216,23 @@ ignite_status api_add_handler(ignite_host* host, ignite_engine* engine, const ig
         ignite::EventList list;
         for (size_t i = 0; i < count; ++i) list |= to_core_spec(events[i], engine);
         auto* plugin = host->plugin;
-        ignite::HandlerFn handler = [plugin, engine, fn, user_data](ignite::Engine&, const ignite::FiredEvent& f) {
+        // Event names resolved now: a firing must not take the event registry's lock.
+        std::vector<std::pair<ignite::EventId, const char*>> names;
+        for (const auto& spec : list) names.emplace_back(spec.event().id(), spec.event().name().c_str());
+        ignite::HandlerFn handler = [plugin, engine, fn, user_data, names](ignite::Engine&,
+                                                                           const ignite::FiredEvent& f) {
+            const char* name = "";
+            for (const auto& [id, n] : names) {
+                if (id == f.event.id()) name = n;
+            }
             std::string exception_text;
             if (f.exception) exception_text = describe(f.exception);
-            const ignite_event_info info{sizeof(ignite_event_info), f.event.id(), f.event.name().c_str(),
+            const ignite_event_info info{sizeof(ignite_event_info), f.event.id(), name,
                                          f.exception ? exception_text.c_str() : nullptr,
                                          f.iter_counter ? *f.iter_counter : -1};
-            plugin->error.clear();
+            if (!plugin->error.empty()) plugin->error.clear();
             const ignite_status status = fn(user_data, engine, &info);
-            engine->release_borrowed();
+            if (!engine->borrowed.empty()) engine->release_borrowed();
             if (status != IGNITE_OK) {
                 throw PluginRunError(fmt::format("plugin '{}' failed in its {} handler: {}", plugin->module.info->name,
                                                  f.event.name(),
