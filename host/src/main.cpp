@@ -115,7 +115,8 @@ int dry_run(const std::vector<std::string>& args) {
     plugins.add_engine("trainer", trainer);
     if (eval_every > 0) {
         plugins.add_engine("evaluator", evaluator);
-        trainer.add_event_handler(ignite::Events::EPOCH_COMPLETED.every(eval_every),
+        // Priority 50: after loggers (0) report the epoch, before checkpoints (100).
+        trainer.add_event_handler(ignite::Events::EPOCH_COMPLETED.every(eval_every), ignite::Priority{50},
                                   [&] { evaluator.run(ignite::data::range(eval_length)); });
     }
     plugins.load(strings(vm, "plugin"), raw_plugin_options(vm));

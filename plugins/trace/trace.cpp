@@ -1,0 +1,213 @@
+// trace: every event the engines fire, as JSON lines in a file, for debugging a run and
+// for tests that assert Ignite's event order from the outside.
+//
+//   {"engine":"trainer","event":"ITERATION_COMPLETED","epoch":1,"iteration":3}
+//   {"engine":"trainer","event":"EXCEPTION_RAISED","epoch":1,"iteration":3,"exception":"ValueError: ..."}
+//   {"engine":"trainer","event":"TERMINATE_SINGLE_EPOCH","epoch":1,"iteration":2,"iter_counter":2}
+//   {"engine":"trainer","event":"tbptt.TIME_ITERATION_STARTED","epoch":1,"iteration":1,"time_iteration":1}
+//
+// One handler per built-in event (0..12) per engine, at the lowest priority so it runs
+// before every other handler and records the state they are about to see. Custom events
+// cannot be enumerated through the ABI, so the ones to trace are named in `custom`; they
+// must exist when trace initialises (load the plugin that registers them first). The
+// ABI does not tell which state attribute a custom event counts with either, so int state
+// attributes worth recording are named in `attrs` (written when set, omitted otherwise).
+#include <ignite/plugin.hpp>
+
+#include <cerrno>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace {
+
+using ignite::sdk::Engine;
+using ignite::sdk::EventInfo;
+using ignite::sdk::Host;
+
+const char* const kKnownEngines[] = {"trainer", "evaluator"};
+
+// Names of the built-in events, indexed by their fixed ABI values; used when the host
+// gives no name (event_name is documented, but a missing one must not break the file).
+const char* const kBuiltinNames[IGNITE_EVENT_BUILTIN_COUNT] = {
+    "STARTED",           "EPOCH_STARTED",          "GET_BATCH_STARTED", "GET_BATCH_COMPLETED", "ITERATION_STARTED",
+    "ITERATION_COMPLETED", "DATALOADER_STOP_ITERATION", "EXCEPTION_RAISED", "TERMINATE_SINGLE_EPOCH", "TERMINATE",
+    "EPOCH_COMPLETED",   "COMPLETED",              "INTERRUPT"};
+
+std::string trim(const std::string& s) {
+    const auto b = s.find_first_not_of(" \t");
+    if (b == std::string::npos) return {};
+    const auto e = s.find_last_not_of(" \t");
+    return s.substr(b, e - b + 1);
+}
+
+// Comma-separated list; empty items (",," or an empty option) are dropped.
+std::vector<std::string> split_csv(const std::string& s) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start <= s.size()) {
+        auto comma = s.find(',', start);
+        if (comma == std::string::npos) comma = s.size();
+        auto item = trim(s.substr(start, comma - start));
+        if (!item.empty()) out.push_back(std::move(item));
+        start = comma + 1;
+    }
+    return out;
+}
+
+// JSON string body: quotes, backslashes and control characters escaped; UTF-8 passes
+// through (JSON text is UTF-8). Exception messages are the likely carriers of oddities.
+void append_escaped(std::string& out, const char* s) {
+    for (const unsigned char* p = reinterpret_cast<const unsigned char*>(s); *p; ++p) {
+        const unsigned char c = *p;
+        switch (c) {
+            case '"': out += "\\\""; break;
+            case '\\': out += "\\\\"; break;
+            case '\n': out += "\\n"; break;
+            case '\r': out += "\\r"; break;
+            case '\t': out += "\\t"; break;
+            case '\b': out += "\\b"; break;
+            case '\f': out += "\\f"; break;
+            default:
+                if (c < 0x20) {
+                    char buf[8];
+                    std::snprintf(buf, sizeof buf, "\\u%04x", c);
+                    out += buf;
+                } else {
+                    out += static_cast<char>(c);
+                }
+        }
+    }
+}
+
+class Trace : public ignite::sdk::Plugin {
+public:
+    ~Trace() override {
+        // Shutdown: whatever the run left unflushed (an interrupted or failed run never
+        // reaches COMPLETED) still lands in the file.
+        if (file_) std::fclose(file_);
+    }
+
+private:
+    void init(Host& host) override {
+        api_ = host.api();
+        const auto engines = split_csv(host.option_string("engines"));
+        for (const auto& name : engines) {
+            bool known = false;
+            for (const char* k : kKnownEngines) known = known || name == k;
+            if (!known)
+                throw std::invalid_argument("trace.engines names unknown engine '" + name +
+                                            "': use a comma-separated list of trainer, evaluator");
+        }
+        attrs_ = split_csv(host.option_string("attrs"));
+
+        // Opened here, not lazily: a bad path must stop the run before it starts.
+        const auto path = host.option_string("path");
+        file_ = std::fopen(path.c_str(), "w");
+        if (!file_)
+            throw std::runtime_error("trace.path=" + path + ": cannot open for writing (" + std::strerror(errno) +
+                                     "); give a writable file path");
+
+        // Custom events are looked up before any registration so a misspelt name fails
+        // init without leaving half the handlers behind.
+        std::vector<std::pair<std::string, ignite_event>> custom;
+        for (const auto& qualified : split_csv(host.option_string("custom"))) {
+            ignite_event ev = 0;
+            if (api_->find_event(host.raw(), qualified.c_str(), &ev) != IGNITE_OK)
+                throw std::invalid_argument("trace.custom names unknown event '" + qualified +
+                                            "': give qualified names (plugin.EVENT) and load that plugin before trace");
+            custom.emplace_back(qualified, ev);
+        }
+
+        // INT32_MIN: first among all handlers of the event, so a line shows the state
+        // before any other plugin's handler has changed it.
+        constexpr std::int32_t kFirst = std::numeric_limits<std::int32_t>::min();
+        std::vector<bool> custom_registered(custom.size(), false);
+        std::vector<std::string> custom_errors(custom.size());
+        for (const auto& name : engines) {
+            const auto engine = host.engine(name.c_str());
+            if (!engine) continue;  // known but not run this time (e.g. no evaluator)
+            for (ignite_event ev = 0; ev < IGNITE_EVENT_BUILTIN_COUNT; ++ev)
+                host.on(*engine, ignite::sdk::on(ev), [this, name](Engine& e, const EventInfo& info) { write(name, e, info); },
+                        kFirst);
+            // A custom event is registered on one engine; on the others the host refuses
+            // the handler, which is expected, so only "no engine took it" is an error.
+            for (std::size_t i = 0; i < custom.size(); ++i) {
+                try {
+                    host.on(*engine, ignite::sdk::on(custom[i].second),
+                            [this, name](Engine& e, const EventInfo& info) { write(name, e, info); }, kFirst);
+                    custom_registered[i] = true;
+                } catch (const ignite::sdk::Error& err) {
+                    custom_errors[i] = err.what();
+                }
+            }
+        }
+        for (std::size_t i = 0; i < custom.size(); ++i)
+            if (!custom_registered[i])
+                throw std::invalid_argument("trace.custom: event '" + custom[i].first +
+                                            "' is on none of the traced engines (" + custom_errors[i] +
+                                            "); add its engine to trace.engines");
+    }
+
+    void write(const std::string& engine, const Engine& e, const EventInfo& info) {
+        line_.clear();
+        line_ += "{\"engine\":\"";
+        append_escaped(line_, engine.c_str());
+        line_ += "\",\"event\":\"";
+        if (!info.name.empty())
+            append_escaped(line_, std::string(info.name).c_str());
+        else if (info.event >= 0 && info.event < IGNITE_EVENT_BUILTIN_COUNT)
+            line_ += kBuiltinNames[info.event];
+        else
+            line_ += std::to_string(info.event);
+        line_ += "\",\"epoch\":" + std::to_string(e.epoch()) + ",\"iteration\":" + std::to_string(e.iteration());
+        if (info.event == IGNITE_EVENT_EXCEPTION_RAISED) {
+            line_ += ",\"exception\":\"";
+            append_escaped(line_, info.exception_message ? info.exception_message : "");
+            line_ += "\"";
+        }
+        if (info.event == IGNITE_EVENT_TERMINATE_SINGLE_EPOCH) line_ += ",\"iter_counter\":" + std::to_string(info.iter_counter);
+        for (const auto& attr : attrs_) {
+            // Raw call: an attribute that is not set (yet) is normal, not an error.
+            std::int64_t v = 0;
+            if (api_->state_int(e.raw(), attr.c_str(), &v) == IGNITE_OK) {
+                line_ += ",\"";
+                append_escaped(line_, attr.c_str());
+                line_ += "\":" + std::to_string(v);
+            }
+        }
+        line_ += "}\n";
+        std::fwrite(line_.data(), 1, line_.size(), file_);
+        // Buffered in between (tracing every event must stay cheap); flushed when a run
+        // ends or is about to be abandoned, so the file is complete when anyone reads it.
+        if (info.event == IGNITE_EVENT_COMPLETED || info.event == IGNITE_EVENT_EXCEPTION_RAISED ||
+            info.event == IGNITE_EVENT_INTERRUPT || info.event == IGNITE_EVENT_TERMINATE)
+            std::fflush(file_);
+    }
+
+    const ignite_host_api* api_ = nullptr;
+    std::FILE* file_ = nullptr;
+    std::vector<std::string> attrs_;
+    std::string line_;  // reused: one allocation for the whole run
+};
+
+}  // namespace
+
+IGNITE_SDK_PLUGIN(Trace, {"trace",
+                          "1.0",
+                          "Writes every event of the traced engines as JSON lines to a file",
+                          {
+                              {"path", IGNITE_OPTION_STRING, "ignite-trace.jsonl", "file to write (truncated)"},
+                              {"engines", IGNITE_OPTION_STRING, "trainer,evaluator",
+                               "comma-separated engines to trace: trainer, evaluator"},
+                              {"custom", IGNITE_OPTION_STRING, "",
+                               "comma-separated qualified custom events to trace too (plugin.EVENT); load their plugin first"},
+                              {"attrs", IGNITE_OPTION_STRING, "",
+                               "comma-separated int state attributes added to each line when set (e.g. time_iteration)"},
+                          },
+                          {},
+                          nullptr})

@@ -1,0 +1,463 @@
+// The shipped plugins (console, trace, tbptt) as a user sees them: run `ignite-host dry-run`
+// with them loaded and check what lands on stdout, stderr and in the trace file.
+//
+// IGNITE_HOST_EXE: the ignite-host binary; IGNITE_PLUGIN_DIR: where the plugin modules are
+// built. Plugins are loaded by NAME, the way users load them, with IGNITE_PLUGIN_PATH set
+// to IGNITE_PLUGIN_DIR so the modules under test are the ones found.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#ifndef IGNITE_HOST_EXE
+#error "IGNITE_HOST_EXE must name the ignite-host binary"
+#endif
+#ifndef IGNITE_PLUGIN_DIR
+#error "IGNITE_PLUGIN_DIR must name the directory of the built plugins"
+#endif
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+// A scratch directory per test process (tests may run in parallel under ctest).
+fs::path scratch_dir() {
+    static const fs::path dir = [] {
+        auto d = fs::temp_directory_path() / ("ignite_plugins_test_" + std::to_string(::getpid()));
+        fs::create_directories(d);
+        return d;
+    }();
+    return dir;
+}
+
+std::string quote(const std::string& s) {
+    std::string out = "'";
+    for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+}
+
+std::string read_file(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+    std::vector<std::string> out;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) out.push_back(line);
+    return out;
+}
+
+struct Result {
+    std::string cmd;  // the shell command, for failure messages
+    int rc = -1;
+    std::string out;
+    std::string err;
+    std::vector<std::string> out_lines() const { return lines_of(out); }
+    std::vector<std::string> err_lines() const { return lines_of(err); }
+};
+
+// Runs `ignite-host ARGS` with stdout and stderr captured separately.
+Result host(const std::vector<std::string>& args) {
+    static int counter = 0;
+    const auto base = scratch_dir() / ("run" + std::to_string(++counter));
+    std::string cmd = "IGNITE_PLUGIN_PATH=" + quote(IGNITE_PLUGIN_DIR) + " " + quote(IGNITE_HOST_EXE);
+    for (const auto& a : args) cmd += " " + quote(a);
+    cmd += " >" + quote(base.string() + ".out") + " 2>" + quote(base.string() + ".err") + " </dev/null";
+    const int status = std::system(cmd.c_str());
+    Result r;
+    r.cmd = cmd;
+    r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = read_file(base.string() + ".out");
+    r.err = read_file(base.string() + ".err");
+    return r;
+}
+
+std::vector<std::string> dry_run(std::int64_t epochs, std::int64_t epoch_length, std::vector<std::string> extra = {}) {
+    std::vector<std::string> args{"dry-run", "--epochs", std::to_string(epochs), "--epoch-length",
+                                  std::to_string(epoch_length)};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+}
+
+std::vector<json> read_jsonl(const fs::path& p) {
+    std::vector<json> out;
+    for (const auto& line : lines_of(read_file(p))) {
+        INFO("line: " << line);
+        out.push_back(json::parse(line));  // throws (and fails the test) on a malformed line
+    }
+    return out;
+}
+
+// (engine, event, epoch, iteration) of one trace line.
+using Ev = std::tuple<std::string, std::string, std::int64_t, std::int64_t>;
+
+std::string show(const std::vector<Ev>& evs) {
+    std::string s;
+    for (const auto& [eng, ev, e, i] : evs) s += eng + " " + ev + " e=" + std::to_string(e) + " i=" + std::to_string(i) + "\n";
+    return s;
+}
+
+std::vector<Ev> events_of(const std::vector<json>& lines, const std::string& engine = "") {
+    std::vector<Ev> out;
+    for (const auto& j : lines)
+        if (engine.empty() || j.at("engine") == engine)
+            out.emplace_back(j.at("engine").get<std::string>(), j.at("event").get<std::string>(),
+                             j.at("epoch").get<std::int64_t>(), j.at("iteration").get<std::int64_t>());
+    return out;
+}
+
+// Ignite 0.5.3's built-in event order for run(data, max_epochs) where data is a
+// re-iterable sized source of `data_len` batches (list(range(data_len))) and
+// epoch_length == data_len (conformance trace "plain_list"): the iterator is not reset at
+// epoch ends, so from epoch 2 on the first GET_BATCH_STARTED finds it exhausted and
+// DATALOADER_STOP_ITERATION fires before it is restarted. A fresh run() starts with a
+// fresh iterator, so a single-epoch run never sees it.
+std::vector<Ev> ignite_order(const std::string& engine, std::int64_t epochs, std::int64_t length) {
+    std::vector<Ev> v;
+    v.emplace_back(engine, "STARTED", 0, 0);
+    for (std::int64_t ep = 1; ep <= epochs; ++ep) {
+        const std::int64_t base = (ep - 1) * length;
+        v.emplace_back(engine, "EPOCH_STARTED", ep, base);
+        for (std::int64_t k = 0; k < length; ++k) {
+            v.emplace_back(engine, "GET_BATCH_STARTED", ep, base + k);
+            if (ep > 1 && k == 0) v.emplace_back(engine, "DATALOADER_STOP_ITERATION", ep, base);
+            v.emplace_back(engine, "GET_BATCH_COMPLETED", ep, base + k);
+            v.emplace_back(engine, "ITERATION_STARTED", ep, base + k + 1);
+            v.emplace_back(engine, "ITERATION_COMPLETED", ep, base + k + 1);
+        }
+        v.emplace_back(engine, "EPOCH_COMPLETED", ep, ep * length);
+    }
+    v.emplace_back(engine, "COMPLETED", epochs, epochs * length);
+    return v;
+}
+
+bool contains(const std::string& haystack, const std::string& needle) {
+    return haystack.find(needle) != std::string::npos;
+}
+
+const std::regex kIterLine(R"(^\[trainer\] epoch (\d+)/(\d+) iteration (\d+): output=(\d+\.\d{4})$)");
+const std::regex kEpochLine(R"(^\[trainer\] epoch (\d+)/(\d+) done in \d+\.\d\ds: output=(\d+\.\d{4})$)");
+
+}  // namespace
+
+// ---- console --------------------------------------------------------------------------------
+
+TEST_CASE("console prints an iteration line every N iterations and one summary per epoch", "[plugins][console]") {
+    // (epochs, epoch_length, every): every counts the global iteration, across epochs.
+    const auto [epochs, length, every] = GENERATE(table<std::int64_t, std::int64_t, std::int64_t>({
+        {3, 7, 4},   // 21 iterations -> 4,8,12,16,20 (crosses epoch boundaries)
+        {2, 5, 5},   // exactly at epoch ends -> 5,10
+        {2, 3, 1},   // every iteration
+        {2, 3, 0},   // 0 disables iteration lines
+        {1, 3, 10},  // fewer iterations than every -> none
+    }));
+    CAPTURE(epochs, length, every);
+    const auto r = host(dry_run(epochs, length, {"--plugin", "console", "--plugin-opt", "console.every=" + std::to_string(every)}));
+    INFO(r.cmd << "\nstdout:\n" << r.out << "stderr:\n" << r.err);
+    REQUIRE(r.rc == 0);
+
+    std::vector<std::int64_t> iterations;
+    std::vector<std::int64_t> summaries;
+    for (const auto& line : r.out_lines()) {
+        std::smatch m;
+        if (std::regex_match(line, m, kIterLine)) {
+            const auto it = std::stoll(m[3]);
+            iterations.push_back(it);
+            CHECK(std::stoll(m[1]) == (it + length - 1) / length);  // the epoch the iteration is in
+            CHECK(std::stoll(m[2]) == epochs);
+            // dry-run's fake loss is 1/iteration, printed with 4 decimals.
+            CHECK(std::stod(m[4]) == Approx(1.0 / static_cast<double>(it)).margin(0.00005 + 1e-12));
+        } else if (std::regex_match(line, m, kEpochLine)) {
+            summaries.push_back(std::stoll(m[1]));
+            CHECK(std::stoll(m[2]) == epochs);
+            CHECK(std::stod(m[3]) == Approx(1.0 / static_cast<double>(std::stoll(m[1]) * length)).margin(0.00005 + 1e-12));
+        } else {
+            FAIL("unexpected stdout line: " << line);
+        }
+    }
+    std::vector<std::int64_t> expected_iterations;
+    for (std::int64_t it = 1; every > 0 && it <= epochs * length; ++it)
+        if (it % every == 0) expected_iterations.push_back(it);
+    CHECK(iterations == expected_iterations);
+    std::vector<std::int64_t> expected_summaries;
+    for (std::int64_t ep = 1; ep <= epochs; ++ep) expected_summaries.push_back(ep);
+    CHECK(summaries == expected_summaries);
+}
+
+TEST_CASE("console precision sets the digits after the decimal point", "[plugins][console]") {
+    const auto r = host(dry_run(1, 4, {"--plugin", "console", "--plugin-opt", "console.every=2", "--plugin-opt",
+                                       "console.precision=2"}));
+    INFO(r.cmd << "\nstdout:\n" << r.out << "stderr:\n" << r.err);
+    REQUIRE(r.rc == 0);
+    const auto lines = r.out_lines();
+    REQUIRE(lines.size() == 3);
+    CHECK(lines[0] == "[trainer] epoch 1/1 iteration 2: output=0.50");
+    CHECK(lines[1] == "[trainer] epoch 1/1 iteration 4: output=0.25");
+    CHECK(std::regex_match(lines[2], std::regex(R"(^\[trainer\] epoch 1/1 done in \d+\.\d\ds: output=0\.25$)")));
+}
+
+TEST_CASE("console json format prints one parseable JSON object per line", "[plugins][console]") {
+    const auto r = host(dry_run(2, 3, {"--plugin", "console", "--plugin-opt", "console.every=2", "--plugin-opt",
+                                       "console.format=json"}));
+    INFO(r.cmd << "\nstdout:\n" << r.out << "stderr:\n" << r.err);
+    REQUIRE(r.rc == 0);
+    std::vector<std::int64_t> iterations;
+    std::vector<std::int64_t> epochs;
+    for (const auto& line : r.out_lines()) {
+        INFO("line: " << line);
+        const auto j = json::parse(line);
+        REQUIRE(j.is_object());
+        CHECK(j.at("engine") == "trainer");
+        CHECK(j.at("max_epochs") == 2);
+        const auto it = j.at("iteration").get<std::int64_t>();
+        // Full precision in json: 1/iteration exactly as the host computed it.
+        CHECK(j.at("output").get<double>() == 1.0 / static_cast<double>(it));
+        if (j.at("event") == "ITERATION_COMPLETED") {
+            iterations.push_back(it);
+            CHECK(j.at("epoch") == (it + 2) / 3);
+        } else {
+            REQUIRE(j.at("event") == "EPOCH_COMPLETED");
+            epochs.push_back(j.at("epoch").get<std::int64_t>());
+            CHECK(it == 3 * j.at("epoch").get<std::int64_t>());
+            CHECK(j.at("time").is_number());
+            CHECK(j.at("time").get<double>() >= 0.0);
+            CHECK(j.at("metrics").is_object());
+        }
+    }
+    CHECK(iterations == std::vector<std::int64_t>{2, 4, 6});
+    CHECK(epochs == std::vector<std::int64_t>{1, 2});
+}
+
+TEST_CASE("console reports the engines it is asked to", "[plugins][console]") {
+    const auto count = [](const Result& r, const std::string& prefix) {
+        std::size_t n = 0;
+        for (const auto& l : r.out_lines()) n += l.rfind(prefix, 0) == 0 ? 1 : 0;
+        return n;
+    };
+    SECTION("default: trainer and evaluator; each evaluator run is a 1-epoch run") {
+        const auto r = host(dry_run(3, 2, {"--eval-every", "1", "--plugin", "console"}));
+        INFO(r.cmd << "\nstdout:\n" << r.out << "stderr:\n" << r.err);
+        REQUIRE(r.rc == 0);
+        CHECK(count(r, "[trainer] epoch ") == 3);
+        CHECK(count(r, "[evaluator] epoch 1/1 done in ") == 3);
+    }
+    SECTION("engines=trainer leaves the evaluator out") {
+        const auto r = host(dry_run(3, 2, {"--eval-every", "1", "--plugin", "console", "--plugin-opt", "console.engines=trainer"}));
+        INFO(r.cmd << "\nstdout:\n" << r.out << "stderr:\n" << r.err);
+        REQUIRE(r.rc == 0);
+        CHECK(count(r, "[trainer] epoch ") == 3);
+        CHECK(count(r, "[evaluator]") == 0);
+    }
+    SECTION("a listed engine the host does not run is skipped, not an error") {
+        const auto r = host(dry_run(1, 2, {"--plugin", "console", "--plugin-opt", "console.engines=evaluator"}));
+        INFO(r.cmd << "\nstdout:\n" << r.out << "stderr:\n" << r.err);
+        REQUIRE(r.rc == 0);
+        CHECK(r.out.empty());
+    }
+}
+
+TEST_CASE("a bad console option stops the host with exit 2 and one line naming it", "[plugins][console]") {
+    const auto [opt, name] = GENERATE(table<std::string, std::string>({
+        {"console.every=-1", "every"},
+        {"console.format=xml", "format"},
+        {"console.engines=trainer,evalutor", "engines"},
+        {"console.engines=", "engines"},
+        {"console.precision=40", "precision"},
+        {"console.precision=two", "precision"},  // the host's schema check
+        {"console.colour=red", "colour"},        // the host's schema check
+    }));
+    CAPTURE(opt);
+    const auto r = host(dry_run(1, 2, {"--plugin", "console", "--plugin-opt", opt}));
+    INFO(r.cmd << "\nstdout:\n" << r.out << "stderr:\n" << r.err);
+    CHECK(r.rc == 2);
+    CHECK(r.out.empty());  // stopped before the run started
+    const auto err = r.err_lines();
+    REQUIRE(err.size() == 1);
+    CHECK(err[0].rfind("ignite-host: error: ", 0) == 0);
+    CHECK(contains(err[0], "console"));
+    CHECK(contains(err[0], name));
+}
+
+// ---- trace ----------------------------------------------------------------------------------
+
+TEST_CASE("trace writes Ignite's event order as JSON lines", "[plugins][trace]") {
+    const auto path = scratch_dir() / "trace_order.jsonl";
+    const auto r = host(dry_run(2, 3, {"--plugin", "trace", "--plugin-opt", "trace.path=" + path.string()}));
+    INFO(r.cmd << "\nstdout:\n" << r.out << "stderr:\n" << r.err);
+    REQUIRE(r.rc == 0);
+    const auto lines = read_jsonl(path);
+    // dry-run's trainer data is list(range(epoch_length)): re-iterable and sized, so
+    // DATALOADER_STOP_ITERATION fires after GET_BATCH_STARTED at the start of epoch 2.
+    const auto got = events_of(lines);
+    const auto expected = ignite_order("trainer", 2, 3);
+    INFO("got:\n" << show(got) << "expected:\n" << show(expected));
+    CHECK(got == expected);
+    // Exactly these keys on ordinary events: nothing that would break a strict reader.
+    for (const auto& j : lines) {
+        CHECK(j.size() == 4);
+        CHECK(j.contains("engine"));
+        CHECK(j.contains("event"));
+    }
+    // Literal text, as documented.
+    CHECK(lines_of(read_file(path)).at(0) == R"({"engine":"trainer","event":"STARTED","epoch":0,"iteration":0})");
+}
+
+TEST_CASE("trace interleaves the evaluator's runs where the trainer makes them", "[plugins][trace]") {
+    const auto path = scratch_dir() / "trace_eval.jsonl";
+    const auto r = host(dry_run(2, 3, {"--eval-every", "2", "--plugin", "trace", "--plugin-opt", "trace.path=" + path.string()}));
+    INFO(r.cmd << "\nstdout:\n" << r.out << "stderr:\n" << r.err);
+    REQUIRE(r.rc == 0);
+    const auto got = events_of(read_jsonl(path));
+    // The evaluator runs (fresh, 1 epoch of 2 batches: no DATALOADER_STOP_ITERATION) from
+    // the trainer's EPOCH_COMPLETED of epoch 2; trace runs first on that event, so the
+    // trainer's line precedes the evaluator's run, and COMPLETED follows it.
+    auto expected = ignite_order("trainer", 2, 3);
+    const auto eval = ignite_order("evaluator", 1, 2);
+    expected.insert(expected.end() - 1, eval.begin(), eval.end());
+    INFO("got:\n" << show(got) << "expected:\n" << show(expected));
+    CHECK(got == expected);
+}
+
+TEST_CASE("trace.engines restricts the traced engines", "[plugins][trace]") {
+    const auto path = scratch_dir() / "trace_engines.jsonl";
+    const auto r = host(dry_run(2, 2, {"--eval-every", "1", "--plugin", "trace", "--plugin-opt", "trace.path=" + path.string(),
+                                       "--plugin-opt", "trace.engines=evaluator"}));
+    INFO(r.cmd << "\nstdout:\n" << r.out << "stderr:\n" << r.err);
+    REQUIRE(r.rc == 0);
+    const auto got = events_of(read_jsonl(path));
+    const auto one_run = ignite_order("evaluator", 1, 2);
+    auto expected = one_run;
+    expected.insert(expected.end(), one_run.begin(), one_run.end());  // two evaluator runs
+    CHECK(got == expected);
+}
+
+TEST_CASE("trace refuses an unwritable path or an unknown custom event with exit 2", "[plugins][trace]") {
+    SECTION("path") {
+        const auto bad = (scratch_dir() / "no" / "such" / "dir" / "t.jsonl").string();
+        const auto r = host(dry_run(1, 2, {"--plugin", "trace", "--plugin-opt", "trace.path=" + bad}));
+        INFO(r.cmd << "\nstderr:\n" << r.err);
+        CHECK(r.rc == 2);
+        const auto err = r.err_lines();
+        REQUIRE(err.size() == 1);
+        CHECK(contains(err[0], "trace"));
+        CHECK(contains(err[0], bad));
+    }
+    SECTION("custom event nobody registered") {
+        const auto r = host(dry_run(1, 2, {"--plugin", "trace", "--plugin-opt", "trace.path=" + (scratch_dir() / "x.jsonl").string(),
+                                           "--plugin-opt", "trace.custom=tbptt.NOPE"}));
+        INFO(r.cmd << "\nstderr:\n" << r.err);
+        CHECK(r.rc == 2);
+        const auto err = r.err_lines();
+        REQUIRE(err.size() == 1);
+        CHECK(contains(err[0], "trace.custom"));
+        CHECK(contains(err[0], "tbptt.NOPE"));
+    }
+    SECTION("unknown engine") {
+        const auto r = host(dry_run(1, 2, {"--plugin", "trace", "--plugin-opt", "trace.engines=trainer,tester"}));
+        INFO(r.cmd << "\nstderr:\n" << r.err);
+        CHECK(r.rc == 2);
+        const auto err = r.err_lines();
+        REQUIRE(err.size() == 1);
+        CHECK(contains(err[0], "trace.engines"));
+        CHECK(contains(err[0], "tester"));
+    }
+}
+
+// ---- tbptt ----------------------------------------------------------------------------------
+
+namespace {
+std::vector<std::string> tbptt_traced(std::int64_t time_steps, const fs::path& path, std::vector<std::string> extra = {}) {
+    std::vector<std::string> args{"--plugin", "tbptt", "--plugin-opt", "tbptt.time_steps=" + std::to_string(time_steps),
+                                  // trace after tbptt: the custom events exist when trace initialises.
+                                  "--plugin", "trace", "--plugin-opt", "trace.path=" + path.string(), "--plugin-opt",
+                                  "trace.custom=tbptt.TIME_ITERATION_STARTED,tbptt.TIME_ITERATION_COMPLETED",
+                                  "--plugin-opt", "trace.attrs=time_iteration"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+}
+}  // namespace
+
+TEST_CASE("tbptt fires time_steps TIME_ITERATION_STARTED/COMPLETED pairs per iteration", "[plugins][tbptt]") {
+    const auto path = scratch_dir() / "tbptt.jsonl";
+    const auto r = host(dry_run(2, 2, tbptt_traced(3, path)));
+    INFO(r.cmd << "\nstdout:\n" << r.out << "stderr:\n" << r.err);
+    REQUIRE(r.rc == 0);
+    const auto lines = read_jsonl(path);
+
+    // Expected: Ignite's order with, right after each ITERATION_STARTED, 3 pairs of the
+    // custom events, time_iteration counting 1..12 across iterations and epochs.
+    std::vector<Ev> expected;
+    std::vector<std::int64_t> expected_ti;
+    std::int64_t ti = 0;
+    for (const auto& ev : ignite_order("trainer", 2, 2)) {
+        expected.push_back(ev);
+        expected_ti.push_back(-1);
+        if (std::get<1>(ev) != "ITERATION_STARTED") continue;
+        for (int t = 0; t < 3; ++t) {
+            ++ti;
+            for (const char* name : {"tbptt.TIME_ITERATION_STARTED", "tbptt.TIME_ITERATION_COMPLETED"}) {
+                expected.emplace_back("trainer", name, std::get<2>(ev), std::get<3>(ev));
+                expected_ti.push_back(ti);
+            }
+        }
+    }
+    const auto got = events_of(lines);
+    INFO("got:\n" << show(got) << "expected:\n" << show(expected));
+    REQUIRE(got == expected);
+    std::int64_t started = 0;
+    for (std::size_t k = 0; k < lines.size(); ++k) {
+        INFO("line " << k << ": " << lines[k].dump());
+        if (expected_ti[k] > 0) CHECK(lines[k].at("time_iteration") == expected_ti[k]);
+        // The attribute exists from registration (int 0), so every line carries it.
+        CHECK(lines[k].contains("time_iteration"));
+        started += lines[k].at("event") == "tbptt.TIME_ITERATION_STARTED" ? 1 : 0;
+    }
+    CHECK(started == 12);
+}
+
+TEST_CASE("tbptt log_every filters on time_iteration, not on iteration", "[plugins][tbptt]") {
+    const auto r = host(dry_run(2, 2, {"--plugin", "tbptt", "--plugin-opt", "tbptt.time_steps=3", "--plugin-opt",
+                                       "tbptt.log_every=5"}));
+    INFO(r.cmd << "\nstdout:\n" << r.out << "stderr:\n" << r.err);
+    REQUIRE(r.rc == 0);
+    std::vector<std::string> logged;
+    for (const auto& l : r.err_lines())
+        if (contains(l, "time_iteration")) logged.push_back(l);
+    CHECK(logged == std::vector<std::string>{"[tbptt] time_iteration 5", "[tbptt] time_iteration 10"});
+}
+
+TEST_CASE("tbptt rejects time_steps < 1 and shows its events in plugins inspect", "[plugins][tbptt]") {
+    SECTION("time_steps=0") {
+        const auto r = host(dry_run(1, 2, {"--plugin", "tbptt", "--plugin-opt", "tbptt.time_steps=0"}));
+        INFO(r.cmd << "\nstderr:\n" << r.err);
+        CHECK(r.rc == 2);
+        const auto err = r.err_lines();
+        REQUIRE(err.size() == 1);
+        CHECK(contains(err[0], "tbptt.time_steps"));
+    }
+    SECTION("inspect") {
+        const auto r = host({"plugins", "inspect", "tbptt"});
+        INFO(r.cmd << "\nstdout:\n" << r.out << "stderr:\n" << r.err);
+        REQUIRE(r.rc == 0);
+        CHECK(contains(r.out, "tbptt.TIME_ITERATION_STARTED"));
+        CHECK(contains(r.out, "tbptt.TIME_ITERATION_COMPLETED"));
+        CHECK(contains(r.out, "[state.time_iteration]"));
+        CHECK(contains(r.out, "time_steps"));
+    }
+}
