@@ -8,6 +8,23 @@
 
 namespace ignite {
 
+std::pair<at::Tensor, at::Tensor> unpack_pair(const c10::IValue& output, const char* metric) {
+    std::vector<c10::IValue> items;
+    if (output.isTuple()) {
+        const auto& elems = output.toTupleRef().elements();
+        items.assign(elems.begin(), elems.end());
+    } else if (output.isList()) {
+        for (const auto& v : output.toListRef()) items.push_back(v);
+    } else if (output.isTensorList()) {
+        for (const auto& t : output.toTensorVector()) items.emplace_back(t);
+    }
+    if (items.size() != 2 || !items[0].isTensor() || !items[1].isTensor()) {
+        throw TypeError(fmt::format("{}.update expects a pair (y_pred, y) of tensors, but given {}", metric,
+                                    output.tagKind()));
+    }
+    return {items[0].toTensor().detach(), items[1].toTensor().detach()};
+}
+
 MetricUsage MetricUsage::epoch_wise() {
     return {Events::EPOCH_STARTED, Events::ITERATION_COMPLETED, Events::EPOCH_COMPLETED};
 }

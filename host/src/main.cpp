@@ -1,6 +1,7 @@
 // ignite-host: the command line. Subcommands: dry-run, plugins list, plugins inspect.
-// (`train` arrives with the supervised-training issue.)
 #include "bridge.hpp"
+#include "cli_common.hpp"
+#include "train/train_command.hpp"
 #include "plugin_loader.hpp"
 #include "plugin_options.hpp"
 
@@ -18,15 +19,6 @@ using namespace ignite::host;
 
 namespace {
 
-constexpr int kExitRunFailed = 1;
-constexpr int kExitBadInput = 2;
-constexpr const char* kVersion = "0.1.0";
-
-/// Bad input: printed as one line, exit 2.
-struct UsageError : std::runtime_error {
-    using std::runtime_error::runtime_error;
-};
-
 void print_usage() {
     std::cout << "Usage: ignite-host [--version] [--help] <command> [options]\n\n"
                  "Commands:\n"
@@ -35,51 +27,6 @@ void print_usage() {
                  "  plugins list      plugins found on the search path\n"
                  "  plugins inspect   everything a plugin declares: options, events\n\n"
                  "Run `ignite-host <command> --help` for a command's options.\n";
-}
-
-po::options_description plugin_options_description() {
-    po::options_description d("Plugins");
-    d.add_options()
-        ("plugin", po::value<std::vector<std::string>>()->composing(),
-         "plugin NAME (searched on the plugin path) or PATH to its .so; repeatable, order kept")
-        ("plugin-opt", po::value<std::vector<std::string>>()->composing(),
-         "NAME.key=value option for a loaded plugin; repeatable")
-        ("config", po::value<std::string>(), "INI file with the same keys as the command line (the command line wins)");
-    return d;
-}
-
-/// Parses a subcommand's arguments, then the --config file if given.
-po::variables_map parse(const std::vector<std::string>& args, const po::options_description& desc) {
-    po::variables_map vm;
-    try {
-        po::store(po::command_line_parser(args).options(desc).run(), vm);
-        if (vm.count("config")) {
-            const auto path = vm["config"].as<std::string>();
-            std::ifstream in(path);
-            if (!in) throw UsageError(fmt::format("config file '{}' cannot be read; check the path", path));
-            po::store(po::parse_config_file(in, desc), vm);
-        }
-        po::notify(vm);
-    } catch (const po::error& e) {
-        throw UsageError(fmt::format("{}; see --help", e.what()));
-    }
-    return vm;
-}
-
-std::vector<std::string> strings(const po::variables_map& vm, const char* key) {
-    return vm.count(key) ? vm[key].as<std::vector<std::string>>() : std::vector<std::string>{};
-}
-
-RawPluginOptions raw_plugin_options(const po::variables_map& vm) {
-    RawPluginOptions raw;
-    for (const auto& spec : strings(vm, "plugin-opt")) {
-        try {
-            add_raw_option(raw, spec);
-        } catch (const std::invalid_argument& e) {
-            throw UsageError(e.what());
-        }
-    }
-    return raw;
 }
 
 // ---- dry-run ----------------------------------------------------------------------------
@@ -203,6 +150,7 @@ int main(int argc, char** argv) {
         const std::string command = args[0];
         const std::vector<std::string> rest(args.begin() + 1, args.end());
         if (command == "dry-run") return dry_run(rest);
+        if (command == "train") return train_command(rest);
         if (command == "plugins") return plugins_command(rest);
         throw UsageError(fmt::format("unknown command '{}'; see ignite-host --help", command));
     } catch (const UsageError& e) {

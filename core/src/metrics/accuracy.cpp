@@ -16,22 +16,6 @@ const char* type_name(int t) {
     return names[t];
 }
 
-std::pair<at::Tensor, at::Tensor> unpack(const c10::IValue& output) {
-    std::vector<c10::IValue> items;
-    if (output.isTuple()) {
-        const auto& elems = output.toTupleRef().elements();
-        items.assign(elems.begin(), elems.end());
-    } else if (output.isList()) {
-        for (const auto& v : output.toListRef()) items.push_back(v);
-    } else if (output.isTensorList()) {
-        for (const auto& t : output.toTensorVector()) items.emplace_back(t);
-    }
-    if (items.size() != 2 || !items[0].isTensor() || !items[1].isTensor()) {
-        throw TypeError(fmt::format("Accuracy.update expects a pair (y_pred, y) of tensors, but given {}",
-                                    output.tagKind()));
-    }
-    return {items[0].toTensor().detach(), items[1].toTensor().detach()};
-}
 
 }  // namespace
 
@@ -105,7 +89,7 @@ void Accuracy::check_type(const at::Tensor& y_pred, const at::Tensor& y) {
 }
 
 void Accuracy::update(const c10::IValue& output) {
-    auto [y_pred, y] = unpack(output);
+    auto [y_pred, y] = unpack_pair(output, "Accuracy");
     check_shape(y_pred, y);
     check_type(y_pred, y);
 

@@ -37,6 +37,10 @@ namespace ignite {
 /// `output_transform`). An empty function means identity.
 using OutputTransform = std::function<c10::IValue(const c10::IValue&)>;
 
+/// (y_pred, y) from a metric's input: a tuple, list or tensor list of two tensors,
+/// detached. Throws TypeError naming `metric` and what it got otherwise.
+std::pair<at::Tensor, at::Tensor> unpack_pair(const c10::IValue& output, const char* metric);
+
 /// When a metric resets, updates and computes (Ignite's MetricUsage subclasses). The
 /// events may carry filters (e.g. `Events::ITERATION_COMPLETED.every(10)` as `completed`).
 struct MetricUsage {

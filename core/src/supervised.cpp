@@ -1,0 +1,81 @@
+// Supervised trainer / evaluator factories (Ignite's supervised_training_step and
+// supervised_evaluation_step).
+#include <ignite/core/supervised.hpp>
+
+#include <ATen/ATen.h>
+#include <fmt/format.h>
+#include <torch/autograd.h>
+
+namespace ignite {
+
+std::pair<at::Tensor, at::Tensor> prepare_batch(const c10::IValue& batch, const std::optional<c10::Device>& device,
+                                                bool non_blocking) {
+    std::vector<c10::IValue> parts;
+    if (batch.isTuple()) {
+        const auto& e = batch.toTupleRef().elements();
+        parts.assign(e.begin(), e.end());
+    } else if (batch.isList()) {
+        for (const auto& v : batch.toListRef()) parts.push_back(v);
+    }
+    if (parts.size() != 2 || !parts[0].isTensor() || !parts[1].isTensor()) {
+        throw TypeError(fmt::format("the default prepare_batch expects a batch (x, y) of two tensors, got a {}; pass "
+                                    "your own prepare function",
+                                    batch.tagKind()));
+    }
+    auto x = parts[0].toTensor(), y = parts[1].toTensor();
+    if (device) {
+        x = x.to(*device, /*non_blocking=*/non_blocking);
+        y = y.to(*device, /*non_blocking=*/non_blocking);
+    }
+    return {x, y};
+}
+
+std::unique_ptr<Engine> create_supervised_trainer(SupervisedModel model, torch::optim::Optimizer& optimizer,
+                                                  LossFn loss_fn, TrainerOptions options) {
+    if (!model.forward || !model.set_training) throw ValueError("create_supervised_trainer needs a model");
+    if (!loss_fn) throw ValueError("create_supervised_trainer needs a loss function");
+    if (options.gradient_accumulation_steps < 1) {
+        throw ValueError(fmt::format("Gradient_accumulation_steps must be strictly positive. No gradient accumulation "
+                                     "if the value set to one (default). Got {}",
+                                     options.gradient_accumulation_steps));
+    }
+    if (options.deterministic) {
+        throw ValueError("deterministic=true needs the DeterministicEngine, which this version does not have yet; "
+                         "use deterministic=false");
+    }
+    const auto steps = options.gradient_accumulation_steps;
+    auto step = [model = std::move(model), &optimizer, loss_fn = std::move(loss_fn), options = std::move(options),
+                 steps](Engine& engine, const c10::IValue& batch) -> c10::IValue {
+        if ((engine.state.iteration - 1) % steps == 0) optimizer.zero_grad();
+        model.set_training(true);
+        auto [x, y] = options.prepare(batch, options.device, options.non_blocking);
+        auto y_pred = model.forward(x);
+        auto loss = loss_fn(y_pred, y);
+        if (steps > 1) loss = loss / static_cast<double>(steps);
+        loss.backward();
+        if (engine.state.iteration % steps == 0) optimizer.step();
+        auto reported = (steps > 1 ? loss * static_cast<double>(steps) : loss).detach();
+        if (options.output_transform) return options.output_transform(x, y, y_pred.detach(), reported);
+        return reported;
+    };
+    return std::make_unique<Engine>(std::move(step));
+}
+
+std::unique_ptr<Engine> create_supervised_evaluator(SupervisedModel model,
+                                                    const std::map<std::string, std::shared_ptr<Metric>>& metrics,
+                                                    EvaluatorOptions options) {
+    if (!model.forward || !model.set_training) throw ValueError("create_supervised_evaluator needs a model");
+    auto step = [model = std::move(model), options = std::move(options)](Engine&, const c10::IValue& batch) -> c10::IValue {
+        model.set_training(false);
+        torch::NoGradGuard no_grad;
+        auto [x, y] = options.prepare(batch, options.device, options.non_blocking);
+        auto y_pred = model.forward(x);
+        if (options.output_transform) return options.output_transform(x, y, y_pred);
+        return c10::ivalue::Tuple::create({y_pred, y});
+    };
+    auto engine = std::make_unique<Engine>(std::move(step));
+    for (const auto& [name, metric] : metrics) metric->attach(*engine, name);
+    return engine;
+}
+
+}  // namespace ignite

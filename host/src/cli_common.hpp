@@ -1,0 +1,38 @@
+#pragma once
+// Pieces of the command line shared by the subcommands: exit codes, the plugin options
+// (--plugin, --plugin-opt, --config) and parsing with the config file.
+
+#include "plugin_options.hpp"
+
+#include <boost/program_options.hpp>
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace ignite::host {
+
+inline constexpr int kExitRunFailed = 1;
+inline constexpr int kExitBadInput = 2;
+inline constexpr const char* kVersion = "0.1.0";
+
+/// Bad input: printed as one line, exit 2.
+struct UsageError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+/// --plugin, --plugin-opt, --config.
+boost::program_options::options_description plugin_options_description();
+
+/// Parses a subcommand's arguments, then the --config INI file if given (the command
+/// line wins). Throws UsageError with one line.
+boost::program_options::variables_map parse(const std::vector<std::string>& args,
+                                            const boost::program_options::options_description& desc);
+
+/// The values of a repeatable string option (empty when absent).
+std::vector<std::string> strings(const boost::program_options::variables_map& vm, const char* key);
+
+/// --plugin-opt values grouped per plugin. Throws UsageError for a malformed one.
+RawPluginOptions raw_plugin_options(const boost::program_options::variables_map& vm);
+
+}  // namespace ignite::host

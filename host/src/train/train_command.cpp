@@ -1,0 +1,257 @@
+#include "train_command.hpp"
+
+#include "batch_loader.hpp"
+#include "bridge.hpp"
+#include "cli_common.hpp"
+#include "dataset.hpp"
+#include "idx_reader.hpp"
+#include "models.hpp"
+
+#include <ignite/core/metrics/accuracy.hpp>
+#include <ignite/core/metrics/average.hpp>
+#include <ignite/core/metrics/loss.hpp>
+#include <ignite/core/supervised.hpp>
+
+#include <ATen/Parallel.h>
+#include <fmt/format.h>
+#include <torch/cuda.h>
+#include <torch/nn/functional/loss.h>
+#include <torch/optim/adam.h>
+#include <torch/optim/sgd.h>
+#include <torch/utils.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+
+namespace ignite::host {
+namespace {
+
+struct TrainConfig {
+    std::string model, dataset, optimizer, device, output_dir;
+    std::int64_t limit, epochs, batch_size, seed, threads, eval_every;
+    double lr, momentum, weight_decay;
+    bool nesterov, drop_last, shuffle, default_plugins;
+};
+
+c10::Device parse_device(const std::string& text) {
+    if (text == "auto") return torch::cuda::is_available() ? c10::Device(c10::kCUDA, 0) : c10::Device(c10::kCPU);
+    if (text == "cpu") return c10::Device(c10::kCPU);
+    if (text.rfind("cuda", 0) == 0) {
+        c10::Device d(c10::kCPU);
+        try {
+            d = c10::Device(text);
+        } catch (const std::exception&) {
+            throw UsageError(fmt::format("--device '{}' is not auto, cpu, cuda or cuda:N", text));
+        }
+        if (!torch::cuda::is_available()) {
+            throw UsageError(fmt::format("--device {}: CUDA is not available (this LibTorch has no CUDA support or no "
+                                         "GPU is visible); use --device cpu or auto",
+                                         text));
+        }
+        const auto index = d.has_index() ? d.index() : 0;
+        if (index >= static_cast<int>(torch::cuda::device_count())) {
+            throw UsageError(fmt::format("--device {}: only {} CUDA device(s) are visible", text,
+                                         torch::cuda::device_count()));
+        }
+        return c10::Device(c10::kCUDA, index);
+    }
+    throw UsageError(fmt::format("--device '{}' is not auto, cpu, cuda or cuda:N", text));
+}
+
+TrainTestSplit load_dataset(const std::string& spec, std::int64_t limit, std::uint64_t seed) {
+    if (spec == "fashion-mnist") return load_mnist_dir(kFashionMnistDir, limit);
+    if (spec.rfind("mnist:", 0) == 0) return load_mnist_dir(spec.substr(6), limit);
+    if (spec == "synthetic" || spec.rfind("synthetic:", 0) == 0) {
+        std::int64_t n = 2000;
+        if (spec.size() > 10) {
+            try {
+                n = std::stoll(spec.substr(10));
+            } catch (const std::exception&) {
+                n = 0;
+            }
+            if (n < 2) throw UsageError(fmt::format("--dataset '{}': synthetic:N needs N >= 2", spec));
+        }
+        if (limit > 0) n = std::min(n, limit);
+        return synthetic_dataset(n, std::max<std::int64_t>(n / 5, 1), seed);
+    }
+    throw UsageError(fmt::format("unknown --dataset '{}': use fashion-mnist, mnist:DIR or synthetic[:N]", spec));
+}
+
+void validate(const TrainConfig& c) {
+    auto positive = [](const char* name, auto v) {
+        if (v <= 0) throw UsageError(fmt::format("--{} must be > 0, got {}", name, v));
+    };
+    positive("epochs", c.epochs);
+    positive("batch-size", c.batch_size);
+    positive("lr", c.lr);
+    if (c.eval_every < 0) throw UsageError(fmt::format("--eval-every must be >= 0, got {}", c.eval_every));
+    if (c.threads < 0) throw UsageError(fmt::format("--threads must be >= 0 (0: LibTorch's default), got {}", c.threads));
+    if (c.limit < 0) throw UsageError(fmt::format("--limit must be >= 0, got {}", c.limit));
+    if (c.momentum < 0 || c.momentum >= 1) throw UsageError(fmt::format("--momentum must be in [0, 1), got {}", c.momentum));
+    if (c.weight_decay < 0) throw UsageError(fmt::format("--weight-decay must be >= 0, got {}", c.weight_decay));
+    if (c.nesterov && c.momentum == 0) throw UsageError("--nesterov needs --momentum > 0");
+    if (c.optimizer != "sgd" && c.optimizer != "adam") {
+        throw UsageError(fmt::format("unknown --optimizer '{}': use sgd or adam", c.optimizer));
+    }
+}
+
+std::unique_ptr<torch::optim::Optimizer> make_optimizer(const TrainConfig& c, const std::vector<at::Tensor>& params) {
+    if (c.optimizer == "adam") {
+        return std::make_unique<torch::optim::Adam>(params, torch::optim::AdamOptions(c.lr).weight_decay(c.weight_decay));
+    }
+    return std::make_unique<torch::optim::SGD>(
+        params, torch::optim::SGDOptions(c.lr).momentum(c.momentum).nesterov(c.nesterov).weight_decay(c.weight_decay));
+}
+
+double metric_value(const ignite::State& s, const char* name) {
+    const auto* v = s.metrics.find(name);
+    return v ? ignite::value_as<double>(*v, name) : std::nan("");
+}
+
+}  // namespace
+
+int train_command(const std::vector<std::string>& args) {
+    po::options_description desc("ignite-host train: supervised training of an image classifier");
+    TrainConfig c;
+    desc.add_options()("help,h", "this help")
+        ("model", po::value(&c.model)->default_value("cnn"), "mlp, cnn, or a TorchScript file (.pt)")
+        ("dataset", po::value(&c.dataset)->default_value("fashion-mnist"),
+         "fashion-mnist (Debian's dataset-fashion-mnist), mnist:DIR (IDX files) or synthetic[:N]")
+        ("limit", po::value(&c.limit)->default_value(0), "use only the first N samples of each split (0: all)")
+        ("epochs", po::value(&c.epochs)->default_value(5), "training epochs")
+        ("batch-size", po::value(&c.batch_size)->default_value(64), "samples per batch")
+        ("optimizer", po::value(&c.optimizer)->default_value("sgd"), "sgd or adam")
+        ("lr", po::value(&c.lr)->default_value(0.01), "learning rate")
+        ("momentum", po::value(&c.momentum)->default_value(0.9), "SGD momentum")
+        ("nesterov", po::bool_switch(&c.nesterov), "SGD with Nesterov momentum")
+        ("weight-decay", po::value(&c.weight_decay)->default_value(0.0), "L2 weight decay")
+        ("seed", po::value(&c.seed)->default_value(0), "seed for weights and shuffling")
+        ("threads", po::value(&c.threads)->default_value(0), "LibTorch intra-op threads (0: its default)")
+        ("device", po::value(&c.device)->default_value("auto"), "auto, cpu, cuda or cuda:N")
+        ("output-dir", po::value(&c.output_dir)->default_value("ignite-output"), "where metrics.jsonl is written")
+        ("eval-every", po::value(&c.eval_every)->default_value(1), "evaluate on the test split every K epochs (0: never)")
+        ("drop-last", po::bool_switch(&c.drop_last), "drop the last incomplete training batch")
+        ("no-shuffle", po::bool_switch(), "keep the training data in file order")
+        ("no-default-plugins", po::bool_switch(), "do not load the progress plugin by default");
+    desc.add(plugin_options_description());
+    const auto vm = parse(args, desc);
+    if (vm.count("help")) {
+        std::cout << desc << "\n";
+        return 0;
+    }
+    c.shuffle = !vm["no-shuffle"].as<bool>();
+    c.default_plugins = !vm["no-default-plugins"].as<bool>();
+    validate(c);
+
+    // ---- everything that can be refused is checked before anything is written ----
+    const auto device = parse_device(c.device);
+    if (c.threads > 0) at::set_num_threads(static_cast<int>(c.threads));
+    torch::manual_seed(static_cast<std::uint64_t>(c.seed));
+    std::cerr << fmt::format("ignite-host: LibTorch threads={} interop={} device={}\n",
+                             at::get_num_threads(), at::get_num_interop_threads(), device.str());
+
+    TrainTestSplit data;
+    try {
+        data = load_dataset(c.dataset, c.limit, static_cast<std::uint64_t>(c.seed));
+    } catch (const DatasetError& e) {
+        throw UsageError(e.what());
+    }
+    std::unique_ptr<Model> model;
+    try {
+        model = make_model(c.model, data.train.images.size(2), data.train.num_classes);
+    } catch (const std::invalid_argument& e) {
+        throw UsageError(e.what());
+    }
+    if (data.train.images.size(2) != data.train.images.size(3)) {
+        throw UsageError(fmt::format("images must be square, got {}x{}", data.train.images.size(2), data.train.images.size(3)));
+    }
+    model->to(device);
+    std::cerr << fmt::format("ignite-host: {} on {}\n", model->describe(), data.description);
+
+    const bool cuda = device.is_cuda();
+    auto train_loader = make_batch_loader(data.train, {c.batch_size, c.shuffle, c.drop_last,
+                                                       static_cast<std::uint64_t>(c.seed), cuda, 4});
+    auto test_loader = make_batch_loader(data.test, {std::max<std::int64_t>(c.batch_size, 256), false, false, 0, cuda, 4});
+
+    auto optimizer = make_optimizer(c, model->parameters());
+    auto cross_entropy = [](const at::Tensor& y_pred, const at::Tensor& y) { return torch::nn::functional::cross_entropy(y_pred, y); };
+    ignite::SupervisedModel supervised{[m = model.get()](const at::Tensor& x) { return m->forward(x); },
+                                       [m = model.get()](bool on) { m->train(on); }};
+    ignite::TrainerOptions trainer_options;
+    trainer_options.device = device;
+    trainer_options.non_blocking = cuda;
+    auto trainer = ignite::create_supervised_trainer(supervised, *optimizer, cross_entropy, trainer_options);
+    ignite::EvaluatorOptions evaluator_options;
+    evaluator_options.device = device;
+    evaluator_options.non_blocking = cuda;
+    auto evaluator = ignite::create_supervised_evaluator(
+        supervised,
+        {{"accuracy", std::make_shared<ignite::Accuracy>()}, {"loss", std::make_shared<ignite::Loss>(cross_entropy)}},
+        evaluator_options);
+    // The epoch's mean training loss (a tensor sum on the device: no sync per iteration).
+    std::make_shared<ignite::Average>()->attach(*trainer, "avg_loss");
+
+    PluginHost plugins;
+    plugins.add_engine("trainer", *trainer);
+    plugins.add_engine("evaluator", *evaluator);
+    std::vector<std::string> plugin_list;
+    if (c.default_plugins) {
+        for (const char* name : {"progress"}) {
+            try {
+                resolve_plugin(name);
+                plugin_list.emplace_back(name);
+            } catch (const PluginError&) {
+                std::cerr << fmt::format("ignite-host: warning: default plugin '{}' not found; continuing without it\n", name);
+            }
+        }
+    }
+    for (const auto& p : strings(vm, "plugin")) {
+        if (std::find(plugin_list.begin(), plugin_list.end(), p) == plugin_list.end()) plugin_list.push_back(p);
+    }
+    plugins.load(plugin_list, raw_plugin_options(vm));
+
+    // ---- input accepted: from here on the run writes its outputs ----
+    fs::create_directories(c.output_dir);
+    const auto metrics_path = fs::path(c.output_dir) / "metrics.jsonl";
+    std::ofstream metrics_out(metrics_path, std::ios::trunc);
+    if (!metrics_out) throw UsageError(fmt::format("cannot write '{}'; check --output-dir", metrics_path.string()));
+
+    const auto train_samples = data.train.size();
+    auto epoch_start = std::chrono::steady_clock::now();
+    trainer->add_event_handler(ignite::Events::EPOCH_STARTED, [&] { epoch_start = std::chrono::steady_clock::now(); });
+    // Priority 50: after loggers (0) report the epoch, before checkpoints (100).
+    trainer->add_event_handler(ignite::Events::EPOCH_COMPLETED, ignite::Priority{50}, [&](ignite::Engine& t) {
+        const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_start).count();
+        metrics_out << fmt::format(
+            "{{\"split\":\"train\",\"epoch\":{},\"iteration\":{},\"loss\":{:.6f},\"epoch_seconds\":{:.3f},"
+            "\"samples_per_second\":{:.1f}}}\n",
+            t.state.epoch, t.state.iteration, metric_value(t.state, "avg_loss"), secs, static_cast<double>(train_samples) / secs);
+        if (c.eval_every > 0 && (t.state.epoch % c.eval_every == 0 || t.state.epoch == *t.state.max_epochs)) {
+            evaluator->run(test_loader);
+            metrics_out << fmt::format("{{\"split\":\"test\",\"epoch\":{},\"iteration\":{},\"accuracy\":{:.6f},\"loss\":{:.6f}}}\n",
+                                       t.state.epoch, t.state.iteration, metric_value(evaluator->state, "accuracy"),
+                                       metric_value(evaluator->state, "loss"));
+        }
+        metrics_out.flush();
+    });
+
+    const auto start = std::chrono::steady_clock::now();
+    trainer->run(train_loader, c.epochs);
+    const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    plugins.shutdown();
+    std::cout << fmt::format("trained {} epochs in {:.1f} s ({:.0f} samples/s)", c.epochs, total,
+                             static_cast<double>(train_samples * c.epochs) / total);
+    if (evaluator->state.metrics.contains("accuracy")) {
+        std::cout << fmt::format("; test accuracy {:.4f}, loss {:.4f}", metric_value(evaluator->state, "accuracy"),
+                                 metric_value(evaluator->state, "loss"));
+    }
+    std::cout << fmt::format("; metrics in {}\n", metrics_path.string());
+    return 0;
+}
+
+}  // namespace ignite::host

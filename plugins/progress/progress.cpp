@@ -1,0 +1,431 @@
+// progress: a tqdm-like progress bar per epoch of the trainer (and, optionally, the evaluator).
+//
+//   [trainer] Epoch 2/5  45%|█████████▌           | 421/938 [00:03<00:04, 140.2it/s, loss=0.3412, accuracy=0.9100]
+//
+// On a terminal the bar is redrawn in place with '\r' (throttled by `every` iterations and
+// `min_interval` seconds) and its final state is kept as one line per epoch. Anywhere else
+// (CI, log files: isatty() false, or tty=never) no '\r' is ever written: a plain line is
+// printed each time the epoch crosses another `percent_step` percent, and the final line
+// when the epoch ends. With an unknown epoch length the count is shown instead of a bar.
+//
+// Cost per iteration when nothing is printed: an increment and one or two comparisons
+// (plus a clock read on a terminal once `every` iterations have passed). Nothing is
+// formatted and no host call is made unless a line is about to be written.
+//
+// Only the SDK header is included, like every plugin.
+#include <ignite/plugin.hpp>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace {
+
+using ignite::sdk::Engine;
+using ignite::sdk::EventInfo;
+using ignite::sdk::Host;
+using Clock = std::chrono::steady_clock;
+
+// After the loggers (0), so a logger's line and the bar do not race; before the evaluator
+// run (50) and checkpoints (100).
+constexpr std::int32_t kPriority = 10;
+
+std::string trim(const std::string& s) {
+    const auto b = s.find_first_not_of(" \t");
+    if (b == std::string::npos) return {};
+    const auto e = s.find_last_not_of(" \t");
+    return s.substr(b, e - b + 1);
+}
+
+std::vector<std::string> split_csv(const std::string& s) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (true) {
+        const auto comma = s.find(',', start);
+        out.push_back(trim(s.substr(start, comma == std::string::npos ? std::string::npos : comma - start)));
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+    }
+    return out;
+}
+
+// mm:ss, or h:mm:ss from an hour on (tqdm's format_interval).
+std::string format_interval(double seconds) {
+    if (!std::isfinite(seconds) || seconds < 0) return "?";
+    const auto t = static_cast<std::int64_t>(seconds);
+    const auto h = t / 3600, m = (t / 60) % 60, s = t % 60;
+    char buf[48];
+    if (h > 0)
+        std::snprintf(buf, sizeof buf, "%lld:%02lld:%02lld", static_cast<long long>(h), static_cast<long long>(m),
+                      static_cast<long long>(s));
+    else
+        std::snprintf(buf, sizeof buf, "%02lld:%02lld", static_cast<long long>(m), static_cast<long long>(s));
+    return buf;
+}
+
+std::string fixed4(double v) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.4f", v);
+    return buf;
+}
+
+std::string shortest(double v) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%g", v);
+    return buf;
+}
+
+// Number of code points in a UTF-8 string (the bar's blocks are 3 bytes, 1 column).
+std::size_t columns(const std::string& s) {
+    std::size_t n = 0;
+    for (const unsigned char c : s) n += (c & 0xC0) != 0x80;
+    return n;
+}
+
+class Progress;
+
+// One bar: the state of the current epoch of one engine.
+struct Bar {
+    Progress* owner = nullptr;
+    std::string engine_name;
+    bool open = false;              // between EPOCH_STARTED and the epoch's end
+    std::int64_t n = 0;             // iterations done in this epoch
+    std::int64_t n0 = 0;            // n when the epoch (or the resumed part of it) started
+    std::int64_t total = -1;        // epoch length; <= 0 when unknown
+    std::int64_t epoch = 0;
+    std::int64_t max_epochs = -1;
+    Clock::time_point start{};
+    // Throttles: TTY redraws (last drawn count and time), non-TTY percentage lines (the
+    // count at which the next line is due).
+    std::int64_t last_n = 0;
+    Clock::time_point last_t{};
+    std::int64_t next_n = 0;
+    std::size_t last_columns = 0;  // of the last TTY draw, to blank a shorter redraw
+};
+
+class Progress : public ignite::sdk::Plugin {
+public:
+    ~Progress() override {
+        // A run cut short without EXCEPTION_RAISED/COMPLETED (should not happen) still
+        // leaves the terminal on a fresh line.
+        if (stream_ && dirty_) {
+            std::fputc('\n', stream_);
+            std::fflush(stream_);
+        }
+    }
+
+private:
+    void init(Host& host) override {
+        api_ = host.api();
+
+        const auto stream = host.option_string("stream");
+        if (stream == "stderr")
+            stream_ = stderr;
+        else if (stream == "stdout")
+            stream_ = stdout;
+        else
+            throw std::invalid_argument("progress.stream=" + stream + " is unknown: use stream=stderr or stream=stdout");
+
+        every_ = host.option_int("every");
+        if (every_ < 1)
+            throw std::invalid_argument("progress.every=" + std::to_string(every_) +
+                                        " is out of range: use every=N with N >= 1 (refresh at most every N iterations)");
+
+        min_interval_ = host.option_double("min_interval");
+        if (!std::isfinite(min_interval_) || min_interval_ < 0)
+            throw std::invalid_argument("progress.min_interval=" + shortest(min_interval_) +
+                                        " is out of range: use a number of seconds >= 0 (e.g. min_interval=0.1)");
+
+        const auto step = host.option_int("percent_step");
+        if (step < 1 || step > 100)
+            throw std::invalid_argument("progress.percent_step=" + std::to_string(step) +
+                                        " is out of range: use percent_step=1 to 100");
+        percent_step_ = step;
+
+        const auto width = host.option_int("width");
+        if (width < 5 || width > 1000)
+            throw std::invalid_argument("progress.width=" + std::to_string(width) +
+                                        " is out of range: use width=5 to 1000 characters");
+        width_ = static_cast<int>(width);
+
+        const auto tty = host.option_string("tty");
+        if (tty == "auto")
+            tty_ = ::isatty(::fileno(stream_)) == 1;
+        else if (tty == "always")
+            tty_ = true;
+        else if (tty == "never")
+            tty_ = false;
+        else
+            throw std::invalid_argument("progress.tty=" + tty + " is unknown: use tty=auto, tty=always or tty=never");
+
+        const auto metrics = trim(host.option_string("metrics"));
+        if (!metrics.empty()) {
+            metrics_ = split_csv(metrics);
+            for (const auto& m : metrics_)
+                if (m.empty())
+                    throw std::invalid_argument("progress.metrics=" + metrics +
+                                                " has an empty name: use a comma-separated list of metric names, or "
+                                                "metrics= for all numeric metrics");
+            all_metrics_ = false;
+        }
+        output_label_ = trim(host.option_string("output_label"));
+
+        std::vector<const char*> engines{"trainer"};
+        if (host.option_bool("evaluator")) engines.push_back("evaluator");
+        for (const char* name : engines) {
+            // An engine the host does not run this time (no --eval-every) gets no bar.
+            const auto engine = host.engine(name);
+            if (!engine) continue;
+            bars_.push_back(std::make_unique<Bar>());
+            Bar* bar = bars_.back().get();
+            bar->owner = this;
+            bar->engine_name = name;
+            host.on(*engine, ignite::sdk::on(IGNITE_EVENT_EPOCH_STARTED),
+                    [this, bar](Engine& e, const EventInfo&) { epoch_started(*bar, e); }, kPriority);
+            host.on(*engine, ignite::sdk::on(IGNITE_EVENT_ITERATION_COMPLETED),
+                    [this, bar](Engine& e, const EventInfo&) { iteration_completed(*bar, e); }, kPriority);
+            // The epoch's end, however it comes: normally, cut by terminate, or by an error
+            // (the bar's line is finished so the error message starts on a line of its own).
+            host.on(*engine,
+                    std::vector<ignite::sdk::EventSpec>{ignite::sdk::on(IGNITE_EVENT_EPOCH_COMPLETED),
+                                                        ignite::sdk::on(IGNITE_EVENT_TERMINATE),
+                                                        ignite::sdk::on(IGNITE_EVENT_EXCEPTION_RAISED),
+                                                        ignite::sdk::on(IGNITE_EVENT_COMPLETED)},
+                    [this, bar](Engine& e, const EventInfo&) { close(*bar, e); }, kPriority);
+        }
+    }
+
+    // ---- events ----
+
+    void epoch_started(Bar& bar, const Engine& e) {
+        if (bar.open) close(bar, e);  // an epoch that ended without EPOCH_COMPLETED
+        std::int64_t v = 0;
+        bar.total = api_->state_int(e.raw(), IGNITE_STATE_EPOCH_LENGTH, &v) == IGNITE_OK ? v : -1;
+        bar.max_epochs = api_->state_int(e.raw(), IGNITE_STATE_MAX_EPOCHS, &v) == IGNITE_OK ? v : -1;
+        bar.epoch = e.epoch();
+        // A run resumed mid-epoch starts with part of the epoch already done.
+        bar.n = 0;
+        if (bar.total > 0) {
+            const auto done = e.iteration() - (bar.epoch - 1) * bar.total;
+            if (done > 0 && done < bar.total) bar.n = done;
+        }
+        bar.n0 = bar.n;
+        bar.start = Clock::now();
+        bar.last_n = bar.n;
+        bar.last_t = bar.start;
+        bar.last_columns = 0;
+        bar.open = true;
+        if (tty_) {
+            draw(bar, e, false);
+        } else if (bar.total > 0) {
+            bar.next_n = next_threshold(bar.n, bar.total);
+        } else {
+            bar.next_n = every_ > 1 ? bar.n + every_ : INT64_MAX;
+        }
+    }
+
+    // The hot path: decide cheaply whether to print; format only when printing.
+    void iteration_completed(Bar& bar, const Engine& e) {
+        if (!bar.open) return;
+        const auto n = ++bar.n;
+        if (tty_) {
+            if (n - bar.last_n < every_) return;
+            if (bar.total > 0 && n >= bar.total) return;  // the final line is drawn at the epoch's end
+            const auto now = Clock::now();
+            if (std::chrono::duration<double>(now - bar.last_t).count() < min_interval_) return;
+            bar.last_n = n;
+            bar.last_t = now;
+            draw(bar, e, false);
+        } else {
+            if (n < bar.next_n) return;
+            if (bar.total > 0) {
+                if (n >= bar.total) return;  // 100% is the final line, printed at the epoch's end
+                bar.next_n = next_threshold(n, bar.total);
+            } else {
+                // Unknown length: no percentages to cross; a line every `every` iterations
+                // when every > 1 (else next_n is INT64_MAX: only the final line).
+                bar.next_n = n + every_;
+            }
+            draw(bar, e, false);
+        }
+    }
+
+    void close(Bar& bar, const Engine& e) {
+        if (!bar.open) return;
+        bar.open = false;
+        draw(bar, e, true);
+    }
+
+    // The smallest count above n whose percentage reaches the next multiple of
+    // percent_step (so a line is printed once per step crossed, even when one iteration
+    // crosses several).
+    std::int64_t next_threshold(std::int64_t n, std::int64_t total) const {
+        const auto k = (n * 100) / (percent_step_ * total) + 1;  // next step index
+        const auto pct = k * percent_step_;
+        if (pct >= 100) return total;
+        return (pct * total + 99) / 100;  // ceil(pct * total / 100)
+    }
+
+    // ---- drawing ----
+
+    std::string line(const Bar& bar, const Engine& e) const {
+        const auto elapsed = std::chrono::duration<double>(Clock::now() - bar.start).count();
+        const auto done = bar.n - bar.n0;
+        const double rate = elapsed > 0 && done > 0 ? static_cast<double>(done) / elapsed : 0.0;
+
+        std::string s = "[" + bar.engine_name + "] Epoch " + std::to_string(bar.epoch);
+        if (bar.max_epochs > 0) s += "/" + std::to_string(bar.max_epochs);
+        char buf[96];
+        if (bar.total > 0) {
+            const auto n = std::min(bar.n, bar.total);
+            const auto pct = n * 100 / bar.total;
+            std::snprintf(buf, sizeof buf, " %3lld%%|", static_cast<long long>(pct));
+            s += buf;
+            s += bar_text(static_cast<double>(n) / static_cast<double>(bar.total));
+            s += "| " + std::to_string(bar.n) + "/" + std::to_string(bar.total);
+            s += " [" + format_interval(elapsed) + "<" +
+                 (rate > 0 ? format_interval(static_cast<double>(bar.total - n) / rate) : std::string("?"));
+        } else {
+            s += " " + std::to_string(bar.n) + "it [" + format_interval(elapsed);
+        }
+        if (rate <= 0) {
+            s += ", ?it/s";
+        } else {
+            // tqdm's convention: seconds per iteration when slower than one a second.
+            if (rate >= 1.0)
+                std::snprintf(buf, sizeof buf, ", %.1fit/s", rate);
+            else
+                std::snprintf(buf, sizeof buf, ", %.2fs/it", 1.0 / rate);
+            s += buf;
+        }
+
+        // Before the epoch's first iteration, output and metrics are the previous epoch's:
+        // not shown.
+        if (done == 0) return s + "]";
+        if (!output_label_.empty()) {
+            std::size_t count = 0;
+            double v = 0;
+            // Only a single number: a tuple (an evaluator's (y_pred, y)) has none to show.
+            if (api_->value_count(e.raw(), IGNITE_VALUE_OUTPUT, &count) == IGNITE_OK && count == 1 &&
+                api_->value_double(e.raw(), IGNITE_VALUE_OUTPUT, 0, &v) == IGNITE_OK)
+                s += ", " + output_label_ + "=" + fixed4(v);
+        }
+        std::size_t mcount = 0;
+        if (api_->metric_count(e.raw(), &mcount) == IGNITE_OK && mcount > 0) {
+            if (all_metrics_) {
+                for (std::size_t i = 0; i < mcount; ++i) {
+                    const char* name = nullptr;
+                    double v = 0;
+                    if (api_->metric_name(e.raw(), i, &name) == IGNITE_OK && name &&
+                        api_->metric_double(e.raw(), name, &v) == IGNITE_OK)
+                        s += std::string(", ") + name + "=" + fixed4(v);
+                }
+            } else {
+                for (const auto& name : metrics_) {
+                    double v = 0;
+                    if (api_->metric_double(e.raw(), name.c_str(), &v) == IGNITE_OK) s += ", " + name + "=" + fixed4(v);
+                }
+            }
+        }
+        s += "]";
+        return s;
+    }
+
+    // `width` cells of full blocks, one partial block (eighths) and spaces.
+    std::string bar_text(double frac) const {
+        static const char* const kPartial[] = {"", "▏", "▎", "▍", "▌", "▋", "▊", "▉"};
+        if (frac < 0) frac = 0;
+        if (frac > 1) frac = 1;
+        const auto eighths = static_cast<std::int64_t>(frac * width_ * 8);
+        const auto full = eighths / 8;
+        const auto part = eighths % 8;
+        std::string s;
+        s.reserve(static_cast<std::size_t>(width_) * 3);
+        for (std::int64_t i = 0; i < full; ++i) s += "█";
+        std::int64_t used = full;
+        if (part > 0 && full < width_) {
+            s += kPartial[part];
+            ++used;
+        }
+        s.append(static_cast<std::size_t>(width_ - used), ' ');
+        return s;
+    }
+
+    void draw(Bar& bar, const Engine& e, bool final) {
+        const auto text = line(bar, e);
+        if (tty_) {
+            // Another bar's line still open (an evaluator run inside a trainer epoch):
+            // leave it as it stands and start a line of our own.
+            if (dirty_ && dirty_bar_ != &bar) {
+                std::fputc('\n', stream_);
+                dirty_ = false;
+            }
+            std::string out = "\r" + text;
+            const auto cols = columns(text);
+            if (dirty_ && cols < bar.last_columns) out.append(bar.last_columns - cols, ' ');
+            bar.last_columns = cols;
+            if (final) {
+                out += '\n';
+                dirty_ = false;
+                dirty_bar_ = nullptr;
+            } else {
+                dirty_ = true;
+                dirty_bar_ = &bar;
+            }
+            std::fputs(out.c_str(), stream_);
+        } else {
+            std::fputs(text.c_str(), stream_);
+            std::fputc('\n', stream_);
+        }
+        std::fflush(stream_);
+    }
+
+    const ignite_host_api* api_ = nullptr;  // raw table: optional reads without exceptions
+    std::FILE* stream_ = nullptr;
+    bool tty_ = false;
+    std::int64_t every_ = 1;
+    double min_interval_ = 0.1;
+    std::int64_t percent_step_ = 25;
+    int width_ = 30;
+    bool all_metrics_ = true;
+    std::vector<std::string> metrics_;
+    std::string output_label_ = "loss";
+    std::vector<std::unique_ptr<Bar>> bars_;
+    bool dirty_ = false;  // a TTY line without its newline yet
+    const Bar* dirty_bar_ = nullptr;
+};
+
+}  // namespace
+
+IGNITE_SDK_PLUGIN(Progress,
+                  {"progress",
+                   "1.0",
+                   "tqdm-like progress bar per epoch (redrawn in place on a terminal, percentage lines in logs)",
+                   {
+                       {"stream", IGNITE_OPTION_STRING, "stderr", "where the bar goes: stderr or stdout"},
+                       {"every", IGNITE_OPTION_INT, "1",
+                        "redraw at most every N iterations (terminal); with an unknown epoch length, a log line every N "
+                        "iterations when N > 1"},
+                       {"min_interval", IGNITE_OPTION_DOUBLE, "0.1", "minimum seconds between terminal redraws"},
+                       {"percent_step", IGNITE_OPTION_INT, "25", "not a terminal: a line every N percent of the epoch (1-100)"},
+                       {"evaluator", IGNITE_OPTION_BOOL, "false", "also show a bar for the evaluator's runs"},
+                       {"metrics", IGNITE_OPTION_STRING, "",
+                        "comma-separated metric names to show when present; empty: all numeric metrics"},
+                       {"output_label", IGNITE_OPTION_STRING, "loss",
+                        "label of state.output (when a single number); empty hides it"},
+                       {"width", IGNITE_OPTION_INT, "30", "bar width in characters (5-1000)"},
+                       {"tty", IGNITE_OPTION_STRING, "auto",
+                        "auto (isatty of the stream), always (redraw with \\r) or never (plain lines)"},
+                   },
+                   {},
+                   nullptr})

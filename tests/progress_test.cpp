@@ -1,0 +1,357 @@
+// The progress plugin as a user sees it: run `ignite-host dry-run --plugin progress` and
+// check the bar lines on stderr (stdout with stream=stdout), in log mode (not a terminal:
+// plain lines every percent_step percent) and in terminal mode (tty=always: '\r' redraws,
+// one kept line per epoch).
+//
+// IGNITE_HOST_EXE: the ignite-host binary; IGNITE_PLUGIN_DIR: where the plugin modules are
+// built. The plugin is loaded by NAME with IGNITE_PLUGIN_PATH set to IGNITE_PLUGIN_DIR.
+#include <catch2/catch.hpp>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#ifndef IGNITE_HOST_EXE
+#error "IGNITE_HOST_EXE must name the ignite-host binary"
+#endif
+#ifndef IGNITE_PLUGIN_DIR
+#error "IGNITE_PLUGIN_DIR must name the directory of the built plugins"
+#endif
+
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path scratch_dir() {
+    static const fs::path dir = [] {
+        auto d = fs::temp_directory_path() / ("ignite_progress_test_" + std::to_string(::getpid()));
+        fs::create_directories(d);
+        return d;
+    }();
+    return dir;
+}
+
+std::string quote(const std::string& s) {
+    std::string out = "'";
+    for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+}
+
+std::string read_file(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+// Split on '\n' only (a '\r' stays inside its line); a trailing newline ends the last line.
+std::vector<std::string> lines_of(const std::string& text) {
+    std::vector<std::string> out;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) out.push_back(line);
+    return out;
+}
+
+bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+
+struct Result {
+    std::string cmd;
+    int rc = -1;
+    std::string out;
+    std::string err;
+};
+
+// Runs `ignite-host ARGS` with stdout and stderr captured to files (so not terminals).
+Result host(const std::vector<std::string>& args) {
+    static int counter = 0;
+    const auto base = scratch_dir() / ("run" + std::to_string(++counter));
+    std::string cmd = "IGNITE_PLUGIN_PATH=" + quote(IGNITE_PLUGIN_DIR) + " " + quote(IGNITE_HOST_EXE);
+    for (const auto& a : args) cmd += " " + quote(a);
+    cmd += " >" + quote(base.string() + ".out") + " 2>" + quote(base.string() + ".err") + " </dev/null";
+    const int status = std::system(cmd.c_str());
+    Result r;
+    r.cmd = cmd;
+    r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = read_file(base.string() + ".out");
+    r.err = read_file(base.string() + ".err");
+    return r;
+}
+
+std::vector<std::string> dry_run(std::int64_t epochs, std::int64_t epoch_length, std::vector<std::string> extra = {}) {
+    std::vector<std::string> args{"dry-run", "--epochs", std::to_string(epochs), "--epoch-length",
+                                  std::to_string(epoch_length), "--plugin", "progress"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+}
+
+// One parsed bar line.
+struct BarLine {
+    std::string engine;
+    std::int64_t epoch = 0, max_epochs = 0, percent = 0, n = 0, total = 0;
+    bool has_loss = false;
+    double loss = 0;
+};
+
+// [trainer] Epoch 2/3  25%|███████▌        | 2/8 [00:00<00:00, 123.4it/s, loss=0.1000]
+bool parse(const std::string& line, BarLine& out) {
+    static const std::regex re(
+        R"(^\[(trainer|evaluator)\] Epoch (\d+)/(\d+) +(\d+)%\|([^|]*)\| (\d+)/(\d+) \[\d\d:\d\d<(\d\d:\d\d|\?), ([0-9.]+it/s|[0-9.]+s/it|\?it/s)(, loss=([0-9.]+))?\]$)");
+    std::smatch m;
+    if (!std::regex_match(line, m, re)) return false;
+    out.engine = m[1];
+    out.epoch = std::stoll(m[2]);
+    out.max_epochs = std::stoll(m[3]);
+    out.percent = std::stoll(m[4]);
+    out.n = std::stoll(m[6]);
+    out.total = std::stoll(m[7]);
+    out.has_loss = m[10].matched;
+    if (out.has_loss) out.loss = std::stod(m[11]);
+    return true;
+}
+
+std::size_t count(const std::string& s, char c) {
+    std::size_t n = 0;
+    for (char x : s) n += x == c;
+    return n;
+}
+
+}  // namespace
+
+TEST_CASE("progress in a log prints a line per 25% of each epoch, with counts, epoch and loss", "[plugins][progress]") {
+    const auto r = host(dry_run(3, 8));
+    INFO(r.cmd << "\nstdout:\n" << r.out << "stderr:\n" << r.err);
+    REQUIRE(r.rc == 0);
+    CHECK(r.out.empty());  // stderr by default
+    CHECK(count(r.err, '\r') == 0);
+    const auto lines = lines_of(r.err);
+    REQUIRE(lines.size() == 12);
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        INFO("line: " << lines[i]);
+        BarLine b;
+        REQUIRE(parse(lines[i], b));
+        const auto epoch = static_cast<std::int64_t>(i / 4) + 1;
+        const auto n = static_cast<std::int64_t>(i % 4 + 1) * 2;
+        CHECK(b.engine == "trainer");
+        CHECK(b.epoch == epoch);
+        CHECK(b.max_epochs == 3);
+        CHECK(b.n == n);
+        CHECK(b.total == 8);
+        CHECK(b.percent == n * 100 / 8);
+        CHECK(contains(lines[i], "Epoch " + std::to_string(epoch) + "/3"));
+        // The dry-run's output is 1/iteration (global iteration).
+        REQUIRE(b.has_loss);
+        CHECK(b.loss == Approx(1.0 / static_cast<double>((epoch - 1) * 8 + n)).margin(1e-4));
+    }
+}
+
+TEST_CASE("progress percent_step sets how many log lines an epoch gets", "[plugins][progress]") {
+    SECTION("50: two lines per epoch") {
+        const auto r = host(dry_run(2, 8, {"--plugin-opt", "progress.percent_step=50"}));
+        INFO(r.cmd << "\nstderr:\n" << r.err);
+        REQUIRE(r.rc == 0);
+        const auto lines = lines_of(r.err);
+        REQUIRE(lines.size() == 4);
+        const std::int64_t want_n[] = {4, 8, 4, 8};
+        for (std::size_t i = 0; i < lines.size(); ++i) {
+            BarLine b;
+            REQUIRE(parse(lines[i], b));
+            CHECK(b.n == want_n[i]);
+            CHECK(b.epoch == static_cast<std::int64_t>(i / 2) + 1);
+        }
+    }
+    SECTION("100: only the final line") {
+        const auto r = host(dry_run(3, 5, {"--plugin-opt", "progress.percent_step=100"}));
+        INFO(r.cmd << "\nstderr:\n" << r.err);
+        REQUIRE(r.rc == 0);
+        const auto lines = lines_of(r.err);
+        REQUIRE(lines.size() == 3);
+        for (const auto& l : lines) {
+            BarLine b;
+            REQUIRE(parse(l, b));
+            CHECK(b.n == 5);
+            CHECK(b.percent == 100);
+        }
+    }
+    SECTION("one iteration crossing several steps prints one line") {
+        const auto r = host(dry_run(1, 2, {"--plugin-opt", "progress.percent_step=10"}));
+        INFO(r.cmd << "\nstderr:\n" << r.err);
+        REQUIRE(r.rc == 0);
+        const auto lines = lines_of(r.err);
+        REQUIRE(lines.size() == 2);  // 1/2 (50%), then the final 2/2
+    }
+}
+
+TEST_CASE("progress on a terminal redraws with \\r and keeps one final line per epoch", "[plugins][progress]") {
+    SECTION("default throttle") {
+        const auto r = host(dry_run(3, 8, {"--plugin-opt", "progress.tty=always"}));
+        INFO(r.cmd << "\nstderr:\n" << r.err);
+        REQUIRE(r.rc == 0);
+        CHECK(count(r.err, '\r') >= 6);  // at least the first and the final draw of each epoch
+        REQUIRE(!r.err.empty());
+        CHECK(r.err.back() == '\n');
+        const auto lines = lines_of(r.err);
+        REQUIRE(lines.size() == 3);
+        for (std::size_t i = 0; i < lines.size(); ++i) {
+            const auto& l = lines[i];
+            REQUIRE(!l.empty());
+            CHECK(l[0] == '\r');
+            const auto last = l.substr(l.rfind('\r') + 1);
+            INFO("final: " << last);
+            BarLine b;
+            REQUIRE(parse(last, b));
+            CHECK(b.epoch == static_cast<std::int64_t>(i) + 1);
+            CHECK(b.n == 8);
+            CHECK(b.percent == 100);
+            CHECK(b.loss == Approx(1.0 / static_cast<double>((i + 1) * 8)).margin(1e-4));
+        }
+    }
+    SECTION("min_interval=0 redraws every iteration; every=3 every third") {
+        const auto [every, draws] = GENERATE(table<std::string, std::size_t>({
+            {"1", 9},  // 0/8, 1/8 .. 7/8, final 8/8
+            {"3", 4},  // 0/8, 3/8, 6/8, final 8/8
+        }));
+        const auto r = host(dry_run(2, 8, {"--plugin-opt", "progress.tty=always", "--plugin-opt",
+                                           "progress.min_interval=0", "--plugin-opt", "progress.every=" + every}));
+        INFO(r.cmd << "\nstderr:\n" << r.err);
+        REQUIRE(r.rc == 0);
+        const auto lines = lines_of(r.err);
+        REQUIRE(lines.size() == 2);
+        for (const auto& l : lines) {
+            CHECK(count(l, '\r') == draws);
+            // Every redraw is a well-formed bar.
+            std::size_t pos = 0;
+            std::int64_t prev = -1;
+            while ((pos = l.find('\r', pos)) != std::string::npos) {
+                const auto end = l.find('\r', pos + 1);
+                auto seg = l.substr(pos + 1, end == std::string::npos ? std::string::npos : end - pos - 1);
+                while (!seg.empty() && seg.back() == ' ') seg.pop_back();  // blanking of a longer previous draw
+                INFO("draw: " << seg);
+                BarLine b;
+                REQUIRE(parse(seg, b));
+                CHECK(b.n > prev);
+                CHECK(b.has_loss == (b.n > 0));  // no stale output before the first iteration
+                prev = b.n;
+                pos += 1;
+            }
+            CHECK(prev == 8);
+        }
+    }
+}
+
+TEST_CASE("progress stream=stdout writes the bar to stdout", "[plugins][progress]") {
+    const auto r = host(dry_run(1, 4, {"--plugin-opt", "progress.stream=stdout"}));
+    INFO(r.cmd << "\nstdout:\n" << r.out << "stderr:\n" << r.err);
+    REQUIRE(r.rc == 0);
+    CHECK(r.err.empty());
+    CHECK(lines_of(r.out).size() == 4);
+}
+
+TEST_CASE("progress output_label renames or hides the output field", "[plugins][progress]") {
+    SECTION("renamed") {
+        const auto r = host(dry_run(1, 4, {"--plugin-opt", "progress.output_label=nll"}));
+        REQUIRE(r.rc == 0);
+        for (const auto& l : lines_of(r.err)) CHECK(contains(l, ", nll="));
+        CHECK(!contains(r.err, "loss="));
+    }
+    SECTION("hidden") {
+        const auto r = host(dry_run(1, 4, {"--plugin-opt", "progress.output_label="}));
+        REQUIRE(r.rc == 0);
+        const auto lines = lines_of(r.err);
+        REQUIRE(lines.size() == 4);
+        for (const auto& l : lines) {
+            BarLine b;
+            REQUIRE(parse(l, b));
+            CHECK(!b.has_loss);
+        }
+    }
+}
+
+TEST_CASE("progress width sets the bar's width", "[plugins][progress]") {
+    const auto r = host(dry_run(1, 4, {"--plugin-opt", "progress.width=10", "--plugin-opt", "progress.percent_step=100"}));
+    REQUIRE(r.rc == 0);
+    const auto lines = lines_of(r.err);
+    REQUIRE(lines.size() == 1);
+    std::string full;
+    for (int i = 0; i < 10; ++i) full += "\u2588";
+    CHECK(contains(lines[0], "|" + full + "|"));
+}
+
+TEST_CASE("progress evaluator=true adds a bar per evaluator run", "[plugins][progress]") {
+    SECTION("with evaluator=true") {
+        const auto r = host(dry_run(2, 8, {"--eval-every", "1", "--eval-length", "4", "--plugin-opt",
+                                           "progress.evaluator=true"}));
+        INFO(r.cmd << "\nstderr:\n" << r.err);
+        REQUIRE(r.rc == 0);
+        const auto lines = lines_of(r.err);
+        REQUIRE(lines.size() == 16);  // per trainer epoch: 4 trainer lines, then 4 evaluator lines
+        for (std::size_t i = 0; i < lines.size(); ++i) {
+            INFO("line: " << lines[i]);
+            BarLine b;
+            REQUIRE(parse(lines[i], b));
+            const bool eval = (i / 4) % 2 == 1;
+            CHECK(b.engine == (eval ? "evaluator" : "trainer"));
+            CHECK(b.total == (eval ? 4 : 8));
+            CHECK(b.n == static_cast<std::int64_t>(i % 4 + 1) * (eval ? 1 : 2));
+        }
+    }
+    SECTION("by default only the trainer") {
+        const auto r = host(dry_run(2, 8, {"--eval-every", "1"}));
+        REQUIRE(r.rc == 0);
+        CHECK(!contains(r.err, "[evaluator]"));
+        CHECK(lines_of(r.err).size() == 8);
+    }
+    SECTION("evaluator=true without an evaluator is not an error") {
+        const auto r = host(dry_run(1, 4, {"--plugin-opt", "progress.evaluator=true"}));
+        REQUIRE(r.rc == 0);
+        CHECK(lines_of(r.err).size() == 4);
+    }
+    SECTION("on a terminal, the evaluator's bar gets lines of its own") {
+        const auto r = host(dry_run(2, 8, {"--eval-every", "1", "--plugin-opt", "progress.evaluator=true",
+                                           "--plugin-opt", "progress.tty=always"}));
+        INFO(r.cmd << "\nstderr:\n" << r.err);
+        REQUIRE(r.rc == 0);
+        const auto lines = lines_of(r.err);
+        REQUIRE(lines.size() == 4);
+        const char* engines[] = {"trainer", "evaluator", "trainer", "evaluator"};
+        for (std::size_t i = 0; i < lines.size(); ++i) {
+            BarLine b;
+            REQUIRE(parse(lines[i].substr(lines[i].rfind('\r') + 1), b));
+            CHECK(b.engine == engines[i]);
+            CHECK(b.n == b.total);
+        }
+    }
+}
+
+TEST_CASE("a bad progress option stops the host with exit 2 and one line naming it", "[plugins][progress]") {
+    const auto [opt, name] = GENERATE(table<std::string, std::string>({
+        {"progress.percent_step=0", "percent_step"},
+        {"progress.percent_step=101", "percent_step"},
+        {"progress.width=4", "width"},
+        {"progress.stream=stdlog", "stream"},
+        {"progress.tty=maybe", "tty"},
+        {"progress.every=0", "every"},
+        {"progress.min_interval=-1", "min_interval"},
+        {"progress.metrics=accuracy,,loss", "metrics"},
+        {"progress.width=wide", "width"},   // the host's schema check
+        {"progress.colour=red", "colour"},  // the host's schema check
+    }));
+    CAPTURE(opt);
+    const auto r = host(dry_run(1, 2, {"--plugin-opt", opt}));
+    INFO(r.cmd << "\nstdout:\n" << r.out << "stderr:\n" << r.err);
+    CHECK(r.rc == 2);
+    CHECK(r.out.empty());
+    const auto err = lines_of(r.err);
+    REQUIRE(err.size() == 1);
+    CHECK(err[0].rfind("ignite-host: error: ", 0) == 0);
+    CHECK(contains(err[0], "progress"));
+    CHECK(contains(err[0], name));
+}
