@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <fstream>
 
 namespace po = boost::program_options;
@@ -22,12 +23,32 @@ po::options_description plugin_options_description() {
 po::variables_map parse(const std::vector<std::string>& args, const po::options_description& desc) {
     po::variables_map vm;
     try {
+        po::variables_map from_command_line;
+        po::store(po::command_line_parser(args).options(desc).run(), from_command_line);
+        // Scalars: the first store wins, so the command line goes in first.
         po::store(po::command_line_parser(args).options(desc).run(), vm);
         if (vm.count("config")) {
             const auto path = vm["config"].as<std::string>();
             std::ifstream in(path);
             if (!in) throw UsageError(fmt::format("config file '{}' cannot be read; check the path", path));
-            po::store(po::parse_config_file(in, desc), vm);
+            po::variables_map from_file;
+            const auto parsed = po::parse_config_file(in, desc);
+            po::store(parsed, from_file);
+            po::store(parsed, vm);
+            // Repeatable options: the file's values first, then the command line's, so a
+            // command-line --plugin-opt overrides the file's (the last value wins) and a
+            // plugin named in both is loaded once.
+            for (const char* key : {"plugin", "plugin-opt"}) {
+                std::vector<std::string> merged = strings(from_file, key);
+                for (const auto& v : strings(from_command_line, key)) {
+                    if (std::string_view(key) == "plugin" &&
+                        std::find(merged.begin(), merged.end(), v) != merged.end()) {
+                        continue;
+                    }
+                    merged.push_back(v);
+                }
+                if (!merged.empty()) vm.at(key).value() = boost::any(merged);
+            }
         }
         po::notify(vm);
     } catch (const po::error& e) {

@@ -1,0 +1,28 @@
+/* A plugin whose info the host must refuse before calling init. The build compiles it
+ * several times with BAD_NAME, BAD_ABI_MAJOR, BAD_ABI_MINOR and BAD_STRUCT_SIZE set:
+ * wrong ABI major (2), newer minor than the host (1.99), struct_size too small (8). */
+#include <ignite/plugin.h>
+
+#ifndef BAD_ABI_MAJOR
+#define BAD_ABI_MAJOR IGNITE_ABI_MAJOR
+#endif
+#ifndef BAD_ABI_MINOR
+#define BAD_ABI_MINOR IGNITE_ABI_MINOR
+#endif
+#ifndef BAD_STRUCT_SIZE
+#define BAD_STRUCT_SIZE sizeof(ignite_plugin_info)
+#endif
+
+static ignite_status must_not_run(ignite_host* host, const ignite_host_api* api, void** plugin_state) {
+    (void)plugin_state;
+    api->log(host, IGNITE_LOG_ERROR, "init of a refused plugin was called");
+    api->set_error(host, "init of a refused plugin was called");
+    return IGNITE_ERR_INTERNAL;
+}
+
+static const ignite_plugin_info kInfo = {
+    BAD_STRUCT_SIZE, BAD_ABI_MAJOR, BAD_ABI_MINOR, BAD_NAME, "0.0.1", "refused by the host",
+    NULL, 0, NULL, 0, must_not_run, NULL, NULL, NULL, NULL,
+};
+
+IGNITE_DEFINE_PLUGIN(kInfo)

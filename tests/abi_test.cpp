@@ -1,0 +1,252 @@
+// Pins the plugin C ABI 1.0 (sdk/include/ignite/plugin.h) on x86-64 / LP64:
+//  - static_asserts on sizeof and offsetof of every field of every struct, and on every
+//    #define constant. A failing assert here means the ABI changed: a plugin built against
+//    1.0 would break. Fields may only be APPENDED (and the struct sizes asserted here then
+//    grow); nothing asserted here may ever change while the major version is 1.
+//  - runtime checks: the live header's layout equals the frozen 1.0 header's (compiled in C
+//    by tests/abi/frozen_layout.c), and the host's function table is complete.
+//
+// The C99 check of the header is the build of tests/abi/c99_check.c (target
+// ignite_abi_c99_check, -std=c99 -pedantic -Werror).
+#include <catch2/catch.hpp>
+
+#include <ignite/plugin.h>
+
+#include "frozen_layout.h"
+#include "host_api_probe.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <iterator>
+#include <string>
+#include <string_view>
+
+#if !defined(__x86_64__) && !defined(__aarch64__)
+#error "the pinned values below are the LP64 (x86-64) layout"
+#endif
+
+namespace {
+
+// ---- constants ---------------------------------------------------------------------------
+
+static_assert(IGNITE_ABI_MAJOR == 1);
+static_assert(IGNITE_ABI_MINOR == 0);
+static_assert(std::string_view(IGNITE_PLUGIN_ENTRY_SYMBOL) == "ignite_plugin_entry");
+
+static_assert(IGNITE_OK == 0);
+static_assert(IGNITE_ERR_INVALID_ARGUMENT == 1);
+static_assert(IGNITE_ERR_NOT_FOUND == 2);
+static_assert(IGNITE_ERR_TYPE == 3);
+static_assert(IGNITE_ERR_STATE == 4);
+static_assert(IGNITE_ERR_UNSUPPORTED == 5);
+static_assert(IGNITE_ERR_PLUGIN == 6);
+static_assert(IGNITE_ERR_INTERNAL == 7);
+
+static_assert(IGNITE_EVENT_STARTED == 0);
+static_assert(IGNITE_EVENT_EPOCH_STARTED == 1);
+static_assert(IGNITE_EVENT_GET_BATCH_STARTED == 2);
+static_assert(IGNITE_EVENT_GET_BATCH_COMPLETED == 3);
+static_assert(IGNITE_EVENT_ITERATION_STARTED == 4);
+static_assert(IGNITE_EVENT_ITERATION_COMPLETED == 5);
+static_assert(IGNITE_EVENT_DATALOADER_STOP_ITERATION == 6);
+static_assert(IGNITE_EVENT_EXCEPTION_RAISED == 7);
+static_assert(IGNITE_EVENT_TERMINATE_SINGLE_EPOCH == 8);
+static_assert(IGNITE_EVENT_TERMINATE == 9);
+static_assert(IGNITE_EVENT_EPOCH_COMPLETED == 10);
+static_assert(IGNITE_EVENT_COMPLETED == 11);
+static_assert(IGNITE_EVENT_INTERRUPT == 12);
+static_assert(IGNITE_EVENT_BUILTIN_COUNT == 13);
+
+static_assert(IGNITE_FILTER_NONE == 0);
+static_assert(IGNITE_FILTER_EVERY == 1);
+static_assert(IGNITE_FILTER_ONCE == 2);
+static_assert(IGNITE_FILTER_RANGE == 3);
+static_assert(IGNITE_FILTER_CUSTOM == 4);
+
+static_assert(IGNITE_OPTION_BOOL == 0);
+static_assert(IGNITE_OPTION_INT == 1);
+static_assert(IGNITE_OPTION_DOUBLE == 2);
+static_assert(IGNITE_OPTION_STRING == 3);
+
+static_assert(IGNITE_LOG_DEBUG == 0);
+static_assert(IGNITE_LOG_INFO == 1);
+static_assert(IGNITE_LOG_WARNING == 2);
+static_assert(IGNITE_LOG_ERROR == 3);
+
+static_assert(std::string_view(IGNITE_STATE_EPOCH) == "epoch");
+static_assert(std::string_view(IGNITE_STATE_ITERATION) == "iteration");
+static_assert(std::string_view(IGNITE_STATE_MAX_EPOCHS) == "max_epochs");
+static_assert(std::string_view(IGNITE_STATE_EPOCH_LENGTH) == "epoch_length");
+
+static_assert(IGNITE_VALUE_OUTPUT == 0);
+static_assert(IGNITE_VALUE_BATCH == 1);
+
+// ---- typedefs ------------------------------------------------------------------------------
+
+static_assert(sizeof(ignite_status) == 4);
+static_assert(sizeof(ignite_event) == 4);
+static_assert(sizeof(ignite_filter_kind) == 4);
+static_assert(sizeof(ignite_option_type) == 4);
+static_assert(sizeof(ignite_handler_id) == 8);
+
+// ---- struct layouts ------------------------------------------------------------------------
+
+static_assert(sizeof(ignite_event_spec) == 72);
+static_assert(alignof(ignite_event_spec) == 8);
+static_assert(offsetof(ignite_event_spec, struct_size) == 0);
+static_assert(offsetof(ignite_event_spec, event) == 4);
+static_assert(offsetof(ignite_event_spec, filter) == 8);
+static_assert(offsetof(ignite_event_spec, every) == 16);
+static_assert(offsetof(ignite_event_spec, before) == 24);
+static_assert(offsetof(ignite_event_spec, after) == 32);
+static_assert(offsetof(ignite_event_spec, once) == 40);
+static_assert(offsetof(ignite_event_spec, once_count) == 48);
+static_assert(offsetof(ignite_event_spec, custom) == 56);
+static_assert(offsetof(ignite_event_spec, custom_user_data) == 64);
+
+static_assert(sizeof(ignite_event_info) == 32);
+static_assert(offsetof(ignite_event_info, struct_size) == 0);
+static_assert(offsetof(ignite_event_info, event) == 4);
+static_assert(offsetof(ignite_event_info, event_name) == 8);
+static_assert(offsetof(ignite_event_info, exception_message) == 16);
+static_assert(offsetof(ignite_event_info, iter_counter) == 24);
+
+static_assert(sizeof(ignite_option_spec) == 32);
+static_assert(offsetof(ignite_option_spec, name) == 0);
+static_assert(offsetof(ignite_option_spec, type) == 8);
+static_assert(offsetof(ignite_option_spec, default_value) == 16);
+static_assert(offsetof(ignite_option_spec, help) == 24);
+
+static_assert(sizeof(ignite_event_decl) == 24);
+static_assert(offsetof(ignite_event_decl, name) == 0);
+static_assert(offsetof(ignite_event_decl, state_attr) == 8);
+static_assert(offsetof(ignite_event_decl, help) == 16);
+
+static_assert(sizeof(ignite_bytes) == 16);
+static_assert(offsetof(ignite_bytes, data) == 0);
+static_assert(offsetof(ignite_bytes, size) == 8);
+
+static_assert(sizeof(ignite_host_api) == 256);
+static_assert(offsetof(ignite_host_api, struct_size) == 0);
+static_assert(offsetof(ignite_host_api, abi_major) == 4);
+static_assert(offsetof(ignite_host_api, abi_minor) == 6);
+static_assert(offsetof(ignite_host_api, last_error) == 8);
+static_assert(offsetof(ignite_host_api, set_error) == 16);
+static_assert(offsetof(ignite_host_api, log) == 24);
+static_assert(offsetof(ignite_host_api, option_bool) == 32);
+static_assert(offsetof(ignite_host_api, option_int) == 40);
+static_assert(offsetof(ignite_host_api, option_double) == 48);
+static_assert(offsetof(ignite_host_api, option_string) == 56);
+static_assert(offsetof(ignite_host_api, engine) == 64);
+static_assert(offsetof(ignite_host_api, engine_name) == 72);
+static_assert(offsetof(ignite_host_api, add_handler) == 80);
+static_assert(offsetof(ignite_host_api, remove_handler) == 88);
+static_assert(offsetof(ignite_host_api, register_event) == 96);
+static_assert(offsetof(ignite_host_api, find_event) == 104);
+static_assert(offsetof(ignite_host_api, fire_event) == 112);
+static_assert(offsetof(ignite_host_api, state_int) == 120);
+static_assert(offsetof(ignite_host_api, state_double) == 128);
+static_assert(offsetof(ignite_host_api, state_string) == 136);
+static_assert(offsetof(ignite_host_api, set_state_int) == 144);
+static_assert(offsetof(ignite_host_api, set_state_double) == 152);
+static_assert(offsetof(ignite_host_api, set_state_string) == 160);
+static_assert(offsetof(ignite_host_api, state_time) == 168);
+static_assert(offsetof(ignite_host_api, metric_count) == 176);
+static_assert(offsetof(ignite_host_api, metric_name) == 184);
+static_assert(offsetof(ignite_host_api, metric_double) == 192);
+static_assert(offsetof(ignite_host_api, set_metric_double) == 200);
+static_assert(offsetof(ignite_host_api, value_count) == 208);
+static_assert(offsetof(ignite_host_api, value_double) == 216);
+static_assert(offsetof(ignite_host_api, value_tensor) == 224);
+static_assert(offsetof(ignite_host_api, keep_tensor) == 232);
+static_assert(offsetof(ignite_host_api, terminate) == 240);
+static_assert(offsetof(ignite_host_api, terminate_epoch) == 248);
+
+static_assert(sizeof(ignite_plugin_info) == 104);
+static_assert(offsetof(ignite_plugin_info, struct_size) == 0);
+static_assert(offsetof(ignite_plugin_info, abi_major) == 4);
+static_assert(offsetof(ignite_plugin_info, abi_minor) == 6);
+static_assert(offsetof(ignite_plugin_info, name) == 8);
+static_assert(offsetof(ignite_plugin_info, version) == 16);
+static_assert(offsetof(ignite_plugin_info, description) == 24);
+static_assert(offsetof(ignite_plugin_info, options) == 32);
+static_assert(offsetof(ignite_plugin_info, option_count) == 40);
+static_assert(offsetof(ignite_plugin_info, events) == 48);
+static_assert(offsetof(ignite_plugin_info, event_count) == 56);
+static_assert(offsetof(ignite_plugin_info, init) == 64);
+static_assert(offsetof(ignite_plugin_info, shutdown) == 72);
+static_assert(offsetof(ignite_plugin_info, state_key) == 80);
+static_assert(offsetof(ignite_plugin_info, save_state) == 88);
+static_assert(offsetof(ignite_plugin_info, load_state) == 96);
+
+// The field types whose width a reader depends on.
+static_assert(sizeof(ignite_plugin_info::struct_size) == 4);
+static_assert(sizeof(ignite_plugin_info::abi_major) == 2);
+static_assert(sizeof(ignite_plugin_info::abi_minor) == 2);
+static_assert(sizeof(ignite_host_api::struct_size) == 4);
+static_assert(sizeof(ignite_host_api::abi_major) == 2);
+static_assert(sizeof(ignite_host_api::abi_minor) == 2);
+static_assert(sizeof(ignite_event_spec::struct_size) == 4);
+static_assert(sizeof(ignite_event_info::struct_size) == 4);
+
+// The live header's layout, field by field, from the same list frozen_layout.c uses.
+struct LiveField {
+    const char* struct_name;
+    const char* field_name;
+    std::size_t struct_size;
+    std::size_t offset;
+    std::size_t size;
+};
+#define X(type, field) {#type, #field, sizeof(type), offsetof(type, field), sizeof(type::field)},
+const LiveField kLiveFields[] = {
+#include "abi/abi_fields.inc"
+};
+#undef X
+
+}  // namespace
+
+TEST_CASE("the live plugin.h keeps the frozen ABI 1.0 layout field by field") {
+    REQUIRE(ignite_frozen_field_count == std::size(kLiveFields));
+    for (std::size_t i = 0; i < ignite_frozen_field_count; ++i) {
+        const auto& frozen = ignite_frozen_fields[i];
+        const auto& live = kLiveFields[i];
+        INFO(live.struct_name << "." << live.field_name);
+        CHECK(std::string(frozen.struct_name) == live.struct_name);
+        CHECK(std::string(frozen.field_name) == live.field_name);
+        CHECK(frozen.offset == live.offset);
+        CHECK(frozen.size == live.size);
+        // Structs may grow at their end, never shrink.
+        CHECK(live.struct_size >= frozen.struct_size);
+    }
+}
+
+TEST_CASE("the host's function table is ABI 1.0 and complete") {
+    const ignite_host_api* api = ignite_abi_host_api();
+    REQUIRE(api != nullptr);
+    CHECK(api->struct_size == sizeof(ignite_host_api));
+    CHECK(api->abi_major == IGNITE_ABI_MAJOR);
+    CHECK(api->abi_minor == IGNITE_ABI_MINOR);
+    // Every slot after the header is a function pointer; none may be missing.
+    constexpr std::size_t first = offsetof(ignite_host_api, last_error);
+    for (std::size_t off = first; off < sizeof(ignite_host_api); off += sizeof(void*)) {
+        void* slot = nullptr;
+        std::memcpy(&slot, reinterpret_cast<const char*>(api) + off, sizeof slot);
+        INFO("offset " << off);
+        CHECK(slot != nullptr);
+    }
+    CHECK(IGNITE_API_HAS(api, ignite_host_api, terminate_epoch));
+}
+
+TEST_CASE("IGNITE_API_HAS tells a 1.0 table from a larger or smaller one") {
+    ignite_host_api api{};
+    api.struct_size = sizeof(ignite_host_api);
+    CHECK(IGNITE_API_HAS(&api, ignite_host_api, last_error));
+    CHECK(IGNITE_API_HAS(&api, ignite_host_api, terminate_epoch));
+    // A table that ends just before terminate_epoch (as an older host's would).
+    api.struct_size = static_cast<std::uint32_t>(offsetof(ignite_host_api, terminate_epoch));
+    CHECK(IGNITE_API_HAS(&api, ignite_host_api, terminate));
+    CHECK_FALSE(IGNITE_API_HAS(&api, ignite_host_api, terminate_epoch));
+    api.struct_size = 8;
+    CHECK_FALSE(IGNITE_API_HAS(&api, ignite_host_api, last_error));
+}
