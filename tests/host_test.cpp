@@ -4,6 +4,8 @@
 //  - IGNITE_ABI_BAD_DIR: deliberately broken plugins, one per failure the host must report.
 // Every failure must give a non-zero exit (2: bad input/plugin, 1: a failed run), ONE line
 // "ignite-host: error: ..." naming the plugin and the cause, and never a crash.
+#include "support/process.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <sys/wait.h>
@@ -32,6 +34,14 @@ namespace fs = std::filesystem;
 
 namespace {
 
+using ignite::test::lines_of;
+using ignite::test::shell_quote;
+
+fs::path scratch_dir() {
+    static const fs::path dir = ignite::test::scratch_dir("ignite_host_test");
+    return dir;
+}
+
 const std::string kFixtureDir = IGNITE_ABI_FIXTURE_DIR;
 const std::string kBadDir = IGNITE_ABI_BAD_DIR;
 
@@ -39,28 +49,6 @@ std::string fixture(const std::string& name) { return kFixtureDir + "/ignite-plu
 std::string bad(const std::string& name) { return kBadDir + "/ignite-plugin-" + name + ".so"; }
 const std::string kFrozen = fixture("frozen_fixture");
 const std::string kOpts = fixture("opts");
-
-std::string quote(const std::string& s) {
-    std::string out = "'";
-    for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return out + "'";
-}
-
-fs::path scratch_dir() {
-    static const fs::path dir = [] {
-        auto d = fs::temp_directory_path() / ("ignite_host_test_" + std::to_string(::getpid()));
-        fs::create_directories(d);
-        return d;
-    }();
-    return dir;
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-    std::vector<std::string> out;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);) out.push_back(line);
-    return out;
-}
 
 struct Result {
     std::string cmd;
@@ -87,34 +75,26 @@ struct Result {
     }
 };
 
-// Runs `ignite-host ARGS 2>&1`. `exec env` makes the shell become the host, so a signal
-// that kills the host shows as WIFSIGNALED instead of a shell's 128+N exit code.
-// IGNITE_PLUGIN_PATH is cleared unless `plugin_path` is given.
-Result host(const std::vector<std::string>& args, const std::string& plugin_path = "") {
-    std::string cmd = "exec env -u IGNITE_PLUGIN_PATH";
-    if (!plugin_path.empty()) cmd += " IGNITE_PLUGIN_PATH=" + quote(plugin_path);
-    cmd += " " + quote(IGNITE_HOST_EXE);
-    for (const auto& a : args) cmd += " " + quote(a);
-    cmd += " 2>&1";
-    Result r;
-    r.cmd = cmd;
-    FILE* p = ::popen(cmd.c_str(), "r");
-    REQUIRE(p != nullptr);
-    char buf[4096];
-    std::size_t n = 0;
-    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.output.append(buf, n);
-    const int st = ::pclose(p);
-    REQUIRE(st != -1);
-    r.exited = WIFEXITED(st);
-    r.status = r.exited ? WEXITSTATUS(st) : -1;
-    if (WIFSIGNALED(st)) r.output += "\n<killed by signal " + std::to_string(WTERMSIG(st)) + ">";
-    return r;
-}
-
 std::vector<std::string> dry_run(std::vector<std::string> extra) {
     std::vector<std::string> args{"dry-run"};
     args.insert(args.end(), extra.begin(), extra.end());
     return args;
+}
+
+// Runs `ignite-host ARGS 2>&1` (a crash shows as a signal, not a shell's exit code).
+// IGNITE_PLUGIN_PATH is cleared unless `plugin_path` is given.
+Result host(const std::vector<std::string>& args, const std::string& plugin_path = "") {
+    std::vector<std::string> argv{IGNITE_HOST_EXE};
+    argv.insert(argv.end(), args.begin(), args.end());
+    const auto p = ignite::test::run_process(
+        argv, {plugin_path.empty() ? std::string("-u IGNITE_PLUGIN_PATH") : "IGNITE_PLUGIN_PATH=" + plugin_path}, true);
+    Result r;
+    r.cmd = p.cmd;
+    r.exited = p.exited;
+    r.status = p.rc;
+    r.output = p.out;
+    if (!p.exited) r.output += "\n<killed by signal " + std::to_string(p.signal) + ">";
+    return r;
 }
 
 // A failure as the contract wants it: no crash, the exit code, one error line containing

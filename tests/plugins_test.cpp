@@ -4,6 +4,8 @@
 // IGNITE_HOST_EXE: the ignite-host binary; IGNITE_PLUGIN_DIR: where the plugin modules are
 // built. Plugins are loaded by NAME, the way users load them, with IGNITE_PLUGIN_PATH set
 // to IGNITE_PLUGIN_DIR so the modules under test are the ones found.
+#include "support/process.hpp"
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -33,34 +35,13 @@ using nlohmann::json;
 
 namespace {
 
-// A scratch directory per test process (tests may run in parallel under ctest).
+using ignite::test::lines_of;
+using ignite::test::read_file;
+using ignite::test::shell_quote;
+
 fs::path scratch_dir() {
-    static const fs::path dir = [] {
-        auto d = fs::temp_directory_path() / ("ignite_plugins_test_" + std::to_string(::getpid()));
-        fs::create_directories(d);
-        return d;
-    }();
+    static const fs::path dir = ignite::test::scratch_dir("ignite_plugins_test");
     return dir;
-}
-
-std::string quote(const std::string& s) {
-    std::string out = "'";
-    for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return out + "'";
-}
-
-std::string read_file(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-    std::vector<std::string> out;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);) out.push_back(line);
-    return out;
 }
 
 struct Result {
@@ -72,19 +53,16 @@ struct Result {
     std::vector<std::string> err_lines() const { return lines_of(err); }
 };
 
-// Runs `ignite-host ARGS` with stdout and stderr captured separately.
+// Runs `ignite-host ARGS` with stdout and stderr captured separately (files: no terminal).
 Result host(const std::vector<std::string>& args) {
-    static int counter = 0;
-    const auto base = scratch_dir() / ("run" + std::to_string(++counter));
-    std::string cmd = "IGNITE_PLUGIN_PATH=" + quote(IGNITE_PLUGIN_DIR) + " " + quote(IGNITE_HOST_EXE);
-    for (const auto& a : args) cmd += " " + quote(a);
-    cmd += " >" + quote(base.string() + ".out") + " 2>" + quote(base.string() + ".err") + " </dev/null";
-    const int status = std::system(cmd.c_str());
+    std::vector<std::string> argv{IGNITE_HOST_EXE};
+    argv.insert(argv.end(), args.begin(), args.end());
+    const auto p = ignite::test::run_process(argv, {std::string("IGNITE_PLUGIN_PATH=") + IGNITE_PLUGIN_DIR});
     Result r;
-    r.cmd = cmd;
-    r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = read_file(base.string() + ".out");
-    r.err = read_file(base.string() + ".err");
+    r.cmd = p.cmd;
+    r.rc = p.exited ? p.rc : -1;
+    r.out = p.out;
+    r.err = p.err;
     return r;
 }
 

@@ -5,6 +5,8 @@
 //
 // IGNITE_HOST_EXE: the ignite-host binary; IGNITE_PLUGIN_DIR: where the plugin modules are
 // built. The plugin is loaded by NAME with IGNITE_PLUGIN_PATH set to IGNITE_PLUGIN_DIR.
+#include "support/process.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <sys/wait.h>
@@ -31,35 +33,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-fs::path scratch_dir() {
-    static const fs::path dir = [] {
-        auto d = fs::temp_directory_path() / ("ignite_progress_test_" + std::to_string(::getpid()));
-        fs::create_directories(d);
-        return d;
-    }();
-    return dir;
-}
-
-std::string quote(const std::string& s) {
-    std::string out = "'";
-    for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return out + "'";
-}
-
-std::string read_file(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
-// Split on '\n' only (a '\r' stays inside its line); a trailing newline ends the last line.
-std::vector<std::string> lines_of(const std::string& text) {
-    std::vector<std::string> out;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);) out.push_back(line);
-    return out;
-}
+using ignite::test::lines_of;
+using ignite::test::read_file;
+using ignite::test::shell_quote;
 
 bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
@@ -70,19 +46,16 @@ struct Result {
     std::string err;
 };
 
-// Runs `ignite-host ARGS` with stdout and stderr captured to files (so not terminals).
+// Runs `ignite-host ARGS` with stdout and stderr captured separately (files: no terminal).
 Result host(const std::vector<std::string>& args) {
-    static int counter = 0;
-    const auto base = scratch_dir() / ("run" + std::to_string(++counter));
-    std::string cmd = "IGNITE_PLUGIN_PATH=" + quote(IGNITE_PLUGIN_DIR) + " " + quote(IGNITE_HOST_EXE);
-    for (const auto& a : args) cmd += " " + quote(a);
-    cmd += " >" + quote(base.string() + ".out") + " 2>" + quote(base.string() + ".err") + " </dev/null";
-    const int status = std::system(cmd.c_str());
+    std::vector<std::string> argv{IGNITE_HOST_EXE};
+    argv.insert(argv.end(), args.begin(), args.end());
+    const auto p = ignite::test::run_process(argv, {std::string("IGNITE_PLUGIN_PATH=") + IGNITE_PLUGIN_DIR});
     Result r;
-    r.cmd = cmd;
-    r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = read_file(base.string() + ".out");
-    r.err = read_file(base.string() + ".err");
+    r.cmd = p.cmd;
+    r.rc = p.exited ? p.rc : -1;
+    r.out = p.out;
+    r.err = p.err;
     return r;
 }
 

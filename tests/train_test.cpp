@@ -1,5 +1,7 @@
 // ignite-host train as a user runs it: it learns on real data, writes metrics.jsonl, and
 // refuses bad input with one line, exit code 2 and nothing written.
+#include "support/process.hpp"
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 #include <zlib.h>
@@ -8,6 +10,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <sys/wait.h>
 #include <vector>
@@ -21,16 +24,14 @@ struct Result {
     std::string output;  // stdout + stderr
 };
 
+// Runs `ignite-host ARGS` (split on spaces) with stdout and stderr merged.
 Result run(const std::string& args) {
-    const std::string cmd = std::string("IGNITE_PLUGIN_PATH=") + IGNITE_PLUGIN_DIR + " " + IGNITE_HOST_EXE + " " + args + " 2>&1";
-    FILE* pipe = popen(cmd.c_str(), "r");
-    REQUIRE(pipe != nullptr);
-    std::string out;
-    std::array<char, 4096> buf{};
-    while (std::fgets(buf.data(), buf.size(), pipe)) out += buf.data();
-    const int status = pclose(pipe);
-    REQUIRE(WIFEXITED(status));  // never killed by a signal
-    return {WEXITSTATUS(status), out};
+    std::vector<std::string> argv{IGNITE_HOST_EXE};
+    std::istringstream words(args);
+    for (std::string w; words >> w;) argv.push_back(w);
+    const auto p = ignite::test::run_process(argv, {std::string("IGNITE_PLUGIN_PATH=") + IGNITE_PLUGIN_DIR}, true);
+    REQUIRE(p.exited);  // never killed by a signal
+    return {p.rc, p.out};
 }
 
 fs::path scratch(const std::string& name) {

@@ -12,6 +12,7 @@
 //
 // Only the SDK header is included: this file is also the model for third-party loggers.
 #include <ignite/plugin.hpp>
+#include <ignite/plugin_util.hpp>
 
 #include <cmath>
 #include <cstdio>
@@ -24,6 +25,10 @@
 
 namespace {
 
+using ignite::sdk::json_escape;
+using ignite::sdk::split_list;
+using ignite::sdk::trim;
+
 using ignite::sdk::Engine;
 using ignite::sdk::EventInfo;
 using ignite::sdk::Host;
@@ -31,50 +36,6 @@ using ignite::sdk::Host;
 // The engines the host can run. Checked in init so a typo ("trainer,evalutor") fails
 // loudly instead of silently printing nothing for the misspelt engine.
 const char* const kKnownEngines[] = {"trainer", "evaluator"};
-
-std::string trim(const std::string& s) {
-    const auto b = s.find_first_not_of(" \t");
-    if (b == std::string::npos) return {};
-    const auto e = s.find_last_not_of(" \t");
-    return s.substr(b, e - b + 1);
-}
-
-std::vector<std::string> split_csv(const std::string& s) {
-    std::vector<std::string> out;
-    std::size_t start = 0;
-    while (true) {
-        const auto comma = s.find(',', start);
-        out.push_back(trim(s.substr(start, comma == std::string::npos ? std::string::npos : comma - start)));
-        if (comma == std::string::npos) break;
-        start = comma + 1;
-    }
-    return out;
-}
-
-// JSON string body: quotes, backslashes and control characters escaped; other bytes
-// (UTF-8 included) pass through unchanged, which JSON allows.
-std::string json_escape(const std::string& s) {
-    std::string out;
-    out.reserve(s.size() + 2);
-    for (const unsigned char c : s) {
-        switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            default:
-                if (c < 0x20) {
-                    char buf[8];
-                    std::snprintf(buf, sizeof buf, "\\u%04x", c);
-                    out += buf;
-                } else {
-                    out += static_cast<char>(c);
-                }
-        }
-    }
-    return out;
-}
 
 // A JSON number that reads back as the same double (the shortest of 15-17 significant digits), since json
 // lines are for machines; NaN and infinities have no JSON spelling and become null.
@@ -106,7 +67,7 @@ class Console : public ignite::sdk::Plugin {
             throw std::invalid_argument("console.format=" + format + " is unknown: use format=text or format=json");
         json_ = format == "json";
 
-        const auto engines = split_csv(host.option_string("engines"));
+        const auto engines = split_list(host.option_string("engines"));
         for (const auto& name : engines) {
             if (name.empty())
                 throw std::invalid_argument("console.engines has an empty name: use a comma-separated list of trainer, evaluator");

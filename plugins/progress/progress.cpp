@@ -14,6 +14,7 @@
 //
 // Only the SDK header is included, like every plugin.
 #include <ignite/plugin.hpp>
+#include <ignite/plugin_util.hpp>
 
 #include <unistd.h>
 
@@ -31,6 +32,9 @@
 
 namespace {
 
+using ignite::sdk::split_list;
+using ignite::sdk::trim;
+
 using ignite::sdk::Engine;
 using ignite::sdk::EventInfo;
 using ignite::sdk::Host;
@@ -39,25 +43,6 @@ using Clock = std::chrono::steady_clock;
 // After the loggers (0), so a logger's line and the bar do not race; before the evaluator
 // run (50) and checkpoints (100).
 constexpr std::int32_t kPriority = 10;
-
-std::string trim(const std::string& s) {
-    const auto b = s.find_first_not_of(" \t");
-    if (b == std::string::npos) return {};
-    const auto e = s.find_last_not_of(" \t");
-    return s.substr(b, e - b + 1);
-}
-
-std::vector<std::string> split_csv(const std::string& s) {
-    std::vector<std::string> out;
-    std::size_t start = 0;
-    while (true) {
-        const auto comma = s.find(',', start);
-        out.push_back(trim(s.substr(start, comma == std::string::npos ? std::string::npos : comma - start)));
-        if (comma == std::string::npos) break;
-        start = comma + 1;
-    }
-    return out;
-}
 
 // mm:ss, or h:mm:ss from an hour on (tqdm's format_interval).
 std::string format_interval(double seconds) {
@@ -170,7 +155,7 @@ private:
 
         const auto metrics = trim(host.option_string("metrics"));
         if (!metrics.empty()) {
-            metrics_ = split_csv(metrics);
+            metrics_ = split_list(metrics);
             for (const auto& m : metrics_)
                 if (m.empty())
                     throw std::invalid_argument("progress.metrics=" + metrics +

@@ -13,6 +13,7 @@
 // ABI does not tell which state attribute a custom event counts with either, so int state
 // attributes worth recording are named in `attrs` (written when set, omitted otherwise).
 #include <ignite/plugin.hpp>
+#include <ignite/plugin_util.hpp>
 
 #include <cerrno>
 #include <cstdint>
@@ -24,6 +25,10 @@
 #include <vector>
 
 namespace {
+
+using ignite::sdk::json_escape;
+using ignite::sdk::split_list;
+using ignite::sdk::trim;
 
 using ignite::sdk::Engine;
 using ignite::sdk::EventInfo;
@@ -37,27 +42,6 @@ const char* const kBuiltinNames[IGNITE_EVENT_BUILTIN_COUNT] = {
     "STARTED",           "EPOCH_STARTED",          "GET_BATCH_STARTED", "GET_BATCH_COMPLETED", "ITERATION_STARTED",
     "ITERATION_COMPLETED", "DATALOADER_STOP_ITERATION", "EXCEPTION_RAISED", "TERMINATE_SINGLE_EPOCH", "TERMINATE",
     "EPOCH_COMPLETED",   "COMPLETED",              "INTERRUPT"};
-
-std::string trim(const std::string& s) {
-    const auto b = s.find_first_not_of(" \t");
-    if (b == std::string::npos) return {};
-    const auto e = s.find_last_not_of(" \t");
-    return s.substr(b, e - b + 1);
-}
-
-// Comma-separated list; empty items (",," or an empty option) are dropped.
-std::vector<std::string> split_csv(const std::string& s) {
-    std::vector<std::string> out;
-    std::size_t start = 0;
-    while (start <= s.size()) {
-        auto comma = s.find(',', start);
-        if (comma == std::string::npos) comma = s.size();
-        auto item = trim(s.substr(start, comma - start));
-        if (!item.empty()) out.push_back(std::move(item));
-        start = comma + 1;
-    }
-    return out;
-}
 
 // JSON string body: quotes, backslashes and control characters escaped; UTF-8 passes
 // through (JSON text is UTF-8). Exception messages are the likely carriers of oddities.
@@ -95,7 +79,7 @@ public:
 private:
     void init(Host& host) override {
         api_ = host.api();
-        const auto engines = split_csv(host.option_string("engines"));
+        const auto engines = split_list(host.option_string("engines"), true);
         for (const auto& name : engines) {
             bool known = false;
             for (const char* k : kKnownEngines) known = known || name == k;
@@ -103,7 +87,7 @@ private:
                 throw std::invalid_argument("trace.engines names unknown engine '" + name +
                                             "': use a comma-separated list of trainer, evaluator");
         }
-        attrs_ = split_csv(host.option_string("attrs"));
+        attrs_ = split_list(host.option_string("attrs"), true);
 
         // Opened here, not lazily: a bad path must stop the run before it starts.
         const auto path = host.option_string("path");
@@ -115,7 +99,7 @@ private:
         // Custom events are looked up before any registration so a misspelt name fails
         // init without leaving half the handlers behind.
         std::vector<std::pair<std::string, ignite_event>> custom;
-        for (const auto& qualified : split_csv(host.option_string("custom"))) {
+        for (const auto& qualified : split_list(host.option_string("custom"), true)) {
             ignite_event ev = 0;
             if (api_->find_event(host.raw(), qualified.c_str(), &ev) != IGNITE_OK)
                 throw std::invalid_argument("trace.custom names unknown event '" + qualified +
