@@ -1,4 +1,4 @@
-// Pins the plugin C ABI 1.0 (sdk/include/ignite/plugin.h) on x86-64 / LP64:
+// Pins the plugin C ABI 1.1 (sdk/include/ignite/plugin.h; 1.0 + metrics) on x86-64 / LP64:
 //  - static_asserts on sizeof and offsetof of every field of every struct, and on every
 //    #define constant. A failing assert here means the ABI changed: a plugin built against
 //    1.0 would break. Fields may only be APPENDED (and the struct sizes asserted here then
@@ -31,7 +31,7 @@ namespace {
 // ---- constants ---------------------------------------------------------------------------
 
 static_assert(IGNITE_ABI_MAJOR == 1);
-static_assert(IGNITE_ABI_MINOR == 0);
+static_assert(IGNITE_ABI_MINOR == 1);
 static_assert(std::string_view(IGNITE_PLUGIN_ENTRY_SYMBOL) == "ignite_plugin_entry");
 
 static_assert(IGNITE_OK == 0);
@@ -78,6 +78,9 @@ static_assert(std::string_view(IGNITE_STATE_EPOCH) == "epoch");
 static_assert(std::string_view(IGNITE_STATE_ITERATION) == "iteration");
 static_assert(std::string_view(IGNITE_STATE_MAX_EPOCHS) == "max_epochs");
 static_assert(std::string_view(IGNITE_STATE_EPOCH_LENGTH) == "epoch_length");
+
+static_assert(IGNITE_METRIC_SQUARE == 1u);  // 1.1
+static_assert(IGNITE_METRIC_CPU == 2u);     // 1.1
 
 static_assert(IGNITE_VALUE_OUTPUT == 0);
 static_assert(IGNITE_VALUE_BATCH == 1);
@@ -163,7 +166,7 @@ static_assert(offsetof(ignite_host_api, keep_tensor) == 232);
 static_assert(offsetof(ignite_host_api, terminate) == 240);
 static_assert(offsetof(ignite_host_api, terminate_epoch) == 248);
 
-static_assert(sizeof(ignite_plugin_info) == 104);
+static_assert(sizeof(ignite_plugin_info) == 120);  // 104 in 1.0; 1.1 appended metrics, metric_count
 static_assert(offsetof(ignite_plugin_info, struct_size) == 0);
 static_assert(offsetof(ignite_plugin_info, abi_major) == 4);
 static_assert(offsetof(ignite_plugin_info, abi_minor) == 6);
@@ -179,6 +182,25 @@ static_assert(offsetof(ignite_plugin_info, shutdown) == 72);
 static_assert(offsetof(ignite_plugin_info, state_key) == 80);
 static_assert(offsetof(ignite_plugin_info, save_state) == 88);
 static_assert(offsetof(ignite_plugin_info, load_state) == 96);
+static_assert(offsetof(ignite_plugin_info, metrics) == 104);       // 1.1
+static_assert(offsetof(ignite_plugin_info, metric_count) == 112);  // 1.1
+
+// ABI 1.1: ignite_metric_decl.
+static_assert(sizeof(ignite_metric_decl) == 80);
+static_assert(alignof(ignite_metric_decl) == 8);
+static_assert(offsetof(ignite_metric_decl, struct_size) == 0);
+static_assert(offsetof(ignite_metric_decl, flags) == 4);
+static_assert(offsetof(ignite_metric_decl, name) == 8);
+static_assert(offsetof(ignite_metric_decl, help) == 16);
+static_assert(offsetof(ignite_metric_decl, create) == 24);
+static_assert(offsetof(ignite_metric_decl, destroy) == 32);
+static_assert(offsetof(ignite_metric_decl, reset) == 40);
+static_assert(offsetof(ignite_metric_decl, update) == 48);
+static_assert(offsetof(ignite_metric_decl, compute) == 56);
+static_assert(offsetof(ignite_metric_decl, statistics) == 64);
+static_assert(offsetof(ignite_metric_decl, load_statistics) == 72);
+static_assert(sizeof(ignite_metric_decl::struct_size) == 4);
+static_assert(sizeof(ignite_metric_decl::flags) == 4);
 
 // The field types whose width a reader depends on.
 static_assert(sizeof(ignite_plugin_info::struct_size) == 4);
@@ -207,7 +229,16 @@ const LiveField kLiveFields[] = {
 }  // namespace
 
 TEST_CASE("the live plugin.h keeps the frozen ABI 1.0 layout field by field") {
-    REQUIRE(ignite_frozen_field_count == std::size(kLiveFields));
+    // The live list is the frozen 1.0 list followed by the 13 fields 1.1 appended.
+    REQUIRE(ignite_frozen_field_count + 13 == std::size(kLiveFields));
+    for (std::size_t i = ignite_frozen_field_count; i < std::size(kLiveFields); ++i) {
+        INFO(kLiveFields[i].struct_name << "." << kLiveFields[i].field_name);
+        const std::string s = kLiveFields[i].struct_name;
+        CHECK((s == "ignite_metric_decl" || s == "ignite_plugin_info"));
+        if (s == "ignite_plugin_info") {  // appended after every 1.0 field
+            CHECK(kLiveFields[i].offset >= offsetof(ignite_plugin_info, load_state) + sizeof(void*));
+        }
+    }
     for (std::size_t i = 0; i < ignite_frozen_field_count; ++i) {
         const auto& frozen = ignite_frozen_fields[i];
         const auto& live = kLiveFields[i];
@@ -221,7 +252,7 @@ TEST_CASE("the live plugin.h keeps the frozen ABI 1.0 layout field by field") {
     }
 }
 
-TEST_CASE("the host's function table is ABI 1.0 and complete") {
+TEST_CASE("the host's function table is ABI 1.1 and complete") {
     const ignite_host_api* api = ignite_abi_host_api();
     REQUIRE(api != nullptr);
     CHECK(api->struct_size == sizeof(ignite_host_api));
@@ -239,6 +270,7 @@ TEST_CASE("the host's function table is ABI 1.0 and complete") {
 }
 
 TEST_CASE("IGNITE_API_HAS tells a 1.0 table from a larger or smaller one") {
+    // (ABI 1.1 left ignite_host_api as it was in 1.0.)
     ignite_host_api api{};
     api.struct_size = sizeof(ignite_host_api);
     CHECK(IGNITE_API_HAS(&api, ignite_host_api, last_error));
@@ -249,4 +281,14 @@ TEST_CASE("IGNITE_API_HAS tells a 1.0 table from a larger or smaller one") {
     CHECK_FALSE(IGNITE_API_HAS(&api, ignite_host_api, terminate_epoch));
     api.struct_size = 8;
     CHECK_FALSE(IGNITE_API_HAS(&api, ignite_host_api, last_error));
+}
+
+TEST_CASE("IGNITE_API_HAS tells a 1.1 plugin info from a 1.0 one") {
+    ignite_plugin_info info{};
+    info.struct_size = sizeof(ignite_plugin_info);
+    CHECK(IGNITE_API_HAS(&info, ignite_plugin_info, metric_count));
+    info.struct_size = 104;  // a 1.0 plugin's
+    CHECK(IGNITE_API_HAS(&info, ignite_plugin_info, load_state));
+    CHECK_FALSE(IGNITE_API_HAS(&info, ignite_plugin_info, metrics));
+    CHECK_FALSE(IGNITE_API_HAS(&info, ignite_plugin_info, metric_count));
 }

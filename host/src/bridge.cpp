@@ -1,11 +1,14 @@
 #include "bridge.hpp"
 
+#include "plugin_metric.hpp"
+
 #include <ATen/DLConvertor.h>
 #include <fmt/format.h>
 
 #include <cstdio>
 #include <deque>
 #include <limits>
+#include <utility>
 
 static_assert(DLPACK_VERSION == 60, "the SDK promises DLPack 0.6 (the layout at::toDLPack uses)");
 
@@ -32,6 +35,7 @@ struct PluginHost::Loaded {
     std::unique_ptr<ignite_host> host;
     void* state = nullptr;
     bool initialised = false;
+    bool init_called = false;
     std::string error;  // set_error from the plugin's current failure
 };
 
@@ -496,9 +500,15 @@ void PluginHost::add_engine(const std::string& name, ignite::Engine& engine) {
 }
 
 void PluginHost::load(const std::vector<std::string>& plugins, const RawPluginOptions& options) {
+    open(plugins, options);
+    init();
+}
+
+void PluginHost::open(const std::vector<std::string>& plugins, const RawPluginOptions& options) {
     // Load and validate every module first, so a bad one stops before any init runs.
     std::vector<std::unique_ptr<Loaded>> loaded;
     std::map<std::string, std::string> names;  // name -> path
+    for (const auto& l : plugins_) names[l->module.info->name] = l->module.path.string();
     for (const auto& spec : plugins) {
         auto l = std::make_unique<Loaded>();
         l->module = load_plugin_module(resolve_plugin(spec));
@@ -518,6 +528,18 @@ void PluginHost::load(const std::vector<std::string>& plugins, const RawPluginOp
                                           name));
         }
     }
+    // Metric names are the state.metrics keys: unique across every loaded plugin.
+    std::map<std::string, std::string> metric_owner;
+    for (const auto& m : metrics()) metric_owner.emplace(m.name, m.plugin);
+    for (const auto& l : loaded) {
+        for (const auto* decl : metric_decls(*l->module.info)) {
+            const auto [it, fresh] = metric_owner.emplace(decl->name, l->module.info->name);
+            if (!fresh) {
+                throw PluginError(fmt::format("plugins '{}' and '{}' both declare metric '{}'; load only one of them",
+                                              it->second, l->module.info->name, decl->name));
+            }
+        }
+    }
     for (auto& l : loaded) {
         auto it = options.find(l->module.info->name);
         try {
@@ -531,8 +553,15 @@ void PluginHost::load(const std::vector<std::string>& plugins, const RawPluginOp
         l->host->owner = this;
         l->host->plugin = l.get();
         for (auto& [name, e] : engines_) l->host->engines[name] = e.get();
-        Loaded& ref = *l;
         plugins_.push_back(std::move(l));
+    }
+}
+
+void PluginHost::init() {
+    for (auto& l : plugins_) {
+        Loaded& ref = *l;
+        if (ref.initialised || ref.init_called) continue;
+        ref.init_called = true;  // never twice, even after a failure
         ignite_status status = IGNITE_ERR_INTERNAL;
         try {
             status = ref.module.info->init(ref.host.get(), &kApi, &ref.state);
@@ -549,7 +578,48 @@ void PluginHost::load(const std::vector<std::string>& plugins, const RawPluginOp
     }
 }
 
+std::vector<PluginHost::AvailableMetric> PluginHost::metrics() const {
+    std::vector<AvailableMetric> out;
+    for (const auto& l : plugins_) {
+        for (const auto* decl : metric_decls(*l->module.info)) out.push_back({decl->name, l->module.info->name, decl});
+    }
+    return out;
+}
+
+std::shared_ptr<ignite::Metric> PluginHost::make_metric(const std::string& name) {
+    for (const auto& l : plugins_) {
+        for (const auto* decl : metric_decls(*l->module.info)) {
+            if (name != decl->name) continue;
+            Loaded* plugin = l.get();
+            PluginMetric::Binding b;
+            b.plugin = plugin->module.info->name;
+            b.decl = decl;
+            b.plugin_state = [plugin, name]() -> void* {
+                if (!plugin->initialised) {
+                    throw PluginRunError(fmt::format("metric '{}' is used while plugin '{}' is not initialised", name,
+                                                     plugin->module.info->name));
+                }
+                return plugin->state;
+            };
+            b.take_error = [plugin] { return std::exchange(plugin->error, std::string()); };
+            auto metric = std::make_shared<PluginMetric>(std::move(b));
+            std::erase_if(metric_instances_, [](const auto& w) { return w.expired(); });
+            metric_instances_.push_back(metric);
+            return metric;
+        }
+    }
+    std::string available;
+    for (const auto& m : metrics()) available += fmt::format("{}{} ({})", available.empty() ? "" : ", ", m.name, m.plugin);
+    throw PluginError(fmt::format("no loaded plugin declares metric '{}'; loaded plugins declare: {}", name,
+                                  available.empty() ? "none" : available));
+}
+
 void PluginHost::shutdown() noexcept {
+    // Metric instances live in the plugins: destroy them while the plugins still run.
+    for (auto& w : metric_instances_) {
+        if (auto m = w.lock()) static_cast<PluginMetric&>(*m).release();
+    }
+    metric_instances_.clear();
     for (auto it = plugins_.rbegin(); it != plugins_.rend(); ++it) {
         auto& l = **it;
         if (l.initialised && l.module.info->shutdown) l.module.info->shutdown(l.state);

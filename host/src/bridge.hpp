@@ -14,6 +14,10 @@
 #include <string>
 #include <vector>
 
+namespace ignite {
+class Metric;
+}
+
 namespace ignite::host {
 
 /// A plugin callback failed during a run. Raised inside the engine, so EXCEPTION_RAISED
@@ -41,6 +45,27 @@ public:
     /// failed init; plugins already initialised are shut down cleanly by the destructor.
     void load(const std::vector<std::string>& plugins, const RawPluginOptions& options);
 
+    /// load() in two steps: open() loads and validates the modules and their options (and
+    /// refuses two plugins declaring the same metric name) without calling init; init()
+    /// then initialises every opened plugin in order. Between the two, metrics() and
+    /// make_metric() already work, so a host can attach plugin metrics to its engines
+    /// before the plugins' own handlers are registered.
+    void open(const std::vector<std::string>& plugins, const RawPluginOptions& options);
+    void init();
+
+    /// A metric some loaded plugin declares (ABI 1.1).
+    struct AvailableMetric {
+        std::string name;    ///< the state.metrics key
+        std::string plugin;  ///< the plugin that declares it
+        const ignite_metric_decl* decl = nullptr;
+    };
+    /// Every metric the loaded plugins declare, in load order.
+    [[nodiscard]] std::vector<AvailableMetric> metrics() const;
+    /// A new instance of metric `name` (a core Metric to attach). The plugin's instance is
+    /// created on first use, which must follow init(); every instance is destroyed before
+    /// the plugins shut down. Throws PluginError listing the metrics available.
+    std::shared_ptr<ignite::Metric> make_metric(const std::string& name);
+
     /// Calls every plugin's shutdown, last loaded first. Idempotent.
     void shutdown() noexcept;
 
@@ -52,6 +77,7 @@ public:
 private:
     std::vector<std::unique_ptr<Loaded>> plugins_;
     std::map<std::string, std::unique_ptr<ignite_engine>> engines_;
+    std::vector<std::weak_ptr<ignite::Metric>> metric_instances_;  // released before shutdown
     friend struct BridgeAccess;
 };
 

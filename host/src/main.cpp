@@ -3,6 +3,7 @@
 #include "cli_common.hpp"
 #include "train/train_command.hpp"
 #include "plugin_loader.hpp"
+#include "plugin_metric.hpp"
 #include "plugin_options.hpp"
 
 #include <ignite/core/engine.hpp>
@@ -25,7 +26,7 @@ void print_usage() {
                  "  dry-run           run the trainer (and evaluator) over synthetic batches with a no-op step,\n"
                  "                    firing every event: try plugins in a second\n"
                  "  plugins list      plugins found on the search path\n"
-                 "  plugins inspect   everything a plugin declares: options, events\n\n"
+                 "  plugins inspect   everything a plugin declares: options, events, metrics\n\n"
                  "Run `ignite-host <command> --help` for a command's options.\n";
 }
 
@@ -116,6 +117,13 @@ int plugins_inspect(const std::string& which) {
         const auto& e = i.events[k];
         std::cout << fmt::format("  {}.{:<28} {} {}\n", i.name, e.name,
                                  e.state_attr ? fmt::format("[state.{}]", e.state_attr) : "", e.help ? e.help : "");
+    }
+    std::cout << "metrics:\n";
+    const auto metrics = metric_decls(i);
+    if (metrics.empty()) std::cout << "  (none)\n";
+    for (const auto* d : metrics) {
+        std::cout << fmt::format("  {:<28} {:<8} {}\n", d->name, (d->flags & IGNITE_METRIC_SQUARE) ? "[matrix]" : "",
+                                 d->help ? d->help : "");
     }
     std::cout << "state:       " << (i.state_key ? i.state_key : "(none)") << "\n";
     return 0;

@@ -62,6 +62,48 @@ fs::path resolve_plugin(const std::string& name_or_path) {
 namespace {
 // The part of ignite_plugin_info that existed in ABI 1.0: a plugin must provide at least it.
 constexpr std::size_t kInfoSize_1_0 = offsetof(ignite_plugin_info, load_state) + sizeof(void*);
+// ABI 1.1 appended metrics / metric_count: a plugin claiming 1.1 must provide them.
+constexpr std::size_t kInfoSize_1_1 = offsetof(ignite_plugin_info, metric_count) + sizeof(size_t);
+// The part of ignite_metric_decl that existed in ABI 1.1.
+constexpr std::size_t kMetricDeclSize_1_1 = offsetof(ignite_metric_decl, load_statistics) + sizeof(void*);
+
+// Validates the metrics a 1.1+ plugin declares (names, callbacks, struct_size). Throws PluginError.
+void validate_metrics(const ignite_plugin_info& info, const std::string& label) {
+    if (info.abi_minor < 1 || info.metric_count == 0) return;
+    if (info.metrics == nullptr) {
+        throw PluginError(fmt::format("plugin '{}' ({}) declares {} metrics but its metrics array is null", info.name,
+                                      label, info.metric_count));
+    }
+    if (info.metrics->struct_size < kMetricDeclSize_1_1) {
+        throw PluginError(fmt::format("plugin '{}' ({}) has an ignite_metric_decl of {} bytes, smaller than ABI 1.1's "
+                                      "{}; rebuild it against this SDK",
+                                      info.name, label, info.metrics->struct_size, kMetricDeclSize_1_1));
+    }
+    static const std::regex kMetricName("[a-z0-9_]+");
+    std::set<std::string> seen;
+    const auto* base = reinterpret_cast<const char*>(info.metrics);
+    for (std::size_t k = 0; k < info.metric_count; ++k) {
+        const auto& d = *reinterpret_cast<const ignite_metric_decl*>(base + k * info.metrics->struct_size);
+        if (d.struct_size != info.metrics->struct_size) {
+            throw PluginError(fmt::format("plugin '{}' ({}): metric {} has struct_size {}, the first has {}; every "
+                                          "entry of the metrics array must have the same size",
+                                          info.name, label, k, d.struct_size, info.metrics->struct_size));
+        }
+        if (d.name == nullptr || !std::regex_match(d.name, kMetricName)) {
+            throw PluginError(fmt::format("plugin '{}' ({}) declares a metric with an invalid name '{}'; use lowercase "
+                                          "letters, digits and _",
+                                          info.name, label, d.name ? d.name : "(null)"));
+        }
+        if (!seen.insert(d.name).second) {
+            throw PluginError(fmt::format("plugin '{}' ({}) declares metric '{}' twice", info.name, label, d.name));
+        }
+        if (!d.create || !d.destroy || !d.reset || !d.update || !d.compute || !d.statistics || !d.load_statistics) {
+            throw PluginError(fmt::format("plugin '{}' ({}): metric '{}' lacks a callback (create, destroy, reset, "
+                                          "update, compute, statistics and load_statistics are all required)",
+                                          info.name, label, d.name));
+        }
+    }
+}
 }  // namespace
 
 LoadedModule load_plugin_module(const fs::path& path) {
@@ -106,6 +148,11 @@ LoadedModule load_plugin_module(const fs::path& path) {
                                       "with the SDK header",
                                       label, info->struct_size, kInfoSize_1_0));
     }
+    if (info->abi_minor >= 1 && info->struct_size < kInfoSize_1_1) {
+        throw PluginError(fmt::format("{} claims plugin ABI {}.{} but its plugin info is {} bytes, smaller than ABI "
+                                      "1.1's {} (no metrics fields); rebuild it against this SDK",
+                                      label, info->abi_major, info->abi_minor, info->struct_size, kInfoSize_1_1));
+    }
     static const std::regex kName("[a-z0-9_]+");
     if (info->name == nullptr || !std::regex_match(info->name, kName)) {
         throw PluginError(fmt::format("{} has an invalid name '{}'; use lowercase letters, digits and _", label,
@@ -114,6 +161,7 @@ LoadedModule load_plugin_module(const fs::path& path) {
     if (info->init == nullptr) {
         throw PluginError(fmt::format("plugin '{}' ({}) has no init callback", info->name, path.string()));
     }
+    validate_metrics(*info, path.string());
     // Never unloaded (DESIGN.md): code, type_info and deleters from the plugin must
     // outlive every object that points at them. Leak the handle on purpose.
     new boost::dll::shared_library(std::move(lib));

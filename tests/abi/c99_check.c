@@ -27,7 +27,7 @@ static const ignite_option_spec c99_options[] = {
 
 static const ignite_plugin_info c99_info = {
     sizeof(ignite_plugin_info), IGNITE_ABI_MAJOR, IGNITE_ABI_MINOR, "c99_check", "1.0", "C99 compile check",
-    c99_options, 1, NULL, 0, c99_init, NULL, NULL, NULL, NULL,
+    c99_options, 1, NULL, 0, c99_init, NULL, NULL, NULL, NULL, NULL, 0, /* 1.1: no metrics */
 };
 
 IGNITE_DEFINE_PLUGIN(c99_info)

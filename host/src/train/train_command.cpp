@@ -6,6 +6,7 @@
 #include "dataset.hpp"
 #include "idx_reader.hpp"
 #include "models.hpp"
+#include "plugin_metric.hpp"
 
 #include <ignite/core/metrics/accuracy.hpp>
 #include <ignite/core/metrics/average.hpp>
@@ -20,7 +21,9 @@
 #include <torch/optim/sgd.h>
 #include <torch/utils.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -113,6 +116,67 @@ double metric_value(const ignite::State& s, const char* name) {
     return v ? ignite::value_as<double>(*v, name) : std::nan("");
 }
 
+// One line for an unknown --metric: what the loaded plugins declare and, when a plugin on
+// the search path declares the name, which one to load.
+std::string unknown_metric_message(const std::string& name, const std::vector<PluginHost::AvailableMetric>& loaded) {
+    std::string available;
+    for (const auto& m : loaded) available += fmt::format("{}{} ({})", available.empty() ? "" : ", ", m.name, m.plugin);
+    std::string providers, elsewhere;
+    for (const auto& path : discover_plugins()) {
+        try {
+            const auto module = load_plugin_module(path);
+            for (const auto* d : metric_decls(*module.info)) {
+                if (std::any_of(loaded.begin(), loaded.end(), [&](const auto& m) { return m.name == d->name; })) continue;
+                if (name == d->name) {
+                    providers += fmt::format("{}--plugin {}", providers.empty() ? "" : " or ", module.info->name);
+                } else {
+                    elsewhere += fmt::format("{}{} ({})", elsewhere.empty() ? "" : ", ", d->name, module.info->name);
+                }
+            }
+        } catch (const PluginError&) {
+            // an unusable module on the path provides nothing
+        }
+    }
+    if (!providers.empty()) {
+        return fmt::format("unknown --metric '{}': no loaded plugin declares it; add {} (loaded plugins declare: {})",
+                           name, providers, available.empty() ? "none" : available);
+    }
+    return fmt::format("unknown --metric '{}': loaded plugins declare: {}; plugins on the search path also offer: {}; "
+                       "load the plugin with --plugin NAME",
+                       name, available.empty() ? "none" : available, elsewhere.empty() ? "none" : elsewhere);
+}
+
+// A metric value as JSON: a number, or nested arrays for a tensor (e.g. a confusion matrix).
+std::string metric_json(const c10::IValue& v) {
+    if (v.isDouble()) return std::isfinite(v.toDouble()) ? fmt::format("{:.6f}", v.toDouble()) : "null";
+    if (v.isInt()) return std::to_string(v.toInt());
+    if (v.isTensor()) {
+        const auto t = v.toTensor().to(at::kCPU, at::kDouble).contiguous();
+        if (t.dim() == 0) {
+            const double d = t.item<double>();
+            return std::isfinite(d) ? fmt::format("{}", d) : "null";  // shortest exact form: counts stay integers
+        }
+        std::string out = "[";
+        for (std::int64_t i = 0; i < t.size(0); ++i) out += (i ? "," : "") + metric_json(c10::IValue(t[i]));
+        return out + "]";
+    }
+    return "null";
+}
+
+std::string metric_text(const c10::IValue& v) {
+    if (v.isDouble()) return fmt::format("{:.4f}", v.toDouble());
+    return metric_json(v);
+}
+
+// ,"name":value for each plugin metric the evaluator computed.
+std::string plugin_metrics_json(const ignite::State& s, const std::vector<std::string>& names) {
+    std::string out;
+    for (const auto& name : names) {
+        if (const auto* v = s.metrics.find(name)) out += fmt::format(",\"{}\":{}", name, metric_json(*v));
+    }
+    return out;
+}
+
 }  // namespace
 
 int train_command(const std::vector<std::string>& args) {
@@ -137,7 +201,10 @@ int train_command(const std::vector<std::string>& args) {
         ("eval-every", po::value(&c.eval_every)->default_value(1), "evaluate on the test split every K epochs (0: never)")
         ("drop-last", po::bool_switch(&c.drop_last), "drop the last incomplete training batch")
         ("no-shuffle", po::bool_switch(), "keep the training data in file order")
-        ("no-default-plugins", po::bool_switch(), "do not load the progress plugin by default");
+        ("no-default-plugins", po::bool_switch(), "do not load the progress plugin by default")
+        ("metric", po::value<std::vector<std::string>>()->composing(),
+         "NAME of a metric a loaded plugin declares (e.g. f1_macro with --plugin metrics), computed by the evaluator "
+         "after accuracy and loss; repeatable");
     desc.add(plugin_options_description());
     const auto vm = parse(args, desc);
     if (vm.count("help")) {
@@ -213,7 +280,26 @@ int train_command(const std::vector<std::string>& args) {
     for (const auto& p : strings(vm, "plugin")) {
         if (std::find(plugin_list.begin(), plugin_list.end(), p) == plugin_list.end()) plugin_list.push_back(p);
     }
-    plugins.load(plugin_list, raw_plugin_options(vm));
+    plugins.open(plugin_list, raw_plugin_options(vm));
+    // Plugin metrics are attached before the plugins' init registers their handlers, so
+    // they compute before loggers read state.metrics (same priority, registration order).
+    const auto metric_names = strings(vm, "metric");
+    for (std::size_t i = 0; i < metric_names.size(); ++i) {
+        const auto& name = metric_names[i];
+        if (name == "accuracy" || name == "loss") {
+            throw UsageError(fmt::format("--metric {}: the evaluator always computes '{}'; name a plugin metric", name, name));
+        }
+        if (std::find(metric_names.begin(), metric_names.begin() + static_cast<std::ptrdiff_t>(i), name) !=
+            metric_names.begin() + static_cast<std::ptrdiff_t>(i)) {
+            throw UsageError(fmt::format("--metric {} is given twice; give each metric once", name));
+        }
+        const auto available = plugins.metrics();
+        if (std::none_of(available.begin(), available.end(), [&](const auto& m) { return m.name == name; })) {
+            throw UsageError(unknown_metric_message(name, available));
+        }
+        plugins.make_metric(name)->attach(*evaluator, name);
+    }
+    plugins.init();
 
     // ---- input accepted: from here on the run writes its outputs ----
     fs::create_directories(c.output_dir);
@@ -233,9 +319,10 @@ int train_command(const std::vector<std::string>& args) {
             t.state.epoch, t.state.iteration, metric_value(t.state, "avg_loss"), secs, static_cast<double>(train_samples) / secs);
         if (c.eval_every > 0 && (t.state.epoch % c.eval_every == 0 || t.state.epoch == *t.state.max_epochs)) {
             evaluator->run(test_loader);
-            metrics_out << fmt::format("{{\"split\":\"test\",\"epoch\":{},\"iteration\":{},\"accuracy\":{:.6f},\"loss\":{:.6f}}}\n",
+            metrics_out << fmt::format("{{\"split\":\"test\",\"epoch\":{},\"iteration\":{},\"accuracy\":{:.6f},\"loss\":{:.6f}{}}}\n",
                                        t.state.epoch, t.state.iteration, metric_value(evaluator->state, "accuracy"),
-                                       metric_value(evaluator->state, "loss"));
+                                       metric_value(evaluator->state, "loss"),
+                                       plugin_metrics_json(evaluator->state, metric_names));
         }
         metrics_out.flush();
     });
@@ -249,6 +336,9 @@ int train_command(const std::vector<std::string>& args) {
     if (evaluator->state.metrics.contains("accuracy")) {
         std::cout << fmt::format("; test accuracy {:.4f}, loss {:.4f}", metric_value(evaluator->state, "accuracy"),
                                  metric_value(evaluator->state, "loss"));
+        for (const auto& name : metric_names) {
+            if (const auto* v = evaluator->state.metrics.find(name)) std::cout << fmt::format(", {} {}", name, metric_text(*v));
+        }
     }
     std::cout << fmt::format("; metrics in {}\n", metrics_path.string());
     return 0;

@@ -1,4 +1,4 @@
-/* Ignite C++ plugin ABI, version 1.0.
+/* Ignite C++ plugin ABI, version 1.1 (1.0 + plugin-declared metrics).
  *
  * The one stable promise of Ignite C++: a plugin compiled against ABI 1.k loads in every
  * host 1.m with m >= k. C99; depends only on <stdint.h>, <stddef.h> and DLPack 0.6
@@ -14,6 +14,12 @@
  *    the comment says otherwise. Strings are UTF-8, NUL-terminated.
  *  - A plugin exports exactly one symbol, IGNITE_PLUGIN_ENTRY_SYMBOL, returning a pointer
  *    to a static ignite_plugin_info. Plugins are never unloaded while the process runs.
+ *  - Source compatibility: initialise the static structs with designated initializers
+ *    (`.name = "x"`) so fields appended by a later minor version are zero without a
+ *    -Wmissing-field-initializers warning; positional initializers must list every field.
+ *
+ * History: 1.0 first release. 1.1 appended ignite_metric_decl and
+ * ignite_plugin_info.metrics / metric_count (named metrics a plugin provides).
  */
 #ifndef IGNITE_PLUGIN_H
 #define IGNITE_PLUGIN_H
@@ -28,7 +34,7 @@ extern "C" {
 #endif
 
 #define IGNITE_ABI_MAJOR 1
-#define IGNITE_ABI_MINOR 0
+#define IGNITE_ABI_MINOR 1
 
 /* Name of the exported entry point, as a string for dlsym-style lookups. */
 #define IGNITE_PLUGIN_ENTRY_SYMBOL "ignite_plugin_entry"
@@ -252,6 +258,54 @@ typedef struct ignite_host_api {
 #define IGNITE_API_HAS(api, type, field) \
     ((api)->struct_size >= offsetof(type, field) + sizeof(((type*)0)->field))
 
+/* ---- metrics (ABI 1.1) ----------------------------------------------------------------------- */
+
+/* ignite_metric_decl.flags */
+#define IGNITE_METRIC_SQUARE 1u /* compute's k*k values are a k x k matrix (row-major) */
+#define IGNITE_METRIC_CPU 2u    /* update wants CPU tensors: the host copies device tensors first */
+
+/* One named metric a plugin provides (Ignite's Metric: reset / update / compute, plus the
+ * sufficient statistics a host sums across processes before compute, Ignite's
+ * sync_all_reduce). Static storage, in the array ignite_plugin_info.metrics; the host
+ * steps through that array by metrics[0].struct_size, so every entry has the same one.
+ *
+ * The host creates one instance per use (e.g. per engine it attaches the metric to) with
+ * create, after the plugin's init, and destroys every instance before the plugin's
+ * shutdown. The value lands in engine.state.metrics under the plain `name` (two loaded
+ * plugins may not declare the same name). Every callback but destroy returns IGNITE_OK,
+ * or calls ignite_host_api.set_error (with the `host` given to init) and returns a failure;
+ * the host then raises an error naming the plugin and the metric. A metric instance is
+ * used from one thread at a time. */
+typedef struct ignite_metric_decl {
+    uint32_t struct_size; /* sizeof(ignite_metric_decl) */
+    uint32_t flags;       /* IGNITE_METRIC_SQUARE | IGNITE_METRIC_CPU */
+    const char* name;     /* [a-z0-9_]+; the state.metrics key */
+    const char* help;     /* one line */
+
+    /* A new instance in *metric_state, already reset. plugin_state is the plugin's (init). */
+    ignite_status (*create)(void* plugin_state, void** metric_state);
+    /* Frees an instance. */
+    void (*destroy)(void* metric_state);
+    /* Forgets every update (Ignite's reset, at the usage's STARTED event). */
+    ignite_status (*reset)(void* metric_state);
+    /* Accumulates one batch: y_pred and y (Ignite's output pair), BORROWED for the call
+     * (never call their deleters; copy what must outlive the call). They may live on a
+     * CUDA device unless the decl sets IGNITE_METRIC_CPU. */
+    ignite_status (*update)(void* metric_state, const DLManagedTensor* y_pred, const DLManagedTensor* y);
+    /* The value since reset: one number for a scalar metric, several (e.g. a k x k
+     * confusion matrix with IGNITE_METRIC_SQUARE) otherwise. Writes *count values to
+     * out[0..capacity). When they do not fit, sets *count to the number needed, writes
+     * nothing and returns IGNITE_OK: the host calls again with capacity >= *count. Fail
+     * with IGNITE_ERR_STATE when nothing can be computed (no update since reset). */
+    ignite_status (*compute)(void* metric_state, double* out, size_t capacity, size_t* count);
+    /* The sufficient statistics as numbers whose element-wise sum over processes is the
+     * statistics of all their updates (same capacity protocol as compute). */
+    ignite_status (*statistics)(void* metric_state, double* out, size_t capacity, size_t* count);
+    /* Replaces the statistics with `in` (e.g. the all-reduced sums), so compute gives the
+     * global value. Fail with IGNITE_ERR_INVALID_ARGUMENT for a wrong count. */
+    ignite_status (*load_statistics)(void* metric_state, const double* in, size_t count);
+} ignite_metric_decl;
+
 /* ---- the plugin's static description ---------------------------------------------------- */
 
 typedef struct ignite_plugin_info {
@@ -281,6 +335,11 @@ typedef struct ignite_plugin_info {
     const char* state_key;
     ignite_status (*save_state)(void* plugin_state, ignite_bytes* out);
     ignite_status (*load_state)(void* plugin_state, const void* data, size_t size);
+
+    /* ---- ABI 1.1 (read only when abi_minor >= 1; a 1.1 plugin's struct_size covers them) ---- */
+    /* Named metrics the plugin provides, `metric_count` entries (NULL/0: none). */
+    const ignite_metric_decl* metrics;
+    size_t metric_count;
 } ignite_plugin_info;
 
 /* The entry point's type: returns the plugin's static info (never freed). */

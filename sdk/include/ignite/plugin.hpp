@@ -16,10 +16,19 @@
 //       }
 //   };
 //   IGNITE_SDK_PLUGIN(Hello, {"hello", "1.0", "Says hello", {{"every", IGNITE_OPTION_INT, "10", "how often"}}})
+//
+// Metrics (ABI 1.1): derive from ignite::sdk::Metric and list a factory per metric name in
+// PluginSpec::metrics; the host attaches them by name (`ignite-host train --metric NAME`):
+//
+//   class Count : public ignite::sdk::Metric { ... reset/update/compute/statistics/load_statistics ... };
+//   IGNITE_SDK_PLUGIN(MyPlugin, {"mine", "1.0", "My metrics", {}, {}, nullptr,
+//       {{"count", "samples seen", false, [](ignite::sdk::Plugin&) { return std::make_unique<Count>(); }}}})
 #pragma once
 
 #include <ignite/plugin.h>
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -27,6 +36,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -291,6 +301,40 @@ private:
     std::string saved_;
 };
 
+/// A metric a plugin provides (ABI 1.1; Ignite's Metric). The host creates one per use
+/// through MetricSpec::factory, calls reset() before each accumulation, update() per batch
+/// and compute() for the value. Throw to fail (the host reports the message naming the
+/// plugin and metric); throw Error(IGNITE_ERR_STATE, ...) from compute() when nothing can
+/// be computed yet.
+class Metric {
+public:
+    virtual ~Metric() = default;
+    /// Forgets every update.
+    virtual void reset() = 0;
+    /// One batch: y_pred and y are BORROWED for the call (never call their deleters).
+    virtual void update(const DLManagedTensor* y_pred, const DLManagedTensor* y) = 0;
+    /// One value for a scalar metric, k*k (row-major) for a square one.
+    [[nodiscard]] virtual std::vector<double> compute() const = 0;
+    /// Sufficient statistics: numbers that sum element-wise across processes.
+    [[nodiscard]] virtual std::vector<double> statistics() const = 0;
+    /// Replaces the statistics (e.g. with the all-reduced sums) before compute().
+    virtual void load_statistics(const std::vector<double>& stats) = 0;
+};
+
+class Plugin;
+
+/// Creates a metric instance; the plugin (its host(), options, own state) is passed in.
+using MetricFactory = std::function<std::unique_ptr<Metric>(Plugin&)>;
+
+/// One metric in PluginSpec::metrics.
+struct MetricSpec {
+    const char* name;     ///< [a-z0-9_]+, the state.metrics key
+    const char* help;     ///< one line
+    bool square = false;  ///< compute() returns k*k values forming a k x k matrix
+    MetricFactory factory{};
+    bool cpu = false;     ///< update() wants CPU tensors (the host copies device tensors first)
+};
+
 /// Static description given to IGNITE_SDK_PLUGIN.
 struct PluginSpec {
     const char* name;
@@ -299,6 +343,7 @@ struct PluginSpec {
     std::vector<ignite_option_spec> options{};
     std::vector<ignite_event_decl> events{};
     const char* state_key = nullptr;
+    std::vector<MetricSpec> metrics{};  ///< ABI 1.1; at most 64 per plugin
 };
 
 namespace detail {
@@ -339,8 +384,110 @@ inline ignite_status Host::trampoline(void* user_data, ignite_engine* engine, co
     });
 }
 
+/// The C side of Metric: every callback catches what the metric throws.
+struct MetricGlue {
+    static ignite_status fail_null() noexcept {
+        return detail::guarded(detail::current_host(), detail::current_api(),
+                               [] { throw Error(IGNITE_ERR_INVALID_ARGUMENT, "null metric argument"); });
+    }
+    static void destroy(void* m) noexcept {
+        try {
+            delete static_cast<Metric*>(m);
+        } catch (...) {
+        }
+    }
+    static ignite_status reset(void* m) noexcept {
+        if (!m) return fail_null();
+        return detail::guarded(detail::current_host(), detail::current_api(), [&] { static_cast<Metric*>(m)->reset(); });
+    }
+    static ignite_status update(void* m, const DLManagedTensor* y_pred, const DLManagedTensor* y) noexcept {
+        if (!m || !y_pred || !y) return fail_null();
+        return detail::guarded(detail::current_host(), detail::current_api(),
+                               [&] { static_cast<Metric*>(m)->update(y_pred, y); });
+    }
+    static ignite_status copy_out(const std::vector<double>& v, double* out, std::size_t capacity,
+                                  std::size_t* count) noexcept {
+        *count = v.size();
+        if (v.size() <= capacity) {
+            for (std::size_t i = 0; i < v.size(); ++i) out[i] = v[i];
+        }
+        return IGNITE_OK;
+    }
+    static ignite_status compute(void* m, double* out, std::size_t capacity, std::size_t* count) noexcept {
+        if (!m || !count || (capacity && !out)) return fail_null();
+        std::vector<double> v;
+        const auto s = detail::guarded(detail::current_host(), detail::current_api(),
+                                       [&] { v = static_cast<const Metric*>(m)->compute(); });
+        return s == IGNITE_OK ? copy_out(v, out, capacity, count) : s;
+    }
+    static ignite_status statistics(void* m, double* out, std::size_t capacity, std::size_t* count) noexcept {
+        if (!m || !count || (capacity && !out)) return fail_null();
+        std::vector<double> v;
+        const auto s = detail::guarded(detail::current_host(), detail::current_api(),
+                                       [&] { v = static_cast<const Metric*>(m)->statistics(); });
+        return s == IGNITE_OK ? copy_out(v, out, capacity, count) : s;
+    }
+    static ignite_status load_statistics(void* m, const double* in, std::size_t count) noexcept {
+        if (!m || (count && !in)) return fail_null();
+        return detail::guarded(detail::current_host(), detail::current_api(), [&] {
+            static_cast<Metric*>(m)->load_statistics(std::vector<double>(in, in + count));
+        });
+    }
+};
+
 template <typename P>
 struct PluginGlue {
+    /// The spec given to IGNITE_SDK_PLUGIN, kept for the process lifetime (set by info()).
+    static const PluginSpec*& kept_spec() {
+        static const PluginSpec* spec = nullptr;
+        return spec;
+    }
+    static const PluginSpec& kept() { return *kept_spec(); }
+    static constexpr std::size_t kMaxMetrics = 64;
+    // create has no "which metric" argument: one instantiation per index.
+    template <std::size_t I>
+    static ignite_status create(void* plugin_state, void** metric_state) noexcept {
+        auto* p = static_cast<Plugin*>(plugin_state);
+        if (!p || !metric_state) return MetricGlue::fail_null();
+        return detail::guarded(p->host_->raw(), p->host_->api(), [&] {
+            const auto& spec = kept().metrics.at(I);
+            if (!spec.factory) throw Error(IGNITE_ERR_INTERNAL, std::string("metric '") + spec.name + "' has no factory");
+            std::unique_ptr<Metric> m = spec.factory(*p);
+            if (!m) throw Error(IGNITE_ERR_PLUGIN, std::string("metric '") + spec.name + "': the factory returned null");
+            *metric_state = m.release();
+        });
+    }
+    using CreateFn = ignite_status (*)(void*, void**);
+    template <std::size_t... I>
+    static constexpr std::array<CreateFn, sizeof...(I)> create_table(std::index_sequence<I...>) {
+        return {&PluginGlue::create<I>...};
+    }
+    static const std::vector<ignite_metric_decl>& metric_decls() {
+        static const std::vector<ignite_metric_decl> decls = [] {
+            const auto& specs = kept().metrics;
+            if (specs.size() > kMaxMetrics) throw std::length_error("a plugin declares at most 64 metrics");
+            static constexpr auto table = create_table(std::make_index_sequence<kMaxMetrics>{});
+            std::vector<ignite_metric_decl> out;
+            for (std::size_t i = 0; i < specs.size(); ++i) {
+                ignite_metric_decl d{};
+                d.struct_size = sizeof(ignite_metric_decl);
+                d.flags = (specs[i].square ? IGNITE_METRIC_SQUARE : 0u) | (specs[i].cpu ? IGNITE_METRIC_CPU : 0u);
+                d.name = specs[i].name;
+                d.help = specs[i].help;
+                d.create = table[i];
+                d.destroy = &MetricGlue::destroy;
+                d.reset = &MetricGlue::reset;
+                d.update = &MetricGlue::update;
+                d.compute = &MetricGlue::compute;
+                d.statistics = &MetricGlue::statistics;
+                d.load_statistics = &MetricGlue::load_statistics;
+                out.push_back(d);
+            }
+            return out;
+        }();
+        return decls;
+    }
+
     static ignite_status init(ignite_host* host, const ignite_host_api* api, void** state) {
         detail::current_api() = api;
         detail::current_host() = host;
@@ -372,24 +519,33 @@ struct PluginGlue {
         });
     }
     static const ignite_plugin_info* info(const PluginSpec& spec) {
-        static const PluginSpec kept = spec;
-        static const ignite_plugin_info info = {
-            sizeof(ignite_plugin_info),
-            IGNITE_ABI_MAJOR,
-            IGNITE_ABI_MINOR,
-            kept.name,
-            kept.version,
-            kept.description,
-            kept.options.empty() ? nullptr : kept.options.data(),
-            kept.options.size(),
-            kept.events.empty() ? nullptr : kept.events.data(),
-            kept.events.size(),
-            &PluginGlue::init,
-            &PluginGlue::shutdown,
-            kept.state_key,
-            kept.state_key ? &PluginGlue::save : nullptr,
-            kept.state_key ? &PluginGlue::load : nullptr,
-        };
+        static const PluginSpec kept_copy = spec;
+        kept_spec() = &kept_copy;
+        static const ignite_plugin_info info = [&] {
+            const PluginSpec& k = kept_copy;
+            const auto& decls = metric_decls();
+            ignite_plugin_info i{};
+            i.struct_size = sizeof(ignite_plugin_info);
+            i.abi_major = IGNITE_ABI_MAJOR;
+            // The oldest minor whose features the plugin uses, so a plugin without metrics
+            // still loads in a 1.0 host (which ignores the larger struct_size).
+            i.abi_minor = decls.empty() ? 0 : 1;
+            i.name = k.name;
+            i.version = k.version;
+            i.description = k.description;
+            i.options = k.options.empty() ? nullptr : k.options.data();
+            i.option_count = k.options.size();
+            i.events = k.events.empty() ? nullptr : k.events.data();
+            i.event_count = k.events.size();
+            i.init = &PluginGlue::init;
+            i.shutdown = &PluginGlue::shutdown;
+            i.state_key = k.state_key;
+            i.save_state = k.state_key ? &PluginGlue::save : nullptr;
+            i.load_state = k.state_key ? &PluginGlue::load : nullptr;
+            i.metrics = decls.empty() ? nullptr : decls.data();
+            i.metric_count = decls.size();
+            return i;
+        }();
         return &info;
     }
 };

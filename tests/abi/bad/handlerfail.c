@@ -54,7 +54,7 @@ static const ignite_option_spec kOptions[] = {
 
 static const ignite_plugin_info kInfo = {
     sizeof(ignite_plugin_info), IGNITE_ABI_MAJOR, IGNITE_ABI_MINOR, "handlerfail", "0.0.1",
-    "a handler returns an error", kOptions, 1, NULL, 0, init, NULL, NULL, NULL, NULL,
+    "a handler returns an error", kOptions, 1, NULL, 0, init, NULL, NULL, NULL, NULL, NULL, 0, /* 1.1: no metrics */
 };
 
 IGNITE_DEFINE_PLUGIN(kInfo)
