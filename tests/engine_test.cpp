@@ -311,7 +311,7 @@ TEST_CASE("an exception in a handler reaches EXCEPTION_RAISED; the run goes on",
     t.observe(e);
     e.add_event_handler(Events::EPOCH_COMPLETED.once(1), [] { throw ValueError("handler failed"); });
     e.add_event_handler(Events::EXCEPTION_RAISED, [&](Engine& eng, const std::exception_ptr& ex) {
-        t.h(eng, "on_exception", " " + ignite::test::describe_exception(ex));
+        t.h(eng, "on_exception", " " + ignite::describe_exception(ex));
     });
     t.run(e, data::range(2), "list(range(2))", 2);
     // Raised outside the data loop: handled at the run level, the run returns (no COMPLETED).

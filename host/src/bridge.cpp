@@ -200,18 +200,6 @@ ignite::EventSpec to_core_spec(const ignite_event_spec& s, ignite_engine* engine
     }
 }
 
-std::string describe(const std::exception_ptr& e) {
-    try {
-        std::rethrow_exception(e);
-    } catch (const ignite::Error& err) {
-        return fmt::format("{}: {}", err.kind(), err.what());
-    } catch (const std::exception& err) {
-        return fmt::format("RuntimeError: {}", err.what());
-    } catch (...) {
-        return "RuntimeError: unknown exception";
-    }
-}
-
 ignite_status api_add_handler(ignite_host* host, ignite_engine* engine, const ignite_event_spec* events, size_t count,
                               int32_t priority, ignite_handler_fn fn, void* user_data, ignite_handler_id* out_id) {
     return guarded([&] {
@@ -230,7 +218,7 @@ ignite_status api_add_handler(ignite_host* host, ignite_engine* engine, const ig
                 if (id == f.event.id()) name = n;
             }
             std::string exception_text;
-            if (f.exception) exception_text = describe(f.exception);
+            if (f.exception) exception_text = ignite::describe_exception(f.exception);
             const ignite_event_info info{sizeof(ignite_event_info), f.event.id(), name,
                                          f.exception ? exception_text.c_str() : nullptr,
                                          f.iter_counter ? *f.iter_counter : -1};

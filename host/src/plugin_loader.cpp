@@ -164,7 +164,8 @@ LoadedModule load_plugin_module(const fs::path& path) {
     validate_metrics(*info, path.string());
     // Never unloaded (DESIGN.md): code, type_info and deleters from the plugin must
     // outlive every object that points at them. Leak the handle on purpose.
-    new boost::dll::shared_library(std::move(lib));
+    static auto* kept = new std::vector<boost::dll::shared_library>();  // reachable, never destroyed
+    kept->push_back(std::move(lib));
     return LoadedModule{path, info};
 }
 

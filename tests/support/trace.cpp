@@ -77,20 +77,8 @@ std::string format_state(const State& s) {
         time(s.times.epoch_completed), time(s.times.completed));
 }
 
-std::string describe_exception(const std::exception_ptr& e) {
-    try {
-        std::rethrow_exception(e);
-    } catch (const ignite::Error& err) {
-        return fmt::format("{}: {}", err.kind(), err.what());
-    } catch (const std::exception& err) {
-        return fmt::format("RuntimeError: {}", err.what());
-    } catch (...) {
-        return "RuntimeError: unknown exception";
-    }
-}
-
 std::string format_exception(const std::exception_ptr& e) {
-    const std::string d = describe_exception(e);
+    const std::string d = ignite::describe_exception(e);
     const auto colon = d.find(": ");
     return d.substr(0, colon) + "(" + json_string(d.substr(colon + 2)) + ")";
 }
@@ -130,7 +118,7 @@ void Trace::run(Engine& engine, DataPtr data, const std::string& data_label, std
         const State& s = engine.run(std::move(data), max_epochs, epoch_length);
         add("RET " + format_state(s));
     } catch (...) {
-        add("RAISE " + describe_exception(std::current_exception()));
+        add("RAISE " + ignite::describe_exception(std::current_exception()));
         add("STATE " + format_state(engine.state));
     }
 }

@@ -18,8 +18,6 @@ std::string format_value(const c10::IValue& v);
 std::string format_state(const State& s);
 /// Kind("message") for an exception_ptr, as Python reprs an exception.
 std::string format_exception(const std::exception_ptr& e);
-/// "Kind: message".
-std::string describe_exception(const std::exception_ptr& e);
 
 class Trace {
 public:

@@ -17,6 +17,58 @@ struct Batch {
     at::Tensor x, y;
 };
 
+// Copies the rows order[start, start + count) into a new batch. Plain memcpy: no LibTorch
+// parallel region, so a producer thread never starts a second OpenMP team.
+Batch gather(const Dataset& data, const std::vector<std::int64_t>& order, std::int64_t start, std::int64_t count,
+             bool pin_memory) {
+    const auto sample_shape = data.images.sizes().slice(1);
+    const auto row_bytes = static_cast<std::size_t>(data.images.stride(0)) * sizeof(float);
+    const auto* src = static_cast<const char*>(data.images.data_ptr());
+    const auto* labels = data.labels.data_ptr<std::int64_t>();
+    std::vector<std::int64_t> shape{count};
+    shape.insert(shape.end(), sample_shape.begin(), sample_shape.end());
+    auto options = at::TensorOptions().dtype(at::kFloat).pinned_memory(pin_memory);
+    auto x = at::empty(shape, options);
+    auto y = at::empty({count}, options.dtype(at::kLong));
+    auto* dst = static_cast<char*>(x.data_ptr());
+    auto* ydst = y.data_ptr<std::int64_t>();
+    for (std::int64_t k = 0; k < count; ++k) {
+        const auto idx = order[static_cast<std::size_t>(start + k)];
+        std::memcpy(dst + static_cast<std::size_t>(k) * row_bytes, src + static_cast<std::size_t>(idx) * row_bytes,
+                    row_bytes);
+        ydst[k] = labels[idx];
+    }
+    return Batch{std::move(x), std::move(y)};
+}
+
+// The number of rows of the batch starting at `start`, or 0 when the pass is over.
+std::int64_t batch_rows(std::int64_t n, std::int64_t start, const LoaderOptions& opts) {
+    if (start >= n) return 0;
+    const auto count = std::min(opts.batch_size, n - start);
+    return count < opts.batch_size && opts.drop_last ? 0 : count;
+}
+
+// prefetch = 0: batches are gathered on the engine's thread when asked for.
+class InlineIterator final : public ignite::DataIterator {
+public:
+    InlineIterator(Dataset data, std::vector<std::int64_t> order, LoaderOptions opts)
+        : data_(std::move(data)), order_(std::move(order)), opts_(opts) {}
+    bool next(c10::IValue& out) override {
+        const auto count = batch_rows(static_cast<std::int64_t>(order_.size()), start_, opts_);
+        if (count == 0) return false;
+        auto b = gather(data_, order_, start_, count, opts_.pin_memory);
+        start_ += count;
+        out = c10::ivalue::Tuple::create({std::move(b.x), std::move(b.y)});
+        return true;
+    }
+
+private:
+    Dataset data_;
+    std::vector<std::int64_t> order_;
+    LoaderOptions opts_;
+    std::int64_t start_ = 0;
+};
+
 // One pass: a producer thread gathers rows (plain memcpy: no LibTorch parallel region, so
 // it never competes with the training step's OpenMP team) into a bounded queue.
 class PrefetchIterator final : public ignite::DataIterator {
@@ -51,31 +103,15 @@ private:
     void produce() {
         try {
             const auto n = static_cast<std::int64_t>(order_.size());
-            const auto bs = opts_.batch_size;
-            const auto sample_shape = data_.images.sizes().slice(1);
-            const auto row_bytes = static_cast<std::size_t>(data_.images.stride(0)) * sizeof(float);
-            const auto* src = static_cast<const char*>(data_.images.data_ptr());
-            const auto* labels = data_.labels.data_ptr<std::int64_t>();
-            for (std::int64_t start = 0; start < n; start += bs) {
-                const auto count = std::min(bs, n - start);
-                if (count < bs && opts_.drop_last) break;
-                std::vector<std::int64_t> shape{count};
-                shape.insert(shape.end(), sample_shape.begin(), sample_shape.end());
-                auto options = at::TensorOptions().dtype(at::kFloat).pinned_memory(opts_.pin_memory);
-                auto x = at::empty(shape, options);
-                auto y = at::empty({count}, options.dtype(at::kLong));
-                auto* dst = static_cast<char*>(x.data_ptr());
-                auto* ydst = y.data_ptr<std::int64_t>();
-                for (std::int64_t k = 0; k < count; ++k) {
-                    const auto idx = order_[static_cast<std::size_t>(start + k)];
-                    std::memcpy(dst + static_cast<std::size_t>(k) * row_bytes, src + static_cast<std::size_t>(idx) * row_bytes,
-                                row_bytes);
-                    ydst[k] = labels[idx];
-                }
+            for (std::int64_t start = 0;;) {
+                const auto count = batch_rows(n, start, opts_);
+                if (count == 0) break;
+                auto batch = gather(data_, order_, start, count, opts_.pin_memory);
+                start += count;
                 std::unique_lock lock(mutex_);
                 cv_.wait(lock, [this] { return stop_ || static_cast<int>(queue_.size()) < opts_.prefetch; });
                 if (stop_) return;
-                queue_.push_back(Batch{std::move(x), std::move(y)});
+                queue_.push_back(std::move(batch));
                 lock.unlock();
                 cv_.notify_all();
             }
@@ -119,6 +155,7 @@ public:
         } else {
             for (std::int64_t i = 0; i < n; ++i) order[static_cast<std::size_t>(i)] = i;
         }
+        if (opts_.prefetch == 0) return std::make_shared<InlineIterator>(data_, std::move(order), opts_);
         return std::make_shared<PrefetchIterator>(data_, std::move(order), opts_);
     }
 
@@ -139,7 +176,9 @@ ignite::DataPtr make_batch_loader(const Dataset& dataset, const LoaderOptions& o
     if (options.batch_size < 1) {
         throw std::invalid_argument(fmt::format("--batch-size must be >= 1, got {}", options.batch_size));
     }
-    if (options.prefetch < 1) throw std::invalid_argument("prefetch must be >= 1");
+    if (options.prefetch < 0) {
+        throw std::invalid_argument(fmt::format("--prefetch must be >= 0, got {}", options.prefetch));
+    }
     return std::make_shared<BatchLoader>(dataset, options);
 }
 

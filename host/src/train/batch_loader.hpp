@@ -16,12 +16,13 @@ struct LoaderOptions {
     bool drop_last = false;
     std::uint64_t seed = 0;   ///< pass k is shuffled with seed + k: reproducible runs
     bool pin_memory = false;  ///< page-locked batches, for non_blocking copies to CUDA
-    int prefetch = 4;         ///< batches prepared ahead
+    int prefetch = 4;         ///< batches prepared ahead on a thread; 0: gathered inline
 };
 
 /// A re-iterable DataSource of (x, y) tuples. Each iter() starts a new pass (a new
-/// permutation when shuffling) with its own producer thread; the thread stops when the
-/// pass ends or the iterator is dropped. Throws std::invalid_argument for batch_size < 1.
+/// permutation when shuffling) with its own producer thread (none with prefetch = 0); the
+/// thread stops when the pass ends or the iterator is dropped. Throws
+/// std::invalid_argument for batch_size < 1 or prefetch < 0.
 ignite::DataPtr make_batch_loader(const Dataset& dataset, const LoaderOptions& options);
 
 }  // namespace ignite::host

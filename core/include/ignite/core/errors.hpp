@@ -7,6 +7,7 @@
 /// compare against traces recorded from Ignite. All derive from ignite::Error, which
 /// derives from std::runtime_error: catch ignite::Error to catch every engine error.
 
+#include <exception>
 #include <stdexcept>
 #include <string>
 
@@ -41,5 +42,10 @@ public:
     using Error::Error;
     [[nodiscard]] const char* kind() const noexcept override { return "RuntimeError"; }
 };
+
+/// "Kind: message" for any exception: ignite::Error gives its kind, another
+/// std::exception counts as "RuntimeError", anything else is "RuntimeError: unknown
+/// exception". Used wherever an exception must be shown or handed across the C ABI.
+std::string describe_exception(const std::exception_ptr& e);
 
 }  // namespace ignite
