@@ -63,7 +63,7 @@ std::vector<double> ignite_epochs(const std::string& host, const std::string& mo
     const auto dir = std::filesystem::temp_directory_path() / fmt::format("train_vs_raw_{}", ::getpid());
     const auto cmd = fmt::format(
         "{} train --model {} --epochs {} --threads {} --seed {} --batch-size 64 --lr 0.01 --momentum 0.9 "
-        "--eval-every 0 --plugin console --plugin-opt console.every=200 --output-dir {} > /dev/null 2>&1",
+        "--eval-every 0 --plugin console --plugin-opt console.every=200 --plugin metrics --output-dir {} > /dev/null 2>&1",
         host, model, epochs, threads, seed, dir.string());
     if (std::system(cmd.c_str()) != 0) throw std::runtime_error("ignite-host train failed: " + cmd);
     std::ifstream in(dir / "metrics.jsonl");

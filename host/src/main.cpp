@@ -168,7 +168,10 @@ int main(int argc, char** argv) {
         std::cerr << "ignite-host: error: " << e.what() << "\n";
         return kExitBadInput;
     } catch (const std::exception& e) {
-        std::cerr << "ignite-host: error: " << e.what() << "\n";
+        // One line: a LibTorch error's what() carries a multi-line backtrace.
+        std::string message = ignite::describe_exception(std::current_exception());
+        message = message.substr(message.find(": ") + 2);
+        std::cerr << "ignite-host: error: " << message.substr(0, message.find('\n')) << "\n";
         return kExitRunFailed;
     }
 }

@@ -36,8 +36,13 @@ void Average::update(const c10::IValue& output) {
         throw TypeError(fmt::format("Output should be a number or torch.Tensor, but given {}", output.tagKind()));
     }
     try {
-        // Out of place, as Ignite: the first vector sample broadcasts the 0-d accumulator.
-        accumulator_ = accumulator_ + x;
+        // Out of place when shapes differ, as Ignite: the first vector sample broadcasts
+        // the 0-d accumulator. In place otherwise: one allocation less per iteration.
+        if (accumulator_.sizes() == x.sizes()) {
+            accumulator_.add_(x);
+        } else {
+            accumulator_ = accumulator_ + x;
+        }
     } catch (const c10::Error& e) {
         throw RuntimeError(e.what_without_backtrace());
     }

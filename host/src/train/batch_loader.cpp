@@ -1,6 +1,7 @@
 #include "batch_loader.hpp"
 
 #include <ATen/ATen.h>
+#include <ATen/Parallel.h>
 #include <fmt/format.h>
 
 #include <condition_variable>
@@ -17,10 +18,11 @@ struct Batch {
     at::Tensor x, y;
 };
 
-// Copies the rows order[start, start + count) into a new batch. Plain memcpy: no LibTorch
-// parallel region, so a producer thread never starts a second OpenMP team.
+// Copies the rows order[start, start + count) into a new batch. On the training thread
+// (inline) the copy runs in LibTorch's parallel region like index_select would; on a
+// producer thread it stays serial so it never starts a second OpenMP team.
 Batch gather(const Dataset& data, const std::vector<std::int64_t>& order, std::int64_t start, std::int64_t count,
-             bool pin_memory) {
+             bool pin_memory, bool parallel) {
     const auto sample_shape = data.images.sizes().slice(1);
     const auto row_bytes = static_cast<std::size_t>(data.images.stride(0)) * sizeof(float);
     const auto* src = static_cast<const char*>(data.images.data_ptr());
@@ -32,11 +34,20 @@ Batch gather(const Dataset& data, const std::vector<std::int64_t>& order, std::i
     auto y = at::empty({count}, options.dtype(at::kLong));
     auto* dst = static_cast<char*>(x.data_ptr());
     auto* ydst = y.data_ptr<std::int64_t>();
-    for (std::int64_t k = 0; k < count; ++k) {
-        const auto idx = order[static_cast<std::size_t>(start + k)];
-        std::memcpy(dst + static_cast<std::size_t>(k) * row_bytes, src + static_cast<std::size_t>(idx) * row_bytes,
-                    row_bytes);
-        ydst[k] = labels[idx];
+    auto copy_rows = [&](std::int64_t begin, std::int64_t end) {
+        for (std::int64_t k = begin; k < end; ++k) {
+            const auto idx = order[static_cast<std::size_t>(start + k)];
+            std::memcpy(dst + static_cast<std::size_t>(k) * row_bytes, src + static_cast<std::size_t>(idx) * row_bytes,
+                        row_bytes);
+            ydst[k] = labels[idx];
+        }
+    };
+    // ~32 KiB per task: below that, splitting costs more than it saves.
+    const auto grain = std::max<std::int64_t>(1, static_cast<std::int64_t>((32u << 10) / std::max<std::size_t>(row_bytes, 1)));
+    if (parallel) {
+        at::parallel_for(0, count, grain, copy_rows);
+    } else {
+        copy_rows(0, count);
     }
     return Batch{std::move(x), std::move(y)};
 }
@@ -56,7 +67,7 @@ public:
     bool next(c10::IValue& out) override {
         const auto count = batch_rows(static_cast<std::int64_t>(order_.size()), start_, opts_);
         if (count == 0) return false;
-        auto b = gather(data_, order_, start_, count, opts_.pin_memory);
+        auto b = gather(data_, order_, start_, count, opts_.pin_memory, /*parallel=*/true);
         start_ += count;
         out = c10::ivalue::Tuple::create({std::move(b.x), std::move(b.y)});
         return true;
@@ -106,7 +117,7 @@ private:
             for (std::int64_t start = 0;;) {
                 const auto count = batch_rows(n, start, opts_);
                 if (count == 0) break;
-                auto batch = gather(data_, order_, start, count, opts_.pin_memory);
+                auto batch = gather(data_, order_, start, count, opts_.pin_memory, /*parallel=*/false);
                 start += count;
                 std::unique_lock lock(mutex_);
                 cv_.wait(lock, [this] { return stop_ || static_cast<int>(queue_.size()) < opts_.prefetch; });

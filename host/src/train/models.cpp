@@ -66,6 +66,11 @@ public:
             msg = msg.substr(0, msg.find('\n'));
             throw std::invalid_argument(fmt::format("--model '{}' is not a loadable TorchScript file: {}", path, msg));
         }
+        // Trained through its parameters: a module scripted with frozen tensors (e.g.
+        // built in C++ without requires_grad) would otherwise have nothing to optimise.
+        for (auto p : m_.parameters()) {
+            if (p.is_floating_point()) p.requires_grad_(true);
+        }
     }
     at::Tensor forward(const at::Tensor& x) override { return m_.forward({x}).toTensor(); }
     std::vector<at::Tensor> parameters() override {

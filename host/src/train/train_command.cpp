@@ -94,7 +94,7 @@ void validate(const TrainConfig& c) {
     positive("batch-size", c.batch_size);
     positive("lr", c.lr);
     if (c.eval_every < 0) throw UsageError(fmt::format("--eval-every must be >= 0, got {}", c.eval_every));
-    if (c.threads < 0) throw UsageError(fmt::format("--threads must be >= 0 (0: LibTorch's default), got {}", c.threads));
+    if (c.threads < 0) throw UsageError(fmt::format("--threads must be >= 0 (0: one per core), got {}", c.threads));
     if (c.limit < 0) throw UsageError(fmt::format("--limit must be >= 0, got {}", c.limit));
     if (c.prefetch < -1 || c.prefetch > 1024) {
         throw UsageError(fmt::format("--prefetch must be -1 (auto) or in 0..1024, got {}", c.prefetch));
@@ -199,7 +199,7 @@ int train_command(const std::vector<std::string>& args) {
         ("nesterov", po::bool_switch(&c.nesterov), "SGD with Nesterov momentum")
         ("weight-decay", po::value(&c.weight_decay)->default_value(0.0), "L2 weight decay")
         ("seed", po::value(&c.seed)->default_value(0), "seed for weights and shuffling")
-        ("threads", po::value(&c.threads)->default_value(0), "LibTorch intra-op threads (0: its default)")
+        ("threads", po::value(&c.threads)->default_value(0), "LibTorch intra-op threads (0: one per core)")
         ("device", po::value(&c.device)->default_value("auto"), "auto, cpu, cuda or cuda:N")
         ("output-dir", po::value(&c.output_dir)->default_value("ignite-output"), "where metrics.jsonl is written")
         ("eval-every", po::value(&c.eval_every)->default_value(1), "evaluate on the test split every K epochs (0: never)")
@@ -224,7 +224,9 @@ int train_command(const std::vector<std::string>& args) {
 
     // ---- everything that can be refused is checked before anything is written ----
     const auto device = parse_device(c.device);
-    if (c.threads > 0) at::set_num_threads(static_cast<int>(c.threads));
+    // 0 means one per core: Debian's LibTorch otherwise starts with a single thread.
+    at::set_num_threads(c.threads > 0 ? static_cast<int>(c.threads)
+                                      : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
     torch::manual_seed(static_cast<std::uint64_t>(c.seed));
     std::cerr << fmt::format("ignite-host: LibTorch threads={} interop={} device={}\n",
                              at::get_num_threads(), at::get_num_interop_threads(), device.str());
