@@ -23,10 +23,9 @@ std::pair<at::Tensor, at::Tensor> prepare_batch(const c10::IValue& batch, const 
                                     batch.tagKind()));
     }
     auto x = parts[0].toTensor(), y = parts[1].toTensor();
-    if (device) {
-        x = x.to(*device, /*non_blocking=*/non_blocking);
-        y = y.to(*device, /*non_blocking=*/non_blocking);
-    }
+    // Already there (the CPU case): skip the dispatcher round trip of a no-op to().
+    if (device && x.device() != *device) x = x.to(*device, /*non_blocking=*/non_blocking);
+    if (device && y.device() != *device) y = y.to(*device, /*non_blocking=*/non_blocking);
     return {x, y};
 }
 

@@ -26,7 +26,11 @@ void Average::update(const c10::IValue& output) {
     } else if (output.isBool()) {
         x = at::scalar_tensor(output.toBool() ? 1.0 : 0.0, accumulator_.options());
     } else if (output.isTensor()) {
-        x = output.toTensor().detach().to(accumulator_.options());
+        // Only the copies that are needed: a trainer's loss is already detached and on the
+        // accumulator's device, and add_ below promotes float to the double accumulator.
+        x = output.toTensor();
+        if (x.requires_grad()) x = x.detach();
+        if (x.device() != accumulator_.device()) x = x.to(accumulator_.device());
         // Ignite: rows are samples only from 2-D up; a 1-D tensor is one vector sample.
         if (x.dim() > 1) {
             n = x.size(0);
@@ -41,7 +45,7 @@ void Average::update(const c10::IValue& output) {
         if (accumulator_.sizes() == x.sizes()) {
             accumulator_.add_(x);
         } else {
-            accumulator_ = accumulator_ + x;
+            accumulator_ = accumulator_ + x.to(at::kDouble);
         }
     } catch (const c10::Error& e) {
         throw RuntimeError(e.what_without_backtrace());
