@@ -26,7 +26,7 @@
 
 namespace {
 
-using ignite::sdk::json_escape;
+using ignite::sdk::json_escape_append;
 using ignite::sdk::split_list;
 using ignite::sdk::trim;
 
@@ -42,31 +42,6 @@ const char* const kBuiltinNames[IGNITE_EVENT_BUILTIN_COUNT] = {
     "STARTED",           "EPOCH_STARTED",          "GET_BATCH_STARTED", "GET_BATCH_COMPLETED", "ITERATION_STARTED",
     "ITERATION_COMPLETED", "DATALOADER_STOP_ITERATION", "EXCEPTION_RAISED", "TERMINATE_SINGLE_EPOCH", "TERMINATE",
     "EPOCH_COMPLETED",   "COMPLETED",              "INTERRUPT"};
-
-// JSON string body: quotes, backslashes and control characters escaped; UTF-8 passes
-// through (JSON text is UTF-8). Exception messages are the likely carriers of oddities.
-void append_escaped(std::string& out, const char* s) {
-    for (const unsigned char* p = reinterpret_cast<const unsigned char*>(s); *p; ++p) {
-        const unsigned char c = *p;
-        switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            case '\b': out += "\\b"; break;
-            case '\f': out += "\\f"; break;
-            default:
-                if (c < 0x20) {
-                    char buf[8];
-                    std::snprintf(buf, sizeof buf, "\\u%04x", c);
-                    out += buf;
-                } else {
-                    out += static_cast<char>(c);
-                }
-        }
-    }
-}
 
 class Trace : public ignite::sdk::Plugin {
 public:
@@ -140,10 +115,10 @@ private:
     void write(const std::string& engine, const Engine& e, const EventInfo& info) {
         line_.clear();
         line_ += "{\"engine\":\"";
-        append_escaped(line_, engine.c_str());
+        json_escape_append(line_, engine);
         line_ += "\",\"event\":\"";
         if (!info.name.empty())
-            append_escaped(line_, std::string(info.name).c_str());
+            json_escape_append(line_, info.name);
         else if (info.event >= 0 && info.event < IGNITE_EVENT_BUILTIN_COUNT)
             line_ += kBuiltinNames[info.event];
         else
@@ -151,7 +126,7 @@ private:
         line_ += "\",\"epoch\":" + std::to_string(e.epoch()) + ",\"iteration\":" + std::to_string(e.iteration());
         if (info.event == IGNITE_EVENT_EXCEPTION_RAISED) {
             line_ += ",\"exception\":\"";
-            append_escaped(line_, info.exception_message ? info.exception_message : "");
+            json_escape_append(line_, info.exception_message ? info.exception_message : "");
             line_ += "\"";
         }
         if (info.event == IGNITE_EVENT_TERMINATE_SINGLE_EPOCH) line_ += ",\"iter_counter\":" + std::to_string(info.iter_counter);
@@ -160,7 +135,7 @@ private:
             std::int64_t v = 0;
             if (api_->state_int(e.raw(), attr.c_str(), &v) == IGNITE_OK) {
                 line_ += ",\"";
-                append_escaped(line_, attr.c_str());
+                json_escape_append(line_, attr);
                 line_ += "\":" + std::to_string(v);
             }
         }

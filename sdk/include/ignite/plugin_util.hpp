@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ignite::sdk {
@@ -33,11 +34,10 @@ inline std::vector<std::string> split_list(const std::string& s, bool drop_empty
     return out;
 }
 
-/// The body of a JSON string: quotes, backslashes and control characters escaped; other
-/// bytes (UTF-8 included) pass through unchanged, which JSON allows.
-inline std::string json_escape(const std::string& s) {
-    std::string out;
-    out.reserve(s.size() + 2);
+/// Appends the body of a JSON string to `out`: quotes, backslashes and control characters
+/// escaped; other bytes (UTF-8 included) pass through unchanged, which JSON allows.
+/// Appending avoids a temporary string per field on hot logging paths.
+inline void json_escape_append(std::string& out, std::string_view s) {
     for (const unsigned char c : s) {
         switch (c) {
             case '"': out += "\\\""; break;
@@ -57,6 +57,13 @@ inline std::string json_escape(const std::string& s) {
                 }
         }
     }
+}
+
+/// The body of a JSON string for `s` (see json_escape_append).
+inline std::string json_escape(std::string_view s) {
+    std::string out;
+    out.reserve(s.size() + 2);
+    json_escape_append(out, s);
     return out;
 }
 
