@@ -86,27 +86,6 @@ if(CMAKE_SCRIPT_MODE_FILE)
   return()
 endif()
 
-# ---- configure mode: the CTest tests -----------------------------------------------------------
-set(site_stage ${CMAKE_CURRENT_BINARY_DIR}/site_metric_stage)
-set(site_build ${CMAKE_CURRENT_BINARY_DIR}/site_metric_build)
-add_test(NAME site_metric_sdk_install
-  COMMAND ${CMAKE_COMMAND} -E env --unset=DESTDIR ${CMAKE_COMMAND} --install ${CMAKE_BINARY_DIR} --prefix ${site_stage})
-set_tests_properties(site_metric_sdk_install PROPERTIES FIXTURES_SETUP ignite_site_sdk_staged)
-
-add_test(NAME site_metric_build
-  COMMAND ${CMAKE_CTEST_COMMAND}
-    --build-and-test ${PROJECT_SOURCE_DIR}/examples/site_metric ${site_build}
-    --build-generator ${CMAKE_GENERATOR}
-    --build-makeprogram ${CMAKE_MAKE_PROGRAM}
-    --build-options -DCMAKE_PREFIX_PATH=${site_stage} -DCMAKE_BUILD_TYPE=Release
-                    -DCMAKE_CXX_COMPILER=${CMAKE_CXX_COMPILER})
-set_tests_properties(site_metric_build PROPERTIES
-  FIXTURES_REQUIRED ignite_site_sdk_staged FIXTURES_SETUP ignite_site_metric_built)
-
-add_test(NAME site_metric_run
-  COMMAND ${CMAKE_COMMAND}
-    -DHOST=$<TARGET_FILE:ignite-host>
-    -DPLUGIN=${site_build}/ignite-plugin-site_metric.so
-    -DOUT=${CMAKE_CURRENT_BINARY_DIR}/site_metric_run
-    -P ${CMAKE_CURRENT_LIST_FILE})
-set_tests_properties(site_metric_run PROPERTIES FIXTURES_REQUIRED ignite_site_metric_built)
+# ---- configure mode: the CTest tests (tests/out_of_tree.cmake) -------------------------
+ignite_out_of_tree_plugin_test(site_metric ${PROJECT_SOURCE_DIR}/examples/site_metric
+  ignite-plugin-site_metric.so ${CMAKE_CURRENT_LIST_FILE} -DOUT=${CMAKE_CURRENT_BINARY_DIR}/site_metric_run)
