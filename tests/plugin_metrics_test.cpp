@@ -6,6 +6,7 @@
 // PLUGIN_METRICS_FIXTURE_DIR: ignite-plugin-cmetrics.so and ignite-plugin-short11.so.
 
 // LibTorch-touching headers first: included after catch.hpp, c10's logging would redefine CHECK.
+#include "support/process.hpp"
 #include "bridge.hpp"
 #include "plugin_metric.hpp"
 
@@ -302,9 +303,7 @@ TEST_CASE("ignite-host train --metric logs plugin metrics in metrics.jsonl", "[p
                        out.string());
     INFO(r.output);
     REQUIRE(r.exit_code == 0);
-    std::ifstream in(out / "metrics.jsonl");
-    std::vector<nlohmann::json> lines;
-    for (std::string line; std::getline(in, line);) lines.push_back(nlohmann::json::parse(line));
+    const auto lines = ignite::test::read_jsonl(out / "metrics.jsonl");
     REQUIRE(lines.size() == 2);
     const auto& test = lines[1];
     CHECK(test["split"] == "test");

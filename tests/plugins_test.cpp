@@ -37,6 +37,7 @@ namespace {
 
 using ignite::test::lines_of;
 using ignite::test::read_file;
+using ignite::test::read_jsonl;
 using ignite::test::shell_quote;
 
 fs::path scratch_dir() {
@@ -55,9 +56,7 @@ struct Result {
 
 // Runs `ignite-host ARGS` with stdout and stderr captured separately (files: no terminal).
 Result host(const std::vector<std::string>& args) {
-    std::vector<std::string> argv{IGNITE_HOST_EXE};
-    argv.insert(argv.end(), args.begin(), args.end());
-    const auto p = ignite::test::run_process(argv, {std::string("IGNITE_PLUGIN_PATH=") + IGNITE_PLUGIN_DIR});
+    const auto p = ignite::test::run_host(IGNITE_HOST_EXE, args, IGNITE_PLUGIN_DIR);
     Result r;
     r.cmd = p.cmd;
     r.rc = p.exited ? p.rc : -1;
@@ -71,15 +70,6 @@ std::vector<std::string> dry_run(std::int64_t epochs, std::int64_t epoch_length,
                                   std::to_string(epoch_length)};
     args.insert(args.end(), extra.begin(), extra.end());
     return args;
-}
-
-std::vector<json> read_jsonl(const fs::path& p) {
-    std::vector<json> out;
-    for (const auto& line : lines_of(read_file(p))) {
-        INFO("line: " << line);
-        out.push_back(json::parse(line));  // throws (and fails the test) on a malformed line
-    }
-    return out;
 }
 
 // (engine, event, epoch, iteration) of one trace line.

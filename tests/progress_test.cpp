@@ -39,24 +39,11 @@ using ignite::test::shell_quote;
 
 bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
-struct Result {
-    std::string cmd;
-    int rc = -1;
-    std::string out;
-    std::string err;
-};
+using Result = ignite::test::ProcessResult;
 
-// Runs `ignite-host ARGS` with stdout and stderr captured separately (files: no terminal).
+// Runs `ignite-host ARGS` with stdout and stderr captured to files (so not terminals).
 Result host(const std::vector<std::string>& args) {
-    std::vector<std::string> argv{IGNITE_HOST_EXE};
-    argv.insert(argv.end(), args.begin(), args.end());
-    const auto p = ignite::test::run_process(argv, {std::string("IGNITE_PLUGIN_PATH=") + IGNITE_PLUGIN_DIR});
-    Result r;
-    r.cmd = p.cmd;
-    r.rc = p.exited ? p.rc : -1;
-    r.out = p.out;
-    r.err = p.err;
-    return r;
+    return ignite::test::run_host(IGNITE_HOST_EXE, args, IGNITE_PLUGIN_DIR);
 }
 
 std::vector<std::string> dry_run(std::int64_t epochs, std::int64_t epoch_length, std::vector<std::string> extra = {}) {

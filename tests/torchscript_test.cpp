@@ -31,10 +31,8 @@ def forward(self, x):
     INFO(r.out);
     REQUIRE(r.rc == 0);
     CHECK_THAT(r.out, Catch::Contains("torchscript " + model_path + " (7850 parameters)"));
-    std::ifstream in(out / "metrics.jsonl");
     double accuracy = 0;
-    for (std::string line; std::getline(in, line);) {
-        const auto j = nlohmann::json::parse(line);
+    for (const auto& j : ignite::test::read_jsonl(out / "metrics.jsonl")) {
         if (j["split"] == "test") accuracy = j["accuracy"];
     }
     CHECK(accuracy > 0.5);  // 10 classes: chance is 0.1; starting from zero weights it must learn

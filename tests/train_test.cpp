@@ -83,9 +83,7 @@ TEST_CASE("train learns Fashion-MNIST from a few hundred iterations", "[train]")
                        out.string());
     INFO(r.output);
     REQUIRE(r.exit_code == 0);
-    std::ifstream in(out / "metrics.jsonl");
-    std::vector<nlohmann::json> lines;
-    for (std::string line; std::getline(in, line);) lines.push_back(nlohmann::json::parse(line));
+    const auto lines = ignite::test::read_jsonl(out / "metrics.jsonl");
     REQUIRE(lines.size() == 4);  // train + test per epoch
     CHECK(lines[0]["split"] == "train");
     CHECK(lines[0]["iteration"] == 188);  // ceil(6000 / 32)

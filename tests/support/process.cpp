@@ -62,4 +62,17 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::vecto
     return r;
 }
 
+ProcessResult run_host(const std::string& exe, const std::vector<std::string>& args, const std::string& plugin_dir,
+                       bool merge_stderr) {
+    std::vector<std::string> argv{exe};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run_process(argv, {"IGNITE_PLUGIN_PATH=" + plugin_dir}, merge_stderr);
+}
+
+std::vector<nlohmann::json> read_jsonl(const fs::path& p) {
+    std::vector<nlohmann::json> out;
+    for (const auto& line : lines_of(read_file(p))) out.push_back(nlohmann::json::parse(line));
+    return out;
+}
+
 }  // namespace ignite::test

@@ -2,6 +2,8 @@
 // Running ignite-host (or any program) from a test the way a user's shell would, and
 // small file/text helpers the end-to-end tests share.
 
+#include <nlohmann/json.hpp>
+
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -31,5 +33,12 @@ struct ProcessResult {
 /// program sees no terminal; stdin is /dev/null.
 ProcessResult run_process(const std::vector<std::string>& argv, const std::vector<std::string>& env = {},
                           bool merge_stderr = false);
+
+/// Runs `exe ARGS` (ignite-host) with IGNITE_PLUGIN_PATH set to `plugin_dir`.
+ProcessResult run_host(const std::string& exe, const std::vector<std::string>& args, const std::string& plugin_dir,
+                       bool merge_stderr = false);
+
+/// A JSON-lines file, one parsed object per line; a malformed line throws.
+std::vector<nlohmann::json> read_jsonl(const std::filesystem::path& p);
 
 }  // namespace ignite::test
