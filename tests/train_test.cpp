@@ -7,6 +7,7 @@
 #include <zlib.h>
 
 #include <array>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -106,6 +107,29 @@ TEST_CASE("train loads plugins next to its metrics", "[train]") {
     CHECK_THAT(r.output, Catch::Contains("accuracy="));  // the evaluator's metrics reach the console plugin
 }
 
+TEST_CASE("train anneals the learning rate by cosine unless --lr-schedule constant", "[train]") {
+    // synthetic:400 has 400 training images: 10 batches of 40 per epoch, 20 iterations.
+    const auto base = scratch("lr");
+    const auto cosine = run("train --no-default-plugins --model mlp --dataset synthetic:400 --epochs 2 --batch-size 40 "
+                            "--lr 0.02 --eval-every 0 --output-dir " +
+                            (base / "cosine").string());
+    INFO(cosine.output);
+    REQUIRE(cosine.exit_code == 0);
+    const auto lines = ignite::test::read_jsonl(base / "cosine" / "metrics.jsonl");
+    REQUIRE(lines.size() == 2);
+    REQUIRE(lines[1]["iteration"] == 20);
+    // The last iteration of epoch e ran with event_index 10e - 1 of a 20-event half cosine.
+    for (int e = 1; e <= 2; ++e) {
+        const double expected = 0.02 * (1 + std::cos(M_PI * (10 * e - 1) / 20.0)) / 2;
+        CHECK(lines[static_cast<std::size_t>(e - 1)]["lr"].get<double>() == Approx(expected).epsilon(1e-5));
+    }
+    const auto constant = run("train --no-default-plugins --model mlp --dataset synthetic:400 --epochs 2 --batch-size 40 "
+                              "--lr 0.02 --lr-schedule constant --eval-every 0 --output-dir " +
+                              (base / "constant").string());
+    REQUIRE(constant.exit_code == 0);
+    for (const auto& line : ignite::test::read_jsonl(base / "constant" / "metrics.jsonl")) CHECK(line["lr"] == 0.02);
+}
+
 TEST_CASE("train refuses bad input with one line, exit 2 and no output", "[train][errors]") {
     const auto dir = scratch("bad");
     const auto out = dir / "never";
@@ -118,6 +142,7 @@ TEST_CASE("train refuses bad input with one line, exit 2 and no output", "[train
     check_refused("--batch-size many", "batch-size", out);
     check_refused("--momentum 1.5", "--momentum must be in [0, 1)", out);
     check_refused("--optimizer rmsprop", "unknown --optimizer 'rmsprop'", out);
+    check_refused("--lr-schedule step", "unknown --lr-schedule 'step': use cosine or constant", out);
     check_refused("--device tpu", "--device 'tpu'", out);
     check_refused("--plugin nosuch", "plugin 'nosuch' not found", out);
 

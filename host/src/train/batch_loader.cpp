@@ -1,7 +1,6 @@
 #include "batch_loader.hpp"
 
 #include <ATen/ATen.h>
-#include <ATen/Parallel.h>
 #include <fmt/format.h>
 
 #include <condition_variable>
@@ -18,38 +17,41 @@ struct Batch {
     at::Tensor x, y;
 };
 
-// Copies the rows order[start, start + count) into a new batch. On the training thread
-// (inline) the copy runs in LibTorch's parallel region like index_select would; on a
-// producer thread it stays serial so it never starts a second OpenMP team.
-Batch gather(const Dataset& data, const std::vector<std::int64_t>& order, std::int64_t start, std::int64_t count,
-             bool pin_memory, bool parallel) {
-    const auto sample_shape = data.images.sizes().slice(1);
-    const auto row_bytes = static_cast<std::size_t>(data.images.stride(0)) * sizeof(float);
+at::Tensor empty_batch_like(const at::Tensor& t, std::int64_t count, bool pin_memory) {
+    std::vector<std::int64_t> shape{count};
+    const auto rest = t.sizes().slice(1);
+    shape.insert(shape.end(), rest.begin(), rest.end());
+    return at::empty(shape, t.options().pinned_memory(pin_memory));
+}
+
+// On the training thread: rows order[start, start + count) by index_select, which runs in
+// LibTorch's parallel region and measured ~12 us per 64-image batch faster than a memcpy
+// loop (serial or split with parallel_for) on this machine kind.
+Batch select(const Dataset& data, const at::Tensor& order, std::int64_t start, std::int64_t count, bool pin_memory) {
+    const auto idx = order.narrow(0, start, count);
+    Batch b{empty_batch_like(data.images, count, pin_memory), empty_batch_like(data.labels, count, pin_memory)};
+    at::index_select_out(b.x, data.images, 0, idx);
+    at::index_select_out(b.y, data.labels, 0, idx);
+    return b;
+}
+
+// On a producer thread: a plain memcpy per row, so it never starts a second OpenMP team
+// that would compete with the training step's.
+Batch gather_serial(const Dataset& data, const at::Tensor& order, std::int64_t start, std::int64_t count,
+                    bool pin_memory) {
+    const auto row_bytes = static_cast<std::size_t>(data.images.stride(0)) * data.images.element_size();
     const auto* src = static_cast<const char*>(data.images.data_ptr());
     const auto* labels = data.labels.data_ptr<std::int64_t>();
-    std::vector<std::int64_t> shape{count};
-    shape.insert(shape.end(), sample_shape.begin(), sample_shape.end());
-    auto options = at::TensorOptions().dtype(at::kFloat).pinned_memory(pin_memory);
-    auto x = at::empty(shape, options);
-    auto y = at::empty({count}, options.dtype(at::kLong));
-    auto* dst = static_cast<char*>(x.data_ptr());
-    auto* ydst = y.data_ptr<std::int64_t>();
-    auto copy_rows = [&](std::int64_t begin, std::int64_t end) {
-        for (std::int64_t k = begin; k < end; ++k) {
-            const auto idx = order[static_cast<std::size_t>(start + k)];
-            std::memcpy(dst + static_cast<std::size_t>(k) * row_bytes, src + static_cast<std::size_t>(idx) * row_bytes,
-                        row_bytes);
-            ydst[k] = labels[idx];
-        }
-    };
-    // ~32 KiB per task: below that, splitting costs more than it saves.
-    const auto grain = std::max<std::int64_t>(1, static_cast<std::int64_t>((32u << 10) / std::max<std::size_t>(row_bytes, 1)));
-    if (parallel) {
-        at::parallel_for(0, count, grain, copy_rows);
-    } else {
-        copy_rows(0, count);
+    const auto* rows = order.data_ptr<std::int64_t>() + start;
+    Batch b{empty_batch_like(data.images, count, pin_memory), empty_batch_like(data.labels, count, pin_memory)};
+    auto* dst = static_cast<char*>(b.x.data_ptr());
+    auto* ydst = b.y.data_ptr<std::int64_t>();
+    for (std::int64_t k = 0; k < count; ++k) {
+        std::memcpy(dst + static_cast<std::size_t>(k) * row_bytes, src + static_cast<std::size_t>(rows[k]) * row_bytes,
+                    row_bytes);
+        ydst[k] = labels[rows[k]];
     }
-    return Batch{std::move(x), std::move(y)};
+    return b;
 }
 
 // The number of rows of the batch starting at `start`, or 0 when the pass is over.
@@ -62,12 +64,12 @@ std::int64_t batch_rows(std::int64_t n, std::int64_t start, const LoaderOptions&
 // prefetch = 0: batches are gathered on the engine's thread when asked for.
 class InlineIterator final : public ignite::DataIterator {
 public:
-    InlineIterator(Dataset data, std::vector<std::int64_t> order, LoaderOptions opts)
+    InlineIterator(Dataset data, at::Tensor order, LoaderOptions opts)
         : data_(std::move(data)), order_(std::move(order)), opts_(opts) {}
     bool next(c10::IValue& out) override {
-        const auto count = batch_rows(static_cast<std::int64_t>(order_.size()), start_, opts_);
+        const auto count = batch_rows(order_.numel(), start_, opts_);
         if (count == 0) return false;
-        auto b = gather(data_, order_, start_, count, opts_.pin_memory, /*parallel=*/true);
+        auto b = select(data_, order_, start_, count, opts_.pin_memory);
         start_ += count;
         out = c10::ivalue::Tuple::create({std::move(b.x), std::move(b.y)});
         return true;
@@ -75,7 +77,7 @@ public:
 
 private:
     Dataset data_;
-    std::vector<std::int64_t> order_;
+    at::Tensor order_;
     LoaderOptions opts_;
     std::int64_t start_ = 0;
 };
@@ -84,7 +86,7 @@ private:
 // it never competes with the training step's OpenMP team) into a bounded queue.
 class PrefetchIterator final : public ignite::DataIterator {
 public:
-    PrefetchIterator(Dataset data, std::vector<std::int64_t> order, LoaderOptions opts)
+    PrefetchIterator(Dataset data, at::Tensor order, LoaderOptions opts)
         : data_(std::move(data)), order_(std::move(order)), opts_(opts) {
         producer_ = std::thread([this] { produce(); });
     }
@@ -113,11 +115,11 @@ public:
 private:
     void produce() {
         try {
-            const auto n = static_cast<std::int64_t>(order_.size());
+            const auto n = order_.numel();
             for (std::int64_t start = 0;;) {
                 const auto count = batch_rows(n, start, opts_);
                 if (count == 0) break;
-                auto batch = gather(data_, order_, start, count, opts_.pin_memory, /*parallel=*/false);
+                auto batch = gather_serial(data_, order_, start, count, opts_.pin_memory);
                 start += count;
                 std::unique_lock lock(mutex_);
                 cv_.wait(lock, [this] { return stop_ || static_cast<int>(queue_.size()) < opts_.prefetch; });
@@ -138,7 +140,7 @@ private:
     }
 
     Dataset data_;
-    std::vector<std::int64_t> order_;
+    at::Tensor order_;
     LoaderOptions opts_;
     std::mutex mutex_;
     std::condition_variable cv_;
@@ -158,13 +160,12 @@ public:
 
     std::shared_ptr<ignite::DataIterator> iter() override {
         const auto n = data_.size();
-        std::vector<std::int64_t> order(static_cast<std::size_t>(n));
+        at::Tensor order;
         if (opts_.shuffle) {
             auto gen = at::detail::createCPUGenerator(opts_.seed + pass_++);
-            auto perm = at::randperm(n, gen, at::kLong);
-            std::memcpy(order.data(), perm.data_ptr<std::int64_t>(), order.size() * sizeof(std::int64_t));
+            order = at::randperm(n, gen, at::kLong);
         } else {
-            for (std::int64_t i = 0; i < n; ++i) order[static_cast<std::size_t>(i)] = i;
+            order = at::arange(n, at::kLong);
         }
         if (opts_.prefetch == 0) return std::make_shared<InlineIterator>(data_, std::move(order), opts_);
         return std::make_shared<PrefetchIterator>(data_, std::move(order), opts_);

@@ -5,9 +5,11 @@
 #include "cli_common.hpp"
 #include "dataset.hpp"
 #include "idx_reader.hpp"
+#include "malloc_tuning.hpp"
 #include "models.hpp"
 #include "plugin_metric.hpp"
 
+#include <ignite/core/handlers/cosine_annealing.hpp>
 #include <ignite/core/metrics/accuracy.hpp>
 #include <ignite/core/metrics/average.hpp>
 #include <ignite/core/metrics/loss.hpp>
@@ -36,7 +38,7 @@ namespace ignite::host {
 namespace {
 
 struct TrainConfig {
-    std::string model, dataset, optimizer, device, output_dir;
+    std::string model, dataset, optimizer, lr_schedule, device, output_dir;
     std::int64_t limit, epochs, batch_size, seed, threads, eval_every, prefetch;
     double lr, momentum, weight_decay;
     bool nesterov, drop_last, shuffle, default_plugins;
@@ -102,6 +104,9 @@ void validate(const TrainConfig& c) {
     if (c.momentum < 0 || c.momentum >= 1) throw UsageError(fmt::format("--momentum must be in [0, 1), got {}", c.momentum));
     if (c.weight_decay < 0) throw UsageError(fmt::format("--weight-decay must be >= 0, got {}", c.weight_decay));
     if (c.nesterov && c.momentum == 0) throw UsageError("--nesterov needs --momentum > 0");
+    if (c.lr_schedule != "cosine" && c.lr_schedule != "constant") {
+        throw UsageError(fmt::format("unknown --lr-schedule '{}': use cosine or constant", c.lr_schedule));
+    }
     if (c.optimizer != "sgd" && c.optimizer != "adam") {
         throw UsageError(fmt::format("unknown --optimizer '{}': use sgd or adam", c.optimizer));
     }
@@ -194,7 +199,10 @@ int train_command(const std::vector<std::string>& args) {
         ("epochs", po::value(&c.epochs)->default_value(5), "training epochs")
         ("batch-size", po::value(&c.batch_size)->default_value(64), "samples per batch")
         ("optimizer", po::value(&c.optimizer)->default_value("sgd"), "sgd or adam")
-        ("lr", po::value(&c.lr)->default_value(0.01), "learning rate")
+        ("lr", po::value(&c.lr)->default_value(0.01), "learning rate (the start value with --lr-schedule cosine)")
+        ("lr-schedule", po::value(&c.lr_schedule)->default_value("cosine"),
+         "cosine: anneal the learning rate from --lr to 0 over the run, per iteration (Ignite's "
+         "CosineAnnealingScheduler); constant: keep --lr")
         ("momentum", po::value(&c.momentum)->default_value(0.9), "SGD momentum")
         ("nesterov", po::bool_switch(&c.nesterov), "SGD with Nesterov momentum")
         ("weight-decay", po::value(&c.weight_decay)->default_value(0.0), "L2 weight decay")
@@ -228,8 +236,9 @@ int train_command(const std::vector<std::string>& args) {
     at::set_num_threads(c.threads > 0 ? static_cast<int>(c.threads)
                                       : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
     torch::manual_seed(static_cast<std::uint64_t>(c.seed));
-    std::cerr << fmt::format("ignite-host: LibTorch threads={} interop={} device={}\n",
-                             at::get_num_threads(), at::get_num_interop_threads(), device.str());
+    const auto malloc_line = tune_malloc_for_training();
+    std::cerr << fmt::format("ignite-host: LibTorch threads={} interop={} device={}; {}\n", at::get_num_threads(),
+                             at::get_num_interop_threads(), device.str(), malloc_line);
 
     TrainTestSplit data;
     try {
@@ -275,6 +284,11 @@ int train_command(const std::vector<std::string>& args) {
         supervised,
         {{"accuracy", std::make_shared<ignite::Accuracy>()}, {"loss", std::make_shared<ignite::Loss>(cross_entropy)}},
         evaluator_options);
+    if (c.lr_schedule == "cosine") {
+        const auto iterations = c.epochs * train_loader->size().value_or(1);
+        ignite::CosineAnnealingScheduler::attach(*trainer, std::make_shared<ignite::CosineAnnealingScheduler>(
+                                                               *optimizer, c.lr, 0.0, std::max<std::int64_t>(iterations, 2)));
+    }
     // The epoch's mean training loss (a tensor sum on the device: no sync per iteration).
     std::make_shared<ignite::Average>()->attach(*trainer, "avg_loss");
 
@@ -329,9 +343,10 @@ int train_command(const std::vector<std::string>& args) {
     trainer->add_event_handler(ignite::Events::EPOCH_COMPLETED, ignite::Priority{50}, [&](ignite::Engine& t) {
         const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_start).count();
         metrics_out << fmt::format(
-            "{{\"split\":\"train\",\"epoch\":{},\"iteration\":{},\"loss\":{:.6f},\"epoch_seconds\":{:.3f},"
+            "{{\"split\":\"train\",\"epoch\":{},\"iteration\":{},\"loss\":{:.6f},\"lr\":{:.6g},\"epoch_seconds\":{:.3f},"
             "\"samples_per_second\":{:.1f}}}\n",
-            t.state.epoch, t.state.iteration, metric_value(t.state, "avg_loss"), secs, static_cast<double>(train_samples) / secs);
+            t.state.epoch, t.state.iteration, metric_value(t.state, "avg_loss"),
+            optimizer->param_groups().front().options().get_lr(), secs, static_cast<double>(train_samples) / secs);
         if (c.eval_every > 0 && (t.state.epoch % c.eval_every == 0 || t.state.epoch == *t.state.max_epochs)) {
             evaluator->run(test_loader);
             metrics_out << fmt::format("{{\"split\":\"test\",\"epoch\":{},\"iteration\":{},\"accuracy\":{:.6f},\"loss\":{:.6f}{}}}\n",
