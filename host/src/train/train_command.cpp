@@ -199,7 +199,7 @@ int train_command(const std::vector<std::string>& args) {
         ("epochs", po::value(&c.epochs)->default_value(5), "training epochs")
         ("batch-size", po::value(&c.batch_size)->default_value(64), "samples per batch")
         ("optimizer", po::value(&c.optimizer)->default_value("sgd"), "sgd or adam")
-        ("lr", po::value(&c.lr)->default_value(0.01), "learning rate (the start value with --lr-schedule cosine)")
+        ("lr", po::value(&c.lr)->default_value(0.03), "learning rate (the start value with --lr-schedule cosine)")
         ("lr-schedule", po::value(&c.lr_schedule)->default_value("cosine"),
          "cosine: anneal the learning rate from --lr to 0 over the run, per iteration (Ignite's "
          "CosineAnnealingScheduler); constant: keep --lr")
