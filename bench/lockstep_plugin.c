@@ -30,28 +30,28 @@ static ignite_status fail(const char* what) {
     return IGNITE_ERR_PLUGIN;
 }
 
-static ignite_status wait_for_turn(void* user_data, ignite_engine* engine, const ignite_event_info* info) {
-    char byte;
+/* Moves one byte over `fd` (a read, or a write when `writing`), retrying interrupted calls. */
+static ignite_status one_byte(int fd, int writing, const char* what) {
+    char byte = 'd';
     ssize_t n;
+    do {
+        n = writing ? write(fd, &byte, 1) : read(fd, &byte, 1);
+    } while (n < 0 && errno == EINTR);
+    return n == 1 ? IGNITE_OK : fail(what);
+}
+
+static ignite_status wait_for_turn(void* user_data, ignite_engine* engine, const ignite_event_info* info) {
     (void)user_data;
     (void)engine;
     (void)info;
-    do {
-        n = read(g_state.go_fd, &byte, 1);
-    } while (n < 0 && errno == EINTR);
-    return n == 1 ? IGNITE_OK : fail("cannot read go_fd");
+    return one_byte(g_state.go_fd, 0, "cannot read go_fd");
 }
 
 static ignite_status end_turn(void* user_data, ignite_engine* engine, const ignite_event_info* info) {
-    const char byte = 'd';
-    ssize_t n;
     (void)user_data;
     (void)engine;
     (void)info;
-    do {
-        n = write(g_state.done_fd, &byte, 1);
-    } while (n < 0 && errno == EINTR);
-    return n == 1 ? IGNITE_OK : fail("cannot write done_fd");
+    return one_byte(g_state.done_fd, 1, "cannot write done_fd");
 }
 
 static ignite_status init(ignite_host* host, const ignite_host_api* api, void** state) {

@@ -94,4 +94,27 @@ TEST_CASE("cosine annealing refuses bad arguments with Ignite's messages", "[sch
     CHECK_THROWS_WITH(s.load_state_dict(partial), "Required state attribute 'cycle' is absent in provided state_dict");
     Engine e([](Engine&, const c10::IValue& b) { return b; });
     CHECK_THROWS_WITH(CosineAnnealingScheduler::attach(e, nullptr), "CosineAnnealingScheduler::attach needs a scheduler");
+    CHECK_THROWS_WITH(CosineAnnealingScheduler(opt, 1.0, 0.0, 4, 0.0), "Argument cycle_mult should be > 0, but given 0");
+}
+
+TEST_CASE("a cycle_mult that shrinks the cycle to nothing is an error, not a division by zero", "[scheduler]") {
+    auto w = torch::zeros({1}, torch::requires_grad());
+    auto opt = make_sgd({w});
+    CosineAnnealingScheduler s(opt, 1.0, 0.0, 2, /*cycle_mult=*/0.3);
+    s();
+    s();
+    CHECK_THROWS_WITH(s(), Catch::Contains("cycle_mult 0.3 shrank cycle_size 2 to 0"));
+}
+
+TEST_CASE("a bad state_dict leaves the scheduler as it was", "[scheduler]") {
+    auto w = torch::zeros({1}, torch::requires_grad());
+    auto opt = make_sgd({w});
+    CosineAnnealingScheduler s(opt, 1.0, 0.0, 4);
+    s();
+    auto state = s.state_dict();
+    state.set("event_index", std::int64_t{3});
+    state.set("cycle_size", std::int64_t{0});
+    CHECK_THROWS_WITH(s.load_state_dict(state), "state_dict cycle_size must be >= 1, got 0");
+    CHECK(s.event_index() == 1);
+    CHECK(s.get_param() == Approx(0.8535533905932737).margin(1e-12));
 }

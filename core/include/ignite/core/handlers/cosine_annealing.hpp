@@ -25,7 +25,7 @@ namespace ignite {
 /// optimizer options expose lr generically; momentum and others are per-optimizer types).
 class CosineAnnealingScheduler {
 public:
-    /// Throws ValueError (Ignite's message) when cycle_size < 2.
+    /// Throws ValueError (Ignite's message) when cycle_size < 2, and when cycle_mult <= 0.
     CosineAnnealingScheduler(torch::optim::Optimizer& optimizer, double start_value, double end_value,
                              std::int64_t cycle_size, double cycle_mult = 1.0, double start_value_mult = 1.0,
                              double end_value_mult = 1.0);
@@ -33,6 +33,7 @@ public:
     /// The value for the current event_index (no side effect).
     [[nodiscard]] double get_param() const;
     /// Sets the learning rate of every parameter group and advances (Ignite's __call__).
+    /// Throws ValueError when a restart would shrink cycle_size to 0 (cycle_mult < 1).
     void operator()();
     /// Registers this scheduler (shared: the engine keeps it alive) on `event`.
     static RemovableEventHandle attach(Engine& engine, std::shared_ptr<CosineAnnealingScheduler> scheduler,
@@ -40,7 +41,8 @@ public:
 
     /// Ignite's state_dict keys: event_index, cycle, cycle_size, start_value, end_value.
     [[nodiscard]] Dict state_dict() const;
-    /// Restores a state_dict(); throws ValueError naming a missing key.
+    /// Restores a state_dict(); throws ValueError naming a missing key or for cycle_size < 1,
+    /// TypeError for a mistyped value. Nothing is changed unless every check passes.
     void load_state_dict(const Dict& state);
 
     [[nodiscard]] std::int64_t event_index() const noexcept { return event_index_; }
