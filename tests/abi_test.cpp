@@ -1,4 +1,4 @@
-// Pins the plugin C ABI 1.1 (sdk/include/ignite/plugin.h; 1.0 + metrics) on x86-64 / LP64:
+// Pins the plugin C ABI 1.2 (sdk/include/ignite/plugin.h; 1.0 + metrics + handle_exception) on x86-64 / LP64:
 //  - static_asserts on sizeof and offsetof of every field of every struct, and on every
 //    #define constant. A failing assert here means the ABI changed: a plugin built against
 //    1.0 would break. Fields may only be APPENDED (and the struct sizes asserted here then
@@ -31,7 +31,7 @@ namespace {
 // ---- constants ---------------------------------------------------------------------------
 
 static_assert(IGNITE_ABI_MAJOR == 1);
-static_assert(IGNITE_ABI_MINOR == 1);
+static_assert(IGNITE_ABI_MINOR == 2);
 static_assert(std::string_view(IGNITE_PLUGIN_ENTRY_SYMBOL) == "ignite_plugin_entry");
 
 static_assert(IGNITE_OK == 0);
@@ -130,7 +130,7 @@ static_assert(sizeof(ignite_bytes) == 16);
 static_assert(offsetof(ignite_bytes, data) == 0);
 static_assert(offsetof(ignite_bytes, size) == 8);
 
-static_assert(sizeof(ignite_host_api) == 256);
+static_assert(sizeof(ignite_host_api) == 264);  // 256 in 1.0 and 1.1; 1.2 appended handle_exception
 static_assert(offsetof(ignite_host_api, struct_size) == 0);
 static_assert(offsetof(ignite_host_api, abi_major) == 4);
 static_assert(offsetof(ignite_host_api, abi_minor) == 6);
@@ -165,6 +165,7 @@ static_assert(offsetof(ignite_host_api, value_tensor) == 224);
 static_assert(offsetof(ignite_host_api, keep_tensor) == 232);
 static_assert(offsetof(ignite_host_api, terminate) == 240);
 static_assert(offsetof(ignite_host_api, terminate_epoch) == 248);
+static_assert(offsetof(ignite_host_api, handle_exception) == 256);  // 1.2
 
 static_assert(sizeof(ignite_plugin_info) == 120);  // 104 in 1.0; 1.1 appended metrics, metric_count
 static_assert(offsetof(ignite_plugin_info, struct_size) == 0);
@@ -229,14 +230,18 @@ const LiveField kLiveFields[] = {
 }  // namespace
 
 TEST_CASE("the live plugin.h keeps the frozen ABI 1.0 layout field by field") {
-    // The live list is the frozen 1.0 list followed by the 13 fields 1.1 appended.
-    REQUIRE(ignite_frozen_field_count + 13 == std::size(kLiveFields));
+    // The live list is the frozen 1.0 list followed by the 13 fields 1.1 appended and the
+    // one 1.2 appended.
+    REQUIRE(ignite_frozen_field_count + 13 + 1 == std::size(kLiveFields));
     for (std::size_t i = ignite_frozen_field_count; i < std::size(kLiveFields); ++i) {
         INFO(kLiveFields[i].struct_name << "." << kLiveFields[i].field_name);
         const std::string s = kLiveFields[i].struct_name;
-        CHECK((s == "ignite_metric_decl" || s == "ignite_plugin_info"));
+        CHECK((s == "ignite_metric_decl" || s == "ignite_plugin_info" || s == "ignite_host_api"));
         if (s == "ignite_plugin_info") {  // appended after every 1.0 field
             CHECK(kLiveFields[i].offset >= offsetof(ignite_plugin_info, load_state) + sizeof(void*));
+        }
+        if (s == "ignite_host_api") {  // 1.2: appended after every 1.0 function
+            CHECK(kLiveFields[i].offset >= offsetof(ignite_host_api, terminate_epoch) + sizeof(void*));
         }
     }
     for (std::size_t i = 0; i < ignite_frozen_field_count; ++i) {
@@ -252,7 +257,7 @@ TEST_CASE("the live plugin.h keeps the frozen ABI 1.0 layout field by field") {
     }
 }
 
-TEST_CASE("the host's function table is ABI 1.1 and complete") {
+TEST_CASE("the host's function table is ABI 1.2 and complete") {
     const ignite_host_api* api = ignite_abi_host_api();
     REQUIRE(api != nullptr);
     CHECK(api->struct_size == sizeof(ignite_host_api));
@@ -267,10 +272,11 @@ TEST_CASE("the host's function table is ABI 1.1 and complete") {
         CHECK(slot != nullptr);
     }
     CHECK(IGNITE_API_HAS(api, ignite_host_api, terminate_epoch));
+    CHECK(IGNITE_API_HAS(api, ignite_host_api, handle_exception));
 }
 
 TEST_CASE("IGNITE_API_HAS tells a 1.0 table from a larger or smaller one") {
-    // (ABI 1.1 left ignite_host_api as it was in 1.0.)
+    // (ABI 1.1 left ignite_host_api as it was in 1.0; 1.2 appended handle_exception.)
     ignite_host_api api{};
     api.struct_size = sizeof(ignite_host_api);
     CHECK(IGNITE_API_HAS(&api, ignite_host_api, last_error));

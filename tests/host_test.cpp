@@ -134,7 +134,7 @@ TEST_CASE("host: the frozen ABI 1.0 fixture loads and runs (C plugin with every=
     const auto r = host(dry_run({"--epochs", "2", "--epoch-length", "4", "--plugin", kFrozen}));
     check_ok(r);
     INFO(r.output);
-    CHECK(r.has_line("[frozen_fixture] loaded (every=2, host ABI 1.1)"));
+    CHECK(r.has_line("[frozen_fixture] loaded (every=2, host ABI 1.2)"));
     // ITERATION_COMPLETED(every=2) over 8 iterations: 2, 4, 6, 8; state.ticks written and
     // read back through the custom event.
     for (int tick = 1; tick <= 4; ++tick) {
@@ -175,7 +175,7 @@ TEST_CASE("host: an entry symbol that returns NULL") {
 
 TEST_CASE("host: a plugin built for ABI 2.0") {
     const auto r = host(dry_run({"--plugin", bad("abi2")}));
-    check_failure(r, 2, {bad("abi2"), "plugin ABI 2.1", "this host implements ABI 1.1"});
+    check_failure(r, 2, {bad("abi2"), "plugin ABI 2.", "this host implements ABI 1.2"});
     CHECK_FALSE(r.has("init of a refused plugin was called"));
 }
 
@@ -332,7 +332,7 @@ TEST_CASE("host: --config reads an INI file and the command line wins") {
     SECTION("the file alone") {
         const auto r = host(dry_run({"--config", cfg.string()}));
         check_ok(r);
-        CHECK(r.has_line("[frozen_fixture] loaded (every=4, host ABI 1.1)"));
+        CHECK(r.has_line("[frozen_fixture] loaded (every=4, host ABI 1.2)"));
         CHECK(r.has_line("[frozen_fixture] completed at epoch 5 iteration 20 with ticks=5"));
     }
     SECTION("--epochs on the command line overrides the file") {
@@ -343,7 +343,7 @@ TEST_CASE("host: --config reads an INI file and the command line wins") {
     }
     SECTION("a missing file") {
         const auto missing = (scratch_dir() / "nope.ini").string();
-        check_failure(host(dry_run({"--config", missing})), 2, {missing, "cannot be read"});
+        check_failure(host(dry_run({"--config", missing})), 2, {missing, "does not exist"});
     }
     SECTION("an unknown key in the file") {
         const auto wrong = write_file("wrong.ini", "epochs = 1\nspeed = 11\n");
@@ -358,7 +358,7 @@ TEST_CASE("host: --plugin-opt on the command line wins over the config file", "[
     const auto r = host(dry_run({"--config", cfg.string(), "--epochs", "1", "--epoch-length", "4", "--plugin-opt",
                                  "frozen_fixture.every=2"}));
     check_ok(r);
-    CHECK(r.has_line("[frozen_fixture] loaded (every=2, host ABI 1.1)"));
+    CHECK(r.has_line("[frozen_fixture] loaded (every=2, host ABI 1.2)"));
 }
 
 // ---- plugins inspect / list, --version, bad commands -------------------------------------------
@@ -387,7 +387,7 @@ TEST_CASE("host: plugins inspect prints the options and events a plugin declares
         CHECK(std::regex_search(r.output, std::regex(R"(events:\n  \(none\)\n)")));
     }
     SECTION("a broken plugin is an error, not a crash") {
-        check_failure(host({"plugins", "inspect", bad("abi2")}), 2, {bad("abi2"), "ABI 2.1"});
+        check_failure(host({"plugins", "inspect", bad("abi2")}), 2, {bad("abi2"), "ABI 2."});
     }
 }
 
@@ -407,14 +407,14 @@ TEST_CASE("host: plugins list survives a directory of broken plugins") {
         CHECK(r.has("ignite-plugin-" + std::string(name) + ".so (unusable: "));
     }
     // Loadable ones are listed, even those that fail later (at init or in a handler).
-    CHECK(std::regex_search(r.output, std::regex(R"(\ninitfail +0\.0\.1 +1\.1 )")));
-    CHECK(std::regex_search(r.output, std::regex(R"(\ndupname +0\.0\.1-a +1\.1 )")));
+    CHECK(std::regex_search(r.output, std::regex(R"(\ninitfail +0\.0\.1 +1\.2 )")));
+    CHECK(std::regex_search(r.output, std::regex(R"(\ndupname +0\.0\.1-a +1\.2 )")));
 }
 
 TEST_CASE("host: --version names the host and plugin ABI versions") {
     const auto r = host({"--version"});
     check_ok(r);
-    CHECK(std::regex_search(r.output, std::regex(R"(^ignite-host [0-9]+\.[0-9]+\.[0-9]+ \(plugin ABI 1\.1\)\n$)")));
+    CHECK(std::regex_search(r.output, std::regex(R"(^ignite-host [0-9]+\.[0-9]+\.[0-9]+ \(plugin ABI 1\.2\)\n$)")));
 }
 
 TEST_CASE("host: an unknown command is bad input") {

@@ -1,10 +1,16 @@
-// The shipped plugins (console, trace, tbptt) as a user sees them: run `ignite-host dry-run`
-// with them loaded and check what lands on stdout, stderr and in the trace file.
+// The shipped plugins (console, trace, tbptt, metrics) as a user sees them: run
+// `ignite-host dry-run` (or a small `train`) with them loaded and check what lands on
+// stdout, stderr and in the trace file. Also the SDK's plugin_util helpers they share
+// (OutputFile, json_number), directly.
 //
 // IGNITE_HOST_EXE: the ignite-host binary; IGNITE_PLUGIN_DIR: where the plugin modules are
 // built. Plugins are loaded by NAME, the way users load them, with IGNITE_PLUGIN_PATH set
 // to IGNITE_PLUGIN_DIR so the modules under test are the ones found.
 #include "support/process.hpp"
+
+// Header-only, standard library only (no plugin.h/DLPack): included by path because the
+// test targets do not see the SDK's include directory.
+#include "../sdk/include/ignite/plugin_util.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -48,7 +54,8 @@ fs::path scratch_dir() {
 struct Result {
     std::string cmd;  // the shell command, for failure messages
     int rc = -1;
-    std::string out;
+    std::string out;      // stdout without the host's own dry-run summary line
+    std::string summary;  // that line ("dry-run: 2 epochs x 3 iterations, ..."), if printed
     std::string err;
     std::vector<std::string> out_lines() const { return lines_of(out); }
     std::vector<std::string> err_lines() const { return lines_of(err); }
@@ -62,6 +69,14 @@ Result host(const std::vector<std::string>& args) {
     r.rc = p.exited ? p.rc : -1;
     r.out = p.out;
     r.err = p.err;
+    // dry-run ends with one summary line of its own on stdout; the plugins' lines are what
+    // these tests read, so it is set apart (only as the last line, only in this form).
+    static const std::regex summary(R"((^|\n)(dry-run: \d+ epochs x \d+ iterations, [^\n]*\n)$)");
+    std::smatch m;
+    if (std::regex_search(r.out, m, summary)) {
+        r.summary = m[2];
+        r.out.erase(static_cast<std::size_t>(m.position(2)));
+    }
     return r;
 }
 
@@ -117,6 +132,17 @@ std::vector<Ev> ignite_order(const std::string& engine, std::int64_t epochs, std
 
 bool contains(const std::string& haystack, const std::string& needle) {
     return haystack.find(needle) != std::string::npos;
+}
+
+// `ignite-host ARGS` through the shell with stdout redirected to `stdout_target` (e.g.
+// /dev/full), stderr captured; returns (exit status or -1 when killed, stderr).
+std::pair<int, std::string> host_with_stdout(const std::vector<std::string>& args, const std::string& stdout_target) {
+    const auto err = scratch_dir() / "host_with_stdout.err";
+    std::string cmd = "exec env IGNITE_PLUGIN_PATH=" + shell_quote(IGNITE_PLUGIN_DIR) + " " + shell_quote(IGNITE_HOST_EXE);
+    for (const auto& a : args) cmd += " " + shell_quote(a);
+    cmd += " >" + shell_quote(stdout_target) + " 2>" + shell_quote(err.string()) + " </dev/null";
+    const int status = std::system(cmd.c_str());
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_file(err)};
 }
 
 const std::regex kIterLine(R"(^\[trainer\] epoch (\d+)/(\d+) iteration (\d+): output=(\d+\.\d{4})$)");
@@ -262,6 +288,20 @@ TEST_CASE("a bad console option stops the host with exit 2 and one line naming i
     CHECK(contains(err[0], name));
 }
 
+TEST_CASE("console fails the run (exit 1) when stdout cannot be written", "[plugins][console]") {
+    // stdout redirected to a full disk: the lines are the run's record, so losing them is
+    // an error, reported once, naming stdout and the errno text.
+    const auto [rc, err] = host_with_stdout(dry_run(2, 3, {"--plugin", "console", "--plugin-opt", "console.every=1"}),
+                                            "/dev/full");
+    INFO("stderr:\n" << err);
+    CHECK(rc == 1);
+    CHECK(contains(err, "plugin 'console'"));
+    CHECK(contains(err, "writing to stdout failed (No space left on device)"));
+    std::size_t mentions = 0;
+    for (const auto& l : lines_of(err)) mentions += contains(l, "writing to stdout failed") ? 1 : 0;
+    CHECK(mentions == 1);
+}
+
 // ---- trace ----------------------------------------------------------------------------------
 
 TEST_CASE("trace writes Ignite's event order as JSON lines", "[plugins][trace]") {
@@ -326,6 +366,27 @@ TEST_CASE("trace refuses an unwritable path or an unknown custom event with exit
         CHECK(contains(err[0], "trace"));
         CHECK(contains(err[0], bad));
     }
+    SECTION("path is a folder") {
+        const auto dir = scratch_dir() / "trace_a_folder";
+        fs::create_directories(dir);
+        const auto r = host(dry_run(1, 2, {"--plugin", "trace", "--plugin-opt", "trace.path=" + dir.string()}));
+        INFO(r.cmd << "\nstderr:\n" << r.err);
+        CHECK(r.rc == 2);
+        const auto err = r.err_lines();
+        REQUIRE(err.size() == 1);
+        CHECK(contains(err[0], "trace.path=" + dir.string()));
+        CHECK(contains(err[0], "is a folder"));
+        CHECK(fs::is_empty(dir));  // nothing created inside it
+    }
+    SECTION("empty path") {
+        const auto r = host(dry_run(1, 2, {"--plugin", "trace", "--plugin-opt", "trace.path="}));
+        INFO(r.cmd << "\nstderr:\n" << r.err);
+        CHECK(r.rc == 2);
+        const auto err = r.err_lines();
+        REQUIRE(err.size() == 1);
+        CHECK(contains(err[0], "trace.path"));
+        CHECK(contains(err[0], "empty"));
+    }
     SECTION("custom event nobody registered") {
         const auto r = host(dry_run(1, 2, {"--plugin", "trace", "--plugin-opt", "trace.path=" + (scratch_dir() / "x.jsonl").string(),
                                            "--plugin-opt", "trace.custom=tbptt.NOPE"}));
@@ -345,6 +406,70 @@ TEST_CASE("trace refuses an unwritable path or an unknown custom event with exit
         CHECK(contains(err[0], "trace.engines"));
         CHECK(contains(err[0], "tester"));
     }
+}
+
+
+TEST_CASE("trace leaves an existing file untouched when the host fails to start after trace's init", "[plugins][trace]") {
+    // trace is initialised first each time; what fails comes later, so trace must not have
+    // opened (truncated) its file yet.
+    const auto [name, later] = GENERATE(table<std::string, std::vector<std::string>>({
+        {"a later plugin file that does not exist", {"--plugin", "/nonexistent/libbroken.so"}},
+        {"an unknown option of a later plugin", {"--plugin", "console", "--plugin-opt", "console.bogus=1"}},
+        {"a later plugin's init refusing its option", {"--plugin", "console", "--plugin-opt", "console.every=-1"}},
+    }));
+    CAPTURE(name);
+    const auto path = scratch_dir() / "trace_kept.jsonl";
+    const std::string before = "{\"engine\":\"trainer\",\"event\":\"STARTED\",\"epoch\":0,\"iteration\":0}\nprevious run\n";
+    { std::ofstream(path, std::ios::binary) << before; }
+    std::vector<std::string> args{"--plugin", "trace", "--plugin-opt", "trace.path=" + path.string()};
+    args.insert(args.end(), later.begin(), later.end());
+    const auto r = host(dry_run(1, 2, args));
+    INFO(r.cmd << "\nstdout:\n" << r.out << "stderr:\n" << r.err);
+    CHECK(r.rc == 2);
+    CHECK(read_file(path) == before);
+
+    SECTION("and does not create a file that did not exist") {
+        const auto fresh = scratch_dir() / "trace_never.jsonl";
+        fs::remove(fresh);
+        std::vector<std::string> a{"--plugin", "trace", "--plugin-opt", "trace.path=" + fresh.string()};
+        a.insert(a.end(), later.begin(), later.end());
+        const auto r2 = host(dry_run(1, 2, a));
+        INFO(r2.cmd << "\nstderr:\n" << r2.err);
+        CHECK(r2.rc == 2);
+        CHECK_FALSE(fs::exists(fresh));
+    }
+}
+
+TEST_CASE("trace truncates its file when a run starts, even one it traces nothing of", "[plugins][trace]") {
+    // engines=evaluator without an evaluator: no line, but the file is this run's (empty),
+    // not the previous run's left in place.
+    const auto path = scratch_dir() / "trace_emptied.jsonl";
+    { std::ofstream(path, std::ios::binary) << "stale\n"; }
+    const auto r = host(dry_run(1, 2, {"--plugin", "trace", "--plugin-opt", "trace.path=" + path.string(), "--plugin-opt",
+                                       "trace.engines=evaluator"}));
+    INFO(r.cmd << "\nstderr:\n" << r.err);
+    REQUIRE(r.rc == 0);
+    REQUIRE(fs::exists(path));
+    CHECK(fs::file_size(path) == 0);
+}
+
+TEST_CASE("trace fails the run (exit 1) on a write error, naming the file and the error", "[plugins][trace]") {
+    // /dev/full takes the open and fails every write: with 2 iterations the lines fit the
+    // stdio buffer, so the error shows at the flush at COMPLETED, the run's last event.
+    REQUIRE(fs::exists("/dev/full"));
+    const auto [epochs, length] = GENERATE(table<std::int64_t, std::int64_t>({
+        {1, 2},     // buffered: fails at the final flush
+        {50, 100},  // more than a buffer: fails at a write in the middle of the run
+    }));
+    CAPTURE(epochs, length);
+    const auto r = host(dry_run(epochs, length, {"--plugin", "trace", "--plugin-opt", "trace.path=/dev/full"}));
+    INFO(r.cmd << "\nstdout:\n" << r.out << "stderr:\n" << r.err);
+    CHECK(r.rc == 1);
+    CHECK(contains(r.err, "trace.path=/dev/full: write failed (No space left on device)"));
+    // One failure, one message: later flush points (EXCEPTION_RAISED) do not pile up more.
+    std::size_t mentions = 0;
+    for (const auto& l : r.err_lines()) mentions += contains(l, "write failed") ? 1 : 0;
+    CHECK(mentions == 1);
 }
 
 // ---- tbptt ----------------------------------------------------------------------------------
@@ -427,5 +552,123 @@ TEST_CASE("tbptt rejects time_steps < 1 and shows its events in plugins inspect"
         CHECK(contains(r.out, "tbptt.TIME_ITERATION_COMPLETED"));
         CHECK(contains(r.out, "[state.time_iteration]"));
         CHECK(contains(r.out, "time_steps"));
+    }
+}
+
+// ---- metrics --------------------------------------------------------------------------------
+
+TEST_CASE("metrics.k above the number of classes fails the run at the first update, naming both", "[plugins][metrics]") {
+    // The number of classes (10 for synthetic data) is first known at an update, so init
+    // accepts k=100 and the evaluator's first update refuses it: a failed run (exit 1), not
+    // a crash, with the option to change and the bound.
+    const auto out = scratch_dir() / "topk_out";
+    const auto r = host({"train", "--no-default-plugins", "--model", "mlp", "--dataset", "synthetic:100", "--epochs", "1",
+                         "--plugin", "metrics", "--metric", "top_k_accuracy", "--plugin-opt", "metrics.k=100",
+                         "--output-dir", out.string()});
+    INFO(r.cmd << "\nstdout:\n" << r.out << "stderr:\n" << r.err);
+    CHECK(r.rc == 1);
+    CHECK(contains(r.err, "metrics.k=100"));
+    CHECK(contains(r.err, "exceeds the 10 classes"));
+    CHECK(contains(r.err, "K <= 10"));
+}
+
+// ---- plugin_util (SDK helpers) ----------------------------------------------------------------
+
+TEST_CASE("json_number writes null for NaN and infinities, round-trippable numbers otherwise", "[plugins][sdk]") {
+    using ignite::sdk::json_number;
+    CHECK(json_number(std::nan("")) == "null");
+    CHECK(json_number(HUGE_VAL) == "null");
+    CHECK(json_number(-HUGE_VAL) == "null");
+    CHECK(json_number(0.1) == "0.1");
+    CHECK(json_number(1.0 / 3.0) == "0.3333333333333333");
+    CHECK(json_number(-2.0) == "-2");
+    for (const double v : {0.1, 1.0 / 3.0, 1e-300, 123456789.125}) CHECK(json::parse(json_number(v)).get<double>() == v);
+}
+
+TEST_CASE("OutputFile validates without touching, opens on first write, reports every error", "[plugins][sdk]") {
+    using ignite::sdk::OutputFile;
+    const auto dir = scratch_dir() / "output_file";
+    fs::create_directories(dir);
+
+    SECTION("validate accepts a new file in an existing folder and creates nothing") {
+        const auto p = dir / "new.txt";
+        fs::remove(p);
+        OutputFile f("x.path=" + p.string(), p.string());
+        f.validate();
+        CHECK_FALSE(fs::exists(p));
+        CHECK_FALSE(f.is_open());
+    }
+    SECTION("validate keeps an existing file as it is; the first write truncates it") {
+        const auto p = dir / "old.txt";
+        { std::ofstream(p) << "old contents\n"; }
+        OutputFile f("x.path=" + p.string(), p.string());
+        f.validate();
+        CHECK(read_file(p) == "old contents\n");
+        f.write("new\n");
+        f.close();
+        CHECK(read_file(p) == "new\n");
+    }
+    SECTION("validate refuses a folder, an empty path, a missing folder, a non-folder parent") {
+        { std::ofstream(dir / "plain") << "x"; }
+        const std::vector<std::pair<std::string, std::string>> bad{
+            {dir.string(), "is a folder"},
+            {(dir / "sub/").string(), "names a folder"},
+            {"", "is empty"},
+            {(dir / "missing" / "f.txt").string(), "does not exist"},
+            {(dir / "plain" / "f.txt").string(), "plain"},
+        };
+        for (const auto& [path, why] : bad) {
+            INFO("path: '" << path << "'");
+            OutputFile f("x.path=" + path, path);
+            CHECK_THROWS_AS(f.validate(), std::invalid_argument);
+            try {
+                f.validate();
+            } catch (const std::invalid_argument& e) {
+                CHECK(contains(e.what(), "x.path=" + path));
+                CHECK(contains(e.what(), why));
+            }
+        }
+        CHECK_FALSE(fs::exists(dir / "missing"));
+    }
+    SECTION("a full disk: the error at flush names the file and errno, once") {
+        REQUIRE(fs::exists("/dev/full"));
+        OutputFile f("x.path=/dev/full", "/dev/full");
+        f.validate();  // a device is a legitimate target
+        f.write("buffered\n");
+        try {
+            f.flush();
+            FAIL("flush to /dev/full did not throw");
+        } catch (const std::runtime_error& e) {
+            CHECK(std::string(e.what()) == "x.path=/dev/full: write failed (No space left on device)");
+        }
+        CHECK(f.failed());
+        // Known broken: later calls add no second error.
+        CHECK_NOTHROW(f.write("more\n"));
+        CHECK_NOTHROW(f.flush());
+        CHECK_NOTHROW(f.close());
+    }
+    SECTION("a full disk: an error only at close is returned by close_noexcept and thrown by close") {
+        {
+            OutputFile f("x.path=/dev/full", "/dev/full");
+            f.write("buffered\n");
+            CHECK(f.close_noexcept() == "x.path=/dev/full: write failed (No space left on device)");
+            CHECK_FALSE(f.is_open());
+            CHECK(f.close_noexcept().empty());  // closed: nothing more to say
+        }
+        OutputFile g("x.path=/dev/full", "/dev/full");
+        g.write("buffered\n");
+        CHECK_THROWS_WITH(g.close(), "x.path=/dev/full: write failed (No space left on device)");
+    }
+    SECTION("a write larger than the stdio buffer fails at the write itself") {
+        OutputFile f("x.path=/dev/full", "/dev/full");
+        const std::string big(1 << 20, 'x');
+        CHECK_THROWS_WITH(f.write(big), "x.path=/dev/full: write failed (No space left on device)");
+    }
+    SECTION("an open that fails names the file") {
+        const auto p = dir / "gone" / "f.txt";  // validated earlier, folder removed since
+        OutputFile f("x.path=" + p.string(), p.string());
+        CHECK_THROWS_WITH(f.write("x"), Catch::Contains("x.path=" + p.string() + ": cannot open for writing (") &&
+                                            Catch::Contains("No such file or directory"));
+        CHECK(f.failed());
     }
 }

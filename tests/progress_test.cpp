@@ -1,7 +1,11 @@
 // The progress plugin as a user sees it: run `ignite-host dry-run --plugin progress` and
 // check the bar lines on stderr (stdout with stream=stdout), in log mode (not a terminal:
 // plain lines every percent_step percent) and in terminal mode (tty=always: '\r' redraws,
-// one kept line per epoch).
+// one kept line per epoch, each draw ending in clear-to-end-of-line).
+//
+// dry-run's fake step output is 1/iteration (the global iteration), so the bar's `loss=`
+// (the running mean of the output over the current epoch's iterations) is computable by
+// hand: epoch_mean() below, and literal values in the tests.
 //
 // IGNITE_HOST_EXE: the ignite-host binary; IGNITE_PLUGIN_DIR: where the plugin modules are
 // built. The plugin is loaded by NAME with IGNITE_PLUGIN_PATH set to IGNITE_PLUGIN_DIR.
@@ -14,6 +18,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -42,8 +47,14 @@ bool contains(const std::string& s, const std::string& part) { return s.find(par
 using Result = ignite::test::ProcessResult;
 
 // Runs `ignite-host ARGS` with stdout and stderr captured to files (so not terminals).
+// dry-run's own summary line, the last on stdout, is dropped from `out`: the tests read
+// the bar's lines (only that last line, only in that form, so nothing else is hidden).
 Result host(const std::vector<std::string>& args) {
-    return ignite::test::run_host(IGNITE_HOST_EXE, args, IGNITE_PLUGIN_DIR);
+    auto r = ignite::test::run_host(IGNITE_HOST_EXE, args, IGNITE_PLUGIN_DIR);
+    static const std::regex summary(R"((^|\n)(dry-run: \d+ epochs x \d+ iterations, [^\n]*\n)$)");
+    std::smatch m;
+    if (std::regex_search(r.out, m, summary)) r.out.erase(static_cast<std::size_t>(m.position(2)));
+    return r;
 }
 
 std::vector<std::string> dry_run(std::int64_t epochs, std::int64_t epoch_length, std::vector<std::string> extra = {}) {
@@ -59,6 +70,7 @@ struct BarLine {
     std::int64_t epoch = 0, max_epochs = 0, percent = 0, n = 0, total = 0;
     bool has_loss = false;
     double loss = 0;
+    std::string loss_text;  // as printed, e.g. "0.7500"
 };
 
 // [trainer] Epoch 2/3  25%|███████▌        | 2/8 [00:00<00:00, 123.4it/s, loss=0.1000]
@@ -74,8 +86,28 @@ bool parse(const std::string& line, BarLine& out) {
     out.n = std::stoll(m[6]);
     out.total = std::stoll(m[7]);
     out.has_loss = m[10].matched;
-    if (out.has_loss) out.loss = std::stod(m[11]);
+    if (out.has_loss) {
+        out.loss_text = m[11];
+        out.loss = std::stod(out.loss_text);
+    }
     return true;
+}
+
+// What the bar prints for the mean of dry-run's outputs 1/i over the first `n` iterations
+// of epoch `epoch` (epochs of `length`): summed in iteration order, divided, "%.4f".
+std::string epoch_mean(std::int64_t epoch, std::int64_t length, std::int64_t n) {
+    double sum = 0;
+    for (std::int64_t k = 1; k <= n; ++k) sum += 1.0 / static_cast<double>((epoch - 1) * length + k);
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.4f", sum / static_cast<double>(n));
+    return buf;
+}
+
+// A TTY draw's end: clear to the end of the line (ESC [ K).
+const std::string kClearEol = "\x1b[K";
+
+bool ends_with(const std::string& s, const std::string& tail) {
+    return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
 }
 
 std::size_t count(const std::string& s, char c) {
@@ -92,6 +124,7 @@ TEST_CASE("progress in a log prints a line per 25% of each epoch, with counts, e
     REQUIRE(r.rc == 0);
     CHECK(r.out.empty());  // stderr by default
     CHECK(count(r.err, '\r') == 0);
+    CHECK(count(r.err, '\x1b') == 0);  // no escape code ever when not a terminal
     const auto lines = lines_of(r.err);
     REQUIRE(lines.size() == 12);
     for (std::size_t i = 0; i < lines.size(); ++i) {
@@ -107,9 +140,73 @@ TEST_CASE("progress in a log prints a line per 25% of each epoch, with counts, e
         CHECK(b.total == 8);
         CHECK(b.percent == n * 100 / 8);
         CHECK(contains(lines[i], "Epoch " + std::to_string(epoch) + "/3"));
-        // The dry-run's output is 1/iteration (global iteration).
+        // The mean of the epoch's outputs so far (dry-run's output is 1/global iteration).
         REQUIRE(b.has_loss);
-        CHECK(b.loss == Approx(1.0 / static_cast<double>((epoch - 1) * 8 + n)).margin(1e-4));
+        CHECK(b.loss_text == epoch_mean(epoch, 8, n));
+    }
+}
+
+TEST_CASE("progress loss= is the running mean over the current epoch's iterations", "[plugins][progress]") {
+    // Lines at 1/4, 2/4, 3/4, 4/4 of each epoch. Hand-computed from outputs 1/i:
+    // epoch 1: 1, (1 + 1/2)/2, (1 + 1/2 + 1/3)/3, (... + 1/4)/4;
+    // epoch 2 starts afresh: 1/5, (1/5 + 1/6)/2, (1/5 + 1/6 + 1/7)/3, (... + 1/8)/4.
+    // Neither the last batch's value (0.1667 at 2/4 of epoch 2) nor the whole run's mean
+    // (0.4083 there) would match.
+    const std::vector<std::string> want{"1.0000", "0.7500", "0.6111", "0.5208",
+                                        "0.2000", "0.1833", "0.1698", "0.1586"};
+    SECTION("in a log") {
+        const auto r = host(dry_run(2, 4));
+        INFO(r.cmd << "\nstderr:\n" << r.err);
+        REQUIRE(r.rc == 0);
+        const auto lines = lines_of(r.err);
+        REQUIRE(lines.size() == want.size());
+        for (std::size_t i = 0; i < lines.size(); ++i) {
+            INFO("line: " << lines[i]);
+            BarLine b;
+            REQUIRE(parse(lines[i], b));
+            CHECK(b.n == static_cast<std::int64_t>(i % 4) + 1);
+            CHECK(b.loss_text == want[i]);
+            CHECK(b.loss_text == epoch_mean(b.epoch, 4, b.n));
+        }
+    }
+    SECTION("on a terminal, every redraw") {
+        const auto r = host(dry_run(2, 4, {"--plugin-opt", "progress.tty=always", "--plugin-opt", "progress.min_interval=0"}));
+        INFO(r.cmd << "\nstderr:\n" << r.err);
+        REQUIRE(r.rc == 0);
+        const auto lines = lines_of(r.err);
+        REQUIRE(lines.size() == 2);
+        std::vector<std::string> got;
+        for (const auto& l : lines) {
+            std::size_t pos = 0;
+            while ((pos = l.find('\r', pos)) != std::string::npos) {
+                const auto end = l.find('\r', pos + 1);
+                auto seg = l.substr(pos + 1, end == std::string::npos ? std::string::npos : end - pos - 1);
+                pos += 1;
+                REQUIRE(ends_with(seg, kClearEol));
+                seg.resize(seg.size() - kClearEol.size());
+                BarLine b;
+                INFO("draw: " << seg);
+                REQUIRE(parse(seg, b));
+                if (b.has_loss) got.push_back(b.loss_text);  // 0/4 shows no loss yet
+            }
+        }
+        CHECK(got == want);
+    }
+    SECTION("each bar keeps its own mean: the evaluator's runs in between leave the trainer's alone") {
+        // dry-run's evaluator outputs its batch, 0 then 1 (eval-length 2): each run's bar
+        // shows 0.0000, then (0 + 1)/2, afresh every run.
+        const auto r = host(dry_run(2, 4, {"--eval-every", "1", "--plugin-opt", "progress.evaluator=true"}));
+        INFO(r.cmd << "\nstderr:\n" << r.err);
+        REQUIRE(r.rc == 0);
+        std::vector<std::string> trainer, evaluator;
+        for (const auto& l : lines_of(r.err)) {
+            BarLine b;
+            REQUIRE(parse(l, b));
+            REQUIRE(b.has_loss);
+            (b.engine == "trainer" ? trainer : evaluator).push_back(b.loss_text);
+        }
+        CHECK(trainer == want);
+        CHECK(evaluator == std::vector<std::string>{"0.0000", "0.5000", "0.0000", "0.5000"});
     }
 }
 
@@ -164,14 +261,16 @@ TEST_CASE("progress on a terminal redraws with \\r and keeps one final line per 
             const auto& l = lines[i];
             REQUIRE(!l.empty());
             CHECK(l[0] == '\r');
-            const auto last = l.substr(l.rfind('\r') + 1);
+            auto last = l.substr(l.rfind('\r') + 1);
             INFO("final: " << last);
+            REQUIRE(ends_with(last, kClearEol));
+            last.resize(last.size() - kClearEol.size());
             BarLine b;
             REQUIRE(parse(last, b));
             CHECK(b.epoch == static_cast<std::int64_t>(i) + 1);
             CHECK(b.n == 8);
             CHECK(b.percent == 100);
-            CHECK(b.loss == Approx(1.0 / static_cast<double>((i + 1) * 8)).margin(1e-4));
+            CHECK(b.loss_text == epoch_mean(static_cast<std::int64_t>(i) + 1, 8, 8));
         }
     }
     SECTION("min_interval=0 redraws every iteration; every=3 every third") {
@@ -193,8 +292,12 @@ TEST_CASE("progress on a terminal redraws with \\r and keeps one final line per 
             while ((pos = l.find('\r', pos)) != std::string::npos) {
                 const auto end = l.find('\r', pos + 1);
                 auto seg = l.substr(pos + 1, end == std::string::npos ? std::string::npos : end - pos - 1);
-                while (!seg.empty() && seg.back() == ' ') seg.pop_back();  // blanking of a longer previous draw
                 INFO("draw: " << seg);
+                // Each draw clears the rest of the line itself (no padding over the previous
+                // draw, which a log line may have replaced since).
+                REQUIRE(ends_with(seg, kClearEol));
+                seg.resize(seg.size() - kClearEol.size());
+                CHECK(seg.back() != ' ');
                 BarLine b;
                 REQUIRE(parse(seg, b));
                 CHECK(b.n > prev);
@@ -283,8 +386,11 @@ TEST_CASE("progress evaluator=true adds a bar per evaluator run", "[plugins][pro
         REQUIRE(lines.size() == 4);
         const char* engines[] = {"trainer", "evaluator", "trainer", "evaluator"};
         for (std::size_t i = 0; i < lines.size(); ++i) {
+            auto last = lines[i].substr(lines[i].rfind('\r') + 1);
+            REQUIRE(ends_with(last, kClearEol));
+            last.resize(last.size() - kClearEol.size());
             BarLine b;
-            REQUIRE(parse(lines[i].substr(lines[i].rfind('\r') + 1), b));
+            REQUIRE(parse(last, b));
             CHECK(b.engine == engines[i]);
             CHECK(b.n == b.total);
         }

@@ -25,6 +25,7 @@ struct Engine::HandlerEntry {
     enum class Counter : std::uint8_t { kIteration, kEpoch, kUserAttribute } counter_kind = Counter::kIteration;
     std::string counter;  // the user attribute's name, for kUserAttribute
     HandlerFn fn;
+    ExceptionRole role = ExceptionRole::kHandles;
 };
 
 // A dispatch iterates the list it started with. A removal (or a non-appending insert)
@@ -204,7 +205,8 @@ bool Engine::has_registered_events(std::string_view event_name) const {
     return e && has_registered_events(*e);
 }
 
-RemovableEventHandle Engine::add_handler_impl(const EventList& events, Priority priority, HandlerFn fn) {
+RemovableEventHandle Engine::add_handler_impl(const EventList& events, Priority priority, HandlerFn fn,
+                                              ExceptionRole role) {
     if (!fn) throw ValueError("add_event_handler needs a callable handler");
     // Validate everything first so a bad list registers nothing.
     for (const EventSpec& spec : events) {
@@ -228,6 +230,7 @@ RemovableEventHandle Engine::add_handler_impl(const EventList& events, Priority 
         auto entry = std::make_shared<HandlerEntry>();
         entry->id = id;
         entry->priority = priority.value;
+        entry->role = role;
         entry->filter = spec.filter_ptr();
         entry->counter = s.attr;
         entry->counter_kind = s.attr == "iteration" ? HandlerEntry::Counter::kIteration
@@ -387,15 +390,37 @@ bool Engine::is_done() const noexcept {
 
 void Engine::handle_exception(std::exception_ptr e) {
     // Ignite calls a re-raising EXCEPTION_RAISED handler a second time from its outer
-    // `except`; exception_handler_failed_ makes the outer level re-raise instead.
+    // `except`; exception_handler_failed_ makes the outer level re-raise instead. The
+    // same flag stops observers from seeing an unhandled exception twice.
     const EventSlot& s = slots_[Event::kExceptionRaised];
     if (exception_handler_failed_ || !s.handlers || s.handlers->empty()) std::rethrow_exception(e);
+    const bool handled = std::any_of(s.handlers->begin(), s.handlers->end(),
+                                     [](const auto& h) { return h->role == ExceptionRole::kHandles; });
+    const bool outer_dispatch = std::exchange(in_exception_dispatch_, true);
+    const bool outer_marked = std::exchange(exception_marked_handled_, false);
+    bool marked = false;
     try {
         fire(Event::kExceptionRaised, FiredEvent{Event::kExceptionRaised, e, std::nullopt});
+        marked = exception_marked_handled_;
     } catch (...) {
+        in_exception_dispatch_ = outer_dispatch;
+        exception_marked_handled_ = outer_marked;
         exception_handler_failed_ = true;
         throw;
     }
+    in_exception_dispatch_ = outer_dispatch;
+    exception_marked_handled_ = outer_marked;
+    if (!handled && !marked) {
+        exception_handler_failed_ = true;
+        std::rethrow_exception(e);
+    }
+}
+
+void Engine::mark_exception_handled() {
+    if (!in_exception_dispatch_) {
+        throw RuntimeError("mark_exception_handled() is only valid inside an EXCEPTION_RAISED handler");
+    }
+    exception_marked_handled_ = true;
 }
 
 // ---- running -----------------------------------------------------------------------------

@@ -5,8 +5,11 @@
 #include <ATen/DLConvertor.h>
 #include <fmt/format.h>
 
+#include "console_log.hpp"
+
 #include <cstdio>
 #include <deque>
+#include <optional>
 #include <limits>
 #include <utility>
 
@@ -20,6 +23,11 @@ struct ignite_engine {
     std::vector<DLManagedTensor*> borrowed;  // released when the current callback returns
     std::string string_scratch;              // storage behind state_string's result
     std::vector<std::string> metric_names;   // storage behind metric_name's result
+    // The plugin whose handler runs now (null between handlers), so terminate and
+    // handle_exception know who asked; and whether that handler sees EXCEPTION_RAISED.
+    ignite::host::PluginHost::Loaded* running_plugin = nullptr;
+    const std::string* exception_text = nullptr;
+    std::optional<ignite::host::PluginHost::Termination> termination;  // the first terminate a plugin asked for
 
     void release_borrowed() noexcept {
         for (auto* t : borrowed) t->deleter(t);
@@ -99,11 +107,10 @@ void api_log(ignite_host* host, int32_t level, const char* message) {
     const char* name = host && host->plugin ? host->plugin->module.info->name : "?";
     const char* lvl = level >= 0 && level <= 3 ? kLevels[level] : "info";
     if (level >= IGNITE_LOG_WARNING) {
-        std::fprintf(stderr, "[%s] %s: %s\n", name, lvl, message ? message : "");
+        log_line(fmt::format("[{}] {}: {}", name, lvl, message ? message : ""));
     } else {
-        std::fprintf(stderr, "[%s] %s\n", name, message ? message : "");
+        log_line(fmt::format("[{}] {}", name, message ? message : ""));
     }
-    std::fflush(stderr);
 }
 
 // ---- options ----
@@ -223,6 +230,17 @@ ignite_status api_add_handler(ignite_host* host, ignite_engine* engine, const ig
                                          f.exception ? exception_text.c_str() : nullptr,
                                          f.iter_counter ? *f.iter_counter : -1};
             if (!plugin->error.empty()) plugin->error.clear();
+            struct Running {  // restored however the handler ends (nested dispatches too)
+                ignite_engine* engine;
+                PluginHost::Loaded* plugin;
+                const std::string* exception_text;
+                ~Running() {
+                    engine->running_plugin = plugin;
+                    engine->exception_text = exception_text;
+                }
+            } restore{engine, engine->running_plugin, engine->exception_text};
+            engine->running_plugin = plugin;
+            engine->exception_text = f.exception ? &exception_text : nullptr;
             const ignite_status status = fn(user_data, engine, &info);
             if (!engine->borrowed.empty()) engine->release_borrowed();
             if (status != IGNITE_OK) {
@@ -231,7 +249,9 @@ ignite_status api_add_handler(ignite_host* host, ignite_engine* engine, const ig
                                                  plugin->error.empty() ? "no message given" : plugin->error));
             }
         };
-        auto handle = engine->engine->add_handler_impl(list, ignite::Priority{priority}, std::move(handler));
+        // Observers: a plugin swallows an exception only by calling handle_exception.
+        auto handle = engine->engine->add_handler_impl(list, ignite::Priority{priority}, std::move(handler),
+                                                       ignite::ExceptionRole::kObserves);
         if (out_id) *out_id = handle.id();
         return IGNITE_OK;
     });
@@ -450,12 +470,32 @@ ignite_status api_keep_tensor(ignite_engine* e, int32_t w, size_t i, DLManagedTe
 ignite_status api_terminate(ignite_engine* engine) {
     if (!engine) return fail(IGNITE_ERR_INVALID_ARGUMENT, "terminate needs an engine");
     engine->engine->terminate();
+    if (!engine->termination) {
+        const auto& s = engine->engine->state;
+        engine->termination = PluginHost::Termination{
+            engine->running_plugin ? engine->running_plugin->module.info->name : "a plugin", s.epoch, s.iteration};
+    }
     return IGNITE_OK;
 }
 ignite_status api_terminate_epoch(ignite_engine* engine) {
     if (!engine) return fail(IGNITE_ERR_INVALID_ARGUMENT, "terminate_epoch needs an engine");
     engine->engine->terminate_epoch();
     return IGNITE_OK;
+}
+
+ignite_status api_handle_exception(ignite_host* host, ignite_engine* engine) {
+    return guarded([&] {
+        IGNITE_REQUIRE(host && engine, IGNITE_ERR_INVALID_ARGUMENT, "handle_exception needs the plugin's host and an engine");
+        IGNITE_REQUIRE(engine->exception_text != nullptr && engine->running_plugin == host->plugin, IGNITE_ERR_STATE,
+                       "handle_exception is only valid inside this plugin's EXCEPTION_RAISED handler on engine '{}'",
+                       engine->name);
+        engine->engine->mark_exception_handled();
+        log_line(fmt::format("ignite-host: warning: plugin '{}' handled (swallowed) the {}'s exception at epoch {}, "
+                             "iteration {}: {}",
+                             host->plugin->module.info->name, engine->name, engine->engine->state.epoch,
+                             engine->engine->state.iteration, *engine->exception_text));
+        return IGNITE_OK;
+    });
 }
 
 const ignite_host_api kApi = {
@@ -470,6 +510,7 @@ const ignite_host_api kApi = {
     api_metric_count, api_metric_name, api_metric_double, api_set_metric_double,
     api_value_count, api_value_double, api_value_tensor, api_keep_tensor,
     api_terminate, api_terminate_epoch,
+    api_handle_exception,
 };
 
 }  // namespace
@@ -600,6 +641,11 @@ std::shared_ptr<ignite::Metric> PluginHost::make_metric(const std::string& name)
     for (const auto& m : metrics()) available += fmt::format("{}{} ({})", available.empty() ? "" : ", ", m.name, m.plugin);
     throw PluginError(fmt::format("no loaded plugin declares metric '{}'; loaded plugins declare: {}", name,
                                   available.empty() ? "none" : available));
+}
+
+std::optional<PluginHost::Termination> PluginHost::termination(const std::string& name) const {
+    const auto it = engines_.find(name);
+    return it == engines_.end() ? std::nullopt : it->second->termination;
 }
 
 void PluginHost::shutdown() noexcept {

@@ -9,7 +9,9 @@
 #include <ignite/core/engine.hpp>
 #include <ignite/plugin.h>
 
+#include <cstdint>
 #include <map>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -65,6 +67,15 @@ public:
     /// created on first use, which must follow init(); every instance is destroyed before
     /// the plugins shut down. Throws PluginError listing the metrics available.
     std::shared_ptr<ignite::Metric> make_metric(const std::string& name);
+
+    /// Who stopped an engine early through the ABI's terminate, and when.
+    struct Termination {
+        std::string plugin;          ///< the plugin whose handler called terminate
+        std::int64_t epoch = 0;      ///< the engine's state.epoch at that moment
+        std::int64_t iteration = 0;  ///< the engine's state.iteration at that moment
+    };
+    /// The first terminate a plugin asked of engine `name` (nullopt: none, or no such engine).
+    [[nodiscard]] std::optional<Termination> termination(const std::string& name) const;
 
     /// Calls every plugin's shutdown, last loaded first. Idempotent.
     void shutdown() noexcept;

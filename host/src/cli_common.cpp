@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 
 namespace po = boost::program_options;
@@ -20,19 +21,61 @@ po::options_description plugin_options_description() {
     return d;
 }
 
+namespace {
+constexpr const char* kStrayKey = "stray-argument";
+}  // namespace
+
 po::variables_map parse(const std::vector<std::string>& args, const po::options_description& desc) {
     po::variables_map vm;
     try {
         po::variables_map from_command_line;
-        po::store(po::command_line_parser(args).options(desc).run(), from_command_line);
+        // No positional arguments: a stray word (`train mlp`) is collected here and refused.
+        po::options_description with_stray(desc);
+        with_stray.add_options()(kStrayKey, po::value<std::vector<std::string>>());
+        po::positional_options_description stray;
+        stray.add(kStrayKey, -1);
+        const auto parsed_command_line = po::command_line_parser(args).options(with_stray).positional(stray).run();
+        for (const auto& option : parsed_command_line.options) {
+            if (option.string_key == kStrayKey && !option.value.empty()) {
+                throw UsageError(fmt::format("unexpected argument '{}': this command takes options only, as --name "
+                                             "value (e.g. --model mlp); see --help",
+                                             option.value.front()));
+            }
+        }
+        po::store(parsed_command_line, from_command_line);
         // Scalars: the first store wins, so the command line goes in first.
-        po::store(po::command_line_parser(args).options(desc).run(), vm);
+        po::store(parsed_command_line, vm);
         if (vm.count("config")) {
             const auto path = vm["config"].as<std::string>();
+            std::error_code ec;
+            const auto status = std::filesystem::status(path, ec);
+            if (status.type() == std::filesystem::file_type::not_found) {
+                throw UsageError(fmt::format("config file '{}' does not exist; check the path", path));
+            }
+            if (status.type() != std::filesystem::file_type::regular) {
+                throw UsageError(fmt::format("config file '{}' is not a regular file (a folder or device?); give the "
+                                             "path of an INI file",
+                                             path));
+            }
             std::ifstream in(path);
-            if (!in) throw UsageError(fmt::format("config file '{}' cannot be read; check the path", path));
+            if (!in) throw UsageError(fmt::format("config file '{}' cannot be read; check its permissions", path));
             po::variables_map from_file;
-            const auto parsed = po::parse_config_file(in, desc);
+            po::parsed_options parsed(&desc);
+            try {
+                parsed = po::parse_config_file(in, desc);
+            } catch (const po::error& e) {
+                throw UsageError(fmt::format("config file '{}': {}; see --help for the keys", path, e.what()));
+            }
+            for (const auto& option : parsed.options) {
+                if (option.string_key == "config") {
+                    throw UsageError(fmt::format("config file '{}' sets `config`; config files do not nest: give "
+                                                 "every option in one file",
+                                                 path));
+                }
+                if (option.string_key == "help") {
+                    throw UsageError(fmt::format("config file '{}' sets `help`, which is a command-line flag", path));
+                }
+            }
             po::store(parsed, from_file);
             po::store(parsed, vm);
             // Repeatable options: the file's values first, then the command line's, so a

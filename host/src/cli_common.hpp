@@ -21,6 +21,19 @@ struct UsageError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+/// The config file's format, printed after a subcommand's --help.
+inline constexpr const char* kConfigFileHelp =
+    "Config file (--config FILE): INI lines `key = value` with the long option names, without\n"
+    "the leading --; repeatable options on several lines; [name] sections prefix their keys\n"
+    "(`[progress]` then `every = 5` is not an option: write `plugin-opt = progress.every=5`).\n"
+    "Flags take true/false. The command line wins over the file. Example:\n"
+    "    # train.ini\n"
+    "    model = mlp\n"
+    "    epochs = 2\n"
+    "    lr = 0.05\n"
+    "    plugin = console\n"
+    "    plugin-opt = console.every=100\n";
+
 /// --plugin, --plugin-opt, --config.
 boost::program_options::options_description plugin_options_description();
 

@@ -1,6 +1,8 @@
-// ignite-host: the command line. Subcommands: dry-run, plugins list, plugins inspect.
+// ignite-host: the command line. Subcommands: train, dry-run, plugins list, plugins inspect.
 #include "bridge.hpp"
 #include "cli_common.hpp"
+#include "console_log.hpp"
+#include "train/run_failure.hpp"
 #include "train/train_command.hpp"
 #include "plugin_loader.hpp"
 #include "plugin_metric.hpp"
@@ -11,6 +13,10 @@
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -23,11 +29,15 @@ namespace {
 void print_usage() {
     std::cout << "Usage: ignite-host [--version] [--help] <command> [options]\n\n"
                  "Commands:\n"
+                 "  train             train an image classifier (default: a CNN on Fashion-MNIST), metrics as JSON\n"
+                 "                    lines in --output-dir\n"
                  "  dry-run           run the trainer (and evaluator) over synthetic batches with a no-op step,\n"
                  "                    firing every event: try plugins in a second\n"
                  "  plugins list      plugins found on the search path\n"
                  "  plugins inspect   everything a plugin declares: options, events, metrics\n\n"
-                 "Run `ignite-host <command> --help` for a command's options.\n";
+                 "Run `ignite-host <command> --help` for a command's options.\n"
+                 "Exit codes: 0 success, 1 a run that failed, 2 bad input (options, config, plugins, data),\n"
+                 "130 / 143 a run stopped by SIGINT / SIGTERM.\n";
 }
 
 // ---- dry-run ----------------------------------------------------------------------------
@@ -42,7 +52,7 @@ int dry_run(const std::vector<std::string>& args) {
     desc.add(plugin_options_description());
     const auto vm = parse(args, desc);
     if (vm.count("help")) {
-        std::cout << desc << "\n";
+        std::cout << desc << "\n" << kConfigFileHelp;
         return 0;
     }
     const auto epochs = vm["epochs"].as<std::int64_t>();
@@ -67,9 +77,17 @@ int dry_run(const std::vector<std::string>& args) {
         trainer.add_event_handler(ignite::Events::EPOCH_COMPLETED.every(eval_every), ignite::Priority{50},
                                   [&] { evaluator.run(ignite::data::range(eval_length)); });
     }
-    plugins.load(strings(vm, "plugin"), raw_plugin_options(vm));
+    const auto plugin_names = strings(vm, "plugin");
+    plugins.load(plugin_names, raw_plugin_options(vm));
     trainer.run(ignite::data::range(epoch_length), epochs);
     plugins.shutdown();
+    std::string loaded;
+    for (const auto& p : plugin_names) loaded += (loaded.empty() ? "" : ", ") + p;
+    std::cout << fmt::format("dry-run: {} epochs x {} iterations, evaluator {}; plugins: {}\n", trainer.state.epoch,
+                             epoch_length,
+                             eval_every > 0 ? fmt::format("every {} epochs ({} iterations)", eval_every, eval_length)
+                                            : std::string("never"),
+                             loaded.empty() ? "none (add --plugin NAME; see ignite-host plugins list)" : loaded);
     return 0;
 }
 
@@ -129,27 +147,63 @@ int plugins_inspect(const std::string& which) {
     return 0;
 }
 
+bool is_help(const std::string& arg) { return arg == "--help" || arg == "-h"; }
+
 int plugins_command(const std::vector<std::string>& args) {
-    if (args.empty() || args[0] == "--help" || args[0] == "-h") {
-        std::cout << "Usage: ignite-host plugins list\n       ignite-host plugins inspect NAME|PATH\n";
-        return args.empty() ? kExitBadInput : 0;
+    if (args.empty() || is_help(args[0])) {
+        std::cout << "Usage: ignite-host plugins list            plugins found on the search path\n"
+                     "       ignite-host plugins inspect NAME|PATH  what a plugin declares: options, events, metrics\n";
+        if (args.empty()) throw UsageError("plugins needs a command: list or inspect");
+        return 0;
     }
-    if (args[0] == "list") return plugins_list();
+    if (args[0] == "list") {
+        if (args.size() > 1 && is_help(args[1])) {
+            std::cout << "Usage: ignite-host plugins list\n\nLists every plugin on the search path ($IGNITE_PLUGIN_PATH, "
+                         "then the shipped plugins) with its version, ABI and description; a file that cannot be "
+                         "loaded is listed as unusable, with the reason.\n";
+            return 0;
+        }
+        if (args.size() > 1) throw UsageError(fmt::format("plugins list takes no arguments, got '{}'", args[1]));
+        return plugins_list();
+    }
     if (args[0] == "inspect") {
+        if (args.size() > 1 && is_help(args[1])) {
+            std::cout << "Usage: ignite-host plugins inspect NAME|PATH\n\nPrints what a plugin declares: its options "
+                         "(type, default, help), custom events, metrics and state key. NAME is searched on the plugin "
+                         "path; a PATH (with a '/' or ending in .so) is loaded as is.\n";
+            return 0;
+        }
         if (args.size() != 2) throw UsageError("plugins inspect takes one NAME or PATH");
         return plugins_inspect(args[1]);
     }
     throw UsageError(fmt::format("unknown plugins command '{}'; use list or inspect", args[0]));
 }
 
+// A process started with stdin, stdout or stderr closed would otherwise get a result file
+// as descriptor 0-2, and every later print would write into it.
+void open_missing_standard_descriptors() {
+    for (int fd = 0; fd <= 2; ++fd) {
+        if (::fcntl(fd, F_GETFD) != -1) continue;
+        const int null_fd = ::open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+        if (null_fd >= 0 && null_fd != fd) {
+            ::dup2(null_fd, fd);
+            ::close(null_fd);
+        }
+    }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+    open_missing_standard_descriptors();
+    // A file-size limit then gives a write error (EFBIG) the run reports, not a kill.
+    std::signal(SIGXFSZ, SIG_IGN);
     std::vector<std::string> args(argv + 1, argv + argc);
     try {
-        if (args.empty() || args[0] == "--help" || args[0] == "-h") {
+        if (args.empty() || is_help(args[0])) {
             print_usage();
-            return args.empty() ? kExitBadInput : 0;
+            if (args.empty()) throw UsageError("no command given; pick one of the commands above");
+            return 0;
         }
         if (args[0] == "--version") {
             std::cout << fmt::format("ignite-host {} (plugin ABI {}.{})\n", kVersion, IGNITE_ABI_MAJOR, IGNITE_ABI_MINOR);
@@ -162,16 +216,18 @@ int main(int argc, char** argv) {
         if (command == "plugins") return plugins_command(rest);
         throw UsageError(fmt::format("unknown command '{}'; see ignite-host --help", command));
     } catch (const UsageError& e) {
-        std::cerr << "ignite-host: error: " << e.what() << "\n";
+        log_line(fmt::format("ignite-host: error: {}", e.what()));
         return kExitBadInput;
     } catch (const PluginError& e) {
-        std::cerr << "ignite-host: error: " << e.what() << "\n";
+        log_line(fmt::format("ignite-host: error: {}", e.what()));
         return kExitBadInput;
-    } catch (const std::exception& e) {
+    } catch (const RunFailed& e) {
+        log_line(fmt::format("ignite-host: error: {}", e.what()));
+        return kExitRunFailed;
+    } catch (...) {
         // One line: a LibTorch error's what() carries a multi-line backtrace.
         std::string message = ignite::describe_exception(std::current_exception());
-        message = message.substr(message.find(": ") + 2);
-        std::cerr << "ignite-host: error: " << message.substr(0, message.find('\n')) << "\n";
+        log_line(fmt::format("ignite-host: error: {}", message.substr(message.find(": ") + 2)));
         return kExitRunFailed;
     }
 }

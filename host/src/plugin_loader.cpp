@@ -1,22 +1,54 @@
 #include "plugin_loader.hpp"
 
+#include "elf_check.hpp"
+
 #include <boost/dll/shared_library.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <map>
 #include <regex>
 #include <set>
 
+// host/CMakeLists.txt defines these. The build tree's plugin directory and root are only
+// consulted when the running executable lies inside that tree; an installed ignite-host
+// finds its plugins relative to itself, so a staged or moved installation still works.
+#ifndef IGNITE_BUILD_TREE
+#define IGNITE_BUILD_TREE ""
+#endif
 #ifndef IGNITE_PLUGIN_BUILD_DIR
 #define IGNITE_PLUGIN_BUILD_DIR ""
 #endif
-#ifndef IGNITE_PLUGIN_INSTALL_DIR
-#define IGNITE_PLUGIN_INSTALL_DIR ""
+#ifndef IGNITE_PLUGIN_DIR_FROM_BINDIR
+#define IGNITE_PLUGIN_DIR_FROM_BINDIR "../lib/ignite/plugins"
 #endif
 
 namespace ignite::host {
 namespace fs = std::filesystem;
+
+namespace {
+// Whether `path` is `root` or lies below it (both canonical).
+bool is_within(const fs::path& path, const fs::path& root) {
+    if (root.empty()) return false;
+    return std::mismatch(root.begin(), root.end(), path.begin(), path.end()).first == root.end();
+}
+
+// The directories the running program itself implies, after $IGNITE_PLUGIN_PATH:
+// <exe dir>/<IGNITE_PLUGIN_DIR_FROM_BINDIR> (<prefix>/lib/ignite/plugins for <prefix>/bin),
+// or, for a program inside the build tree with no such directory beside it, the build's
+// plugin directory. Empty when the executable cannot be located (no /proc).
+std::vector<fs::path> builtin_plugin_dirs() {
+    std::error_code ec;
+    const fs::path exe = fs::canonical("/proc/self/exe", ec);
+    if (ec) return {};
+    const fs::path installed = (exe.parent_path() / IGNITE_PLUGIN_DIR_FROM_BINDIR).lexically_normal();
+    if (fs::is_directory(installed, ec)) return {installed};
+    const fs::path build_tree = fs::weakly_canonical(IGNITE_BUILD_TREE, ec);
+    if (!ec && *IGNITE_PLUGIN_BUILD_DIR && is_within(exe, build_tree)) return {fs::path(IGNITE_PLUGIN_BUILD_DIR)};
+    return {installed};  // named in "not found" messages: where an installation keeps them
+}
+}  // namespace
 
 std::vector<fs::path> plugin_search_path() {
     std::vector<fs::path> dirs;
@@ -31,9 +63,7 @@ std::vector<fs::path> plugin_search_path() {
             start = end + 1;
         }
     }
-    for (const char* d : {IGNITE_PLUGIN_BUILD_DIR, IGNITE_PLUGIN_INSTALL_DIR}) {
-        if (*d) dirs.emplace_back(d);
-    }
+    for (auto& d : builtin_plugin_dirs()) dirs.push_back(std::move(d));
     return dirs;
 }
 
@@ -107,6 +137,10 @@ void validate_metrics(const ignite_plugin_info& info, const std::string& label) 
 }  // namespace
 
 LoadedModule load_plugin_module(const fs::path& path) {
+    // Before dlopen: a truncated file would kill the process with SIGBUS inside it.
+    if (const auto problem = elf_file_problem(path)) {
+        throw PluginError(fmt::format("plugin file '{}' {}", path.string(), *problem));
+    }
     boost::dll::shared_library lib;
     boost::system::error_code ec;
     lib.load(boost::dll::fs::path(path.string()),

@@ -24,7 +24,9 @@ struct LoadedModule {
 };
 
 /// Directories searched for `--plugin NAME`, in order: $IGNITE_PLUGIN_PATH (colon
-/// separated), the build's plugin directory, the install's plugin directory.
+/// separated), then the installation's plugin directory found from the running executable
+/// (<prefix>/bin/ignite-host -> <prefix>/lib/ignite/plugins); a program running inside the
+/// build tree with no such directory beside it gets the build's plugin directory instead.
 std::vector<std::filesystem::path> plugin_search_path();
 
 /// File name of plugin NAME: "ignite-plugin-NAME.so".
@@ -34,9 +36,11 @@ std::string plugin_file_name(const std::string& name);
 /// Throws PluginError naming what was searched when nothing is found.
 std::filesystem::path resolve_plugin(const std::string& name_or_path);
 
-/// Loads and validates a module: the file must be a shared library exporting
-/// ignite_plugin_entry returning a non-null info with ABI major 1, a minor this host
-/// knows, a struct_size covering 1.0, a valid name and an init callback. Throws PluginError.
+/// Loads and validates a module: the file must be a complete ELF shared object for this
+/// machine (checked from its headers before dlopen, so a truncated file is refused, not a
+/// crash) exporting ignite_plugin_entry returning a non-null info with ABI major 1, a minor
+/// this host knows, a struct_size covering 1.0, a valid name and an init callback.
+/// Throws PluginError.
 LoadedModule load_plugin_module(const std::filesystem::path& path);
 
 /// Every plugin file on the search path (first occurrence of each name wins).

@@ -14,9 +14,9 @@
 #include <ignite/plugin.hpp>
 #include <ignite/plugin_util.hpp>
 
-#include <cmath>
+#include <cerrno>
 #include <cstdio>
-#include <cstdlib>
+#include <cstring>
 #include <limits>
 #include <optional>
 #include <stdexcept>
@@ -26,6 +26,9 @@
 namespace {
 
 using ignite::sdk::json_escape;
+// Full precision (json lines are for machines); NaN and infinities become null, which a
+// strict JSON reader accepts where it would reject `nan`.
+using ignite::sdk::json_number;
 using ignite::sdk::split_list;
 using ignite::sdk::trim;
 
@@ -36,18 +39,6 @@ using ignite::sdk::Host;
 // The engines the host can run. Checked in init so a typo ("trainer,evalutor") fails
 // loudly instead of silently printing nothing for the misspelt engine.
 const char* const kKnownEngines[] = {"trainer", "evaluator"};
-
-// A JSON number that reads back as the same double (the shortest of 15-17 significant digits), since json
-// lines are for machines; NaN and infinities have no JSON spelling and become null.
-std::string json_number(double v) {
-    if (!std::isfinite(v)) return "null";
-    char buf[40];
-    for (int digits = 15; digits <= 17; ++digits) {
-        std::snprintf(buf, sizeof buf, "%.*g", digits, v);
-        if (std::strtod(buf, nullptr) == v) break;
-    }
-    return buf;
-}
 
 class Console : public ignite::sdk::Plugin {
     void init(Host& host) override {
@@ -106,11 +97,19 @@ class Console : public ignite::sdk::Plugin {
         return buf;
     }
 
-    void emit(const std::string& line) const {
-        std::fputs(line.c_str(), stdout);
-        std::fputc('\n', stdout);
-        // Flushed per line: progress must show even when stdout is a pipe or a file.
-        std::fflush(stdout);
+    // Flushed per line: progress must show even when stdout is a pipe or a file. Checked:
+    // stdout redirected to a file is the run's record (format=json especially), so a full
+    // disk fails the run instead of losing lines silently. Once: after the first failure
+    // the error has already failed the run, and stdout stays broken.
+    void emit(const std::string& line) {
+        if (stdout_failed_) return;
+        errno = 0;
+        if (std::fputs(line.c_str(), stdout) < 0 || std::fputc('\n', stdout) == EOF || std::fflush(stdout) != 0) {
+            const int err = errno ? errno : EIO;
+            stdout_failed_ = true;
+            throw std::runtime_error(std::string("writing to stdout failed (") + std::strerror(err) +
+                                     "); free space or fix where stdout goes");
+        }
     }
 
     std::string json_head(const std::string& engine, const char* event, const Engine& e) const {
@@ -123,7 +122,7 @@ class Console : public ignite::sdk::Plugin {
         return "[" + engine + "] epoch " + std::to_string(e.epoch()) + "/" + std::to_string(e.max_epochs());
     }
 
-    void iteration_line(const std::string& engine, const Engine& e) const {
+    void iteration_line(const std::string& engine, const Engine& e) {
         const auto out = output_value(e);
         std::string line;
         if (json_) {
@@ -137,7 +136,7 @@ class Console : public ignite::sdk::Plugin {
         emit(line);
     }
 
-    void epoch_line(const std::string& engine, const Engine& e) const {
+    void epoch_line(const std::string& engine, const Engine& e) {
         const auto out = output_value(e);
         const auto seconds = e.time("EPOCH_COMPLETED");
         // Metrics in the engine's order; a metric that is not a number (a confusion
@@ -174,6 +173,7 @@ class Console : public ignite::sdk::Plugin {
     std::int64_t every_ = 100;
     int precision_ = 4;
     bool json_ = false;
+    bool stdout_failed_ = false;
 };
 
 }  // namespace

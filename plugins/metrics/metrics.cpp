@@ -233,11 +233,14 @@ public:
     }
     void update(const DLManagedTensor* p, const DLManagedTensor* t) override {
         auto [y_pred, y] = classification_input(p, t, "top_k_accuracy");
+        // Checked here, not at init: the number of classes is first known at an update.
+        // Refused rather than clamped, as Ignite's TopKCategoricalAccuracy (topk raises).
         if (k_ > y_pred.size(1)) {
-            throw Error(IGNITE_ERR_INVALID_ARGUMENT, "top_k_accuracy: k=" + std::to_string(k_) + " exceeds the " +
-                                                         std::to_string(y_pred.size(1)) +
+            const auto classes = std::to_string(y_pred.size(1));
+            throw Error(IGNITE_ERR_INVALID_ARGUMENT, "top_k_accuracy: metrics.k=" + std::to_string(k_) +
+                                                         " exceeds the " + classes +
                                                          " classes of y_pred; set --plugin-opt metrics.k=K with K <= " +
-                                                         std::to_string(y_pred.size(1)));
+                                                         classes);
         }
         const at::Tensor top = std::get<1>(y_pred.topk(k_, 1));
         const at::Tensor hit = (top == y.unsqueeze(1)).any(1).sum();

@@ -4,13 +4,26 @@
 //
 // On a terminal the bar is redrawn in place with '\r' (throttled by `every` iterations and
 // `min_interval` seconds) and its final state is kept as one line per epoch. Anywhere else
-// (CI, log files: isatty() false, or tty=never) no '\r' is ever written: a plain line is
-// printed each time the epoch crosses another `percent_step` percent, and the final line
-// when the epoch ends. With an unknown epoch length the count is shown instead of a bar.
+// (CI, log files: isatty() false, or tty=never) no '\r' or escape code is ever written: a
+// plain line is printed each time the epoch crosses another `percent_step` percent, and the
+// final line when the epoch ends. With an unknown epoch length the count is shown instead
+// of a bar.
+//
+// The `loss=` field (output_label) is the running mean of state.output over the iterations
+// of the current epoch this process has seen (reset at EPOCH_STARTED; in a run resumed
+// mid-epoch, the iterations since the resume): the last batch alone is too noisy to read,
+// a mean over the whole run hides the current epoch's progress.
+//
+// On a terminal other output (the host's and plugins' log lines) may land between two
+// redraws: the host clears the bar's partial line ("\r\x1b[K") before printing one, so a
+// redraw never assumes its previous draw is still on the line; it writes '\r', the text
+// and "\x1b[K" (clear to the end of the line) rather than padding over the last draw.
 //
 // Cost per iteration when nothing is printed: an increment and one or two comparisons
-// (plus a clock read on a terminal once `every` iterations have passed). Nothing is
-// formatted and no host call is made unless a line is about to be written.
+// (plus a clock read on a terminal once `every` iterations have passed), and, unless
+// output_label is empty, two host calls reading state.output for the mean (on a CUDA
+// device that read waits for the step). Nothing is formatted unless a line is about to be
+// written.
 //
 // Only the SDK header is included, like every plugin.
 #include <ignite/plugin.hpp>
@@ -70,13 +83,6 @@ std::string shortest(double v) {
     return buf;
 }
 
-// Number of code points in a UTF-8 string (the bar's blocks are 3 bytes, 1 column).
-std::size_t columns(const std::string& s) {
-    std::size_t n = 0;
-    for (const unsigned char c : s) n += (c & 0xC0) != 0x80;
-    return n;
-}
-
 class Progress;
 
 // One bar: the state of the current epoch of one engine.
@@ -90,12 +96,14 @@ struct Bar {
     std::int64_t epoch = 0;
     std::int64_t max_epochs = -1;
     Clock::time_point start{};
+    // Running mean of state.output over this epoch's iterations seen (the `loss=` field).
+    double output_sum = 0;
+    std::int64_t output_count = 0;
     // Throttles: TTY redraws (last drawn count and time), non-TTY percentage lines (the
     // count at which the next line is due).
     std::int64_t last_n = 0;
     Clock::time_point last_t{};
     std::int64_t next_n = 0;
-    std::size_t last_columns = 0;  // of the last TTY draw, to blank a shorter redraw
 };
 
 class Progress : public ignite::sdk::Plugin {
@@ -208,7 +216,8 @@ private:
         bar.start = Clock::now();
         bar.last_n = bar.n;
         bar.last_t = bar.start;
-        bar.last_columns = 0;
+        bar.output_sum = 0;
+        bar.output_count = 0;
         bar.open = true;
         if (tty_) {
             draw(bar, e, false);
@@ -223,6 +232,7 @@ private:
     void iteration_completed(Bar& bar, const Engine& e) {
         if (!bar.open) return;
         const auto n = ++bar.n;
+        if (!output_label_.empty()) accumulate_output(bar, e);
         if (tty_) {
             if (n - bar.last_n < every_) return;
             if (bar.total > 0 && n >= bar.total) return;  // the final line is drawn at the epoch's end
@@ -242,6 +252,18 @@ private:
                 bar.next_n = n + every_;
             }
             draw(bar, e, false);
+        }
+    }
+
+    // Every iteration, not only when drawing: the mean needs each value. Only a single
+    // number counts (a tuple, such as an evaluator's (y_pred, y), has none to show).
+    void accumulate_output(Bar& bar, const Engine& e) const {
+        std::size_t count = 0;
+        double v = 0;
+        if (api_->value_count(e.raw(), IGNITE_VALUE_OUTPUT, &count) == IGNITE_OK && count == 1 &&
+            api_->value_double(e.raw(), IGNITE_VALUE_OUTPUT, 0, &v) == IGNITE_OK) {
+            bar.output_sum += v;
+            ++bar.output_count;
         }
     }
 
@@ -297,14 +319,8 @@ private:
         // Before the epoch's first iteration, output and metrics are the previous epoch's:
         // not shown.
         if (done == 0) return s + "]";
-        if (!output_label_.empty()) {
-            std::size_t count = 0;
-            double v = 0;
-            // Only a single number: a tuple (an evaluator's (y_pred, y)) has none to show.
-            if (api_->value_count(e.raw(), IGNITE_VALUE_OUTPUT, &count) == IGNITE_OK && count == 1 &&
-                api_->value_double(e.raw(), IGNITE_VALUE_OUTPUT, 0, &v) == IGNITE_OK)
-                s += ", " + output_label_ + "=" + fixed4(v);
-        }
+        if (!output_label_.empty() && bar.output_count > 0)
+            s += ", " + output_label_ + "=" + fixed4(bar.output_sum / static_cast<double>(bar.output_count));
         std::size_t mcount = 0;
         if (api_->metric_count(e.raw(), &mcount) == IGNITE_OK && mcount > 0) {
             if (all_metrics_) {
@@ -355,10 +371,9 @@ private:
                 std::fputc('\n', stream_);
                 dirty_ = false;
             }
-            std::string out = "\r" + text;
-            const auto cols = columns(text);
-            if (dirty_ && cols < bar.last_columns) out.append(bar.last_columns - cols, ' ');
-            bar.last_columns = cols;
+            // Clear to the end of the line instead of padding over the previous draw: a log
+            // line printed since may have replaced it, so its length is not known here.
+            std::string out = "\r" + text + "\x1b[K";
             if (final) {
                 out += '\n';
                 dirty_ = false;
@@ -407,10 +422,12 @@ IGNITE_SDK_PLUGIN(Progress,
                        {"metrics", IGNITE_OPTION_STRING, "",
                         "comma-separated metric names to show when present; empty: all numeric metrics"},
                        {"output_label", IGNITE_OPTION_STRING, "loss",
-                        "label of state.output (when a single number); empty hides it"},
+                        "label of the running mean of state.output over the current epoch (when a single number); "
+                        "empty hides it and skips reading the output each iteration"},
                        {"width", IGNITE_OPTION_INT, "30", "bar width in characters (5-1000)"},
                        {"tty", IGNITE_OPTION_STRING, "auto",
-                        "auto (isatty of the stream), always (redraw with \\r) or never (plain lines)"},
+                        "auto (isatty of the stream), always (redraw with \\r and clear-to-end-of-line) or never "
+                        "(plain lines)"},
                    },
                    {},
                    nullptr})

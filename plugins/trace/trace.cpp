@@ -12,13 +12,16 @@
 // must exist when trace initialises (load the plugin that registers them first). The
 // ABI does not tell which state attribute a custom event counts with either, so int state
 // attributes worth recording are named in `attrs` (written when set, omitted otherwise).
+//
+// The file: `path` is checked at init but created/truncated only at the first STARTED, so a
+// host that fails to start leaves an existing trace as it was. A write error (full disk,
+// failing flush or close) fails the run with a message naming the file; only one at
+// shutdown, after the last event, can merely be logged. All numbers written are integers,
+// so every line is valid JSON.
 #include <ignite/plugin.hpp>
 #include <ignite/plugin_util.hpp>
 
-#include <cerrno>
 #include <cstdint>
-#include <cstdio>
-#include <cstring>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -46,9 +49,12 @@ const char* const kBuiltinNames[IGNITE_EVENT_BUILTIN_COUNT] = {
 class Trace : public ignite::sdk::Plugin {
 public:
     ~Trace() override {
-        // Shutdown: whatever the run left unflushed (an interrupted or failed run never
-        // reaches COMPLETED) still lands in the file.
-        if (file_) std::fclose(file_);
+        // Shutdown: whatever the run left unflushed still lands in the file. Every flush
+        // point of a run (COMPLETED, TERMINATE, INTERRUPT, EXCEPTION_RAISED) already failed
+        // the run on a write error; this is the last, void callback, where an error can
+        // only be logged.
+        const auto error = file_.close_noexcept();
+        if (!error.empty() && api_) api_->log(host().raw(), IGNITE_LOG_ERROR, error.c_str());
     }
 
 private:
@@ -64,12 +70,12 @@ private:
         }
         attrs_ = split_list(host.option_string("attrs"), true);
 
-        // Opened here, not lazily: a bad path must stop the run before it starts.
+        // Checked here so a bad path stops the host before the run starts, but opened (and
+        // truncated) only at the first event traced: a start-up that fails after trace's
+        // init (a later plugin refused, a bad option) must leave an existing file untouched.
         const auto path = host.option_string("path");
-        file_ = std::fopen(path.c_str(), "w");
-        if (!file_)
-            throw std::runtime_error("trace.path=" + path + ": cannot open for writing (" + std::strerror(errno) +
-                                     "); give a writable file path");
+        file_ = ignite::sdk::OutputFile("trace.path=" + path, path);
+        file_.validate("trace.jsonl");
 
         // Custom events are looked up before any registration so a misspelt name fails
         // init without leaving half the handlers behind.
@@ -87,6 +93,17 @@ private:
         constexpr std::int32_t kFirst = std::numeric_limits<std::int32_t>::min();
         std::vector<bool> custom_registered(custom.size(), false);
         std::vector<std::string> custom_errors(custom.size());
+        // An engine the host runs but trace does not follow still opens the file at its
+        // STARTED: once a run has begun, the file is this run's (maybe empty), never the
+        // previous run's left in place.
+        for (const char* name : kKnownEngines) {
+            bool traced = false;
+            for (const auto& t : engines) traced = traced || t == name;
+            const auto engine = host.engine(name);
+            if (engine && !traced)
+                host.on(*engine, ignite::sdk::on(IGNITE_EVENT_STARTED), [this](Engine&, const EventInfo&) { file_.open(); },
+                        kFirst);
+        }
         for (const auto& name : engines) {
             const auto engine = host.engine(name.c_str());
             if (!engine) continue;  // known but not run this time (e.g. no evaluator)
@@ -140,16 +157,20 @@ private:
             }
         }
         line_ += "}\n";
-        std::fwrite(line_.data(), 1, line_.size(), file_);
+        // Opens the file at the first line; throws (failing the run, naming the file) on
+        // any write error.
+        file_.write(line_);
         // Buffered in between (tracing every event must stay cheap); flushed when a run
-        // ends or is about to be abandoned, so the file is complete when anyone reads it.
+        // ends or is about to be abandoned, so the file is complete when anyone reads it
+        // and a write error there still fails the run: these handlers are the last
+        // callbacks that can.
         if (info.event == IGNITE_EVENT_COMPLETED || info.event == IGNITE_EVENT_EXCEPTION_RAISED ||
             info.event == IGNITE_EVENT_INTERRUPT || info.event == IGNITE_EVENT_TERMINATE)
-            std::fflush(file_);
+            file_.flush();
     }
 
     const ignite_host_api* api_ = nullptr;
-    std::FILE* file_ = nullptr;
+    ignite::sdk::OutputFile file_;
     std::vector<std::string> attrs_;
     std::string line_;  // reused: one allocation for the whole run
 };
@@ -160,7 +181,8 @@ IGNITE_SDK_PLUGIN(Trace, {"trace",
                           "1.0",
                           "Writes every event of the traced engines as JSON lines to a file",
                           {
-                              {"path", IGNITE_OPTION_STRING, "ignite-trace.jsonl", "file to write (truncated)"},
+                              {"path", IGNITE_OPTION_STRING, "ignite-trace.jsonl",
+                               "file to write (truncated when the run starts, not before)"},
                               {"engines", IGNITE_OPTION_STRING, "trainer,evaluator",
                                "comma-separated engines to trace: trainer, evaluator"},
                               {"custom", IGNITE_OPTION_STRING, "",

@@ -5,9 +5,16 @@
 #include "cli_common.hpp"
 #include "dataset.hpp"
 #include "idx_reader.hpp"
+#include "console_log.hpp"
 #include "malloc_tuning.hpp"
+#include "metric_lines.hpp"
 #include "models.hpp"
+#include "output_folder.hpp"
 #include "plugin_metric.hpp"
+#include "result_file.hpp"
+#include "run_failure.hpp"
+#include "stop_signals.hpp"
+#include "thread_probe.hpp"
 
 #include <ignite/core/handlers/cosine_annealing.hpp>
 #include <ignite/core/metrics/accuracy.hpp>
@@ -15,6 +22,7 @@
 #include <ignite/core/metrics/loss.hpp>
 #include <ignite/core/supervised.hpp>
 
+#include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 #include <fmt/format.h>
 #include <torch/cuda.h>
@@ -29,6 +37,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <thread>
 
 namespace po = boost::program_options;
@@ -41,8 +50,11 @@ struct TrainConfig {
     std::string model, dataset, optimizer, lr_schedule, device, output_dir;
     std::int64_t limit, epochs, batch_size, seed, threads, eval_every, prefetch;
     double lr, momentum, weight_decay;
-    bool nesterov, drop_last, shuffle, default_plugins;
+    bool nesterov, drop_last, shuffle, default_plugins, overwrite;
 };
+
+// Above this, --threads is a typo, not a machine.
+constexpr std::int64_t kMaxThreads = 1024;
 
 c10::Device parse_device(const std::string& text) {
     if (text == "auto") return torch::cuda::is_available() ? c10::Device(c10::kCUDA, 0) : c10::Device(c10::kCPU);
@@ -88,21 +100,35 @@ TrainTestSplit load_dataset(const std::string& spec, std::int64_t limit, std::ui
     throw UsageError(fmt::format("unknown --dataset '{}': use fashion-mnist, mnist:DIR or synthetic[:N]", spec));
 }
 
-void validate(const TrainConfig& c) {
+void validate(const TrainConfig& c, const po::variables_map& vm) {
     auto positive = [](const char* name, auto v) {
         if (v <= 0) throw UsageError(fmt::format("--{} must be > 0, got {}", name, v));
     };
+    auto finite = [](const char* name, double v) {
+        if (!std::isfinite(v)) throw UsageError(fmt::format("--{} must be a finite number, got {}", name, v));
+    };
     positive("epochs", c.epochs);
     positive("batch-size", c.batch_size);
+    finite("lr", c.lr);
+    finite("momentum", c.momentum);
+    finite("weight-decay", c.weight_decay);
     positive("lr", c.lr);
+    if (c.lr > 10) throw UsageError(fmt::format("--lr {} is absurdly large (the training diverges at once); use a value in (0, 10], e.g. 0.03", c.lr));
     if (c.eval_every < 0) throw UsageError(fmt::format("--eval-every must be >= 0, got {}", c.eval_every));
     if (c.threads < 0) throw UsageError(fmt::format("--threads must be >= 0 (0: one per core), got {}", c.threads));
+    if (c.threads > kMaxThreads) {
+        throw UsageError(fmt::format("--threads {} is above the limit of {}; use 0 (one per core, {} here) or a smaller "
+                                     "number",
+                                     c.threads, kMaxThreads, std::max(1u, std::thread::hardware_concurrency())));
+    }
     if (c.limit < 0) throw UsageError(fmt::format("--limit must be >= 0, got {}", c.limit));
     if (c.prefetch < -1 || c.prefetch > 1024) {
         throw UsageError(fmt::format("--prefetch must be -1 (auto) or in 0..1024, got {}", c.prefetch));
     }
     if (c.momentum < 0 || c.momentum >= 1) throw UsageError(fmt::format("--momentum must be in [0, 1), got {}", c.momentum));
-    if (c.weight_decay < 0) throw UsageError(fmt::format("--weight-decay must be >= 0, got {}", c.weight_decay));
+    if (c.weight_decay < 0 || c.weight_decay > 1) {
+        throw UsageError(fmt::format("--weight-decay must be in [0, 1] (typical: 1e-4), got {}", c.weight_decay));
+    }
     if (c.nesterov && c.momentum == 0) throw UsageError("--nesterov needs --momentum > 0");
     if (c.lr_schedule != "cosine" && c.lr_schedule != "constant") {
         throw UsageError(fmt::format("unknown --lr-schedule '{}': use cosine or constant", c.lr_schedule));
@@ -110,6 +136,20 @@ void validate(const TrainConfig& c) {
     if (c.optimizer != "sgd" && c.optimizer != "adam") {
         throw UsageError(fmt::format("unknown --optimizer '{}': use sgd or adam", c.optimizer));
     }
+    if (c.optimizer == "adam") {
+        for (const char* sgd_only : {"momentum", "nesterov"}) {
+            if (vm.count(sgd_only) && !vm[sgd_only].defaulted()) {
+                throw UsageError(fmt::format("--{} applies to --optimizer sgd only; drop it or use --optimizer sgd",
+                                             sgd_only));
+            }
+        }
+    }
+    if (c.eval_every == 0 && vm.count("metric")) {
+        throw UsageError(fmt::format("--metric {} can never be computed with --eval-every 0 (the evaluator never runs); "
+                                     "drop --metric or use --eval-every K",
+                                     vm["metric"].as<std::vector<std::string>>().front()));
+    }
+    OutputFolder::check(c.output_dir, c.overwrite);
 }
 
 std::unique_ptr<torch::optim::Optimizer> make_optimizer(const TrainConfig& c, const std::vector<at::Tensor>& params) {
@@ -118,11 +158,6 @@ std::unique_ptr<torch::optim::Optimizer> make_optimizer(const TrainConfig& c, co
     }
     return std::make_unique<torch::optim::SGD>(
         params, torch::optim::SGDOptions(c.lr).momentum(c.momentum).nesterov(c.nesterov).weight_decay(c.weight_decay));
-}
-
-double metric_value(const ignite::State& s, const char* name) {
-    const auto* v = s.metrics.find(name);
-    return v ? ignite::value_as<double>(*v, name) : std::nan("");
 }
 
 // One line for an unknown --metric: what the loaded plugins declare and, when a plugin on
@@ -155,37 +190,6 @@ std::string unknown_metric_message(const std::string& name, const std::vector<Pl
                        name, available.empty() ? "none" : available, elsewhere.empty() ? "none" : elsewhere);
 }
 
-// A metric value as JSON: a number, or nested arrays for a tensor (e.g. a confusion matrix).
-std::string metric_json(const c10::IValue& v) {
-    if (v.isDouble()) return std::isfinite(v.toDouble()) ? fmt::format("{:.6f}", v.toDouble()) : "null";
-    if (v.isInt()) return std::to_string(v.toInt());
-    if (v.isTensor()) {
-        const auto t = v.toTensor().to(at::kCPU, at::kDouble).contiguous();
-        if (t.dim() == 0) {
-            const double d = t.item<double>();
-            return std::isfinite(d) ? fmt::format("{}", d) : "null";  // shortest exact form: counts stay integers
-        }
-        std::string out = "[";
-        for (std::int64_t i = 0; i < t.size(0); ++i) out += (i ? "," : "") + metric_json(c10::IValue(t[i]));
-        return out + "]";
-    }
-    return "null";
-}
-
-std::string metric_text(const c10::IValue& v) {
-    if (v.isDouble()) return fmt::format("{:.4f}", v.toDouble());
-    return metric_json(v);
-}
-
-// ,"name":value for each plugin metric the evaluator computed.
-std::string plugin_metrics_json(const ignite::State& s, const std::vector<std::string>& names) {
-    std::string out;
-    for (const auto& name : names) {
-        if (const auto* v = s.metrics.find(name)) out += fmt::format(",\"{}\":{}", name, metric_json(*v));
-    }
-    return out;
-}
-
 }  // namespace
 
 int train_command(const std::vector<std::string>& args) {
@@ -199,17 +203,20 @@ int train_command(const std::vector<std::string>& args) {
         ("epochs", po::value(&c.epochs)->default_value(5), "training epochs")
         ("batch-size", po::value(&c.batch_size)->default_value(64), "samples per batch")
         ("optimizer", po::value(&c.optimizer)->default_value("sgd"), "sgd or adam")
-        ("lr", po::value(&c.lr)->default_value(0.03), "learning rate (the start value with --lr-schedule cosine)")
+        ("lr", po::value(&c.lr)->default_value(0.03, "0.03"), "learning rate (the start value with --lr-schedule cosine)")
         ("lr-schedule", po::value(&c.lr_schedule)->default_value("cosine"),
          "cosine: anneal the learning rate from --lr to 0 over the run, per iteration (Ignite's "
          "CosineAnnealingScheduler); constant: keep --lr")
-        ("momentum", po::value(&c.momentum)->default_value(0.9), "SGD momentum")
+        ("momentum", po::value(&c.momentum)->default_value(0.9, "0.9"), "SGD momentum")
         ("nesterov", po::bool_switch(&c.nesterov), "SGD with Nesterov momentum")
-        ("weight-decay", po::value(&c.weight_decay)->default_value(0.0), "L2 weight decay")
+        ("weight-decay", po::value(&c.weight_decay)->default_value(0.0, "0"), "L2 weight decay")
         ("seed", po::value(&c.seed)->default_value(0), "seed for weights and shuffling")
         ("threads", po::value(&c.threads)->default_value(0), "LibTorch intra-op threads (0: one per core)")
         ("device", po::value(&c.device)->default_value("auto"), "auto, cpu, cuda or cuda:N")
-        ("output-dir", po::value(&c.output_dir)->default_value("ignite-output"), "where metrics.jsonl is written")
+        ("output-dir", po::value(&c.output_dir)->default_value("ignite-output"),
+         "folder for metrics.jsonl; must not exist yet or be empty (see --overwrite)")
+        ("overwrite", po::bool_switch(&c.overwrite),
+         "write into a non-empty --output-dir, replacing its metrics.jsonl (never while another run holds it)")
         ("eval-every", po::value(&c.eval_every)->default_value(1), "evaluate on the test split every K epochs (0: never)")
         ("drop-last", po::bool_switch(&c.drop_last), "drop the last incomplete training batch")
         ("prefetch", po::value(&c.prefetch)->default_value(-1),
@@ -223,22 +230,29 @@ int train_command(const std::vector<std::string>& args) {
     desc.add(plugin_options_description());
     const auto vm = parse(args, desc);
     if (vm.count("help")) {
-        std::cout << desc << "\n";
+        std::cout << desc << "\n" << kConfigFileHelp;
         return 0;
     }
     c.shuffle = !vm["no-shuffle"].as<bool>();
     c.default_plugins = !vm["no-default-plugins"].as<bool>();
-    validate(c);
+    validate(c, vm);
 
     // ---- everything that can be refused is checked before anything is written ----
     const auto device = parse_device(c.device);
     // 0 means one per core: Debian's LibTorch otherwise starts with a single thread.
-    at::set_num_threads(c.threads > 0 ? static_cast<int>(c.threads)
-                                      : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+    const int wanted_threads = c.threads > 0 ? static_cast<int>(c.threads)
+                                             : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    const int threads = startable_threads(wanted_threads);
+    if (threads < wanted_threads) {
+        log_line(fmt::format("ignite-host: warning: only {} of the {} threads asked for can be started (a process or "
+                             "thread limit); training with {}",
+                             threads, wanted_threads, threads));
+    }
+    at::set_num_threads(threads);
     torch::manual_seed(static_cast<std::uint64_t>(c.seed));
     const auto malloc_line = tune_malloc_for_training();
-    std::cerr << fmt::format("ignite-host: LibTorch threads={} interop={} device={}; {}\n", at::get_num_threads(),
-                             at::get_num_interop_threads(), device.str(), malloc_line);
+    log_line(fmt::format("ignite-host: LibTorch threads={} interop={} device={}; {}", at::get_num_threads(),
+                         at::get_num_interop_threads(), device.str(), malloc_line));
 
     TrainTestSplit data;
     try {
@@ -256,7 +270,7 @@ int train_command(const std::vector<std::string>& args) {
         throw UsageError(fmt::format("images must be square, got {}x{}", data.train.images.size(2), data.train.images.size(3)));
     }
     model->to(device);
-    std::cerr << fmt::format("ignite-host: {} on {}\n", model->describe(), data.description);
+    log_line(fmt::format("ignite-host: {} on {}", model->describe(), data.description));
 
     const bool cuda = device.is_cuda();
     // A producer thread only helps when it does not take a core from LibTorch's OpenMP
@@ -268,6 +282,12 @@ int train_command(const std::vector<std::string>& args) {
     auto train_loader = make_batch_loader(data.train, {c.batch_size, c.shuffle, c.drop_last,
                                                        static_cast<std::uint64_t>(c.seed), cuda, static_cast<int>(c.prefetch)});
     auto test_loader = make_batch_loader(data.test, {std::max<std::int64_t>(c.batch_size, 256), false, false, 0, cuda, static_cast<int>(c.prefetch)});
+    if (train_loader->size().value_or(1) == 0) {
+        throw UsageError(fmt::format("the training split yields no batches: {} samples{} with --batch-size {} and "
+                                     "--drop-last; use a smaller --batch-size{} or drop --drop-last",
+                                     data.train.size(), c.limit > 0 ? fmt::format(" (--limit {})", c.limit) : "",
+                                     c.batch_size, c.limit > 0 ? ", a larger --limit" : ""));
+    }
 
     auto optimizer = make_optimizer(c, model->parameters());
     auto cross_entropy = [](const at::Tensor& y_pred, const at::Tensor& y) { return torch::nn::functional::cross_entropy(y_pred, y); };
@@ -284,6 +304,10 @@ int train_command(const std::vector<std::string>& args) {
         supervised,
         {{"accuracy", std::make_shared<ignite::Accuracy>()}, {"loss", std::make_shared<ignite::Loss>(cross_entropy)}},
         evaluator_options);
+    // Before any other handler, so the first exception is recorded where it happened.
+    std::optional<FailureSite> trainer_failure, evaluator_failure;
+    record_failures(*trainer, "trainer", trainer_failure);
+    record_failures(*evaluator, "evaluator", evaluator_failure);
     if (c.lr_schedule == "cosine") {
         const auto iterations = c.epochs * train_loader->size().value_or(1);
         ignite::CosineAnnealingScheduler::attach(*trainer, std::make_shared<ignite::CosineAnnealingScheduler>(
@@ -302,7 +326,7 @@ int train_command(const std::vector<std::string>& args) {
                 resolve_plugin(name);
                 plugin_list.emplace_back(name);
             } catch (const PluginError&) {
-                std::cerr << fmt::format("ignite-host: warning: default plugin '{}' not found; continuing without it\n", name);
+                log_line(fmt::format("ignite-host: warning: default plugin '{}' not found; continuing without it", name));
             }
         }
     }
@@ -331,38 +355,116 @@ int train_command(const std::vector<std::string>& args) {
     plugins.init();
 
     // ---- input accepted: from here on the run writes its outputs ----
-    fs::create_directories(c.output_dir);
-    const auto metrics_path = fs::path(c.output_dir) / "metrics.jsonl";
-    std::ofstream metrics_out(metrics_path, std::ios::trunc);
-    if (!metrics_out) throw UsageError(fmt::format("cannot write '{}'; check --output-dir", metrics_path.string()));
+    OutputFolder output(c.output_dir, c.overwrite);
+    ResultFile metrics_out(output.path() / "metrics.jsonl");
+    MetricJson json;
 
     const auto train_samples = data.train.size();
+    std::int64_t epochs_completed = 0;
     auto epoch_start = std::chrono::steady_clock::now();
     trainer->add_event_handler(ignite::Events::EPOCH_STARTED, [&] { epoch_start = std::chrono::steady_clock::now(); });
     // Priority 50: after loggers (0) report the epoch, before checkpoints (100).
     trainer->add_event_handler(ignite::Events::EPOCH_COMPLETED, ignite::Priority{50}, [&](ignite::Engine& t) {
+        ++epochs_completed;
         const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_start).count();
-        metrics_out << fmt::format(
-            "{{\"split\":\"train\",\"epoch\":{},\"iteration\":{},\"loss\":{:.6f},\"lr\":{:.6g},\"epoch_seconds\":{:.3f},"
-            "\"samples_per_second\":{:.1f}}}\n",
-            t.state.epoch, t.state.iteration, metric_value(t.state, "avg_loss"),
-            optimizer->param_groups().front().options().get_lr(), secs, static_cast<double>(train_samples) / secs);
-        if (c.eval_every > 0 && (t.state.epoch % c.eval_every == 0 || t.state.epoch == *t.state.max_epochs)) {
+        const auto where = fmt::format("train epoch {}", t.state.epoch);
+        metrics_out.append_line(fmt::format(
+            "{{\"split\":\"train\",\"epoch\":{},\"iteration\":{},\"loss\":{},\"lr\":{},\"epoch_seconds\":{:.3f},"
+            "\"samples_per_second\":{:.1f}}}",
+            t.state.epoch, t.state.iteration, json.number(metric_value(t.state, "avg_loss"), "loss", where),
+            json.number(optimizer->param_groups().front().options().get_lr(), "lr", where, "{:.6g}"), secs,
+            static_cast<double>(train_samples) / secs));
+        if (c.eval_every > 0 && (t.state.epoch % c.eval_every == 0 || t.state.epoch == *t.state.max_epochs) &&
+            StopSignals::received() == 0) {
+            const auto eval_start = std::chrono::steady_clock::now();
             evaluator->run(test_loader);
-            metrics_out << fmt::format("{{\"split\":\"test\",\"epoch\":{},\"iteration\":{},\"accuracy\":{:.6f},\"loss\":{:.6f}{}}}\n",
-                                       t.state.epoch, t.state.iteration, metric_value(evaluator->state, "accuracy"),
-                                       metric_value(evaluator->state, "loss"),
-                                       plugin_metrics_json(evaluator->state, metric_names));
+            // A stop signal cut the evaluation short: its metrics cover part of the split.
+            if (StopSignals::received() == 0) {
+                const auto test_where = fmt::format("test epoch {}", t.state.epoch);
+                const auto accuracy = metric_value(evaluator->state, "accuracy");
+                const auto loss = metric_value(evaluator->state, "loss");
+                metrics_out.append_line(fmt::format(
+                    "{{\"split\":\"test\",\"epoch\":{},\"iteration\":{},\"accuracy\":{},\"loss\":{}{}}}", t.state.epoch,
+                    t.state.iteration, json.number(accuracy, "accuracy", test_where), json.number(loss, "loss", test_where),
+                    json.fields(evaluator->state, metric_names, test_where)));
+                std::string extra;
+                for (const auto& name : metric_names) {
+                    if (const auto* v = evaluator->state.metrics.find(name)) extra += fmt::format(", {} {}", name, metric_text(*v));
+                }
+                log_line(fmt::format("ignite-host: epoch {}/{}: test accuracy {:.4f}, loss {:.4f}{} ({} samples, {:.1f} s)",
+                                     t.state.epoch, *t.state.max_epochs, accuracy, loss, extra, data.test.size(),
+                                     std::chrono::duration<double>(std::chrono::steady_clock::now() - eval_start).count()));
+            }
         }
         metrics_out.flush();
     });
+    // A stop signal ends the run after the current iteration, of either engine.
+    const auto stop_if_signalled = [&] {
+        if (StopSignals::received() == 0) return;
+        trainer->terminate();
+        evaluator->terminate();
+    };
+    trainer->add_event_handler(ignite::Events::ITERATION_COMPLETED, ignite::Priority{std::numeric_limits<int>::max()},
+                               stop_if_signalled);
+    evaluator->add_event_handler(ignite::Events::ITERATION_COMPLETED, ignite::Priority{std::numeric_limits<int>::max()},
+                                 stop_if_signalled);
 
+    std::exception_ptr failure;
     const auto start = std::chrono::steady_clock::now();
-    trainer->run(train_loader, c.epochs);
-    const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    plugins.shutdown();
-    std::cout << fmt::format("trained {} epochs in {:.1f} s ({:.0f} samples/s)", c.epochs, total,
-                             static_cast<double>(train_samples * c.epochs) / total);
+    {
+        const StopSignals stop_signals;
+        try {
+            trainer->run(train_loader, c.epochs);
+        } catch (...) {
+            failure = std::current_exception();
+        }
+        const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        plugins.shutdown();  // loggers flush their files, whatever happened
+        try {
+            metrics_out.close();
+        } catch (const ResultWriteError&) {
+            if (!failure) failure = std::current_exception();
+        }
+        if (failure) {
+            FailureContext context;
+            context.num_classes = data.train.num_classes;
+            context.output_shape = [&]() -> std::string {
+                try {
+                    at::NoGradGuard no_grad;
+                    model->train(false);
+                    const auto y = model->forward(data.test.images.narrow(0, 0, std::min<std::int64_t>(2, data.test.size())).to(device));
+                    std::string shape = "[";
+                    for (std::int64_t d = 0; d < y.dim(); ++d) shape += (d ? ", " : "") + std::to_string(y.size(d));
+                    return shape + "]";
+                } catch (...) {
+                    return "";
+                }
+            };
+            throw RunFailed(fmt::format("{}; {} of {} epochs completed, results so far in {}",
+                                        describe_failure(failure, evaluator_failure, trainer_failure, context),
+                                        epochs_completed, c.epochs, metrics_out.path().string()));
+        }
+        if (const int signal = StopSignals::received()) {
+            log_line(fmt::format("ignite-host: stopped by {} at epoch {}, iteration {}: {} of {} epochs completed in "
+                                 "{:.1f} s; every logger flushed, results in {}",
+                                 StopSignals::name(signal), trainer->state.epoch, trainer->state.iteration,
+                                 epochs_completed, c.epochs, total, metrics_out.path().string()));
+            return 128 + signal;
+        }
+        std::string summary = fmt::format("trained {} epochs in {:.1f} s ({:.0f} samples/s)", epochs_completed, total,
+                                          static_cast<double>(train_samples) * static_cast<double>(trainer->state.iteration) /
+                                              static_cast<double>(std::max<std::int64_t>(train_loader->size().value_or(1), 1)) /
+                                              total);
+        if (epochs_completed < c.epochs) {
+            const auto stop = plugins.termination("trainer");
+            summary = fmt::format("trained {} of {} epochs in {:.1f} s, stopped early: {}", epochs_completed, c.epochs,
+                                  total,
+                                  stop ? fmt::format("plugin '{}' terminated the trainer at epoch {}, iteration {}",
+                                                     stop->plugin, stop->epoch, stop->iteration)
+                                       : std::string("the trainer was terminated"));
+        }
+        std::cout << summary;
+    }
     if (evaluator->state.metrics.contains("accuracy")) {
         std::cout << fmt::format("; test accuracy {:.4f}, loss {:.4f}", metric_value(evaluator->state, "accuracy"),
                                  metric_value(evaluator->state, "loss"));
@@ -370,7 +472,9 @@ int train_command(const std::vector<std::string>& args) {
             if (const auto* v = evaluator->state.metrics.find(name)) std::cout << fmt::format(", {} {}", name, metric_text(*v));
         }
     }
-    std::cout << fmt::format("; metrics in {}\n", metrics_path.string());
+    std::cout << fmt::format("; metrics in {}\n", metrics_out.path().string());
+    std::cout.flush();
+    if (!std::cout) throw RunFailed("the summary could not be written to standard output");
     return 0;
 }
 

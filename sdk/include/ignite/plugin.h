@@ -1,4 +1,4 @@
-/* Ignite C++ plugin ABI, version 1.1 (1.0 + plugin-declared metrics).
+/* Ignite C++ plugin ABI, version 1.2 (1.0 + plugin-declared metrics + explicit exception handling).
  *
  * The one stable promise of Ignite C++: a plugin compiled against ABI 1.k loads in every
  * host 1.m with m >= k. C99; depends only on <stdint.h>, <stddef.h> and DLPack 0.6
@@ -19,7 +19,9 @@
  *    -Wmissing-field-initializers warning; positional initializers must list every field.
  *
  * History: 1.0 first release. 1.1 appended ignite_metric_decl and
- * ignite_plugin_info.metrics / metric_count (named metrics a plugin provides).
+ * ignite_plugin_info.metrics / metric_count (named metrics a plugin provides). 1.2 appended
+ * ignite_host_api.handle_exception; since 1.2 every plugin EXCEPTION_RAISED handler, of any
+ * ABI version, observes the exception instead of swallowing it (see handle_exception).
  */
 #ifndef IGNITE_PLUGIN_H
 #define IGNITE_PLUGIN_H
@@ -34,7 +36,7 @@ extern "C" {
 #endif
 
 #define IGNITE_ABI_MAJOR 1
-#define IGNITE_ABI_MINOR 1
+#define IGNITE_ABI_MINOR 2
 
 /* Name of the exported entry point, as a string for dlsym-style lookups. */
 #define IGNITE_PLUGIN_ENTRY_SYMBOL "ignite_plugin_entry"
@@ -124,7 +126,11 @@ typedef struct ignite_event_info {
 
 /* A handler. Return IGNITE_OK, or call api->set_error and return another status: the host
  * then raises the error inside the engine (EXCEPTION_RAISED handlers see it, as an
- * exception in Ignite) naming the plugin. */
+ * exception in Ignite) naming the plugin, and the run fails.
+ * A handler on IGNITE_EVENT_EXCEPTION_RAISED OBSERVES the exception: after every handler
+ * has run, the exception goes on propagating and the run fails. Unlike a Python handler
+ * in Ignite, registering one does not swallow the exception; a plugin that really handles
+ * it says so by calling ignite_host_api.handle_exception (ABI 1.2). */
 typedef ignite_status (*ignite_handler_fn)(void* user_data, ignite_engine* engine, const ignite_event_info* info);
 
 /* ---- options --------------------------------------------------------------------------- */
@@ -249,6 +255,16 @@ typedef struct ignite_host_api {
     /* Control (Ignite's terminate / terminate_epoch), effective after the current event. */
     ignite_status (*terminate)(ignite_engine* engine);
     ignite_status (*terminate_epoch)(ignite_engine* engine);
+
+    /* ---- ABI 1.2 (check IGNITE_API_HAS(api, ignite_host_api, handle_exception) first) ---- */
+
+    /* Call from an EXCEPTION_RAISED handler to HANDLE the exception instead of observing
+     * it: once the dispatch ends the engine swallows it (Ignite's rule for a Python
+     * handler), so that engine's run returns normally and the program goes on as if the
+     * iteration had not failed. The host logs a warning naming the plugin and the
+     * exception it swallowed. Returns IGNITE_ERR_STATE when `engine` is not dispatching
+     * EXCEPTION_RAISED to one of this plugin's handlers right now. */
+    ignite_status (*handle_exception)(ignite_host* host, ignite_engine* engine);
 } ignite_host_api;
 
 #define IGNITE_VALUE_OUTPUT 0

@@ -267,6 +267,16 @@ public:
     }
     void fire(const Engine& engine, ignite_event event) { check(api_->fire_event(host_, engine.raw(), event)); }
 
+    /// From an EXCEPTION_RAISED handler: handle (swallow) the exception instead of only
+    /// observing it, so `engine`'s run returns normally (ABI 1.2; see plugin.h). Throws
+    /// Error(IGNITE_ERR_UNSUPPORTED) on an older host, Error(IGNITE_ERR_STATE) outside
+    /// such a handler.
+    void handle_exception(const Engine& engine) {
+        if (!IGNITE_API_HAS(api_, ignite_host_api, handle_exception))
+            throw Error(IGNITE_ERR_UNSUPPORTED, "this host predates ABI 1.2: it has no handle_exception");
+        check(api_->handle_exception(host_, engine.raw()));
+    }
+
 private:
     static ignite_status trampoline(void* user_data, ignite_engine* engine, const ignite_event_info* info);
     void check(ignite_status s) const {

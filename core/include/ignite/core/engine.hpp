@@ -62,6 +62,14 @@ struct Priority {
     int value = 0;
 };
 
+/// What a handler on EXCEPTION_RAISED does to the exception it is given (other events
+/// ignore it). kHandles is Ignite's rule: being registered swallows the exception (the
+/// run returns normally). kObserves sees the exception without swallowing it: after the
+/// dispatch it propagates out of run(), unless a kHandles handler is registered too or an
+/// observer calls Engine::mark_exception_handled(). Loggers that only tidy their output
+/// observe; the plugin bridge registers every plugin handler as an observer.
+enum class ExceptionRole : std::uint8_t { kHandles, kObserves };
+
 namespace detail {
 template <typename>
 inline constexpr bool kAlwaysFalse = false;
@@ -226,8 +234,21 @@ public:
     RemovableEventHandle on(const E& event, Rest&&... rest) {
         return add_event_handler(event, std::forward<Rest>(rest)...);
     }
-    /// Registers an already type-erased handler (used by the plugin bridge).
-    RemovableEventHandle add_handler_impl(const EventList& events, Priority priority, HandlerFn fn);
+    /// Registers an already type-erased handler (used by the plugin bridge). `role`
+    /// matters only for an EXCEPTION_RAISED entry of `events`.
+    RemovableEventHandle add_handler_impl(const EventList& events, Priority priority, HandlerFn fn,
+                                          ExceptionRole role = ExceptionRole::kHandles);
+    /// Registers `handler` on EXCEPTION_RAISED as an observer: it sees every exception,
+    /// which still propagates out of run() (see ExceptionRole::kObserves).
+    template <typename F>
+    RemovableEventHandle add_exception_observer(Priority priority, F&& handler) {
+        return add_handler_impl(EventList{Events::EXCEPTION_RAISED}, priority,
+                                detail::adapt_handler(std::forward<F>(handler)), ExceptionRole::kObserves);
+    }
+    /// From an observer, during an EXCEPTION_RAISED dispatch of this engine: the exception
+    /// counts as handled (swallowed, as by a kHandles handler) once the dispatch ends.
+    /// Throws RuntimeError outside such a dispatch.
+    void mark_exception_handled();
 
     /// True when registration `id` is on `event` (any filter), or on any event if none.
     [[nodiscard]] bool has_event_handler(HandlerId id, std::optional<Event> event = std::nullopt) const;
@@ -338,6 +359,9 @@ private:
     Stop should_terminate_single_epoch_ = Stop::kNone;
     bool should_interrupt_ = false;
     bool exception_handler_failed_ = false;
+    // An EXCEPTION_RAISED dispatch is under way / an observer asked to swallow it.
+    bool in_exception_dispatch_ = false;
+    bool exception_marked_handled_ = false;
     std::shared_ptr<DataIterator> dataloader_iter_;
     std::optional<std::int64_t> init_iter_;
     std::unique_ptr<RunTask> run_task_;

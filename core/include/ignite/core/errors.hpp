@@ -43,9 +43,15 @@ public:
     [[nodiscard]] const char* kind() const noexcept override { return "RuntimeError"; }
 };
 
-/// "Kind: message" for any exception: ignite::Error gives its kind, another
+/// "Kind: message" on one line for any exception: ignite::Error gives its kind, another
 /// std::exception counts as "RuntimeError", anything else is "RuntimeError: unknown
-/// exception". Used wherever an exception must be shown or handed across the C ABI.
+/// exception". LibTorch's C++ backtrace is dropped. Used wherever an exception must be
+/// shown or handed across the C ABI.
 std::string describe_exception(const std::exception_ptr& e);
+
+/// A possibly multi-line message as one line: lines joined by spaces; for a TorchScript
+/// interpreter traceback, the error the script raised (its own message, every line of
+/// it) and where. "no message" for empty text.
+std::string one_line_message(const std::string& text);
 
 }  // namespace ignite

@@ -1,0 +1,359 @@
+/* Ignite C++ plugin ABI, version 1.1 (1.0 + plugin-declared metrics).
+ *
+ * The one stable promise of Ignite C++: a plugin compiled against ABI 1.k loads in every
+ * host 1.m with m >= k. C99; depends only on <stdint.h>, <stddef.h> and DLPack 0.6
+ * (<dlpack/dlpack.h>, Debian libdlpack-dev: the layout at::toDLPack uses).
+ *
+ * Rules that keep the promise (see DESIGN.md):
+ *  - Every struct starts with `struct_size` and only grows at its end. A reader checks
+ *    struct_size before touching a field added after 1.0.
+ *  - Nothing here throws: every call that can fail returns an ignite_status; the message
+ *    is fetched with ignite_host_api.last_error (host calls) or was set by the plugin
+ *    with ignite_host_api.set_error before it returned a failure (plugin callbacks).
+ *  - Pointers given to a callback are borrowed for the duration of that callback unless
+ *    the comment says otherwise. Strings are UTF-8, NUL-terminated.
+ *  - A plugin exports exactly one symbol, IGNITE_PLUGIN_ENTRY_SYMBOL, returning a pointer
+ *    to a static ignite_plugin_info. Plugins are never unloaded while the process runs.
+ *  - Source compatibility: initialise the static structs with designated initializers
+ *    (`.name = "x"`) so fields appended by a later minor version are zero without a
+ *    -Wmissing-field-initializers warning; positional initializers must list every field.
+ *
+ * History: 1.0 first release. 1.1 appended ignite_metric_decl and
+ * ignite_plugin_info.metrics / metric_count (named metrics a plugin provides).
+ */
+#ifndef IGNITE_PLUGIN_H
+#define IGNITE_PLUGIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <dlpack/dlpack.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define IGNITE_ABI_MAJOR 1
+#define IGNITE_ABI_MINOR 1
+
+/* Name of the exported entry point, as a string for dlsym-style lookups. */
+#define IGNITE_PLUGIN_ENTRY_SYMBOL "ignite_plugin_entry"
+
+#if defined(_WIN32)
+#define IGNITE_PLUGIN_EXPORT __declspec(dllexport)
+#else
+#define IGNITE_PLUGIN_EXPORT __attribute__((visibility("default")))
+#endif
+
+/* ---- status codes ------------------------------------------------------------------ */
+
+typedef int32_t ignite_status;
+#define IGNITE_OK 0
+#define IGNITE_ERR_INVALID_ARGUMENT 1 /* a bad value: unknown option, negative every... */
+#define IGNITE_ERR_NOT_FOUND 2        /* no such engine, event, option, attribute */
+#define IGNITE_ERR_TYPE 3             /* the value exists but has another type */
+#define IGNITE_ERR_STATE 4            /* not possible now (e.g. no output yet) */
+#define IGNITE_ERR_UNSUPPORTED 5      /* the host does not offer this */
+#define IGNITE_ERR_PLUGIN 6           /* a plugin callback failed (its message says why) */
+#define IGNITE_ERR_INTERNAL 7         /* a host bug; please report */
+
+/* ---- opaque handles ------------------------------------------------------------------ */
+
+/* The host's context for one loaded plugin. Valid from init until shutdown returns. */
+typedef struct ignite_host ignite_host;
+/* An engine owned by the host ("trainer", "evaluator"). Valid while the host runs. */
+typedef struct ignite_engine ignite_engine;
+/* Identity of one handler registration (add_handler). 0 is never a valid id. */
+typedef uint64_t ignite_handler_id;
+
+/* ---- events -------------------------------------------------------------------------- */
+
+/* Built-in events; the values are fixed forever. Custom events get ids >=
+ * IGNITE_EVENT_BUILTIN_COUNT from register_event / find_event; those values are per
+ * process: identify custom events by qualified name when persisting anything. */
+typedef int32_t ignite_event;
+#define IGNITE_EVENT_STARTED 0
+#define IGNITE_EVENT_EPOCH_STARTED 1
+#define IGNITE_EVENT_GET_BATCH_STARTED 2
+#define IGNITE_EVENT_GET_BATCH_COMPLETED 3
+#define IGNITE_EVENT_ITERATION_STARTED 4
+#define IGNITE_EVENT_ITERATION_COMPLETED 5
+#define IGNITE_EVENT_DATALOADER_STOP_ITERATION 6
+#define IGNITE_EVENT_EXCEPTION_RAISED 7
+#define IGNITE_EVENT_TERMINATE_SINGLE_EPOCH 8
+#define IGNITE_EVENT_TERMINATE 9
+#define IGNITE_EVENT_EPOCH_COMPLETED 10
+#define IGNITE_EVENT_COMPLETED 11
+#define IGNITE_EVENT_INTERRUPT 12
+#define IGNITE_EVENT_BUILTIN_COUNT 13
+
+/* Filter kinds (Ignite's event filters). */
+typedef int32_t ignite_filter_kind;
+#define IGNITE_FILTER_NONE 0   /* every firing */
+#define IGNITE_FILTER_EVERY 1  /* every: value % every == 0; with before/after if set */
+#define IGNITE_FILTER_ONCE 2   /* once: value in once[0..once_count) */
+#define IGNITE_FILTER_RANGE 3  /* after < value < before (each optional) */
+#define IGNITE_FILTER_CUSTOM 4 /* custom(user_data, engine, value) != 0 */
+
+/* Custom filter: return non-zero to run the handler for event value `value`. Must not
+ * fail; it is called on every firing of its event. */
+typedef int32_t (*ignite_filter_fn)(void* user_data, ignite_engine* engine, int64_t value);
+
+/* An event with an optional filter. The host copies it during add_handler. */
+typedef struct ignite_event_spec {
+    uint32_t struct_size;      /* sizeof(ignite_event_spec) */
+    ignite_event event;
+    ignite_filter_kind filter; /* IGNITE_FILTER_NONE for a bare event */
+    int64_t every;             /* EVERY: > 0 */
+    int64_t before;            /* EVERY/RANGE: < 0 means unset */
+    int64_t after;             /* EVERY/RANGE: < 0 means unset */
+    const int64_t* once;       /* ONCE: positive values, borrowed during add_handler */
+    size_t once_count;
+    ignite_filter_fn custom;   /* CUSTOM */
+    void* custom_user_data;    /* passed to custom; owned by the plugin, must outlive the run */
+} ignite_event_spec;
+
+/* What a handler is told about the event being dispatched. Borrowed for the call. */
+typedef struct ignite_event_info {
+    uint32_t struct_size;
+    ignite_event event;
+    const char* event_name;        /* e.g. "ITERATION_COMPLETED", "tbptt.TIME_ITERATION_STARTED" */
+    const char* exception_message; /* EXCEPTION_RAISED: "Kind: message"; otherwise NULL */
+    int64_t iter_counter;          /* TERMINATE_SINGLE_EPOCH: iterations of the cut epoch; else -1 */
+} ignite_event_info;
+
+/* A handler. Return IGNITE_OK, or call api->set_error and return another status: the host
+ * then raises the error inside the engine (EXCEPTION_RAISED handlers see it, as an
+ * exception in Ignite) naming the plugin. */
+typedef ignite_status (*ignite_handler_fn)(void* user_data, ignite_engine* engine, const ignite_event_info* info);
+
+/* ---- options --------------------------------------------------------------------------- */
+
+typedef int32_t ignite_option_type;
+#define IGNITE_OPTION_BOOL 0   /* true/false/1/0/yes/no/on/off */
+#define IGNITE_OPTION_INT 1    /* 64-bit signed */
+#define IGNITE_OPTION_DOUBLE 2
+#define IGNITE_OPTION_STRING 3
+
+/* One option a plugin accepts (--plugin-opt NAME.key=value). Static storage. */
+typedef struct ignite_option_spec {
+    const char* name;          /* [a-z0-9_]+ */
+    ignite_option_type type;
+    const char* default_value; /* as text; NULL means the option is required */
+    const char* help;          /* one line */
+} ignite_option_spec;
+
+/* One custom event a plugin declares (listed by `plugins inspect`). Static storage. */
+typedef struct ignite_event_decl {
+    const char* name;       /* unqualified, e.g. "TIME_ITERATION_STARTED" */
+    const char* state_attr; /* attribute filters count with (Ignite's event_to_attr) or NULL */
+    const char* help;
+} ignite_event_decl;
+
+/* Bytes a plugin hands the host (state save). The host copies them before returning. */
+typedef struct ignite_bytes {
+    const void* data;
+    size_t size;
+} ignite_bytes;
+
+/* Log levels for ignite_host_api.log. */
+#define IGNITE_LOG_DEBUG 0
+#define IGNITE_LOG_INFO 1
+#define IGNITE_LOG_WARNING 2
+#define IGNITE_LOG_ERROR 3
+
+/* Counters readable with state_int besides user attributes. */
+#define IGNITE_STATE_EPOCH "epoch"
+#define IGNITE_STATE_ITERATION "iteration"
+#define IGNITE_STATE_MAX_EPOCHS "max_epochs"
+#define IGNITE_STATE_EPOCH_LENGTH "epoch_length"
+
+/* ---- the host's function table ------------------------------------------------------------ */
+
+/* Functions the host offers, handed to init. Append-only: a plugin built against 1.k may
+ * use a function added in 1.k only after checking api->struct_size covers it (the
+ * IGNITE_API_HAS macro). All take the `host` given to init unless noted. */
+typedef struct ignite_host_api {
+    uint32_t struct_size;
+    uint16_t abi_major;
+    uint16_t abi_minor;
+
+    /* Errors and logging. last_error: message of the last failed host call on this
+     * thread (borrowed until the next call; `host` may be NULL). set_error: the message for the failure a
+     * callback is about to return (copied). log: one line, prefixed with the plugin name. */
+    const char* (*last_error)(ignite_host* host);
+    void (*set_error)(ignite_host* host, const char* message);
+    void (*log)(ignite_host* host, int32_t level, const char* message);
+
+    /* Options, already validated against the plugin's schema (defaults applied).
+     * Strings are borrowed for the plugin's lifetime. */
+    ignite_status (*option_bool)(ignite_host* host, const char* name, int32_t* out);
+    ignite_status (*option_int)(ignite_host* host, const char* name, int64_t* out);
+    ignite_status (*option_double)(ignite_host* host, const char* name, double* out);
+    ignite_status (*option_string)(ignite_host* host, const char* name, const char** out);
+
+    /* Engines by name ("trainer", "evaluator"); NULL (not an error) when the host runs
+     * no such engine. engine_name is borrowed for the host's lifetime. */
+    ignite_engine* (*engine)(ignite_host* host, const char* name);
+    const char* (*engine_name)(ignite_engine* engine);
+
+    /* Handlers. `events` holds `count` specs registered as one registration (Ignite's
+     * `|`); lower priority runs first, ties in registration order (metrics -100,
+     * loggers 0, checkpoints 100 by convention). user_data is the plugin's and must stay
+     * valid until the handler is removed or the host shuts the plugin down. */
+    ignite_status (*add_handler)(ignite_host* host, ignite_engine* engine, const ignite_event_spec* events,
+                                 size_t count, int32_t priority, ignite_handler_fn fn, void* user_data,
+                                 ignite_handler_id* out_id);
+    ignite_status (*remove_handler)(ignite_host* host, ignite_engine* engine, ignite_handler_id id);
+
+    /* Custom events. register_event declares "<plugin>.<name>" on an engine, with an
+     * optional state attribute filters count with (created as int 0); find_event looks
+     * any event up by qualified name; fire_event runs its handlers now. */
+    ignite_status (*register_event)(ignite_host* host, ignite_engine* engine, const char* name,
+                                    const char* state_attr, ignite_event* out_event);
+    ignite_status (*find_event)(ignite_host* host, const char* qualified_name, ignite_event* out_event);
+    ignite_status (*fire_event)(ignite_host* host, ignite_engine* engine, ignite_event event);
+
+    /* State. state_int reads the counters above or an int user attribute;
+     * state_double/state_string and the set_state_ calls read/write user attributes (created on first set). A string
+     * read is borrowed until the attribute changes. Times: "EPOCH_COMPLETED", "COMPLETED"
+     * in seconds (IGNITE_ERR_STATE when not yet set). */
+    ignite_status (*state_int)(ignite_engine* engine, const char* name, int64_t* out);
+    ignite_status (*state_double)(ignite_engine* engine, const char* name, double* out);
+    ignite_status (*state_string)(ignite_engine* engine, const char* name, const char** out);
+    ignite_status (*set_state_int)(ignite_engine* engine, const char* name, int64_t value);
+    ignite_status (*set_state_double)(ignite_engine* engine, const char* name, double value);
+    ignite_status (*set_state_string)(ignite_engine* engine, const char* name, const char* value);
+    ignite_status (*state_time)(ignite_engine* engine, const char* key, double* out);
+
+    /* Metrics (engine.state.metrics). metric_count/metric_name enumerate them in order
+     * (names borrowed until metrics change); metric_double reads a number (a one-element
+     * tensor counts); set_metric_double writes one. */
+    ignite_status (*metric_count)(ignite_engine* engine, size_t* out);
+    ignite_status (*metric_name)(ignite_engine* engine, size_t index, const char** out);
+    ignite_status (*metric_double)(ignite_engine* engine, const char* name, double* out);
+    ignite_status (*set_metric_double)(ignite_engine* engine, const char* name, double value);
+
+    /* Output and batch of the current iteration. `which` is 0 for state.output, 1 for
+     * state.batch. value_count: 0 for None, 1 for a single value, n for a tuple/list of
+     * n. value_double reads element `index` as a number (scalar or one-element tensor).
+     * value_tensor gives element `index` as a DLPack tensor BORROWED until the callback
+     * returns (do not call its deleter); keep_tensor gives a tensor the plugin OWNS and
+     * must release with its deleter (from any thread, at any time: the host library stays
+     * loaded). */
+    ignite_status (*value_count)(ignite_engine* engine, int32_t which, size_t* out);
+    ignite_status (*value_double)(ignite_engine* engine, int32_t which, size_t index, double* out);
+    ignite_status (*value_tensor)(ignite_engine* engine, int32_t which, size_t index, DLManagedTensor** out);
+    ignite_status (*keep_tensor)(ignite_engine* engine, int32_t which, size_t index, DLManagedTensor** out);
+
+    /* Control (Ignite's terminate / terminate_epoch), effective after the current event. */
+    ignite_status (*terminate)(ignite_engine* engine);
+    ignite_status (*terminate_epoch)(ignite_engine* engine);
+} ignite_host_api;
+
+#define IGNITE_VALUE_OUTPUT 0
+#define IGNITE_VALUE_BATCH 1
+
+/* True when `api` (a struct with struct_size first) has the member `field`. */
+#define IGNITE_API_HAS(api, type, field) \
+    ((api)->struct_size >= offsetof(type, field) + sizeof(((type*)0)->field))
+
+/* ---- metrics (ABI 1.1) ----------------------------------------------------------------------- */
+
+/* ignite_metric_decl.flags */
+#define IGNITE_METRIC_SQUARE 1u /* compute's k*k values are a k x k matrix (row-major) */
+#define IGNITE_METRIC_CPU 2u    /* update wants CPU tensors: the host copies device tensors first */
+
+/* One named metric a plugin provides (Ignite's Metric: reset / update / compute, plus the
+ * sufficient statistics a host sums across processes before compute, Ignite's
+ * sync_all_reduce). Static storage, in the array ignite_plugin_info.metrics; the host
+ * steps through that array by metrics[0].struct_size, so every entry has the same one.
+ *
+ * The host creates one instance per use (e.g. per engine it attaches the metric to) with
+ * create, after the plugin's init, and destroys every instance before the plugin's
+ * shutdown. The value lands in engine.state.metrics under the plain `name` (two loaded
+ * plugins may not declare the same name). Every callback but destroy returns IGNITE_OK,
+ * or calls ignite_host_api.set_error (with the `host` given to init) and returns a failure;
+ * the host then raises an error naming the plugin and the metric. A metric instance is
+ * used from one thread at a time. */
+typedef struct ignite_metric_decl {
+    uint32_t struct_size; /* sizeof(ignite_metric_decl) */
+    uint32_t flags;       /* IGNITE_METRIC_SQUARE | IGNITE_METRIC_CPU */
+    const char* name;     /* [a-z0-9_]+; the state.metrics key */
+    const char* help;     /* one line */
+
+    /* A new instance in *metric_state, already reset. plugin_state is the plugin's (init). */
+    ignite_status (*create)(void* plugin_state, void** metric_state);
+    /* Frees an instance. */
+    void (*destroy)(void* metric_state);
+    /* Forgets every update (Ignite's reset, at the usage's STARTED event). */
+    ignite_status (*reset)(void* metric_state);
+    /* Accumulates one batch: y_pred and y (Ignite's output pair), BORROWED for the call
+     * (never call their deleters; copy what must outlive the call). They may live on a
+     * CUDA device unless the decl sets IGNITE_METRIC_CPU. */
+    ignite_status (*update)(void* metric_state, const DLManagedTensor* y_pred, const DLManagedTensor* y);
+    /* The value since reset: one number for a scalar metric, several (e.g. a k x k
+     * confusion matrix with IGNITE_METRIC_SQUARE) otherwise. Writes *count values to
+     * out[0..capacity). When they do not fit, sets *count to the number needed, writes
+     * nothing and returns IGNITE_OK: the host calls again with capacity >= *count. Fail
+     * with IGNITE_ERR_STATE when nothing can be computed (no update since reset). */
+    ignite_status (*compute)(void* metric_state, double* out, size_t capacity, size_t* count);
+    /* The sufficient statistics as numbers whose element-wise sum over processes is the
+     * statistics of all their updates (same capacity protocol as compute). */
+    ignite_status (*statistics)(void* metric_state, double* out, size_t capacity, size_t* count);
+    /* Replaces the statistics with `in` (e.g. the all-reduced sums), so compute gives the
+     * global value. Fail with IGNITE_ERR_INVALID_ARGUMENT for a wrong count. */
+    ignite_status (*load_statistics)(void* metric_state, const double* in, size_t count);
+} ignite_metric_decl;
+
+/* ---- the plugin's static description ---------------------------------------------------- */
+
+typedef struct ignite_plugin_info {
+    uint32_t struct_size; /* sizeof(ignite_plugin_info) of the header the plugin was built with */
+    uint16_t abi_major;   /* IGNITE_ABI_MAJOR */
+    uint16_t abi_minor;   /* IGNITE_ABI_MINOR */
+    const char* name;     /* [a-z0-9_]+, unique among loaded plugins; namespaces its events */
+    const char* version;  /* the plugin's own version, free text */
+    const char* description; /* one line */
+
+    const ignite_option_spec* options; /* option schema, `option_count` entries */
+    size_t option_count;
+    const ignite_event_decl* events;   /* custom events it registers (for `plugins inspect`) */
+    size_t event_count;
+
+    /* Called once after options are validated. Register handlers and events here; store
+     * your state in *plugin_state (passed back to every other callback). Return IGNITE_OK
+     * or set_error + a failure: the host then stops with that message. `api` and `host`
+     * stay valid until shutdown returns. */
+    ignite_status (*init)(ignite_host* host, const ignite_host_api* api, void** plugin_state);
+    /* Called once when the host is done (after the last run); free plugin_state. May be NULL. */
+    void (*shutdown)(void* plugin_state);
+
+    /* Optional persistent state: saved into checkpoints under `state_key` (NULL: none).
+     * save_state fills *out with bytes valid until the next call on this plugin; the host
+     * copies them. load_state receives bytes from an earlier save_state. */
+    const char* state_key;
+    ignite_status (*save_state)(void* plugin_state, ignite_bytes* out);
+    ignite_status (*load_state)(void* plugin_state, const void* data, size_t size);
+
+    /* ---- ABI 1.1 (read only when abi_minor >= 1; a 1.1 plugin's struct_size covers them) ---- */
+    /* Named metrics the plugin provides, `metric_count` entries (NULL/0: none). */
+    const ignite_metric_decl* metrics;
+    size_t metric_count;
+} ignite_plugin_info;
+
+/* The entry point's type: returns the plugin's static info (never freed). */
+typedef const ignite_plugin_info* (*ignite_plugin_entry_fn)(void);
+
+/* Defines the entry point. Use once per plugin, at file scope:
+ *   IGNITE_DEFINE_PLUGIN(my_info)   where my_info is a static ignite_plugin_info. */
+#define IGNITE_DEFINE_PLUGIN(info_object)                                          \
+    IGNITE_PLUGIN_EXPORT const ignite_plugin_info* ignite_plugin_entry(void) {     \
+        return &(info_object);                                                     \
+    }
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* IGNITE_PLUGIN_H */
