@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
 # Installs dependencies, builds (Release, Ninja) and runs the main job: ignite-host train
 # with its defaults (the cnn on Debian's Fashion-MNIST, progress bar, accuracy and loss
-# on the test split, metrics as JSON lines in ./ignite-output). Extra arguments go to
-# `ignite-host train` (e.g. --model mlp --epochs 2).
+# on the test split, metrics as JSON lines). Each run writes into a new folder
+# ignite-output/run-DATE-TIME, since ignite-host refuses a folder that already holds
+# results. Extra arguments go to `ignite-host train` (e.g. --model mlp --epochs 2, or
+# --output-dir DIR to choose the folder).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 BUILD_DIR="${BUILD_DIR:-build}"
 cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release
 cmake --build "$BUILD_DIR" -j "$(nproc)" --target ignite-host progress console trace tbptt metrics
-"$BUILD_DIR/host/ignite-host" train "$@"
+output=()
+case " $* " in
+  *" --output-dir"*) ;;
+  *) output=(--output-dir "ignite-output/run-$(date +%Y%m%d-%H%M%S)") ;;
+esac
+exec "$BUILD_DIR/host/ignite-host" train "${output[@]}" "$@"

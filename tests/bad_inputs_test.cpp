@@ -750,3 +750,24 @@ TEST_CASE("the summary says how many epochs ran and why a run stopped early", "[
     CHECK_THAT(early.out, Catch::Contains("stopped early: plugin 'terminator' terminated the trainer at epoch 2"));
     CHECK(ignite::test::read_jsonl(dir / "early" / "metrics.jsonl").size() == 4);
 }
+
+TEST_CASE("a plugin observes exceptions by default and swallows one only by handling it", "[bad_inputs][abi]") {
+    const auto dir = fresh_case_dir("handle_exception");
+    const std::vector<std::string> base{"dry-run", "--plugin", "{B}/ignite-plugin-handlerfail.so", "--plugin",
+                                        HANDLE_EXCEPTION_FIXTURE};
+    const auto observed = run_in(dir, host_command(base));
+    INFO(observed.err);
+    CHECK(WEXITSTATUS(observed.status) == 1);
+    CHECK(error_line_count(observed.err) == 1);
+    CHECK_THAT(observed.err, Catch::Contains("[catcher] RuntimeError: plugin 'handlerfail' failed"));
+    CHECK_THAT(observed.err, Catch::Contains("handler gave up at 3"));
+
+    auto args = base;
+    args.insert(args.end(), {"--plugin-opt", "catcher.handle=true"});
+    const auto handled = run_in(dir, host_command(args));
+    INFO(handled.err);
+    CHECK(WEXITSTATUS(handled.status) == 0);
+    CHECK(error_line_count(handled.err) == 0);
+    CHECK_THAT(handled.err, Catch::Contains("warning: plugin 'catcher' handled (swallowed) the trainer's exception at "
+                                            "epoch 1, iteration 3: RuntimeError: plugin 'handlerfail' failed"));
+}

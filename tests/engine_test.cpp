@@ -319,6 +319,64 @@ TEST_CASE("an exception in a handler reaches EXCEPTION_RAISED; the run goes on",
     CHECK(t.lines.back().rfind("RET epoch=1 iteration=2", 0) == 0);
 }
 
+TEST_CASE("an exception observer sees the exception once and does not swallow it", "[engine][exceptions]") {
+    // Raised inside the data loop (handled there first in Ignite) and outside it.
+    for (const bool in_iteration : {true, false}) {
+        DYNAMIC_SECTION((in_iteration ? "in an iteration" : "in EPOCH_COMPLETED")) {
+            Engine e([&](Engine& eng, const c10::IValue&) {
+                if (in_iteration && eng.state.iteration == 2) throw ValueError("boom");
+            });
+            if (!in_iteration) e.add_event_handler(Events::EPOCH_COMPLETED, [] { throw ValueError("boom"); });
+            std::vector<std::string> seen;
+            e.add_exception_observer(Priority{}, [&](Engine& eng, const std::exception_ptr& ex) {
+                seen.push_back(std::to_string(eng.state.iteration) + " " + ignite::describe_exception(ex));
+            });
+            int completed = 0;
+            e.add_event_handler(Events::COMPLETED, [&] { ++completed; });
+            CHECK_THAT(thrown<ValueError>([&] { (void)e.run(data::range(3), 2); }), Catch::Equals("boom"));
+            CHECK(seen == std::vector<std::string>{(in_iteration ? "2" : "3") + std::string(" ValueError: boom")});
+            CHECK(completed == 0);
+        }
+    }
+}
+
+TEST_CASE("an observer beside an ordinary EXCEPTION_RAISED handler: Ignite's rule, swallowed", "[engine][exceptions]") {
+    Engine e([](Engine& eng, const c10::IValue&) {
+        if (eng.state.iteration == 2) throw ValueError("boom");
+    });
+    std::vector<std::string> calls;
+    e.add_exception_observer(Priority{-1}, [&] { calls.push_back("observer"); });
+    e.add_event_handler(Events::EXCEPTION_RAISED, [&] { calls.push_back("handler"); });
+    CHECK_NOTHROW(e.run(data::range(3), 1));
+    CHECK(calls == std::vector<std::string>{"observer", "handler"});
+}
+
+TEST_CASE("an observer may decide to handle the exception; only inside its dispatch", "[engine][exceptions]") {
+    Engine e([](Engine& eng, const c10::IValue&) {
+        if (eng.state.iteration == 2) throw ValueError("boom");
+    });
+    CHECK_THROWS_AS(e.mark_exception_handled(), RuntimeError);
+    int observed = 0;
+    e.add_exception_observer(Priority{}, [&](Engine& eng) {
+        ++observed;
+        eng.mark_exception_handled();
+    });
+    CHECK_NOTHROW(e.run(data::range(3), 1));
+    CHECK(observed == 1);
+    CHECK_THROWS_AS(e.mark_exception_handled(), RuntimeError);
+    // The decision is per exception: a later one propagates unless marked again.
+    Engine f([](Engine& eng, const c10::IValue&) {
+        if (eng.state.iteration == 1) throw ValueError("first");
+        if (eng.state.iteration == 2) throw ValueError("second");
+    });
+    int seen = 0;
+    f.add_exception_observer(Priority{}, [&](Engine& eng) {
+        if (++seen == 1) eng.mark_exception_handled();
+    });
+    CHECK_NOTHROW(f.run(data::range(2), 1));  // the first is swallowed: epoch 1 ends
+    CHECK_THAT(thrown<ValueError>([&] { (void)f.run(data::range(2), 2); }), Catch::Equals("second"));
+}
+
 TEST_CASE("a re-raising EXCEPTION_RAISED handler is called once and the error propagates", "[engine][exceptions]") {
     bool failed_once = false;
     Engine e([&](Engine& eng, const c10::IValue&) {

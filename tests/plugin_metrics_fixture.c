@@ -2,12 +2,18 @@
  * (designated initializers, as plugin.h recommends). Compiled twice:
  *  - FIXTURE_SHORT: claims ABI 1.1 but its info has 1.0's size (no metrics fields): the
  *    host must refuse it with a clear message;
+ *  - FIXTURE_NAME "frozen11": the same metrics, compiled against the FROZEN 1.1 header
+ *    (tests/abi/frozen/1.1) only: a plugin shipped for ABI 1.1 keeps loading and running;
  *  - otherwise "cmetrics": metrics written in C: c_count (samples seen), c_vector (100
  *    values: more than the host's first buffer, exercising the capacity protocol) and mse
  *    (a name the shipped metrics plugin also declares: loading both must be refused). */
 #include <ignite/plugin.h>
 
 #include <stdlib.h>
+
+#ifndef FIXTURE_NAME
+#define FIXTURE_NAME "cmetrics"
+#endif
 
 static ignite_host* g_host;
 static const ignite_host_api* g_api;
@@ -116,7 +122,7 @@ static const ignite_plugin_info kInfo = {
     .struct_size = sizeof(ignite_plugin_info),
     .abi_major = IGNITE_ABI_MAJOR,
     .abi_minor = IGNITE_ABI_MINOR,
-    .name = "cmetrics",
+    .name = FIXTURE_NAME,
     .version = "0.0.1",
     .description = "metrics through the raw C ABI",
     .init = init,

@@ -35,6 +35,7 @@ namespace {
 
 const std::string kMetricsSo = std::string(IGNITE_PLUGIN_DIR) + "/ignite-plugin-metrics.so";
 const std::string kCMetricsSo = std::string(PLUGIN_METRICS_FIXTURE_DIR) + "/ignite-plugin-cmetrics.so";
+const std::string kFrozen11So = std::string(PLUGIN_METRICS_FIXTURE_DIR) + "/ignite-plugin-frozen11.so";
 const std::string kShortSo = std::string(PLUGIN_METRICS_FIXTURE_DIR) + "/ignite-plugin-short11.so";
 
 // The metrics plugin with top_k_accuracy's k = 2, loaded once for the process (never
@@ -258,6 +259,20 @@ TEST_CASE("plugin metrics refuse bad input with the plugin's message", "[plugin_
     auto t = fresh("confusion_matrix");
     t->update(pair(scores().t().contiguous().t(), labels()));
     CHECK(t->statistics() == kConfusion);
+}
+
+TEST_CASE("a metrics plugin built against the frozen ABI 1.1 header keeps loading and computing", "[plugin_metrics][abi]") {
+    PluginHost host;
+    host.load({kFrozen11So}, {});
+    auto count = host.make_metric("c_count");
+    count->reset();
+    count->update(pair(at::zeros({3, 2}), at::zeros({3}, at::kLong)));
+    count->update(pair(at::zeros({4, 2}), at::zeros({4}, at::kLong)));
+    CHECK(scalar(count->compute()) == 7);
+    auto vector = host.make_metric("c_vector");
+    vector->reset();
+    vector->update(pair(at::zeros({2, 2}), at::zeros({2}, at::kLong)));
+    CHECK(vector->compute().toTensor().numel() == 100);
 }
 
 TEST_CASE("metrics written against the raw C ABI, capacity protocol and shutdown", "[plugin_metrics]") {
