@@ -771,3 +771,25 @@ TEST_CASE("a plugin observes exceptions by default and swallows one only by hand
     CHECK_THAT(handled.err, Catch::Contains("warning: plugin 'catcher' handled (swallowed) the trainer's exception at "
                                             "epoch 1, iteration 3: RuntimeError: plugin 'handlerfail' failed"));
 }
+
+TEST_CASE("fewer threads available than asked: the run starts with what it can have, never hangs", "[bad_inputs]") {
+    const auto dir = fresh_case_dir("thread_limit");
+    fs::permissions(dir, fs::perms::all);
+    // RLIMIT_NPROC counts the user's threads; root is exempt, so as root the run drops to
+    // `nobody` first (setpriv), as a CI container's root would otherwise see no limit.
+    const std::string as_user =
+        ::geteuid() == 0 ? "setpriv --reuid=65534 --regid=65534 --clear-groups " : std::string();
+    for (const int limit : {3, 6}) {
+        DYNAMIC_SECTION("nproc " << limit) {
+            const auto out = "out" + std::to_string(limit);
+            const auto cmd = "timeout 120 " + as_user + "prlimit --nproc=" + std::to_string(limit) + " " +
+                             host_command(train({"--threads", "8", "--output-dir", out})).substr(5);  // drop "exec "
+            const auto r = run_in(dir, cmd);
+            INFO(r.err);
+            REQUIRE(WIFEXITED(r.status));
+            CHECK(WEXITSTATUS(r.status) == 0);  // 124 would be timeout's: a hang
+            CHECK_THAT(r.err, Catch::Contains("of the 8 threads asked for can be started"));
+            CHECK(ignite::test::read_jsonl(dir / out / "metrics.jsonl").size() == 2);
+        }
+    }
+}

@@ -36,6 +36,12 @@ bool is_error_line(const std::string& line) {
     return ends_with("Error") || ends_with("Exception");
 }
 
+// A message that names its own kind (a TorchScript "AssertionError: ...") keeps it;
+// anything else is a RuntimeError, as Python shows a C++ exception.
+std::string with_kind(const std::string& message) {
+    return is_error_line(message) ? message : "RuntimeError: " + message;
+}
+
 }  // namespace
 
 std::string one_line_message(const std::string& text) {
@@ -48,6 +54,10 @@ std::string one_line_message(const std::string& text) {
         while (k > 0 && !is_error_line(lines[k - 1])) --k;
         if (k > 0) {
             std::string out = lines[k - 1];
+            // "RuntimeError: AssertionError: msg": the script's own kind is the inner one.
+            if (const auto inner = out.find(": "); inner != std::string::npos && is_error_line(out.substr(inner + 2))) {
+                out = out.substr(inner + 2);
+            }
             for (std::size_t i = k; i < lines.size(); ++i) out += " " + lines[i];
             for (std::size_t i = k - 1; i-- > 0;) {  // the innermost `File "...", line N, in f`
                 const auto pos = lines[i].find("File \"");
@@ -71,9 +81,9 @@ std::string describe_exception(const std::exception_ptr& e) {
         return std::string(err.kind()) + ": " + one_line_message(err.what());
     } catch (const c10::Error& err) {
         // LibTorch appends a multi-line C++ backtrace to what(); users want the message.
-        return "RuntimeError: " + one_line_message(err.what_without_backtrace());
+        return with_kind(one_line_message(err.what_without_backtrace()));
     } catch (const std::exception& err) {
-        return std::string("RuntimeError: ") + one_line_message(err.what());
+        return with_kind(one_line_message(err.what()));
     } catch (...) {
         return "RuntimeError: unknown exception";
     }

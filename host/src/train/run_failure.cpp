@@ -16,31 +16,35 @@ void record_failures(ignite::Engine& engine, const std::string& name, std::optio
 
 namespace {
 
+// " (it returns shape [2, 5] for a batch of 2)", or "" when the model cannot tell.
+std::string returned_shape(const FailureContext& context) {
+    const std::string shape = context.output_shape ? context.output_shape() : "";
+    return shape.empty() ? "" : " (it returns shape " + shape + " for a batch of 2)";
+}
+
 // LibTorch's words for a mistake in the model or its data, and what they mean here.
 std::string hint(const std::string& message, const FailureContext& context) {
     static const std::regex kTargetOutOfBounds(R"(Target (-?\d+) is out of bounds)");
-    std::smatch m;
-    if (std::regex_search(message, m, kTargetOutOfBounds)) {
-        const std::string shape = context.output_shape ? context.output_shape() : "";
-        return fmt::format("the model's output{} has fewer classes than the labels, which go from 0 to {}: make its "
-                           "last layer output {} values per sample",
-                           shape.empty() ? "" : " (shape " + shape + " for a batch of 2)", context.num_classes - 1,
-                           context.num_classes);
+    const auto logits = fmt::format("the model must return one tensor of floating-point logits [batch, {}]",
+                                    context.num_classes);
+    if (std::regex_search(message, kTargetOutOfBounds)) {
+        return fmt::format("the model outputs fewer classes than the labels, which go from 0 to {}{}: make its last "
+                           "layer output {} values per sample",
+                           context.num_classes - 1, returned_shape(context), context.num_classes);
     }
     if (message.find("does not require grad and does not have a grad_fn") != std::string::npos) {
         return "the loss does not depend on any trainable parameter: the model has no parameters, or its output is "
                "detached from them (no_grad, .detach(), a constant)";
     }
+    if (message.find("Expected Tensor but got") != std::string::npos) {
+        return logits + ", not a tuple, list or dict";
+    }
     if (message.find("Expected floating point type for target") != std::string::npos ||
-        message.find("\"nll_loss") != std::string::npos || message.find("\"log_softmax") != std::string::npos) {
-        return fmt::format("the model must return floating-point logits of shape [batch, {}]", context.num_classes);
-    }
-    if (message.find("Expected input batch_size") != std::string::npos) {
-        return fmt::format("the model must return one row of {} logits per sample in the batch", context.num_classes);
-    }
-    if (message.find("0D or 1D target tensor expected") != std::string::npos ||
+        message.find("not implemented for 'Long'") != std::string::npos ||
+        message.find("not implemented for 'Int'") != std::string::npos ||
+        message.find("Expected input batch_size") != std::string::npos ||
         message.find("1D target tensor expected") != std::string::npos) {
-        return fmt::format("the model must return a 2-D output [batch, {}]", context.num_classes);
+        return logits + returned_shape(context);
     }
     return {};
 }

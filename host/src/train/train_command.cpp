@@ -242,7 +242,10 @@ int train_command(const std::vector<std::string>& args) {
     // 0 means one per core: Debian's LibTorch otherwise starts with a single thread.
     const int wanted_threads = c.threads > 0 ? static_cast<int>(c.threads)
                                              : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    const int threads = startable_threads(wanted_threads);
+    // LibTorch runs two pools of that size (OpenMP's team and the pthreadpool, neither of
+    // which copes with a failed thread start: the pthreadpool waits forever), plus the
+    // loader's thread: probe for all of them at once.
+    const int threads = std::clamp((startable_threads(2 * wanted_threads + 2) - 2) / 2, 1, wanted_threads);
     if (threads < wanted_threads) {
         log_line(fmt::format("ignite-host: warning: only {} of the {} threads asked for can be started (a process or "
                              "thread limit); training with {}",
