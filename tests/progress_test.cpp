@@ -421,3 +421,30 @@ TEST_CASE("a bad progress option stops the host with exit 2 and one line naming 
     CHECK(contains(err[0], "progress"));
     CHECK(contains(err[0], name));
 }
+
+TEST_CASE("progress in train shows the epoch's running mean from the host's sum, equal to avg_loss at the end",
+          "[plugins][progress]") {
+    // train publishes epoch_output_sum, so the bar reads the mean only when it draws; at the
+    // epoch's end it must equal the epoch's mean loss the host writes to metrics.jsonl.
+    const auto dir = ignite::test::scratch_dir("ignite_progress_train") / "out";
+    std::filesystem::remove_all(dir);
+    const auto r = host({"train", "--model", "mlp", "--dataset", "synthetic:300", "--epochs", "2", "--eval-every",
+                         "0", "--output-dir", dir.string()});
+    INFO(r.err);
+    REQUIRE(r.rc == 0);
+    std::vector<std::string> finals;
+    static const std::regex final_line(R"(\[trainer\] Epoch \d/2 100%.*loss=([0-9.]+))");
+    for (const auto& line : lines_of(r.err)) {
+        std::smatch m;
+        if (std::regex_search(line, m, final_line)) finals.push_back(m[1]);
+    }
+    const auto metrics = ignite::test::read_jsonl(dir / "metrics.jsonl");
+    REQUIRE(metrics.size() == 2);
+    REQUIRE(finals.size() == 2);
+    for (std::size_t k = 0; k < 2; ++k) {
+        char expected[32];
+        std::snprintf(expected, sizeof expected, "%.4f", metrics[k]["loss"].get<double>());
+        CHECK(finals[k] == expected);
+    }
+    CHECK(finals[0] != finals[1]);  // the second epoch's mean is its own, not the run's
+}

@@ -99,6 +99,7 @@ struct Bar {
     // Running mean of state.output over this epoch's iterations seen (the `loss=` field).
     double output_sum = 0;
     std::int64_t output_count = 0;
+    bool host_sum = false;  // the host keeps IGNITE_STATE_EPOCH_OUTPUT_SUM for this engine
     // Throttles: TTY redraws (last drawn count and time), non-TTY percentage lines (the
     // count at which the next line is due).
     std::int64_t last_n = 0;
@@ -218,6 +219,10 @@ private:
         bar.last_t = bar.start;
         bar.output_sum = 0;
         bar.output_count = 0;
+        // A host that keeps the epoch's output sum spares reading every output (on CUDA,
+        // a device synchronisation per iteration): the mean is then read when drawing.
+        double host_sum = 0;
+        bar.host_sum = api_->state_double(e.raw(), IGNITE_STATE_EPOCH_OUTPUT_SUM, &host_sum) == IGNITE_OK;
         bar.open = true;
         if (tty_) {
             draw(bar, e, false);
@@ -232,7 +237,7 @@ private:
     void iteration_completed(Bar& bar, const Engine& e) {
         if (!bar.open) return;
         const auto n = ++bar.n;
-        if (!output_label_.empty()) accumulate_output(bar, e);
+        if (!output_label_.empty() && !bar.host_sum) accumulate_output(bar, e);
         if (tty_) {
             if (n - bar.last_n < every_) return;
             if (bar.total > 0 && n >= bar.total) return;  // the final line is drawn at the epoch's end
@@ -319,8 +324,13 @@ private:
         // Before the epoch's first iteration, output and metrics are the previous epoch's:
         // not shown.
         if (done == 0) return s + "]";
-        if (!output_label_.empty() && bar.output_count > 0)
-            s += ", " + output_label_ + "=" + fixed4(bar.output_sum / static_cast<double>(bar.output_count));
+        if (!output_label_.empty()) {
+            double sum = bar.output_sum;
+            std::int64_t count = bar.output_count;
+            if (bar.host_sum && api_->state_double(e.raw(), IGNITE_STATE_EPOCH_OUTPUT_SUM, &sum) == IGNITE_OK)
+                count = bar.n - bar.n0;
+            if (count > 0) s += ", " + output_label_ + "=" + fixed4(sum / static_cast<double>(count));
+        }
         std::size_t mcount = 0;
         if (api_->metric_count(e.raw(), &mcount) == IGNITE_OK && mcount > 0) {
             if (all_metrics_) {

@@ -14,6 +14,8 @@
 #include "result_file.hpp"
 #include "run_failure.hpp"
 #include "stop_signals.hpp"
+
+#include <ignite/plugin.h>
 #include "thread_probe.hpp"
 
 #include <ignite/core/handlers/cosine_annealing.hpp>
@@ -316,8 +318,14 @@ int train_command(const std::vector<std::string>& args) {
         ignite::CosineAnnealingScheduler::attach(*trainer, std::make_shared<ignite::CosineAnnealingScheduler>(
                                                                *optimizer, c.lr, 0.0, std::max<std::int64_t>(iterations, 2)));
     }
-    // The epoch's mean training loss (a tensor sum on the device: no sync per iteration).
-    std::make_shared<ignite::Average>()->attach(*trainer, "avg_loss");
+    // The epoch's mean training loss: a tensor sum on the training device (no sync per
+    // iteration), also published to plugins as the running sum (IGNITE_STATE_EPOCH_OUTPUT_SUM)
+    // so a progress bar shows the epoch's mean without reading every loss.
+    const auto epoch_loss = std::make_shared<ignite::Average>(ignite::OutputTransform{}, device);
+    epoch_loss->attach(*trainer, "avg_loss");
+    trainer->add_event_handler(ignite::Events::EPOCH_STARTED, [epoch_loss](ignite::Engine& t) {
+        t.state.set(IGNITE_STATE_EPOCH_OUTPUT_SUM, epoch_loss->accumulator());
+    });
 
     PluginHost plugins;
     plugins.add_engine("trainer", *trainer);

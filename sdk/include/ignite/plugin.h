@@ -173,6 +173,13 @@ typedef struct ignite_bytes {
 #define IGNITE_STATE_ITERATION "iteration"
 #define IGNITE_STATE_MAX_EPOCHS "max_epochs"
 #define IGNITE_STATE_EPOCH_LENGTH "epoch_length"
+/* ignite-host's trainer (a convention, not a counter): a double user attribute holding the
+ * sum of state.output over the current epoch's iterations so far, set at EPOCH_STARTED and
+ * kept current by the host without a device synchronisation per iteration. Reading it
+ * (state_double) may synchronise a CUDA device, so read it when you print, not every
+ * iteration: the epoch's running mean is this sum over the iterations done this epoch.
+ * Absent (IGNITE_ERR_NOT_FOUND) on hosts and engines that do not keep it. */
+#define IGNITE_STATE_EPOCH_OUTPUT_SUM "epoch_output_sum"
 
 /* ---- the host's function table ------------------------------------------------------------ */
 

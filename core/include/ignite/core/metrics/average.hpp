@@ -46,6 +46,10 @@ public:
 
     /// Samples counted since reset().
     [[nodiscard]] std::int64_t num_examples() const noexcept { return num_examples_; }
+    /// The running sum since reset(), float64 on `device`. Scalar samples are added in
+    /// place, so the tensor returned after reset() stays current until the next reset()
+    /// (a vector-valued sample replaces it). Reading its value synchronises the device.
+    [[nodiscard]] const at::Tensor& accumulator() const noexcept { return accumulator_; }
 
 private:
     c10::Device device_;
