@@ -59,7 +59,12 @@ if(NOT DEFINED TORCH_CUDA_ARCH_LIST AND NOT DEFINED ENV{TORCH_CUDA_ARCH_LIST})
       "CUDA architectures for CUDA code (Torch's variable; none is compiled by Ignite C++ today)")
 endif()
 
+# CMP0104 OLD: enable_language(CUDA) leaves CMAKE_CUDA_ARCHITECTURES unset, which Torch
+# (TORCH_CUDA_ARCH_LIST) wants; NEW sets it and Torch warns that it ignores it.
+cmake_policy(PUSH)
+cmake_policy(SET CMP0104 OLD)
 find_package(Torch QUIET)
+cmake_policy(POP)
 if(NOT Torch_FOUND)
   if(NOT _ignite_venv_torch AND NOT Torch_DIR)
     message(FATAL_ERROR "LibTorch not found: no torch in ${IGNITE_VENV} (IGNITE_VENV). "
@@ -85,6 +90,13 @@ if(TORCH_INSTALL_PREFIX)
     list(JOIN _ignite_nvidia_libs ":" _ignite_nvidia_libs)
     add_link_options("LINKER:-rpath-link,${_ignite_torch_lib}:${_ignite_nvidia_libs}")
   endif()
+endif()
+
+# Torch's mkl.cmake adds ${MKL_ROOT}/lib/intel64 ... to every link (pytorch#73008); with
+# MKL linked into libtorch_cpu (the wheel) MKL_ROOT is empty, and the binaries got -L and
+# RUNPATH entries /lib/intel64, /lib/intel64_win, /lib/win-x64.
+if(TARGET caffe2::mkl AND NOT MKL_ROOT)
+  set_property(TARGET caffe2::mkl PROPERTY INTERFACE_LINK_DIRECTORIES "")
 endif()
 
 get_filename_component(_ignite_torch_dir "${Torch_DIR}" REALPATH)
