@@ -4,7 +4,7 @@
 #   IGNITE_VENV (cache) = $ENV{IGNITE_VENV}, else $ENV{XDG_CACHE_HOME}/ignite-cpp/venv,
 #   else $ENV{HOME}/.cache/ignite-cpp/venv (the same rule as install-deps.sh),
 # at the version pinned in scripts/requirements.txt (checked: a stale venv is an error
-# that says to run install-deps.sh).
+# that says to run install-deps.sh; a venv given with -DIGNITE_VENV is not checked).
 # Override: -DTorch_DIR=<libtorch>/share/cmake/Torch or -DCMAKE_PREFIX_PATH=<libtorch>
 # (any LibTorch 2.x: another wheel's torch.utils.cmake_prefix_path, or an unpacked
 # libtorch archive; a CPU-only one needs no CUDA toolkit). Those take precedence over the
@@ -109,7 +109,10 @@ if(IGNITE_VENV_TORCH_PREFIX)
   endif()
 endif()
 
-if(IGNITE_TORCH_FROM_VENV AND NOT Torch_VERSION VERSION_EQUAL IGNITE_TORCH_PIN)
+# The venv install-deps.sh makes must hold the pin; one chosen with -DIGNITE_VENV=OTHER is
+# the user's (e.g. an older 2.x to check): its version is only reported.
+if(IGNITE_TORCH_FROM_VENV AND IGNITE_VENV STREQUAL _ignite_venv_default
+   AND NOT Torch_VERSION VERSION_EQUAL IGNITE_TORCH_PIN)
   message(FATAL_ERROR "The venv ${IGNITE_VENV} has torch ${Torch_VERSION}, scripts/requirements.txt pins "
                       "${IGNITE_TORCH_PIN}: run scripts/install-deps.sh (it re-creates the venv).")
 endif()
@@ -118,10 +121,10 @@ if(Torch_VERSION VERSION_LESS 2.0)
 endif()
 set(_ignite_cuda "CPU only")
 if(TARGET torch_cuda OR TARGET c10_cuda)
-  set(_ignite_cuda "CUDA ${CUDAToolkit_VERSION}")
+  set(_ignite_cuda "a CUDA build; CUDA toolkit ${CUDAToolkit_VERSION}")
 endif()
 set(_ignite_where "")
 if(IGNITE_TORCH_FROM_VENV)
-  set(_ignite_where " (the project venv)")
+  set(_ignite_where " (venv ${IGNITE_VENV})")
 endif()
 message(STATUS "LibTorch ${Torch_VERSION} (${_ignite_cuda}) from ${Torch_DIR}${_ignite_where}")
