@@ -1,7 +1,8 @@
-"""PyTorch Ignite's side of bench/vs_ignite: what `ignite-host train --model cnn` does,
+"""PyTorch Ignite's side of bench/vs_ignite: what `ignite-host train --model cnn|mlp` does,
 written the way an Ignite user would (create_supervised_trainer/evaluator, Accuracy, Loss).
 
-Same model (conv3x3(32)-relu-maxpool-conv3x3(64)-relu-maxpool-fc(1600,128)-relu-fc(10)),
+Same model (cnn: conv3x3(32)-relu-maxpool-conv3x3(64)-relu-maxpool-fc(1600,128)-relu-fc(10);
+mlp: 784-256-10),
 same data (Fashion-MNIST IDX files, scaled to [0,1] and standardised with the train split's
 mean/std), batch size, SGD momentum, constant lr, threads, epochs; the test split is
 evaluated after every epoch. Batches are gathered from the in-memory tensors by shuffled
@@ -53,6 +54,18 @@ class Cnn(nn.Module):
         return self.fc2(F.relu(self.fc1(h.flatten(1))))
 
 
+class Mlp(nn.Module):
+    """784-256-10, ignite-host's mlp."""
+
+    def __init__(self, classes: int = 10):
+        super().__init__()
+        self.fc1 = nn.Linear(28 * 28, 256)
+        self.fc2 = nn.Linear(256, classes)
+
+    def forward(self, x):
+        return self.fc2(F.relu(self.fc1(x.flatten(1))))
+
+
 class Batches:
     """Re-iterable: a new shuffled order every pass (seeded), last batch kept."""
 
@@ -74,6 +87,7 @@ class Batches:
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
+    p.add_argument("--model", choices=["cnn", "mlp"], default="cnn")
     p.add_argument("--epochs", type=int, default=1)
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--lr", type=float, default=0.03)
@@ -97,7 +111,7 @@ def main():
     train_x.sub_(mean).div_(std)
     test_x.sub_(mean).div_(std)
 
-    model = Cnn()
+    model = Cnn() if a.model == "cnn" else Mlp()
     optimizer = torch.optim.SGD(model.parameters(), lr=a.lr, momentum=a.momentum)
     trainer = create_supervised_trainer(model, optimizer, F.cross_entropy)
     evaluator = create_supervised_evaluator(model, metrics={"accuracy": Accuracy(), "loss": Loss(F.cross_entropy)})
@@ -120,7 +134,7 @@ def main():
     train_seconds = time.perf_counter() - t0
     m = evaluator.state.metrics
     print(json.dumps({"epoch_seconds": epoch_seconds, "train_seconds": train_seconds,
-                      "test_accuracy": m["accuracy"], "test_loss": m["loss"],
+                      "test_accuracy": m["accuracy"], "test_loss": m["loss"], "train_samples": len(train_x),
                       "torch": torch.__version__, "threads": torch.get_num_threads()}))
 
 

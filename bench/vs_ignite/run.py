@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """ignite-host train vs PyTorch Ignite on the same job, runs alternated.
 
-    <venv>/bin/python bench/vs_ignite/run.py build/host/ignite-host [--runs 5] [--threads 2]
+    <venv>/bin/python bench/vs_ignite/run.py build/host/ignite-host [--model cnn|mlp] [--runs 5] [--threads 2]
 
-Both sides: the cnn, 1 epoch of Fashion-MNIST (/usr/share/datasets/fashion-mnist), batch
+Both sides: the same model (cnn or mlp), 1 epoch of Fashion-MNIST (/usr/share/datasets/fashion-mnist), batch
 64, SGD momentum 0.9, constant lr 0.03, the same number of threads, the test split
 evaluated after the epoch, the same torch (ignite-host's LibTorch is the venv's wheel: run
 this with that venv's python). ignite-host runs with --no-default-plugins (no progress bar;
@@ -26,7 +26,7 @@ HERE = Path(__file__).resolve().parent
 
 
 def run_host(host, a, out_dir):
-    cmd = [host, "train", "--model", "cnn", "--epochs", str(a.epochs), "--batch-size", "64", "--optimizer", "sgd",
+    cmd = [host, "train", "--model", a.model, "--epochs", str(a.epochs), "--batch-size", "64", "--optimizer", "sgd",
            "--momentum", "0.9", "--lr", str(a.lr), "--lr-schedule", "constant", "--threads", str(a.threads),
            "--seed", "0", "--no-default-plugins", "--dataset", "mnist:" + a.data, "--output-dir", str(out_dir)]
     t0 = time.perf_counter()
@@ -39,18 +39,20 @@ def run_host(host, a, out_dir):
 
 
 def run_ignite(a):
-    cmd = [sys.executable, str(HERE / "ignite_fmnist.py"), "--epochs", str(a.epochs), "--lr", str(a.lr),
+    cmd = [sys.executable, str(HERE / "ignite_fmnist.py"), "--model", a.model, "--epochs", str(a.epochs), "--lr", str(a.lr),
            "--threads", str(a.threads), "--data", a.data]
     t0 = time.perf_counter()
     r = subprocess.run(cmd, check=True, capture_output=True, text=True)
     wall = time.perf_counter() - t0
     j = json.loads(r.stdout.strip().splitlines()[-1])
-    return {"epoch": sum(j["epoch_seconds"]), "wall": wall, "accuracy": j["test_accuracy"], "torch": j["torch"]}
+    return {"epoch": sum(j["epoch_seconds"]), "wall": wall, "accuracy": j["test_accuracy"], "torch": j["torch"],
+            "samples": j["train_samples"] * a.epochs}
 
 
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("host", help="path to ignite-host")
+    p.add_argument("--model", choices=["cnn", "mlp"], default="cnn")
     p.add_argument("--runs", type=int, default=5)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--epochs", type=int, default=1)
@@ -75,13 +77,18 @@ def main():
                   f"test accuracy {h['accuracy']:.4f} vs {g['accuracy']:.4f}", flush=True)
 
     med = statistics.median
-    print(f"torch {ignite_runs[0]['torch']}, {a.threads} threads, {a.epochs} epoch(s), {a.runs} alternated runs")
+    samples = ignite_runs[0]["samples"]
+    print(f"{a.model}, torch {ignite_runs[0]['torch']}, {a.threads} threads, {a.epochs} epoch(s) of {samples} "
+          f"samples, batch 64, {a.runs} alternated runs")
     for key, what in (("epoch", "training epoch"), ("wall", "whole process")):
         hs = [r[key] for r in host_runs]
         gs = [r[key] for r in ignite_runs]
         ratios = [g / h for g, h in zip(gs, hs)]
         print(f"{what}: median ignite-host {med(hs):.3f} s, Ignite {med(gs):.3f} s; "
               f"median paired ratio Ignite/ignite-host {med(ratios):.3f} (min {min(ratios):.3f}, max {max(ratios):.3f})")
+        if key == "epoch":
+            print(f"  samples/s: ignite-host {samples / med(hs):.0f}, Ignite {samples / med(gs):.0f}; "
+                  f"ignite-host is {med(ratios):.2f}x Ignite's samples/s (median of paired ratios)")
 
 
 if __name__ == "__main__":
