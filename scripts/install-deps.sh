@@ -1,18 +1,23 @@
 #!/usr/bin/env bash
-# Installs every build/test dependency of Ignite C++ from Debian's packages.
-# Idempotent: packages already present are skipped by apt; `apt-get update` runs once
-# and only when something is missing. Uses sudo when not root.
+# Installs every build/test dependency of Ignite C++:
+#  1. Debian packages (compiler, CMake, Boost, fmt, Catch2, DLPack headers, the datasets);
+#  2. LibTorch: the `torch` wheel pinned in scripts/requirements.txt, with pytorch-ignite,
+#     tensorboard and numpy, in a venv at one fixed place outside the checkout:
+#       $IGNITE_VENV, else ${XDG_CACHE_HOME:-$HOME/.cache}/ignite-cpp/venv
+#     (CMakeLists.txt looks in the same place). The venv carries a stamp of the
+#     requirements file; it is re-created when the pin changes.
+# Idempotent: with everything in place it only checks (apt-get update runs only when a
+# package is missing; the venv is left alone while its stamp matches). Uses sudo for apt
+# when not root; the venv needs no root.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 PACKAGES=(
   cmake ninja-build g++ pkg-config
-  libtorch-dev libgloo-dev
+  python3 python3-venv
   libboost-dev libboost-program-options-dev libboost-filesystem-dev
   libfmt-dev catch2 libdlpack-dev nlohmann-json3-dev zlib1g-dev
   dataset-fashion-mnist
-  # The OpenMP build of OpenBLAS: without it LibTorch falls back to the reference BLAS
-  # (~17x slower), and the pthread build fights LibTorch's OpenMP threads (~4x slower).
-  libopenblas0-openmp
 )
 
 SUDO=""
@@ -26,12 +31,38 @@ for p in "${PACKAGES[@]}"; do
 done
 
 if [ "${#missing[@]}" -eq 0 ]; then
-  echo "install-deps: all ${#PACKAGES[@]} packages already installed"
+  echo "install-deps: all ${#PACKAGES[@]} Debian packages already installed"
+else
+  echo "install-deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# --- the torch venv --------------------------------------------------------------------
+# Debian's python3 (not whatever python3 comes first on PATH): the venv must not depend on
+# a user's pyenv/conda interpreter.
+PYTHON="${IGNITE_PYTHON:-/usr/bin/python3}"
+VENV="${IGNITE_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/ignite-cpp/venv}"
+REQ="scripts/requirements.txt"
+STAMP="$VENV/ignite-cpp.stamp"
+want="$(sha256sum "$REQ" | cut -d' ' -f1) $("$PYTHON" -c 'import sys; print(sys.version.split()[0])')"
+
+if [ -x "$VENV/bin/python" ] && [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$want" ]; then
+  echo "install-deps: venv $VENV matches $REQ ($(grep -E '^torch==' "$REQ"))"
   exit 0
 fi
 
-echo "install-deps: installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+if [ -e "$VENV" ]; then
+  echo "install-deps: $REQ changed (or the venv is incomplete): re-creating $VENV"
+  rm -rf "$VENV"
+fi
+echo "install-deps: creating $VENV with $(grep -E '^torch==' "$REQ") (a few GB: the CUDA wheels)"
+mkdir -p "$(dirname "$VENV")"
+"$PYTHON" -m venv "$VENV"
+"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
+"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$REQ"
+"$VENV/bin/python" -c 'import torch; print("install-deps: torch", torch.__version__, "CUDA", torch.version.cuda, "at", torch.utils.cmake_prefix_path)'
+# Written last: an interrupted install leaves no stamp and is redone next time.
+echo "$want" > "$STAMP"
 echo "install-deps: done"

@@ -257,6 +257,41 @@ TEST_CASE("the live plugin.h keeps the frozen ABI 1.0 layout field by field") {
     }
 }
 
+// The DLPack structs as the host sees them (LibTorch's ATen/dlpack.h, IGNITE_DLPACK_HEADER).
+#define X(type, field) {#type, #field, sizeof(type), offsetof(type, field), sizeof(type::field)},
+const LiveField kLiveDLPackFields[] = {
+#include "abi/dlpack_fields.inc"
+};
+#undef X
+
+TEST_CASE("the host's DLManagedTensor is DLPack 0.6's, field by field") {
+#ifdef DLPACK_MAJOR_VERSION
+    INFO("host DLPack " << DLPACK_MAJOR_VERSION << "." << DLPACK_MINOR_VERSION);
+#else
+    INFO("host DLPack version " << DLPACK_VERSION);
+#endif
+    REQUIRE(ignite_frozen_dlpack_field_count == std::size(kLiveDLPackFields));
+    for (std::size_t i = 0; i < ignite_frozen_dlpack_field_count; ++i) {
+        const auto& frozen = ignite_frozen_dlpack_fields[i];
+        const auto& live = kLiveDLPackFields[i];
+        INFO(live.struct_name << "." << live.field_name);
+        CHECK(std::string(frozen.field_name) == live.field_name);
+        CHECK(frozen.struct_size == live.struct_size);
+        CHECK(frozen.offset == live.offset);
+        CHECK(frozen.size == live.size);
+    }
+    // The enum values 0.6 defines keep their numbers.
+    CHECK(kDLCPU == 1);
+    CHECK(kDLCUDA == 2);
+    CHECK(kDLCUDAHost == 3);
+    CHECK(kDLCUDAManaged == 13);
+    CHECK(kDLInt == 0);
+    CHECK(kDLUInt == 1);
+    CHECK(kDLFloat == 2);
+    CHECK(kDLBfloat == 4);
+    CHECK(kDLComplex == 5);
+}
+
 TEST_CASE("the host's function table is ABI 1.2 and complete") {
     const ignite_host_api* api = ignite_abi_host_api();
     REQUIRE(api != nullptr);

@@ -7,13 +7,25 @@
 
 #include "console_log.hpp"
 
+#include <cstddef>
 #include <cstdio>
 #include <deque>
 #include <optional>
 #include <limits>
 #include <utility>
 
-static_assert(DLPACK_VERSION == 60, "the SDK promises DLPack 0.6 (the layout at::toDLPack uses)");
+// The ABI promises DLPack 0.6's DLManagedTensor (plugin.h); LibTorch 2.x's at::toDLPack makes
+// DLPack 1.x's unversioned DLManagedTensor, the same struct. Its LP64 layout, as 0.6 has it
+// (tests/abi_test.cpp also compares every field with Debian's 0.6 header):
+static_assert(sizeof(DLDevice) == 8 && offsetof(DLDevice, device_id) == 4);
+static_assert(sizeof(DLDataType) == 4 && offsetof(DLDataType, bits) == 1 && offsetof(DLDataType, lanes) == 2);
+static_assert(sizeof(DLTensor) == 48 && offsetof(DLTensor, device) == 8 && offsetof(DLTensor, ndim) == 16 &&
+              offsetof(DLTensor, dtype) == 20 && offsetof(DLTensor, shape) == 24 && offsetof(DLTensor, strides) == 32 &&
+              offsetof(DLTensor, byte_offset) == 40);
+static_assert(sizeof(DLManagedTensor) == 64 && offsetof(DLManagedTensor, manager_ctx) == 48 &&
+              offsetof(DLManagedTensor, deleter) == 56);
+static_assert(kDLCPU == 1 && kDLCUDA == 2 && kDLCUDAHost == 3 && kDLInt == 0 && kDLUInt == 1 && kDLFloat == 2 &&
+              kDLBfloat == 4 && kDLComplex == 5);
 
 // ---- the opaque handles --------------------------------------------------------------------
 

@@ -1,5 +1,6 @@
 /* Records the layout of every ABI 1.0 struct as the FROZEN 1.0 header defines it (this
- * file's only ignite include directory is tests/abi/frozen/1.0). */
+ * file's only ignite include directory is tests/abi/frozen/1.0), and of the DLPack structs
+ * as Debian's DLPack 0.6 defines them (the frozen header includes <dlpack/dlpack.h>). */
 #include <ignite/plugin.h>
 
 #include "frozen_layout.h"
@@ -11,3 +12,15 @@ const ignite_frozen_field ignite_frozen_fields[] = {
 #undef X
 
 const size_t ignite_frozen_field_count = sizeof ignite_frozen_fields / sizeof ignite_frozen_fields[0];
+
+#if !defined(DLPACK_VERSION) || DLPACK_VERSION != 60
+#error "the frozen layout must come from DLPack 0.6 (Debian's libdlpack-dev)"
+#endif
+
+#define X(type, field) {#type, #field, sizeof(type), offsetof(type, field), sizeof(((type*)0)->field)},
+const ignite_frozen_field ignite_frozen_dlpack_fields[] = {
+#include "dlpack_fields.inc"
+};
+#undef X
+
+const size_t ignite_frozen_dlpack_field_count = sizeof ignite_frozen_dlpack_fields / sizeof ignite_frozen_dlpack_fields[0];

@@ -19,6 +19,9 @@ typedef struct ignite_frozen_field {
 
 extern const ignite_frozen_field ignite_frozen_fields[];
 extern const size_t ignite_frozen_field_count;
+/* DLManagedTensor and its parts as DLPack 0.6 lays them out (tests/abi/dlpack_fields.inc). */
+extern const ignite_frozen_field ignite_frozen_dlpack_fields[];
+extern const size_t ignite_frozen_dlpack_field_count;
 
 #ifdef __cplusplus
 }

@@ -1,8 +1,21 @@
 /* Ignite C++ plugin ABI, version 1.2 (1.0 + plugin-declared metrics + explicit exception handling).
  *
  * The one stable promise of Ignite C++: a plugin compiled against ABI 1.k loads in every
- * host 1.m with m >= k. C99; depends only on <stdint.h>, <stddef.h> and DLPack 0.6
- * (<dlpack/dlpack.h>, Debian libdlpack-dev: the layout at::toDLPack uses).
+ * host 1.m with m >= k. C99; depends only on <stdint.h>, <stddef.h> and DLPack
+ * (<dlpack/dlpack.h>: Debian's libdlpack-dev, 0.6, or any later DLPack).
+ *
+ * Tensors cross as DLPack 0.6's DLManagedTensor {DLTensor dl_tensor; void* manager_ctx;
+ * void (*deleter)(DLManagedTensor*)}, and stay that struct while the major version is 1:
+ * every 1.0/1.1 plugin was compiled against it, so it is part of the ABI. DLPack 1.x keeps
+ * this struct unchanged (its "unversioned" DLManagedTensor: same fields, same layout) and
+ * adds DLManagedTensorVersioned, a different struct (a version header and flags first),
+ * which LibTorch 2.x makes with toDLPackVersioned; the host uses at::toDLPack, which still
+ * makes the unversioned one (tests/abi_test.cpp compares the host's DLPack with 0.6 field
+ * by field). Newer DLPack only adds enum values a 0.6 plugin cannot name, e.g. LibTorch
+ * 2.x hands bool tensors over as kDLBool (6; LibTorch 1.x refused them): reject a dtype
+ * code or device type you do not know. A plugin that also includes LibTorch 2.x headers
+ * needs DLPack >= 1 (ATen's): define IGNITE_DLPACK_HEADER as "ATen/dlpack.h" (the host
+ * and the shipped metrics plugin do), or include <ATen/dlpack.h> before this header.
  *
  * Rules that keep the promise (see DESIGN.md):
  *  - Every struct starts with `struct_size` and only grows at its end. A reader checks
@@ -29,7 +42,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef IGNITE_DLPACK_HEADER
+#include IGNITE_DLPACK_HEADER
+#else
 #include <dlpack/dlpack.h>
+#endif
 
 #ifdef __cplusplus
 extern "C" {

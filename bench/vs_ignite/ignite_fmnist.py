@@ -1,0 +1,142 @@
+"""PyTorch Ignite's side of bench/vs_ignite: what `ignite-host train --model cnn|mlp` does,
+written the way an Ignite user would (create_supervised_trainer/evaluator, Accuracy, Loss).
+
+Same model (cnn: conv3x3(32)-relu-maxpool-conv3x3(64)-relu-maxpool-fc(1600,128)-relu-fc(10);
+mlp: 784-256-10),
+same data (Fashion-MNIST IDX files, scaled to [0,1] and standardised with the train split's
+mean/std), batch size, SGD momentum, constant lr, threads, epochs; the test split is
+evaluated after every epoch. Batches are gathered from the in-memory tensors by shuffled
+indices, like ignite-host's batch loader (a DataLoader over a TensorDataset would measure
+per-sample collation, not the engine). Prints one JSON line:
+{"epoch_seconds": [...], "train_seconds": ..., "test_accuracy": ..., "test_loss": ...}
+"""
+import argparse
+import gzip
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from ignite.engine import Events, create_supervised_evaluator, create_supervised_trainer
+from ignite.metrics import Accuracy, Loss
+
+
+def read_idx(path: Path) -> np.ndarray:
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rb") as f:
+        data = f.read()
+    ndim = data[3]
+    dims = [int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim)]
+    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
+
+
+def find(folder: Path, stem: str) -> Path:
+    for name in (f"{stem}.gz", stem):
+        if (folder / name).exists():
+            return folder / name
+    raise FileNotFoundError(f"{folder}/{stem}[.gz]")
+
+
+class Cnn(nn.Module):
+    def __init__(self, classes: int = 10):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 32, 3)
+        self.conv2 = nn.Conv2d(32, 64, 3)
+        self.fc1 = nn.Linear(64 * 5 * 5, 128)
+        self.fc2 = nn.Linear(128, classes)
+
+    def forward(self, x):
+        h = F.max_pool2d(F.relu(self.conv1(x)), 2)
+        h = F.max_pool2d(F.relu(self.conv2(h)), 2)
+        return self.fc2(F.relu(self.fc1(h.flatten(1))))
+
+
+class Mlp(nn.Module):
+    """784-256-10, ignite-host's mlp."""
+
+    def __init__(self, classes: int = 10):
+        super().__init__()
+        self.fc1 = nn.Linear(28 * 28, 256)
+        self.fc2 = nn.Linear(256, classes)
+
+    def forward(self, x):
+        return self.fc2(F.relu(self.fc1(x.flatten(1))))
+
+
+class Batches:
+    """Re-iterable: a new shuffled order every pass (seeded), last batch kept."""
+
+    def __init__(self, x, y, batch_size, shuffle, seed):
+        self.x, self.y, self.bs, self.shuffle = x, y, batch_size, shuffle
+        self.gen = torch.Generator().manual_seed(seed)
+
+    def __len__(self):
+        return (len(self.x) + self.bs - 1) // self.bs
+
+    def __iter__(self):
+        n = len(self.x)
+        order = torch.randperm(n, generator=self.gen) if self.shuffle else torch.arange(n)
+        for i in range(0, n, self.bs):
+            idx = order[i: i + self.bs]
+            yield self.x.index_select(0, idx), self.y.index_select(0, idx)
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
+    p.add_argument("--model", choices=["cnn", "mlp"], default="cnn")
+    p.add_argument("--epochs", type=int, default=1)
+    p.add_argument("--batch-size", type=int, default=64)
+    p.add_argument("--lr", type=float, default=0.03)
+    p.add_argument("--momentum", type=float, default=0.9)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--seed", type=int, default=0)
+    a = p.parse_args()
+
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(a.seed)
+    folder = Path(a.data)
+
+    def split(prefix):
+        x = torch.from_numpy(read_idx(find(folder, f"{prefix}-images-idx3-ubyte")).copy())
+        y = torch.from_numpy(read_idx(find(folder, f"{prefix}-labels-idx1-ubyte")).astype(np.int64))
+        return x.float().div_(255.0).unsqueeze(1).contiguous(), y
+
+    train_x, train_y = split("train")
+    test_x, test_y = split("t10k")
+    mean, std = train_x.mean().item(), train_x.std().item()
+    train_x.sub_(mean).div_(std)
+    test_x.sub_(mean).div_(std)
+
+    model = Cnn() if a.model == "cnn" else Mlp()
+    optimizer = torch.optim.SGD(model.parameters(), lr=a.lr, momentum=a.momentum)
+    trainer = create_supervised_trainer(model, optimizer, F.cross_entropy)
+    evaluator = create_supervised_evaluator(model, metrics={"accuracy": Accuracy(), "loss": Loss(F.cross_entropy)})
+    train_batches = Batches(train_x, train_y, a.batch_size, True, a.seed)
+    test_batches = Batches(test_x, test_y, a.batch_size, False, a.seed)
+
+    epoch_seconds, started = [], {}
+
+    @trainer.on(Events.EPOCH_STARTED)
+    def _start(_):
+        started["t"] = time.perf_counter()
+
+    @trainer.on(Events.EPOCH_COMPLETED)
+    def _done(_):
+        epoch_seconds.append(time.perf_counter() - started["t"])
+        evaluator.run(test_batches)
+
+    t0 = time.perf_counter()
+    trainer.run(train_batches, max_epochs=a.epochs)
+    train_seconds = time.perf_counter() - t0
+    m = evaluator.state.metrics
+    print(json.dumps({"epoch_seconds": epoch_seconds, "train_seconds": train_seconds,
+                      "test_accuracy": m["accuracy"], "test_loss": m["loss"], "train_samples": len(train_x),
+                      "torch": torch.__version__, "threads": torch.get_num_threads()}))
+
+
+if __name__ == "__main__":
+    main()
