@@ -78,7 +78,10 @@ step() {
     printf '{"name":"%s","status":"%s","seconds":%s,"log":"%s","reason":"(python failed to quote it)"}\n' "$1" "$2" "$3" "$4" >> "$STEPS"
   log "$1: $2${5:+ ($5)}"
 }
-pack_logs() { tar -czf "$OUT/logs.tar.gz.part" -C "$WORK" logs 2>/dev/null && mv -f "$OUT/logs.tar.gz.part" "$OUT/logs.tar.gz"; }
+pack_logs() {
+  local what=(logs); [ -d "$WORK/runs" ] && what+=(runs)
+  tar -czf "$OUT/logs.tar.gz.part" -C "$WORK" "${what[@]}" 2>/dev/null && mv -f "$OUT/logs.tar.gz.part" "$OUT/logs.tar.gz"
+}
 # The last resort when check.py cannot run: a summary from the shell's steps alone.
 fallback_summary() {
   { echo '{"fallback": true, "reason": "scripts/gpu/check.py did not finish", "steps": ['

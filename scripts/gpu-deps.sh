@@ -6,7 +6,7 @@
 #   bash scripts/gpu-deps.sh          # -> .gpu-deps/debs/*.deb, .gpu-deps/wheels/*.whl
 #
 # .gpu-deps/ is ignored by git (.gitignore); the device call carries .gpu-deps/debs and
-# .gpu-deps/wheels (docs/gpu-check.md). The .deb files travel as they are (43 MiB, xz
+# .gpu-deps/wheels (docs/gpu-check.md). The .deb files travel as they are (42 MiB, xz
 # inside): unpacked, Boost's headers alone are 135 MiB, over the 64 MiB a call may carry.
 # gpu-check.sh unpacks them with dpkg-deb -x into /tmp/ignite-gpu-deps/root on the machine
 # it runs on (never into /; outside the checkout, where CMake accepts it as a prefix). Idempotent: files already there are kept.
