@@ -194,10 +194,10 @@ int main(int argc, char** argv) {
         return 2;
     }
     const double n = static_cast<double>(load_mnist_dir(kFashionMnistDir, limit()).train.size());
-    const auto out_dir = std::filesystem::temp_directory_path() / fmt::format("train_vs_raw_{}", ::getpid());
-
     std::vector<double> ours, raw, paired;
     for (int r = 0; r < runs; ++r) {
+        // A new folder per run: ignite-host refuses one that holds an earlier run's results.
+        const auto out_dir = std::filesystem::temp_directory_path() / fmt::format("train_vs_raw_{}_{}", ::getpid(), r);
         const std::vector<std::string> raw_args{std::filesystem::absolute(argv[0]).string(), "--raw", model,
                                                 std::to_string(threads), std::to_string(epochs), raw_malloc};
         // TRAIN_VS_RAW_AA=1: an A/A check of this harness, the raw loop against itself.
@@ -232,8 +232,8 @@ int main(int argc, char** argv) {
         }
         ignite.wait_ok();
         loop.wait_ok();
+        std::filesystem::remove_all(out_dir);
     }
-    std::filesystem::remove_all(out_dir);
     const double m_ours = median(ours), m_raw = median(raw);
     fmt::print("train_vs_raw {} ({} runs x {} epochs in turns, batch 64, SGD, {} threads): ignite-host median epoch "
                "{:.3f} s ({:.0f} samples/s), raw LibTorch loop ({} malloc) {:.3f} s ({:.0f} samples/s), ratio {:.3f} "
