@@ -9,6 +9,7 @@
 // cases at the end.
 #include "support/process.hpp"
 
+#include <torch/cuda.h>
 #include <torch/script.h>
 
 // LibTorch headers first: c10's logging defines CHECK, which catch.hpp must override.
@@ -42,6 +43,8 @@ using ignite::test::shell_quote;
 namespace {
 
 const std::string kHost = IGNITE_HOST_EXE;
+const bool kHasCuda = torch::cuda::is_available();
+const std::string kMissingCuda = kHasCuda ? "cuda:" + std::to_string(torch::cuda::device_count()) : "cuda";
 const std::string kPluginDir = IGNITE_PLUGIN_DIR;
 const std::string kBadDir = IGNITE_ABI_BAD_DIR;
 
@@ -349,8 +352,9 @@ TEST_CASE("bad options of train: exit 2, one line naming the option, nothing wri
         {"metric_never_computed", train({"--eval-every", "0", "--plugin", "metrics", "--metric", "f1_macro"}), 2,
          "--eval-every 0"},
         {"unknown_device", train({"--device", "tpu"}), 2, "--device"},
-        {"cuda_without_cuda", train({"--device", "cuda"}), 2, "CUDA"},
-        {"cuda_index_without_cuda", train({"--device", "cuda:7"}), 2, "cuda:7"},
+        // On a machine with a GPU the same mistakes are a missing device index.
+        {"cuda_without_cuda", train({"--device", kMissingCuda}), 2, kHasCuda ? kMissingCuda : "CUDA"},
+        {"cuda_index_without_cuda", train({"--device", "cuda:77"}), 2, "cuda:77"},
         {"cuda_bad_index", train({"--device", "cuda:x"}), 2, "cuda:x"},
         {"metric_always_computed", train({"--metric", "accuracy"}), 2, "always computes"},
         {"metric_not_loaded", train({"--metric", "f1_macro"}), 2, "--plugin metrics"},
