@@ -5,8 +5,8 @@ mlp|cnn` does, written the way a PyTorch Ignite user or a PyTorch Lightning user
     python3 scripts/gpu/bench_gpu.py --framework ignite|lightning --model mlp|cnn \
         [--batch-size 64] [--epochs 2] [--device cuda] [--threads N] [--limit N] [--no-eval]
 
-Same job as ignite-host (and bench/vs_ignite/ignite_fmnist.py, whose model and data code
-this repeats): the same models (mlp 784-256-10; cnn conv3x3(32)-relu-maxpool-conv3x3(64)-
+Same job as ignite-host (and bench/vs_ignite/ignite_fmnist.py; both take the models and the
+IDX reader from bench/vs_ignite/fmnist_common.py): the same models (mlp 784-256-10; cnn conv3x3(32)-relu-maxpool-conv3x3(64)-
 relu-maxpool-fc(1600,128)-relu-fc(10), unpadded), Fashion-MNIST from the IDX files scaled to
 [0, 1] and standardised with the train split's mean and std, SGD momentum 0.9 with a
 constant lr 0.03, cross-entropy, the test split evaluated after every epoch (Accuracy and
@@ -23,7 +23,6 @@ evaluation is not in it. Prints `BENCH_MARK train_start` / `BENCH_MARK train_end
 {"epoch_seconds": [...], "train_seconds": ..., "test_accuracy": ..., "test_loss": ..., ...}
 """
 import argparse
-import gzip
 import json
 import sys
 import time
@@ -31,48 +30,10 @@ from pathlib import Path
 
 import numpy as np
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
 
-
-def read_idx(path: Path) -> np.ndarray:
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rb") as f:
-        data = f.read()
-    ndim = data[3]
-    dims = [int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim)]
-    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
-
-
-def find(folder: Path, stem: str) -> Path:
-    for name in (f"{stem}.gz", stem):
-        if (folder / name).exists():
-            return folder / name
-    raise FileNotFoundError(f"{folder}/{stem}[.gz]")
-
-
-class Cnn(nn.Module):
-    def __init__(self, classes: int = 10):
-        super().__init__()
-        self.conv1 = nn.Conv2d(1, 32, 3)
-        self.conv2 = nn.Conv2d(32, 64, 3)
-        self.fc1 = nn.Linear(64 * 5 * 5, 128)
-        self.fc2 = nn.Linear(128, classes)
-
-    def forward(self, x):
-        h = F.max_pool2d(F.relu(self.conv1(x)), 2)
-        h = F.max_pool2d(F.relu(self.conv2(h)), 2)
-        return self.fc2(F.relu(self.fc1(h.flatten(1))))
-
-
-class Mlp(nn.Module):
-    def __init__(self, classes: int = 10):
-        super().__init__()
-        self.fc1 = nn.Linear(28 * 28, 256)
-        self.fc2 = nn.Linear(256, classes)
-
-    def forward(self, x):
-        return self.fc2(F.relu(self.fc1(x.flatten(1))))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench" / "vs_ignite"))
+from fmnist_common import Cnn, Mlp, find, read_idx  # noqa: E402
 
 
 class Batches:
