@@ -15,31 +15,12 @@ import json
 import time
 from pathlib import Path
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 from ignite.engine import Events, create_supervised_evaluator, create_supervised_trainer
 from ignite.metrics import Accuracy, Loss
 
-from fmnist_common import Cnn, Mlp, find, read_idx
-
-
-class Batches:
-    """Re-iterable: a new shuffled order every pass (seeded), last batch kept."""
-
-    def __init__(self, x, y, batch_size, shuffle, seed):
-        self.x, self.y, self.bs, self.shuffle = x, y, batch_size, shuffle
-        self.gen = torch.Generator().manual_seed(seed)
-
-    def __len__(self):
-        return (len(self.x) + self.bs - 1) // self.bs
-
-    def __iter__(self):
-        n = len(self.x)
-        order = torch.randperm(n, generator=self.gen) if self.shuffle else torch.arange(n)
-        for i in range(0, n, self.bs):
-            idx = order[i: i + self.bs]
-            yield self.x.index_select(0, idx), self.y.index_select(0, idx)
+from fmnist_common import Batches, Cnn, Mlp, load_fmnist
 
 
 def main():
@@ -56,18 +37,7 @@ def main():
 
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
-    folder = Path(a.data)
-
-    def split(prefix):
-        x = torch.from_numpy(read_idx(find(folder, f"{prefix}-images-idx3-ubyte")).copy())
-        y = torch.from_numpy(read_idx(find(folder, f"{prefix}-labels-idx1-ubyte")).astype(np.int64))
-        return x.float().div_(255.0).unsqueeze(1).contiguous(), y
-
-    train_x, train_y = split("train")
-    test_x, test_y = split("t10k")
-    mean, std = train_x.mean().item(), train_x.std().item()
-    train_x.sub_(mean).div_(std)
-    test_x.sub_(mean).div_(std)
+    train_x, train_y, test_x, test_y = load_fmnist(Path(a.data))
 
     model = Cnn() if a.model == "cnn" else Mlp()
     optimizer = torch.optim.SGD(model.parameters(), lr=a.lr, momentum=a.momentum)

@@ -28,56 +28,15 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench" / "vs_ignite"))
-from fmnist_common import Cnn, Mlp, find, read_idx  # noqa: E402
-
-
-class Batches:
-    """Re-iterable: a new shuffled order every pass (seeded), last batch kept, pinned when
-    the device is CUDA."""
-
-    def __init__(self, x, y, batch_size, shuffle, seed, pin):
-        self.x, self.y, self.bs, self.shuffle, self.pin = x, y, batch_size, shuffle, pin
-        self.gen = torch.Generator().manual_seed(seed)
-
-    def __len__(self):
-        return (len(self.x) + self.bs - 1) // self.bs
-
-    def __iter__(self):
-        n = len(self.x)
-        order = torch.randperm(n, generator=self.gen) if self.shuffle else torch.arange(n)
-        for i in range(0, n, self.bs):
-            idx = order[i: i + self.bs]
-            x, y = self.x.index_select(0, idx), self.y.index_select(0, idx)
-            if self.pin:
-                x, y = x.pin_memory(), y.pin_memory()
-            yield x, y
+from fmnist_common import Batches, Cnn, Mlp, load_fmnist  # noqa: E402
 
 
 def mark(what):
     print(f"BENCH_MARK {what} {time.perf_counter():.6f}", file=sys.stderr, flush=True)
-
-
-def load(a):
-    folder = Path(a.data)
-
-    def split(prefix):
-        x = torch.from_numpy(read_idx(find(folder, f"{prefix}-images-idx3-ubyte")).copy())
-        y = torch.from_numpy(read_idx(find(folder, f"{prefix}-labels-idx1-ubyte")).astype(np.int64))
-        if a.limit:
-            x, y = x[: a.limit], y[: a.limit]
-        return x.float().div_(255.0).unsqueeze(1).contiguous(), y.contiguous()
-
-    train_x, train_y = split("train")
-    test_x, test_y = split("t10k")
-    mean, std = train_x.mean().item(), train_x.std().item()
-    train_x.sub_(mean).div_(std)
-    test_x.sub_(mean).div_(std)
-    return train_x, train_y, test_x, test_y
 
 
 def sync(device):
@@ -196,7 +155,7 @@ def main():
         torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
     device = torch.device(a.device)
-    train_x, train_y, test_x, test_y = load(a)
+    train_x, train_y, test_x, test_y = load_fmnist(Path(a.data), a.limit)
     model = (Cnn() if a.model == "cnn" else Mlp()).to(device)
     pin = device.type == "cuda"
     # ignite-host evaluates with batches of max(batch, 256).
