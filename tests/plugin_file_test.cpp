@@ -8,8 +8,8 @@
 //  - Installation: a staged `cmake --install --prefix STAGE` runs from STAGE without
 //    IGNITE_PLUGIN_PATH, finds libignite_core and the shipped plugins under STAGE (and not in
 //    the build tree), keeps working when the stage is moved, and trains.
-#include "elf_check.hpp"
-#include "plugin_loader.hpp"
+#include <ignite/runtime/elf_check.hpp>
+#include <ignite/runtime/plugin_loader.hpp>
 #include "support/process.hpp"
 
 #include <catch2/catch.hpp>

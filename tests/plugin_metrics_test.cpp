@@ -7,8 +7,8 @@
 
 // LibTorch-touching headers first: included after catch.hpp, c10's logging would redefine CHECK.
 #include "support/process.hpp"
-#include "bridge.hpp"
-#include "plugin_metric.hpp"
+#include <ignite/runtime/bridge.hpp>
+#include <ignite/runtime/plugin_metric.hpp>
 
 #include <ATen/ATen.h>
 

@@ -2,7 +2,7 @@
 // Pieces of the command line shared by the subcommands: exit codes, the plugin options
 // (--plugin, --plugin-opt, --config) and parsing with the config file.
 
-#include "plugin_options.hpp"
+#include <ignite/runtime/plugin_options.hpp>
 
 #include <boost/program_options.hpp>
 

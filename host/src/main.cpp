@@ -1,12 +1,12 @@
 // ignite-host: the command line. Subcommands: train, dry-run, plugins list, plugins inspect.
-#include "bridge.hpp"
+#include <ignite/runtime/bridge.hpp>
 #include "cli_common.hpp"
-#include "console_log.hpp"
+#include <ignite/runtime/console_log.hpp>
 #include "train/run_failure.hpp"
 #include "train/train_command.hpp"
-#include "plugin_loader.hpp"
-#include "plugin_metric.hpp"
-#include "plugin_options.hpp"
+#include <ignite/runtime/plugin_loader.hpp>
+#include <ignite/runtime/plugin_metric.hpp>
+#include <ignite/runtime/plugin_options.hpp>
 
 #include <ignite/core/engine.hpp>
 

@@ -1,16 +1,16 @@
 #include "train_command.hpp"
 
 #include "batch_loader.hpp"
-#include "bridge.hpp"
+#include <ignite/runtime/bridge.hpp>
 #include "cli_common.hpp"
 #include "dataset.hpp"
 #include "idx_reader.hpp"
-#include "console_log.hpp"
+#include <ignite/runtime/console_log.hpp>
 #include "malloc_tuning.hpp"
 #include "metric_lines.hpp"
 #include "models.hpp"
 #include "output_folder.hpp"
-#include "plugin_metric.hpp"
+#include <ignite/runtime/plugin_metric.hpp>
 #include "result_file.hpp"
 #include "run_failure.hpp"
 #include "stop_signals.hpp"
