@@ -2,6 +2,7 @@
 // Pieces of the command line shared by the subcommands: exit codes, the plugin options
 // (--plugin, --plugin-opt, --config) and parsing with the config file.
 
+#include <ignite/core/version.hpp>
 #include <ignite/runtime/plugin_options.hpp>
 
 #include <boost/program_options.hpp>
@@ -14,7 +15,7 @@ namespace ignite::host {
 
 inline constexpr int kExitRunFailed = 1;
 inline constexpr int kExitBadInput = 2;
-inline constexpr const char* kVersion = "0.1.0";
+inline constexpr const char* kVersion = ignite::kVersionString;
 
 /// Bad input: printed as one line, exit 2.
 struct UsageError : std::runtime_error {
