@@ -1,6 +1,8 @@
 #pragma once
-// Pieces of the command line shared by the subcommands: exit codes, the plugin options
+// Pieces of the command line shared by the subcommands: the plugin options
 // (--plugin, --plugin-opt, --config) and parsing with the config file.
+
+#include "exit_status.hpp"
 
 #include <ignite/core/version.hpp>
 #include <ignite/runtime/plugin_options.hpp>
@@ -13,14 +15,7 @@
 
 namespace ignite::host {
 
-inline constexpr int kExitRunFailed = 1;
-inline constexpr int kExitBadInput = 2;
 inline constexpr const char* kVersion = ignite::kVersionString;
-
-/// Bad input: printed as one line, exit 2.
-struct UsageError : std::runtime_error {
-    using std::runtime_error::runtime_error;
-};
 
 /// The config file's format, printed after a subcommand's --help.
 inline constexpr const char* kConfigFileHelp =
