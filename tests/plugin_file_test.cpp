@@ -124,10 +124,8 @@ std::uint64_t first_load_header(const std::string& image) {
 // ignite-host ARGS with IGNITE_PLUGIN_PATH set to `plugin_path` (unset when empty).
 ignite::test::ProcessResult host(const std::string& exe, const std::vector<std::string>& args,
                                  const std::string& plugin_path = "") {
-    std::vector<std::string> argv{exe};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return ignite::test::run_process(
-        argv, {plugin_path.empty() ? std::string("-u IGNITE_PLUGIN_PATH") : "IGNITE_PLUGIN_PATH=" + plugin_path});
+    return ignite::test::run_host(exe, args,
+                                  {.plugin_path = plugin_path.empty() ? std::nullopt : std::optional(plugin_path)});
 }
 
 std::string describe(const ignite::test::ProcessResult& r) {

@@ -109,17 +109,12 @@ struct Result {
     std::string output;  // stdout + stderr
 };
 
+// Runs `ignite-host ARGS` (split on spaces) with stdout and stderr merged.
 Result run(const std::string& args) {
-    const std::string cmd =
-        std::string("IGNITE_PLUGIN_PATH=") + IGNITE_PLUGIN_DIR + " " + IGNITE_HOST_EXE + " " + args + " 2>&1";
-    FILE* pipe = popen(cmd.c_str(), "r");
-    REQUIRE(pipe != nullptr);
-    std::string out;
-    std::array<char, 4096> buf{};
-    while (std::fgets(buf.data(), buf.size(), pipe)) out += buf.data();
-    const int status = pclose(pipe);
-    REQUIRE(WIFEXITED(status));
-    return {WEXITSTATUS(status), out};
+    const auto p = ignite::test::run_host(IGNITE_HOST_EXE, ignite::test::words_of(args),
+                                          {.plugin_path = IGNITE_PLUGIN_DIR, .merge_stderr = true});
+    REQUIRE(p.exited);
+    return {p.rc, p.out};
 }
 
 fs::path scratch(const std::string& name) {
