@@ -3,12 +3,17 @@
 # install (the ignite_sdk_staged fixture of tests/out_of_tree.cmake installs the whole
 # project) with `ctest --build-and-test`, then programs they built are run. Included from
 # tests/CMakeLists.txt.
-set(_launchers "")
+set(_extra_options "")
 foreach(lang C CXX)
   if(CMAKE_${lang}_COMPILER_LAUNCHER)
-    list(APPEND _launchers -DCMAKE_${lang}_COMPILER_LAUNCHER=${CMAKE_${lang}_COMPILER_LAUNCHER})
+    list(APPEND _extra_options -DCMAKE_${lang}_COMPILER_LAUNCHER=${CMAKE_${lang}_COMPILER_LAUNCHER})
   endif()
 endforeach()
+# A sanitized libignite_core needs its runtime first in the program that links it.
+if(IGNITE_SANITIZE)
+  list(APPEND _extra_options "-DCMAKE_CXX_FLAGS=-fsanitize=address,undefined"
+                             "-DCMAKE_EXE_LINKER_FLAGS=-fsanitize=address,undefined")
+endif()
 
 # Tests installed_NAME_clean and installed_NAME_build; the build dir is
 # ${CMAKE_CURRENT_BINARY_DIR}/installed_NAME_build, ready for fixture installed_NAME_built.
@@ -24,7 +29,7 @@ function(ignite_installed_example_build name source_dir)
       --build-makeprogram ${CMAKE_MAKE_PROGRAM}
       --build-options -DCMAKE_PREFIX_PATH=${IGNITE_SDK_STAGE} -DCMAKE_BUILD_TYPE=Release
                       -DCMAKE_CXX_COMPILER=${CMAKE_CXX_COMPILER} -DCMAKE_C_COMPILER=${CMAKE_C_COMPILER}
-                      ${_launchers})
+                      ${_extra_options})
   set_tests_properties(installed_${name}_build PROPERTIES
     FIXTURES_REQUIRED "ignite_sdk_staged;installed_${name}_fresh" FIXTURES_SETUP installed_${name}_built)
 endfunction()
