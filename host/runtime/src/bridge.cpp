@@ -1,11 +1,11 @@
-#include "bridge.hpp"
+#include <ignite/runtime/bridge.hpp>
 
-#include "plugin_metric.hpp"
+#include <ignite/runtime/plugin_metric.hpp>
 
 #include <ATen/DLConvertor.h>
 #include <fmt/format.h>
 
-#include "console_log.hpp"
+#include <ignite/runtime/console_log.hpp>
 
 #include <cstddef>
 #include <cstdio>
