@@ -4,7 +4,7 @@
 // uninterrupted run draws too) and nothing per skipped batch; a source that cannot skip
 // (data::reiterable) is fetched and discarded up to k, as Ignite does.
 //
-// Usage: deterministic_resume [samples] [batch_size] [resume_iteration] [reps]
+// Usage: resume_skip [samples] [batch_size] [resume_iteration] [reps]
 // Defaults: 8'000'000 samples, batch 4 (2'000'000 iterations per epoch), resume at 10^6.
 #include <ignite/core/deterministic.hpp>
 
