@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include <ATen/ATen.h>
+#include <torch/cuda.h>
 
 #include <algorithm>
 #include <fstream>
@@ -403,4 +404,40 @@ TEST_CASE("update_dataloader swaps the batch sampler and keeps the fetch", "[det
     CHECK_FALSE(loader->iter_from(3)->next(b));
     CHECK_THROWS_AS(update_dataloader(*loader, std::shared_ptr<data::BatchSampler>()), ValueError);
     CHECK_THROWS_AS(data::tensor_loader(at::zeros({3}), at::zeros({4}), 2), ValueError);
+}
+
+TEST_CASE("a one-pass iterator is fast-forwarded by fetching and discarding, as Ignite", "[deterministic]") {
+    auto counter = [] {
+        auto next = std::make_shared<std::int64_t>(0);
+        return data::one_pass([next](c10::IValue& out) {
+            out = (*next)++;
+            return true;
+        });
+    };
+    std::vector<std::pair<std::int64_t, std::int64_t>> seen;
+    DeterministicEngine e([&](Engine& eng, const c10::IValue& b) { seen.emplace_back(eng.state.iteration, b.toInt()); });
+    e.load_state_dict({{"iteration", 7}, {"epoch_length", 5}, {"max_epochs", 2}, {"rng_states", c10::IValue()}});
+    manual_seed(1);
+    e.run(counter());
+    // Python Ignite: [(8, 7), (9, 8), (10, 9)]: unsized, so all 7 iterations are discarded.
+    CHECK(seen == std::vector<std::pair<std::int64_t, std::int64_t>>{{8, 7}, {9, 8}, {10, 9}});
+
+    // A spent iterator cannot reach the iteration: Ignite loops forever, here the run ends
+    // with the engine's "can not provide data anymore" warning.
+    seen.clear();
+    std::vector<std::string> warnings;
+    DeterministicEngine short_data([&](Engine& eng, const c10::IValue& b) { seen.emplace_back(eng.state.iteration, b.toInt()); });
+    short_data.set_warning_handler([&](const std::string& w) { warnings.push_back(w); });
+    short_data.load_state_dict({{"iteration", 7}, {"epoch_length", 5}, {"max_epochs", 3}, {"rng_states", c10::IValue()}});
+    short_data.run(data::one_pass_values({0, 1, 2, 3, 4, 5}));
+    CHECK(seen.empty());
+    REQUIRE(!warnings.empty());
+    CHECK_THAT(warnings.front(), Catch::Contains("Data iterator can not provide data anymore"));
+}
+
+TEST_CASE("rng states name one CUDA generator per device, none without CUDA", "[deterministic][rng]") {
+    const auto states = get_rng_states().toGenericDict();
+    CHECK(states.at("cpu").toTensor().scalar_type() == at::kByte);
+    CHECK(static_cast<std::int64_t>(states.at("cuda").toListRef().size()) ==
+          (torch::cuda::is_available() ? static_cast<std::int64_t>(torch::cuda::device_count()) : 0));
 }
