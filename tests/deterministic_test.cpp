@@ -441,3 +441,21 @@ TEST_CASE("rng states name one CUDA generator per device, none without CUDA", "[
     CHECK(static_cast<std::int64_t>(states.at("cuda").toListRef().size()) ==
           (torch::cuda::is_available() ? static_cast<std::int64_t>(torch::cuda::device_count()) : 0));
 }
+
+TEST_CASE("a terminated run resumes where Ignite's does", "[deterministic]") {
+    // Python: manual_seed(3); DataLoader(arange(12), bs=2, shuffle=True), max_epochs=2,
+    // terminate() at ITERATION_COMPLETED(once=4), then run(dl) again: Ignite's
+    // DeterministicEngine counts the new epoch from iteration % epoch_length.
+    std::vector<Step> got;
+    DeterministicEngine trainer(recording(got));
+    trainer.add_event_handler(Events::ITERATION_COMPLETED.once(4), [](Engine& e) { e.terminate(); });
+    manual_seed(3);
+    auto loader = data::tensor_loader(at::arange(12, at::kLong), 2, true);
+    trainer.run(loader, 2);
+    check_steps(got, steps_from(1, {{9, 3}, {8, 6}, {4, 0}, {7, 2}}, {0.305032, 0.4458, 0.742352, 0.732861}));
+    got.clear();
+    trainer.run(loader);
+    check_steps(got, steps_from(5, {{1, 10}, {2, 7}}, {0.157031, 0.689797}));
+    CHECK(trainer.state.epoch == 2);
+    CHECK(trainer.state.iteration == 6);
+}
