@@ -2,6 +2,7 @@
 // against values computed by hand on a model with fixed weights.
 #include <ignite/core/metrics/accuracy.hpp>
 #include <ignite/core/metrics/loss.hpp>
+#include <ignite/core/deterministic.hpp>
 #include <ignite/core/supervised.hpp>
 
 #include <torch/torch.h>
@@ -72,9 +73,9 @@ TEST_CASE("trainer options are validated when the trainer is created", "[supervi
     bad_steps.gradient_accumulation_steps = 0;
     CHECK_THROWS_AS(create_supervised_trainer(supervised_model(lin), opt, mse, bad_steps), ValueError);
     TrainerOptions deterministic;
-    deterministic.deterministic = true;
-    CHECK_THROWS_WITH(create_supervised_trainer(supervised_model(lin), opt, mse, deterministic),
-                      Catch::Contains("DeterministicEngine"));
+    deterministic.deterministic = true;  // Ignite's deterministic=True: a DeterministicEngine
+    CHECK(dynamic_cast<DeterministicEngine*>(create_supervised_trainer(supervised_model(lin), opt, mse, deterministic).get()));
+    CHECK_FALSE(dynamic_cast<DeterministicEngine*>(create_supervised_trainer(supervised_model(lin), opt, mse).get()));
     CHECK_THROWS_AS(create_supervised_trainer(supervised_model(lin), opt, nullptr), ValueError);
 }
 

@@ -1,5 +1,6 @@
 // Supervised trainer / evaluator factories (Ignite's supervised_training_step and
 // supervised_evaluation_step).
+#include <ignite/core/deterministic.hpp>
 #include <ignite/core/supervised.hpp>
 
 #include <ATen/ATen.h>
@@ -38,10 +39,6 @@ std::unique_ptr<Engine> create_supervised_trainer(SupervisedModel model, torch::
                                      "if the value set to one (default). Got {}",
                                      options.gradient_accumulation_steps));
     }
-    if (options.deterministic) {
-        throw ValueError("deterministic=true needs the DeterministicEngine, which this version does not have yet; "
-                         "use deterministic=false");
-    }
     const auto steps = options.gradient_accumulation_steps;
     auto step = [model = std::move(model), &optimizer, loss_fn = std::move(loss_fn), options = std::move(options),
                  steps](Engine& engine, const c10::IValue& batch) -> c10::IValue {
@@ -57,6 +54,7 @@ std::unique_ptr<Engine> create_supervised_trainer(SupervisedModel model, torch::
         if (options.output_transform) return options.output_transform(x, y, y_pred.detach(), reported);
         return reported;
     };
+    if (options.deterministic) return std::make_unique<DeterministicEngine>(std::move(step));
     return std::make_unique<Engine>(std::move(step));
 }
 

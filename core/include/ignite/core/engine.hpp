@@ -311,11 +311,22 @@ public:
 
     /// {"epoch_length", "max_epochs", "iteration", user keys...}. Throws ValueError when a
     /// user key names an attribute the state does not have.
-    [[nodiscard]] Dict state_dict() const;
+    [[nodiscard]] virtual Dict state_dict() const;
     /// Restores from a state_dict (Ignite's load_state_dict). Requires epoch_length and
     /// max_epochs, exactly one of iteration / epoch (counts of COMPLETED iterations /
     /// epochs), and every user key. Throws ValueError naming the missing key.
     void load_state_dict(const Dict& state_dict);
+
+protected:
+    // Hooks for engines that control how the data iterator is set up (Ignite's
+    // DeterministicEngine overrides _setup_engine).
+    /// Ignite's _setup_engine: called when an epoch starts and no data iterator is set (the
+    /// first epoch of a run() call). Sets the iterator and the first epoch's counter.
+    virtual void setup_engine();
+    /// The iterator the run loop takes batches from (Ignite's _dataloader_iter).
+    void set_dataloader_iter(std::shared_ptr<DataIterator> iter) noexcept { dataloader_iter_ = std::move(iter); }
+    /// Iterations already done in the epoch the run loop enters next (Ignite's _init_iter).
+    void set_init_iter(std::optional<std::int64_t> iterations) noexcept { init_iter_ = iterations; }
 
 private:
     enum class Stop : std::uint8_t { kNone, kStop, kSkipEvent };
@@ -339,7 +350,6 @@ private:
     [[nodiscard]] std::int64_t event_value(const HandlerEntry& h) const;
     void handle_exception(std::exception_ptr e);
     void setup_dataloader_iter();
-    void setup_engine();
     State& internal_run();
     RunTask run_as_coroutine();
     EventSlot& slot(EventId id);

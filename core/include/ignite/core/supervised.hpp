@@ -56,7 +56,7 @@ struct TrainerOptions {
         output_transform;
     /// Ignite's gradient_accumulation_steps: zero_grad / step every N iterations, loss / N.
     std::int64_t gradient_accumulation_steps = 1;
-    /// Ignite returns a DeterministicEngine; not available yet (throws ValueError).
+    /// true: the trainer is a DeterministicEngine (deterministic.hpp), as in Ignite.
     bool deterministic = false;
 };
 
@@ -70,7 +70,7 @@ struct EvaluatorOptions {
 
 /// A trainer whose process function runs model.train(), forward, loss, backward and the
 /// optimizer step (Ignite's supervised_training_step). `optimizer` must outlive the
-/// engine. Throws ValueError for gradient_accumulation_steps < 1 or deterministic=true.
+/// engine. Throws ValueError for gradient_accumulation_steps < 1.
 std::unique_ptr<Engine> create_supervised_trainer(SupervisedModel model, torch::optim::Optimizer& optimizer,
                                                   LossFn loss_fn, TrainerOptions options = {});
 
