@@ -48,7 +48,7 @@ TEST_CASE("the supervised trainer runs train(), forward, loss, backward and step
     CHECK(lin->is_training());  // the step put the model in train mode, as Ignite does
 }
 
-TEST_CASE("the trainer takes a module holder and designated options; the loss tensor on request", "[supervised]") {
+TEST_CASE("the trainer takes a module holder and designated options, and gives the loss tensor on request", "[supervised]") {
     auto lin = zero_linear();
     torch::optim::SGD opt(lin->parameters(), torch::optim::SGDOptions(0.1));
     // What a program that avoids a device sync per iteration does (ignite-host does).

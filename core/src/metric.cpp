@@ -9,7 +9,8 @@
 namespace ignite {
 
 std::pair<at::Tensor, at::Tensor> unpack_pair(const c10::IValue& output, const char* metric) {
-    auto [y_pred, y] = unpack<at::Tensor, at::Tensor>(output, fmt::format("{}.update's input (y_pred, y)", metric));
+    const auto what = fmt::format("{}.update's input, a pair (y_pred, y),", metric);
+    auto [y_pred, y] = unpack<at::Tensor, at::Tensor>(output, what);
     return {y_pred.detach(), y.detach()};
 }
 
