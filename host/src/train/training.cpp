@@ -150,6 +150,9 @@ Training::Training(const TrainOptions& c) : device(parse_device(c.device)) {
     ignite::TrainerOptions trainer_options;
     trainer_options.device = device;
     trainer_options.non_blocking = cuda;
+    // The loss tensor as the output, not the library's default loss.item(): no device sync per iteration.
+    trainer_options.output_transform = [](const at::Tensor&, const at::Tensor&, const at::Tensor&,
+                                          const at::Tensor& loss) { return c10::IValue(loss); };
     trainer = ignite::create_supervised_trainer(supervised, *optimizer, cross_entropy, trainer_options);
     ignite::EvaluatorOptions evaluator_options;
     evaluator_options.device = device;
