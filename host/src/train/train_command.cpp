@@ -330,6 +330,7 @@ int train_command(const std::vector<std::string>& args) {
     PluginHost plugins;
     plugins.add_engine("trainer", *trainer);
     plugins.add_engine("evaluator", *evaluator);
+    plugins.set_optimizer("trainer", *optimizer);  // plugins read and schedule its parameter groups
     std::vector<std::string> plugin_list;
     if (c.default_plugins) {
         for (const char* name : {"progress"}) {
