@@ -179,31 +179,35 @@ TEST_CASE("abi 1.2: a frozen 1.2 plugin's handlers get the counters with the eve
     CHECK_FALSE(has_line(r, "[frozen12] trainer epoch 1/2 iteration 3 length 3"));  // every=2
 }
 
-TEST_CASE("abi 1.2: a plugin reads the optimizer's parameter groups and schedules the lr", "[abi12]") {
-    const auto out = ignite::test::scratch_dir("ignite_abi12_test") / "lr";
+// ignite-host train on 80 synthetic samples in batches of 32 (3 iterations, no evaluation)
+// with frozen12 scheduling the lr; `optimizer` are the optimizer's flags. The output goes
+// to a fresh folder `name`.
+ignite::test::ProcessResult train_scheduled(const std::string& name, const std::vector<std::string>& optimizer) {
+    const auto out = ignite::test::scratch_dir("ignite_abi12_test") / name;
     fs::remove_all(out);
-    // 80 training samples, batch 32: 3 iterations; the plugin sets lr = 0.5 * 0.01 * iteration.
-    const auto r = host({"train", "--no-default-plugins", "--model", "mlp", "--dataset", "synthetic:80", "--epochs", "1",
-                         "--batch-size", "32", "--lr", "0.03", "--momentum", "0.9", "--lr-schedule", "constant",
-                         "--eval-every", "0", "--threads", "1", "--output-dir", out.string(), "--plugin", "frozen12",
-                         "--plugin-opt", "frozen12.mode=lr", "--plugin-opt", "frozen12.every=100"});
+    std::vector<std::string> args{"train", "--no-default-plugins", "--model", "mlp", "--dataset", "synthetic:80",
+                                  "--epochs", "1", "--batch-size", "32", "--lr-schedule", "constant", "--eval-every",
+                                  "0", "--threads", "1", "--output-dir", out.string(), "--plugin", "frozen12",
+                                  "--plugin-opt", "frozen12.mode=lr", "--plugin-opt", "frozen12.every=100"};
+    args.insert(args.end(), optimizer.begin(), optimizer.end());
+    return host(args);
+}
+
+TEST_CASE("abi 1.2: a plugin reads the optimizer's parameter groups and schedules the lr", "[abi12]") {
+    // The plugin sets lr = 0.5 * 0.01 * iteration at each ITERATION_STARTED.
+    const auto r = train_scheduled("lr", {"--lr", "0.03", "--momentum", "0.9"});
     INFO(r.cmd << "\n" << r.out);
     REQUIRE(r.rc == 0);
     CHECK(has_line(r, "[frozen12] groups 1 lr 0.03 momentum 0.9 weight_decay 0"));
     CHECK(has_line(r, "[frozen12] lr set to 0.005, read back 0.005"));
     CHECK(has_line(r, "[frozen12] lr set to 0.015, read back 0.015"));
-    const auto lines = ignite::test::read_jsonl(out / "metrics.jsonl");
+    const auto lines = ignite::test::read_jsonl(ignite::test::scratch_dir("ignite_abi12_test") / "lr" / "metrics.jsonl");
     REQUIRE(lines.size() == 1);
     CHECK(lines[0]["lr"].get<double>() == Approx(0.015));  // the optimizer ran with the lr the plugin set
 }
 
 TEST_CASE("abi 1.2: an optimizer without momentum says NOT_FOUND, the plugin logs none", "[abi12]") {
-    const auto out = ignite::test::scratch_dir("ignite_abi12_test") / "adam";
-    fs::remove_all(out);
-    const auto r = host({"train", "--no-default-plugins", "--model", "mlp", "--dataset", "synthetic:80", "--epochs", "1",
-                         "--batch-size", "32", "--optimizer", "adam", "--lr", "0.001", "--lr-schedule", "constant",
-                         "--eval-every", "0", "--threads", "1", "--output-dir", out.string(), "--plugin", "frozen12",
-                         "--plugin-opt", "frozen12.mode=lr", "--plugin-opt", "frozen12.every=100"});
+    const auto r = train_scheduled("adam", {"--optimizer", "adam", "--lr", "0.001"});
     INFO(r.cmd << "\n" << r.out);
     REQUIRE(r.rc == 0);
     CHECK(has_line(r, "[frozen12] groups 1 lr 0.001 momentum none weight_decay 0"));

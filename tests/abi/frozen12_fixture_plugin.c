@@ -16,6 +16,8 @@
  */
 #include <ignite/plugin.h>
 
+#include "event_spec.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,17 +93,6 @@ static ignite_status on_iteration_started(void* user_data, ignite_engine* engine
     return IGNITE_OK;
 }
 
-static ignite_event_spec spec_of(ignite_event event) {
-    ignite_event_spec s;
-    memset(&s, 0, sizeof s);
-    s.struct_size = sizeof s;
-    s.event = event;
-    s.filter = IGNITE_FILTER_NONE;
-    s.before = -1;
-    s.after = -1;
-    return s;
-}
-
 static ignite_status add(ignite_engine* e, ignite_event_spec spec, ignite_handler_fn fn) {
     ignite_handler_id id = 0;
     return g_api->add_handler(g_host, e, &spec, 1, 0, fn, NULL, &id);
@@ -129,7 +120,7 @@ static ignite_status init(ignite_host* host, const ignite_host_api* api, void** 
     snprintf(list, sizeof list, "%s", engines);
     for (name = strtok(list, ", "); name && s == IGNITE_OK; name = strtok(NULL, ", ")) {
         ignite_engine* e = api->engine(host, name);
-        ignite_event_spec spec = spec_of(IGNITE_EVENT_ITERATION_COMPLETED);
+        ignite_event_spec spec = fixture_event_spec(IGNITE_EVENT_ITERATION_COMPLETED);
         if (!e) continue;
         spec.filter = IGNITE_FILTER_EVERY;
         spec.every = every;
@@ -137,8 +128,8 @@ static ignite_status init(ignite_host* host, const ignite_host_api* api, void** 
     }
     if (s == IGNITE_OK && strcmp(mode, "lr") == 0) {
         ignite_engine* trainer = api->engine(host, "trainer");
-        s = add(trainer, spec_of(IGNITE_EVENT_STARTED), on_started);
-        if (s == IGNITE_OK) s = add(trainer, spec_of(IGNITE_EVENT_ITERATION_STARTED), on_iteration_started);
+        s = add(trainer, fixture_event_spec(IGNITE_EVENT_STARTED), on_started);
+        if (s == IGNITE_OK) s = add(trainer, fixture_event_spec(IGNITE_EVENT_ITERATION_STARTED), on_iteration_started);
     }
     if (s != IGNITE_OK) api->set_error(host, api->last_error(host));
     return s;

@@ -1,11 +1,13 @@
 /* status: calls every host function of the live ABI with missing, mistyped, unknown and
  * "not now" input and logs the status each returns, one line per case:
  *   [status] <call> <case> <STATUS>
- * tests/abi_status_test.cpp runs it in `ignite-host dry-run --eval-every 1` and compares
+ * tests/abi12_test.cpp runs it in `ignite-host dry-run --eval-every 1` and compares
  * every line with the status plugin.h gives that case by meaning. Cases in init run
  * before any engine has run; the others in handlers on the trainer and the evaluator.
  */
 #include <ignite/plugin.h>
+
+#include "event_spec.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -44,17 +46,6 @@ static ignite_status noop(void* user_data, ignite_engine* engine, const ignite_e
     return IGNITE_OK;
 }
 
-static ignite_event_spec bare(ignite_event event) {
-    ignite_event_spec s;
-    memset(&s, 0, sizeof s);
-    s.struct_size = sizeof s;
-    s.event = event;
-    s.filter = IGNITE_FILTER_NONE;
-    s.before = -1;
-    s.after = -1;
-    return s;
-}
-
 /* Before any run: options, events, handlers, and state that is not set yet. */
 static void init_cases(ignite_engine* trainer, ignite_engine* evaluator) {
     int32_t b = 0;
@@ -74,21 +65,21 @@ static void init_cases(ignite_engine* trainer, ignite_engine* evaluator) {
     record("option_string", "mistyped", g_api->option_string(g_host, "flag", &str));
     record("option_string", "unknown", g_api->option_string(g_host, "nope", &str));
 
-    spec = bare(IGNITE_EVENT_STARTED);
+    spec = fixture_event_spec(IGNITE_EVENT_STARTED);
     record("add_handler", "null_fn", g_api->add_handler(g_host, trainer, &spec, 1, 0, NULL, NULL, &id));
     record("add_handler", "no_events", g_api->add_handler(g_host, trainer, &spec, 0, 0, noop, NULL, &id));
-    spec = bare(9999);
+    spec = fixture_event_spec(9999);
     record("add_handler", "unknown_event", g_api->add_handler(g_host, trainer, &spec, 1, 0, noop, NULL, &id));
-    spec = bare(g_custom);
+    spec = fixture_event_spec(g_custom);
     record("add_handler", "event_of_other_engine", g_api->add_handler(g_host, trainer, &spec, 1, 0, noop, NULL, &id));
-    spec = bare(IGNITE_EVENT_ITERATION_COMPLETED);
+    spec = fixture_event_spec(IGNITE_EVENT_ITERATION_COMPLETED);
     spec.filter = IGNITE_FILTER_EVERY;
     spec.every = 0;
     record("add_handler", "every_0", g_api->add_handler(g_host, trainer, &spec, 1, 0, noop, NULL, &id));
-    spec = bare(IGNITE_EVENT_ITERATION_COMPLETED);
+    spec = fixture_event_spec(IGNITE_EVENT_ITERATION_COMPLETED);
     spec.filter = 99;
     record("add_handler", "unknown_filter", g_api->add_handler(g_host, trainer, &spec, 1, 0, noop, NULL, &id));
-    spec = bare(IGNITE_EVENT_ITERATION_COMPLETED);
+    spec = fixture_event_spec(IGNITE_EVENT_ITERATION_COMPLETED);
     spec.struct_size = 8;
     record("add_handler", "small_struct", g_api->add_handler(g_host, trainer, &spec, 1, 0, noop, NULL, &id));
     record("remove_handler", "unknown", g_api->remove_handler(g_host, trainer, 424242));
@@ -160,7 +151,7 @@ static ignite_status init(ignite_host* host, const ignite_host_api* api, void** 
     s = api->register_event(host, evaluator, "ON_EVALUATOR", NULL, &g_custom);
     if (s != IGNITE_OK) return s;
     init_cases(trainer, evaluator);
-    once = bare(IGNITE_EVENT_ITERATION_COMPLETED);
+    once = fixture_event_spec(IGNITE_EVENT_ITERATION_COMPLETED);
     once.filter = IGNITE_FILTER_ONCE;
     once.once = &first;
     once.once_count = 1;

@@ -75,7 +75,7 @@ extern "C" {
 /* ---- status codes ------------------------------------------------------------------ */
 
 /* A host call returns exactly one of these, by meaning (pinned for every call by
- * tests/abi_status_test.cpp):
+ * tests/abi12_test.cpp):
  *   INVALID_ARGUMENT  the call itself is wrong: a NULL pointer or an empty name where one is
  *                     needed, a bad value (every <= 0, an unknown filter kind or `which`, a
  *                     negative learning rate), an engine counter a plugin may not set;
