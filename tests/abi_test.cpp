@@ -4,8 +4,8 @@
 //    #define constant. A failing assert here means the ABI changed: a plugin built against
 //    1.0 would break. Fields may only be APPENDED (and the struct sizes asserted here then
 //    grow); nothing asserted here may ever change while the major version is 1.
-//  - runtime checks: the live header's layout equals the frozen 1.0 header's (compiled in C
-//    by tests/abi/frozen_layout.c), and the host's function table is complete.
+//  - runtime checks: the live header's layout equals the frozen 1.0 and 1.2 headers' (compiled
+//    in C by tests/abi/frozen_layout.c), and the host's function table is complete.
 //
 // The C99 check of the header is the build of tests/abi/c99_check.c (target
 // ignite_abi_c99_check, -std=c99 -pedantic -Werror).
@@ -288,6 +288,22 @@ TEST_CASE("the live plugin.h keeps the frozen ABI 1.0 layout field by field") {
         CHECK(frozen.offset == live.offset);
         CHECK(frozen.size == live.size);
         // Structs may grow at their end, never shrink.
+        CHECK(live.struct_size >= frozen.struct_size);
+    }
+}
+
+TEST_CASE("the live plugin.h keeps the frozen ABI 1.2 layout field by field") {
+    // The 1.2 list is a prefix of the live one: later minors only append.
+    REQUIRE(ignite_frozen12_field_count <= std::size(kLiveFields));
+    REQUIRE(ignite_frozen12_field_count == ignite_frozen_field_count + 13 + 16);
+    for (std::size_t i = 0; i < ignite_frozen12_field_count; ++i) {
+        const auto& frozen = ignite_frozen12_fields[i];
+        const auto& live = kLiveFields[i];
+        INFO(live.struct_name << "." << live.field_name);
+        CHECK(std::string(frozen.struct_name) == live.struct_name);
+        CHECK(std::string(frozen.field_name) == live.field_name);
+        CHECK(frozen.offset == live.offset);
+        CHECK(frozen.size == live.size);
         CHECK(live.struct_size >= frozen.struct_size);
     }
 }
