@@ -86,8 +86,8 @@ extern "C" {
  *   TYPE              it exists but holds another type (a double attribute read as int, a
  *                     tuple element that is not a tensor, a matrix metric read as a number);
  *   STATE             valid, but not now: max_epochs/epoch_length/state.times not set yet,
- *                     no output or batch (None) outside an iteration, handle_exception
- *                     outside this plugin's EXCEPTION_RAISED handler.
+ *                     no output or batch yet (None, before the engine's first iteration),
+ *                     handle_exception outside this plugin's EXCEPTION_RAISED handler.
  * Plugin callbacks return OK or any code with a message (set_error); PLUGIN is the host's
  * word for "a plugin callback failed". */
 typedef int32_t ignite_status;
@@ -446,7 +446,8 @@ typedef struct ignite_metric_decl {
 
     /* ---- ABI 1.2 (read when struct_size covers it) ---- */
     /* create, told which metric: `decl` is this entry of the plugin's metrics array. When
-     * set, the host calls it instead of create, which may then be NULL. */
+     * set, the host calls it instead of create, which may then be NULL (the plugin must then
+     * claim abi_minor >= 2, so that an older host, which only knows create, refuses it). */
     ignite_status (*create_metric)(void* plugin_state, const struct ignite_metric_decl* decl, void** metric_state);
 } ignite_metric_decl;
 
