@@ -5,7 +5,8 @@
 //    inspect` (frozen12, a C plugin built against the frozen 1.2 header only);
 //  - the event info carries the counters; the optimizer's parameter groups are readable
 //    and writable (frozen12);
-//  - metrics are created as themselves, more than 64 of them (many_metrics, C++ layer).
+//  - metrics are created as themselves, more than 64 of them (many_metrics, C++ layer);
+//  - the SDK's C++ layer takes core's handler shapes and filters (sdk).
 #include "support/process.hpp"
 
 #include <catch2/catch.hpp>
@@ -233,4 +234,30 @@ TEST_CASE("abi 1.2: metrics are created as themselves, more than 64 of one plugi
         CHECK(lines[1]["m69"].get<double>() == 69);
         CHECK(lines[1]["m3"].get<double>() == 3);
     }
+}
+
+TEST_CASE("sdk: handlers take core's shapes; filters, priorities and | work as in core", "[abi12][sdk]") {
+    const auto r = host({"dry-run", "--epochs", "1", "--epoch-length", "6", "--plugin", "sdk"});
+    INFO(r.cmd << "\n" << r.out);
+    REQUIRE(r.rc == 0);
+    std::vector<std::string> got;
+    for (const auto& l : lines_of(r.out))
+        if (l.rfind("[sdk] ", 0) == 0) got.push_back(l.substr(6));
+    // Priority 0 handlers in registration order; every2 (priority 5) after them; p1 before p2.
+    const std::vector<std::string> expected = {
+        "words a|b|c", "try_state_int missing: none", "started", "epoch_started epoch 1", "once 1", "every2 2",
+        "filter 3", "once 4", "every2 4", "range 5", "every2 6", "p1", "p2", "end COMPLETED"};
+    CHECK(got == expected);
+}
+
+TEST_CASE("sdk: an EXCEPTION_RAISED handler taking std::exception_ptr sees the error", "[abi12][sdk]") {
+    const auto r = host({"dry-run", "--epochs", "1", "--epoch-length", "6", "--plugin", "sdk", "--plugin-opt",
+                         "sdk.fail_at=2"});
+    INFO(r.cmd << "\n" << r.out);
+    CHECK(r.rc == 1);  // observed, not handled: the run fails
+    bool seen = false;
+    for (const auto& l : lines_of(r.out))
+        seen = seen || (l.rfind("[sdk] exception ", 0) == 0 && l.find("boom at 2") != std::string::npos);
+    CHECK(seen);
+    CHECK_FALSE(has_line(r, "[sdk] filter 3"));  // stopped at iteration 2
 }
