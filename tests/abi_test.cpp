@@ -264,6 +264,20 @@ const LiveField kLiveFields[] = {
 
 }  // namespace
 
+// The first `count` live fields are `frozen`'s, at the same offsets with the same sizes.
+static void check_frozen_prefix(const ignite_frozen_field* frozen, std::size_t count) {
+    for (std::size_t i = 0; i < count; ++i) {
+        const auto& live = kLiveFields[i];
+        INFO(live.struct_name << "." << live.field_name);
+        CHECK(std::string(frozen[i].struct_name) == live.struct_name);
+        CHECK(std::string(frozen[i].field_name) == live.field_name);
+        CHECK(frozen[i].offset == live.offset);
+        CHECK(frozen[i].size == live.size);
+        // Structs may grow at their end, never shrink.
+        CHECK(live.struct_size >= frozen[i].struct_size);
+    }
+}
+
 TEST_CASE("the live plugin.h keeps the frozen ABI 1.0 layout field by field") {
     // The live list is the frozen 1.0 list followed by the 13 fields 1.1 appended and the
     // 16 1.2 appended.
@@ -279,33 +293,14 @@ TEST_CASE("the live plugin.h keeps the frozen ABI 1.0 layout field by field") {
         // Every later field is appended after every field its struct had in 1.0.
         CHECK(kLiveFields[i].offset >= frozen_size(kLiveFields[i].struct_name));
     }
-    for (std::size_t i = 0; i < ignite_frozen_field_count; ++i) {
-        const auto& frozen = ignite_frozen_fields[i];
-        const auto& live = kLiveFields[i];
-        INFO(live.struct_name << "." << live.field_name);
-        CHECK(std::string(frozen.struct_name) == live.struct_name);
-        CHECK(std::string(frozen.field_name) == live.field_name);
-        CHECK(frozen.offset == live.offset);
-        CHECK(frozen.size == live.size);
-        // Structs may grow at their end, never shrink.
-        CHECK(live.struct_size >= frozen.struct_size);
-    }
+    check_frozen_prefix(ignite_frozen_fields, ignite_frozen_field_count);
 }
 
 TEST_CASE("the live plugin.h keeps the frozen ABI 1.2 layout field by field") {
     // The 1.2 list is a prefix of the live one: later minors only append.
     REQUIRE(ignite_frozen12_field_count <= std::size(kLiveFields));
     REQUIRE(ignite_frozen12_field_count == ignite_frozen_field_count + 13 + 16);
-    for (std::size_t i = 0; i < ignite_frozen12_field_count; ++i) {
-        const auto& frozen = ignite_frozen12_fields[i];
-        const auto& live = kLiveFields[i];
-        INFO(live.struct_name << "." << live.field_name);
-        CHECK(std::string(frozen.struct_name) == live.struct_name);
-        CHECK(std::string(frozen.field_name) == live.field_name);
-        CHECK(frozen.offset == live.offset);
-        CHECK(frozen.size == live.size);
-        CHECK(live.struct_size >= frozen.struct_size);
-    }
+    check_frozen_prefix(ignite_frozen12_fields, ignite_frozen12_field_count);
 }
 
 // The DLPack structs as the host sees them (LibTorch's ATen/dlpack.h, IGNITE_DLPACK_HEADER).
