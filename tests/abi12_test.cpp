@@ -236,7 +236,7 @@ TEST_CASE("abi 1.2: metrics are created as themselves, more than 64 of one plugi
     }
 }
 
-TEST_CASE("sdk: handlers take core's shapes; filters, priorities and | work as in core", "[abi12][sdk]") {
+TEST_CASE("sdk: handlers take core's shapes, and filters, priorities and | work as in core", "[abi12][sdk]") {
     const auto r = host({"dry-run", "--epochs", "1", "--epoch-length", "6", "--plugin", "sdk"});
     INFO(r.cmd << "\n" << r.out);
     REQUIRE(r.rc == 0);

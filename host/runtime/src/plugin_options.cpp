@@ -35,8 +35,11 @@ namespace {
 // A plugin built against the 1.2 header or later has the stride fields (whatever abi_minor
 // it claims); 0 there means the 1.2 size. Older ones have the 1.0 layout.
 constexpr std::size_t kInfoSize_1_2 = offsetof(ignite_plugin_info, bytes_size) + sizeof(size_t);
-std::size_t stride(const ignite_plugin_info& info, std::size_t value, std::size_t size_1_0, std::size_t size_1_2) {
+// `field` is read only when the plugin's info has it: an older info ends before it.
+std::size_t stride(const ignite_plugin_info& info, std::size_t ignite_plugin_info::*field, std::size_t size_1_0,
+                   std::size_t size_1_2) {
     if (info.struct_size < kInfoSize_1_2) return size_1_0;
+    const std::size_t value = info.*field;
     return value ? value : size_1_2;
 }
 }  // namespace
@@ -44,7 +47,7 @@ std::size_t stride(const ignite_plugin_info& info, std::size_t value, std::size_
 std::vector<OptionSchema> option_schema(const ignite_plugin_info& info) {
     constexpr std::size_t kSize_1_0 = offsetof(ignite_option_spec, help) + sizeof(const char*);
     constexpr std::size_t kSize_1_2 = offsetof(ignite_option_spec, choices) + sizeof(const char* const*);
-    const std::size_t stride = ignite::host::stride(info, info.option_stride, kSize_1_0, kSize_1_2);
+    const std::size_t stride = ignite::host::stride(info, &ignite_plugin_info::option_stride, kSize_1_0, kSize_1_2);
     std::vector<OptionSchema> out;
     const auto* base = reinterpret_cast<const char*>(info.options);
     for (std::size_t i = 0; base && i < info.option_count; ++i) {
@@ -67,7 +70,7 @@ std::vector<OptionSchema> option_schema(const ignite_plugin_info& info) {
 
 std::vector<const ignite_event_decl*> event_decls(const ignite_plugin_info& info) {
     // ignite_event_decl is unchanged since 1.0.
-    const std::size_t stride = ignite::host::stride(info, info.event_stride, sizeof(ignite_event_decl),
+    const std::size_t stride = ignite::host::stride(info, &ignite_plugin_info::event_stride, sizeof(ignite_event_decl),
                                                     sizeof(ignite_event_decl));
     std::vector<const ignite_event_decl*> out;
     const auto* base = reinterpret_cast<const char*>(info.events);
