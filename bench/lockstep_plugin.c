@@ -81,9 +81,10 @@ static ignite_status init(ignite_host* host, const ignite_host_api* api, void** 
 }
 
 static const ignite_option_spec options[] = {
-    {"go_fd", IGNITE_OPTION_INT, "-1", "descriptor to read one byte from before each epoch"},
-    {"done_fd", IGNITE_OPTION_INT, "-1", "descriptor to write one byte to after each epoch"}};
+    {.name = "go_fd", .type = IGNITE_OPTION_INT, .default_value = "-1", .help = "descriptor to read one byte from before each epoch"},
+    {.name = "done_fd", .type = IGNITE_OPTION_INT, .default_value = "-1", .help = "descriptor to write one byte to after each epoch"}};
 static const ignite_plugin_info info = {sizeof(ignite_plugin_info), IGNITE_ABI_MAJOR, IGNITE_ABI_MINOR, "bench_lockstep",
                                         "1.0", "epoch-by-epoch turns with bench/train_vs_raw's raw loop", options, 2,
-                                        NULL, 0, init, NULL, NULL, NULL, NULL, NULL, 0};
+                                        NULL, 0, init, NULL, NULL, NULL, NULL, NULL, 0,
+                                        sizeof(ignite_option_spec), sizeof(ignite_event_decl), sizeof(ignite_bytes)};
 IGNITE_DEFINE_PLUGIN(info)

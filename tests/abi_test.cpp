@@ -1,10 +1,11 @@
-// Pins the plugin C ABI 1.2 (sdk/include/ignite/plugin.h; 1.0 + metrics + handle_exception) on x86-64 / LP64:
+// Pins the plugin C ABI 1.2 (sdk/include/ignite/plugin.h; 1.0 + metrics (1.1) + handle_exception,
+// option ranges, strides, event-info counters, create_metric, parameter groups (1.2)) on x86-64 / LP64:
 //  - static_asserts on sizeof and offsetof of every field of every struct, and on every
 //    #define constant. A failing assert here means the ABI changed: a plugin built against
 //    1.0 would break. Fields may only be APPENDED (and the struct sizes asserted here then
 //    grow); nothing asserted here may ever change while the major version is 1.
-//  - runtime checks: the live header's layout equals the frozen 1.0 header's (compiled in C
-//    by tests/abi/frozen_layout.c), and the host's function table is complete.
+//  - runtime checks: the live header's layout equals the frozen 1.0 and 1.2 headers' (compiled
+//    in C by tests/abi/frozen_layout.c), and the host's function table is complete.
 //
 // The C99 check of the header is the build of tests/abi/c99_check.c (target
 // ignite_abi_c99_check, -std=c99 -pedantic -Werror).
@@ -57,6 +58,18 @@ static_assert(IGNITE_EVENT_EPOCH_COMPLETED == 10);
 static_assert(IGNITE_EVENT_COMPLETED == 11);
 static_assert(IGNITE_EVENT_INTERRUPT == 12);
 static_assert(IGNITE_EVENT_BUILTIN_COUNT == 13);
+// ignite/events.def, the one list of built-in events: dense from 0, in the order above.
+constexpr int kEventValues[] = {
+#define IGNITE_BUILTIN_EVENT(name, core, value, help) value,
+#include <ignite/events.def>
+};
+static_assert(std::size(kEventValues) == IGNITE_EVENT_BUILTIN_COUNT);
+constexpr bool dense(const int* v, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i)
+        if (v[i] != static_cast<int>(i)) return false;
+    return true;
+}
+static_assert(dense(kEventValues, std::size(kEventValues)));
 
 static_assert(IGNITE_FILTER_NONE == 0);
 static_assert(IGNITE_FILTER_EVERY == 1);
@@ -68,6 +81,12 @@ static_assert(IGNITE_OPTION_BOOL == 0);
 static_assert(IGNITE_OPTION_INT == 1);
 static_assert(IGNITE_OPTION_DOUBLE == 2);
 static_assert(IGNITE_OPTION_STRING == 3);
+static_assert(IGNITE_OPTION_HAS_MIN == 1u);  // 1.2
+static_assert(IGNITE_OPTION_HAS_MAX == 2u);  // 1.2
+static_assert(IGNITE_OPTION_LIST == 4u);     // 1.2
+static_assert(std::string_view(IGNITE_PARAM_LR) == "lr");                      // 1.2
+static_assert(std::string_view(IGNITE_PARAM_MOMENTUM) == "momentum");          // 1.2
+static_assert(std::string_view(IGNITE_PARAM_WEIGHT_DECAY) == "weight_decay");  // 1.2
 
 static_assert(IGNITE_LOG_DEBUG == 0);
 static_assert(IGNITE_LOG_INFO == 1);
@@ -108,18 +127,27 @@ static_assert(offsetof(ignite_event_spec, once_count) == 48);
 static_assert(offsetof(ignite_event_spec, custom) == 56);
 static_assert(offsetof(ignite_event_spec, custom_user_data) == 64);
 
-static_assert(sizeof(ignite_event_info) == 32);
+static_assert(sizeof(ignite_event_info) == 64);  // 32 in 1.0 and 1.1; 1.2 appended the counters
 static_assert(offsetof(ignite_event_info, struct_size) == 0);
 static_assert(offsetof(ignite_event_info, event) == 4);
 static_assert(offsetof(ignite_event_info, event_name) == 8);
 static_assert(offsetof(ignite_event_info, exception_message) == 16);
 static_assert(offsetof(ignite_event_info, iter_counter) == 24);
+static_assert(offsetof(ignite_event_info, epoch) == 32);         // 1.2
+static_assert(offsetof(ignite_event_info, iteration) == 40);     // 1.2
+static_assert(offsetof(ignite_event_info, max_epochs) == 48);    // 1.2
+static_assert(offsetof(ignite_event_info, epoch_length) == 56);  // 1.2
 
-static_assert(sizeof(ignite_option_spec) == 32);
+static_assert(sizeof(ignite_option_spec) == 64);  // 32 in 1.0 and 1.1; 1.2 appended flags .. choices
 static_assert(offsetof(ignite_option_spec, name) == 0);
 static_assert(offsetof(ignite_option_spec, type) == 8);
 static_assert(offsetof(ignite_option_spec, default_value) == 16);
 static_assert(offsetof(ignite_option_spec, help) == 24);
+static_assert(offsetof(ignite_option_spec, flags) == 32);    // 1.2
+static_assert(offsetof(ignite_option_spec, min) == 40);      // 1.2
+static_assert(offsetof(ignite_option_spec, max) == 48);      // 1.2
+static_assert(offsetof(ignite_option_spec, choices) == 56);  // 1.2
+static_assert(sizeof(ignite_option_spec::flags) == 4);
 
 static_assert(sizeof(ignite_event_decl) == 24);
 static_assert(offsetof(ignite_event_decl, name) == 0);
@@ -130,7 +158,7 @@ static_assert(sizeof(ignite_bytes) == 16);
 static_assert(offsetof(ignite_bytes, data) == 0);
 static_assert(offsetof(ignite_bytes, size) == 8);
 
-static_assert(sizeof(ignite_host_api) == 264);  // 256 in 1.0 and 1.1; 1.2 appended handle_exception
+static_assert(sizeof(ignite_host_api) == 288);  // 256 in 1.0 and 1.1; 1.2 appended handle_exception .. set_param_group_double
 static_assert(offsetof(ignite_host_api, struct_size) == 0);
 static_assert(offsetof(ignite_host_api, abi_major) == 4);
 static_assert(offsetof(ignite_host_api, abi_minor) == 6);
@@ -165,9 +193,12 @@ static_assert(offsetof(ignite_host_api, value_tensor) == 224);
 static_assert(offsetof(ignite_host_api, keep_tensor) == 232);
 static_assert(offsetof(ignite_host_api, terminate) == 240);
 static_assert(offsetof(ignite_host_api, terminate_epoch) == 248);
-static_assert(offsetof(ignite_host_api, handle_exception) == 256);  // 1.2
+static_assert(offsetof(ignite_host_api, handle_exception) == 256);        // 1.2
+static_assert(offsetof(ignite_host_api, param_group_count) == 264);       // 1.2
+static_assert(offsetof(ignite_host_api, param_group_double) == 272);      // 1.2
+static_assert(offsetof(ignite_host_api, set_param_group_double) == 280);  // 1.2
 
-static_assert(sizeof(ignite_plugin_info) == 120);  // 104 in 1.0; 1.1 appended metrics, metric_count
+static_assert(sizeof(ignite_plugin_info) == 144);  // 104 in 1.0; 1.1 appended metrics, metric_count; 1.2 the strides
 static_assert(offsetof(ignite_plugin_info, struct_size) == 0);
 static_assert(offsetof(ignite_plugin_info, abi_major) == 4);
 static_assert(offsetof(ignite_plugin_info, abi_minor) == 6);
@@ -185,9 +216,12 @@ static_assert(offsetof(ignite_plugin_info, save_state) == 88);
 static_assert(offsetof(ignite_plugin_info, load_state) == 96);
 static_assert(offsetof(ignite_plugin_info, metrics) == 104);       // 1.1
 static_assert(offsetof(ignite_plugin_info, metric_count) == 112);  // 1.1
+static_assert(offsetof(ignite_plugin_info, option_stride) == 120);  // 1.2
+static_assert(offsetof(ignite_plugin_info, event_stride) == 128);   // 1.2
+static_assert(offsetof(ignite_plugin_info, bytes_size) == 136);     // 1.2
 
 // ABI 1.1: ignite_metric_decl.
-static_assert(sizeof(ignite_metric_decl) == 80);
+static_assert(sizeof(ignite_metric_decl) == 88);  // 80 in 1.1; 1.2 appended create_metric
 static_assert(alignof(ignite_metric_decl) == 8);
 static_assert(offsetof(ignite_metric_decl, struct_size) == 0);
 static_assert(offsetof(ignite_metric_decl, flags) == 4);
@@ -200,6 +234,7 @@ static_assert(offsetof(ignite_metric_decl, update) == 48);
 static_assert(offsetof(ignite_metric_decl, compute) == 56);
 static_assert(offsetof(ignite_metric_decl, statistics) == 64);
 static_assert(offsetof(ignite_metric_decl, load_statistics) == 72);
+static_assert(offsetof(ignite_metric_decl, create_metric) == 80);  // 1.2
 static_assert(sizeof(ignite_metric_decl::struct_size) == 4);
 static_assert(sizeof(ignite_metric_decl::flags) == 4);
 
@@ -229,32 +264,43 @@ const LiveField kLiveFields[] = {
 
 }  // namespace
 
-TEST_CASE("the live plugin.h keeps the frozen ABI 1.0 layout field by field") {
-    // The live list is the frozen 1.0 list followed by the 13 fields 1.1 appended and the
-    // one 1.2 appended.
-    REQUIRE(ignite_frozen_field_count + 13 + 1 == std::size(kLiveFields));
-    for (std::size_t i = ignite_frozen_field_count; i < std::size(kLiveFields); ++i) {
-        INFO(kLiveFields[i].struct_name << "." << kLiveFields[i].field_name);
-        const std::string s = kLiveFields[i].struct_name;
-        CHECK((s == "ignite_metric_decl" || s == "ignite_plugin_info" || s == "ignite_host_api"));
-        if (s == "ignite_plugin_info") {  // appended after every 1.0 field
-            CHECK(kLiveFields[i].offset >= offsetof(ignite_plugin_info, load_state) + sizeof(void*));
-        }
-        if (s == "ignite_host_api") {  // 1.2: appended after every 1.0 function
-            CHECK(kLiveFields[i].offset >= offsetof(ignite_host_api, terminate_epoch) + sizeof(void*));
-        }
-    }
-    for (std::size_t i = 0; i < ignite_frozen_field_count; ++i) {
-        const auto& frozen = ignite_frozen_fields[i];
+// The first `count` live fields are `frozen`'s, at the same offsets with the same sizes.
+static void check_frozen_prefix(const ignite_frozen_field* frozen, std::size_t count) {
+    for (std::size_t i = 0; i < count; ++i) {
         const auto& live = kLiveFields[i];
         INFO(live.struct_name << "." << live.field_name);
-        CHECK(std::string(frozen.struct_name) == live.struct_name);
-        CHECK(std::string(frozen.field_name) == live.field_name);
-        CHECK(frozen.offset == live.offset);
-        CHECK(frozen.size == live.size);
+        CHECK(std::string(frozen[i].struct_name) == live.struct_name);
+        CHECK(std::string(frozen[i].field_name) == live.field_name);
+        CHECK(frozen[i].offset == live.offset);
+        CHECK(frozen[i].size == live.size);
         // Structs may grow at their end, never shrink.
-        CHECK(live.struct_size >= frozen.struct_size);
+        CHECK(live.struct_size >= frozen[i].struct_size);
     }
+}
+
+TEST_CASE("the live plugin.h keeps the frozen ABI 1.0 layout field by field") {
+    // The live list is the frozen 1.0 list followed by the 13 fields 1.1 appended and the
+    // 16 1.2 appended.
+    REQUIRE(ignite_frozen_field_count + 13 + 16 == std::size(kLiveFields));
+    // The size of each 1.0 struct, as the frozen header has it.
+    auto frozen_size = [](const std::string& type) -> std::size_t {
+        for (std::size_t i = 0; i < ignite_frozen_field_count; ++i)
+            if (type == ignite_frozen_fields[i].struct_name) return ignite_frozen_fields[i].struct_size;
+        return 0;  // a struct 1.0 did not have
+    };
+    for (std::size_t i = ignite_frozen_field_count; i < std::size(kLiveFields); ++i) {
+        INFO(kLiveFields[i].struct_name << "." << kLiveFields[i].field_name);
+        // Every later field is appended after every field its struct had in 1.0.
+        CHECK(kLiveFields[i].offset >= frozen_size(kLiveFields[i].struct_name));
+    }
+    check_frozen_prefix(ignite_frozen_fields, ignite_frozen_field_count);
+}
+
+TEST_CASE("the live plugin.h keeps the frozen ABI 1.2 layout field by field") {
+    // The 1.2 list is a prefix of the live one: later minors only append.
+    REQUIRE(ignite_frozen12_field_count <= std::size(kLiveFields));
+    REQUIRE(ignite_frozen12_field_count == ignite_frozen_field_count + 13 + 16);
+    check_frozen_prefix(ignite_frozen12_fields, ignite_frozen12_field_count);
 }
 
 // The DLPack structs as the host sees them (LibTorch's ATen/dlpack.h, IGNITE_DLPACK_HEADER).
@@ -308,6 +354,7 @@ TEST_CASE("the host's function table is ABI 1.2 and complete") {
     }
     CHECK(IGNITE_API_HAS(api, ignite_host_api, terminate_epoch));
     CHECK(IGNITE_API_HAS(api, ignite_host_api, handle_exception));
+    CHECK(IGNITE_API_HAS(api, ignite_host_api, set_param_group_double));
 }
 
 TEST_CASE("IGNITE_API_HAS tells a 1.0 table from a larger or smaller one") {
@@ -322,6 +369,15 @@ TEST_CASE("IGNITE_API_HAS tells a 1.0 table from a larger or smaller one") {
     CHECK_FALSE(IGNITE_API_HAS(&api, ignite_host_api, terminate_epoch));
     api.struct_size = 8;
     CHECK_FALSE(IGNITE_API_HAS(&api, ignite_host_api, last_error));
+}
+
+TEST_CASE("IGNITE_API_HAS tells a 1.2 event info from an older one") {
+    ignite_event_info info{};
+    info.struct_size = sizeof(ignite_event_info);
+    CHECK(IGNITE_API_HAS(&info, ignite_event_info, epoch_length));
+    info.struct_size = 32;  // a 1.0/1.1 host's
+    CHECK(IGNITE_API_HAS(&info, ignite_event_info, iter_counter));
+    CHECK_FALSE(IGNITE_API_HAS(&info, ignite_event_info, epoch));
 }
 
 TEST_CASE("IGNITE_API_HAS tells a 1.1 plugin info from a 1.0 one") {

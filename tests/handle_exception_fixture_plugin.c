@@ -39,7 +39,7 @@ static ignite_status init(ignite_host* host, const ignite_host_api* api, void** 
 }
 
 static const ignite_option_spec kOptions[] = {
-    {"handle", IGNITE_OPTION_BOOL, "false", "handle (swallow) the trainer's exceptions instead of observing them"},
+    {.name = "handle", .type = IGNITE_OPTION_BOOL, .default_value = "false", .help = "handle (swallow) the trainer's exceptions instead of observing them"},
 };
 
 static const ignite_plugin_info kInfo = {

@@ -26,7 +26,7 @@ static ignite_status init(ignite_host* host, const ignite_host_api* api, void** 
 }
 
 static const ignite_option_spec kOptions[] = {
-    {"at_epoch", IGNITE_OPTION_INT, "1", "terminate the trainer when this epoch completes"},
+    {.name = "at_epoch", .type = IGNITE_OPTION_INT, .default_value = "1", .help = "terminate the trainer when this epoch completes"},
 };
 
 static const ignite_plugin_info kInfo = {

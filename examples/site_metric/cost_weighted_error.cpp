@@ -147,14 +147,15 @@ private:
 }  // namespace
 
 IGNITE_SDK_PLUGIN(SiteMetric,
-                  {"site_metric",
-                   "1.0.0",
-                   "Site-specific evaluation: cost-weighted misclassification error",
-                   {{"costs", IGNITE_OPTION_STRING, "", "comma-separated cost per true class (default: all 1)"}},
-                   {},
-                   nullptr,
-                   {{"cost_weighted_error", "sum of costs[true class] over misclassified samples / N", false,
-                     [](ignite::sdk::Plugin& p) {
-                         return std::make_unique<CostWeightedError>(static_cast<SiteMetric&>(p).costs);
-                     },
-                     /*cpu=*/true}}})
+                  ignite::sdk::PluginSpec("site_metric")
+                      .version("1.0.0")
+                      .description("Site-specific evaluation: cost-weighted misclassification error")
+                      .option(ignite::sdk::Option::string("costs", "").help(
+                          "comma-separated cost per true class (default: all 1)"))
+                      .metric(ignite::sdk::MetricSpec("cost_weighted_error",
+                                                      [](ignite::sdk::Plugin& p) {
+                                                          return std::make_unique<CostWeightedError>(
+                                                              static_cast<SiteMetric&>(p).costs);
+                                                      })
+                                  .help("sum of costs[true class] over misclassified samples / N")
+                                  .cpu()))

@@ -14,48 +14,32 @@
 
 namespace {
 
-using ignite::sdk::Engine;
-using ignite::sdk::EventInfo;
-using ignite::sdk::Host;
+using namespace ignite::sdk;
 
-class Countdown : public ignite::sdk::Plugin {
+class Countdown : public Plugin {
     void init(Host& host) override {
-        const std::int64_t limit = host.option_int("iterations");
-        if (limit < 1) {
-            throw std::invalid_argument("option 'iterations' must be >= 1, got " + std::to_string(limit));
-        }
-        const auto trainer = host.engine("trainer");
-        if (!trainer) throw std::runtime_error("the host runs no trainer engine");
+        const std::int64_t limit = host.option_int("iterations");  // >= 1: the host checks
+        Engine trainer = host.require_engine("trainer");
 
-        host.on(*trainer, ignite::sdk::on(IGNITE_EVENT_ITERATION_COMPLETED),
-                [&host, limit](Engine& engine, const EventInfo&) {
-                    const std::int64_t iteration = engine.iteration();
-                    const std::int64_t left = limit > iteration ? limit - iteration : 0;
-                    host.log(IGNITE_LOG_INFO,
-                             "iteration " + std::to_string(iteration) + ": " + std::to_string(left) + " left");
-                    if (left == 0) {
-                        host.log(IGNITE_LOG_INFO,
-                                 "terminating the trainer after " + std::to_string(iteration) + " iterations");
-                        engine.terminate();
-                    }
-                });
-        host.on(*trainer,
-                std::vector<ignite::sdk::EventSpec>{ignite::sdk::on(IGNITE_EVENT_TERMINATE),
-                                                    ignite::sdk::on(IGNITE_EVENT_COMPLETED)},
-                [&host](Engine& engine, const EventInfo& event) {
-                    host.log(IGNITE_LOG_INFO, "run ended (" + std::string(event.name) + ") at epoch " +
-                                                  std::to_string(engine.epoch()) + " iteration " +
-                                                  std::to_string(engine.iteration()));
-                });
+        trainer.on(Events::ITERATION_COMPLETED, [&host, limit](Engine& engine, const EventInfo& ev) {
+            const std::int64_t left = limit > ev.iteration ? limit - ev.iteration : 0;
+            host.log(IGNITE_LOG_INFO, "iteration " + std::to_string(ev.iteration) + ": " + std::to_string(left) + " left");
+            if (left == 0) {
+                host.log(IGNITE_LOG_INFO, "terminating the trainer after " + std::to_string(ev.iteration) + " iterations");
+                engine.terminate();
+            }
+        });
+        trainer.on(Events::TERMINATE | Events::COMPLETED, [&host](Engine&, const EventInfo& ev) {
+            host.log(IGNITE_LOG_INFO, "run ended (" + std::string(ev.name) + ") at epoch " + std::to_string(ev.epoch) +
+                                          " iteration " + std::to_string(ev.iteration));
+        });
     }
 };
 
 }  // namespace
 
 IGNITE_SDK_PLUGIN(Countdown,
-                  {"countdown",
-                   "1.0.0",
-                   "Terminates the trainer after N iterations",
-                   {{"iterations", IGNITE_OPTION_INT, "10", "trainer iterations before terminate()"}},
-                   {},
-                   nullptr})
+                  PluginSpec("countdown")
+                      .version("1.0.0")
+                      .description("Terminates the trainer after N iterations")
+                      .option(Option::integer("iterations", 10).min(1).help("trainer iterations before terminate()")))

@@ -122,17 +122,19 @@ int plugins_inspect(const std::string& which) {
                              i.name, i.version ? i.version : "", i.abi_major, i.abi_minor, m.path.string(),
                              i.description ? i.description : "");
     std::cout << "options:\n";
-    if (i.option_count == 0) std::cout << "  (none)\n";
-    for (std::size_t k = 0; k < i.option_count; ++k) {
-        const auto& o = i.options[k];
-        std::cout << fmt::format("  {:<16} {:<7} {:<20} {}\n", o.name, option_type_name(o.type),
-                                 o.default_value ? fmt::format("default={}", o.default_value) : "required",
-                                 o.help ? o.help : "");
+    const auto options = option_schema(i);
+    if (options.empty()) std::cout << "  (none)\n";
+    for (const auto& o : options) {
+        const auto allowed = describe_constraints(o);
+        std::cout << fmt::format("  {:<16} {:<7} {:<20} {}{}\n", o.name, option_type_name(o.type),
+                                 o.default_value ? fmt::format("default={}", *o.default_value) : "required", o.help,
+                                 allowed.empty() ? "" : fmt::format(" [{}]", allowed));
     }
     std::cout << "events:\n";
-    if (i.event_count == 0) std::cout << "  (none)\n";
-    for (std::size_t k = 0; k < i.event_count; ++k) {
-        const auto& e = i.events[k];
+    const auto events = event_decls(i);
+    if (events.empty()) std::cout << "  (none)\n";
+    for (const auto* d : events) {
+        const auto& e = *d;
         std::cout << fmt::format("  {}.{:<28} {} {}\n", i.name, e.name,
                                  e.state_attr ? fmt::format("[state.{}]", e.state_attr) : "", e.help ? e.help : "");
     }

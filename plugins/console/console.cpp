@@ -29,46 +29,21 @@ using ignite::sdk::json_escape;
 // Full precision (json lines are for machines); NaN and infinities become null, which a
 // strict JSON reader accepts where it would reject `nan`.
 using ignite::sdk::json_number;
-using ignite::sdk::split_list;
-using ignite::sdk::trim;
 
 using ignite::sdk::Engine;
 using ignite::sdk::EventInfo;
+using ignite::sdk::Events;
 using ignite::sdk::Host;
-
-// The engines the host can run. Checked in init so a typo ("trainer,evalutor") fails
-// loudly instead of silently printing nothing for the misspelt engine.
-const char* const kKnownEngines[] = {"trainer", "evaluator"};
+using ignite::sdk::Option;
+using ignite::sdk::PluginSpec;
 
 class Console : public ignite::sdk::Plugin {
+    // The options were validated by the host against the spec below (ranges, choices).
     void init(Host& host) override {
-        api_ = host.api();
         every_ = host.option_int("every");
-        if (every_ < 0)
-            throw std::invalid_argument("console.every=" + std::to_string(every_) +
-                                        " is negative: use 0 to disable iteration lines or N > 0 to print every N iterations");
-        const auto precision = host.option_int("precision");
-        // 17 significant digits is all a double has; more would print noise.
-        if (precision < 0 || precision > 17)
-            throw std::invalid_argument("console.precision=" + std::to_string(precision) +
-                                        " is out of range: use 0 to 17 digits after the decimal point");
-        precision_ = static_cast<int>(precision);
-        const auto format = host.option_string("format");
-        if (format != "text" && format != "json")
-            throw std::invalid_argument("console.format=" + format + " is unknown: use format=text or format=json");
-        json_ = format == "json";
-
-        const auto engines = split_list(host.option_string("engines"));
-        for (const auto& name : engines) {
-            if (name.empty())
-                throw std::invalid_argument("console.engines has an empty name: use a comma-separated list of trainer, evaluator");
-            bool known = false;
-            for (const char* k : kKnownEngines) known = known || name == k;
-            if (!known)
-                throw std::invalid_argument("console.engines names unknown engine '" + name +
-                                            "': use a comma-separated list of trainer, evaluator");
-        }
-        for (const auto& name : engines) {
+        precision_ = static_cast<int>(host.option_int("precision"));
+        json_ = host.option_string("format") == "json";
+        for (const auto& name : host.option_list("engines")) {
             // A known engine the host does not run this time (no --eval-every: no evaluator)
             // is simply not reported.
             const auto engine = host.engine(name.c_str());
@@ -76,19 +51,10 @@ class Console : public ignite::sdk::Plugin {
             // Priority 0: the loggers' slot, after metrics (-100) have updated, before
             // checkpoints (100).
             if (every_ > 0)
-                host.on(*engine, ignite::sdk::on(IGNITE_EVENT_ITERATION_COMPLETED).every(every_),
-                        [this, name](Engine& e, const EventInfo&) { iteration_line(name, e); }, 0);
-            host.on(*engine, ignite::sdk::on(IGNITE_EVENT_EPOCH_COMPLETED),
-                    [this, name](Engine& e, const EventInfo&) { epoch_line(name, e); }, 0);
+                engine->on(Events::ITERATION_COMPLETED.every(every_),
+                           [this, name](Engine& e, const EventInfo& ev) { iteration_line(name, e, ev); });
+            engine->on(Events::EPOCH_COMPLETED, [this, name](Engine& e, const EventInfo& ev) { epoch_line(name, e, ev); });
         }
-    }
-
-    // state.output as a number when it is one (a scalar or one-element tensor); a tuple
-    // or a larger tensor has no single value to print, so the caller omits it.
-    std::optional<double> output_value(const Engine& e) const {
-        std::size_t n = 0;
-        if (api_->value_count(e.raw(), IGNITE_VALUE_OUTPUT, &n) != IGNITE_OK || n != 1) return std::nullopt;
-        return e.value_double(IGNITE_VALUE_OUTPUT, 0);
     }
 
     std::string text_number(double v) const {
@@ -112,32 +78,35 @@ class Console : public ignite::sdk::Plugin {
         }
     }
 
-    std::string json_head(const std::string& engine, const char* event, const Engine& e) const {
+    // The counters come with the event: no call back into the host.
+    std::string json_head(const std::string& engine, const char* event, const EventInfo& ev) const {
         return "{\"engine\":\"" + json_escape(engine) + "\",\"event\":\"" + event +
-               "\",\"epoch\":" + std::to_string(e.epoch()) + ",\"max_epochs\":" + std::to_string(e.max_epochs()) +
-               ",\"iteration\":" + std::to_string(e.iteration());
+               "\",\"epoch\":" + std::to_string(ev.epoch) + ",\"max_epochs\":" + std::to_string(ev.max_epochs) +
+               ",\"iteration\":" + std::to_string(ev.iteration);
     }
 
-    std::string text_head(const std::string& engine, const Engine& e) const {
-        return "[" + engine + "] epoch " + std::to_string(e.epoch()) + "/" + std::to_string(e.max_epochs());
+    std::string text_head(const std::string& engine, const EventInfo& ev) const {
+        return "[" + engine + "] epoch " + std::to_string(ev.epoch) + "/" + std::to_string(ev.max_epochs);
     }
 
-    void iteration_line(const std::string& engine, const Engine& e) {
-        const auto out = output_value(e);
+    // state.output as a number when it is one (a scalar or one-element tensor); a tuple
+    // or a larger tensor has no single value to print, so the caller omits it.
+    void iteration_line(const std::string& engine, const Engine& e, const EventInfo& ev) {
+        const auto out = e.output_number();
         std::string line;
         if (json_) {
-            line = json_head(engine, "ITERATION_COMPLETED", e);
+            line = json_head(engine, "ITERATION_COMPLETED", ev);
             if (out) line += ",\"output\":" + json_number(*out);
             line += "}";
         } else {
-            line = text_head(engine, e) + " iteration " + std::to_string(e.iteration());
+            line = text_head(engine, ev) + " iteration " + std::to_string(ev.iteration);
             if (out) line += ": output=" + text_number(*out);
         }
         emit(line);
     }
 
-    void epoch_line(const std::string& engine, const Engine& e) {
-        const auto out = output_value(e);
+    void epoch_line(const std::string& engine, const Engine& e, const EventInfo& ev) {
+        const auto out = e.output_number();
         const auto seconds = e.time("EPOCH_COMPLETED");
         // Metrics in the engine's order; a metric that is not a number (a confusion
         // matrix, say) is left out rather than printed as something misleading.
@@ -147,7 +116,7 @@ class Console : public ignite::sdk::Plugin {
 
         std::string line;
         if (json_) {
-            line = json_head(engine, "EPOCH_COMPLETED", e);
+            line = json_head(engine, "EPOCH_COMPLETED", ev);
             if (seconds) line += ",\"time\":" + json_number(*seconds);
             if (out) line += ",\"output\":" + json_number(*out);
             line += ",\"metrics\":{";
@@ -155,7 +124,7 @@ class Console : public ignite::sdk::Plugin {
                 line += (i ? ",\"" : "\"") + json_escape(metrics[i].first) + "\":" + json_number(metrics[i].second);
             line += "}}";
         } else {
-            line = text_head(engine, e) + " done";
+            line = text_head(engine, ev) + " done";
             if (seconds) {
                 char buf[64];
                 std::snprintf(buf, sizeof buf, " in %.2fs", *seconds);
@@ -169,7 +138,6 @@ class Console : public ignite::sdk::Plugin {
         emit(line);
     }
 
-    const ignite_host_api* api_ = nullptr;  // raw table: value_count without throwing
     std::int64_t every_ = 100;
     int precision_ = 4;
     bool json_ = false;
@@ -178,16 +146,20 @@ class Console : public ignite::sdk::Plugin {
 
 }  // namespace
 
-IGNITE_SDK_PLUGIN(Console, {"console",
-                            "1.0",
-                            "Prints iteration and per-epoch summary lines (output, metrics, epoch time) to stdout",
-                            {
-                                {"every", IGNITE_OPTION_INT, "100", "print an iteration line every N iterations; 0 disables"},
-                                {"engines", IGNITE_OPTION_STRING, "trainer,evaluator",
-                                 "comma-separated engines to report: trainer, evaluator"},
-                                {"precision", IGNITE_OPTION_INT, "4", "digits after the decimal point in text lines (0-17)"},
-                                {"format", IGNITE_OPTION_STRING, "text",
-                                 "text (human lines) or json (one JSON object per line, full precision)"},
-                            },
-                            {},
-                            nullptr})
+IGNITE_SDK_PLUGIN(
+    Console,
+    PluginSpec("console")
+        .version("1.0")
+        .description("Prints iteration and per-epoch summary lines (output, metrics, epoch time) to stdout")
+        .option(Option::integer("every", 100).min(0).help("print an iteration line every N iterations; 0 disables"))
+        // The engines the host can run; a typo ("trainer,evalutor") fails loudly instead of
+        // silently printing nothing for the misspelt engine.
+        .option(Option::list("engines", "trainer,evaluator")
+                    .choices({"trainer", "evaluator"})
+                    .min(1)  // items: at least one engine
+                    .help("comma-separated engines to report: trainer, evaluator"))
+        // 17 significant digits is all a double has; more would print noise.
+        .option(Option::integer("precision", 4).range(0, 17).help("digits after the decimal point in text lines"))
+        .option(Option::string("format", "text")
+                    .choices({"text", "json"})
+                    .help("text (human lines) or json (one JSON object per line, full precision)")))

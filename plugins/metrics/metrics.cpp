@@ -1,4 +1,4 @@
-// metrics: classification and regression metrics for the evaluator (plugin ABI 1.1).
+// metrics: classification and regression metrics for the evaluator (plugin ABI 1.2).
 //
 //   ignite-host train --plugin metrics --metric f1_macro --metric confusion_matrix ...
 //
@@ -31,12 +31,9 @@
 // (row-major) for every classification metric but top-k, {correct, N} for top-k, {sum of
 // squared (mse) / absolute (mae) errors, N} for regression.
 //
-// Tensors arrive BORROWED (DLPack): they are wrapped with at::from_blob (no ownership, no
-// deleter call) and only read during update.
-#include <ignite/plugin.hpp>
-
-#include <ATen/ATen.h>
-#include <ATen/DLConvertor.h>
+// Tensors arrive BORROWED (DLPack): they are viewed as at::Tensor (ignite/plugin_torch.hpp:
+// no ownership, no deleter call) and only read during update.
+#include <ignite/plugin_torch.hpp>
 
 #include <cmath>
 #include <memory>
@@ -47,48 +44,12 @@
 namespace {
 
 using ignite::sdk::Error;
+using ignite::sdk::tensor_view;
 
 std::string shape(const at::Tensor& t) {
     std::string s = "(";
     for (std::int64_t i = 0; i < t.dim(); ++i) s += (i ? ", " : "") + std::to_string(t.size(i));
     return s + (t.dim() == 1 ? ",)" : ")");
-}
-
-// A borrowed DLPack tensor as an ATen view of the same memory (never owns it).
-at::Tensor wrap(const DLManagedTensor* m, const char* what) {
-    const DLTensor& t = m->dl_tensor;
-    at::Device device(at::kCPU);
-    switch (t.device.device_type) {
-        case kDLCPU:
-        case kDLCUDAHost:
-            break;
-        case kDLCUDA:
-            device = at::Device(at::kCUDA, static_cast<c10::DeviceIndex>(t.device.device_id));
-            break;
-        default:
-            throw Error(IGNITE_ERR_TYPE, std::string(what) + " is on an unsupported device (DLPack device type " +
-                                             std::to_string(t.device.device_type) + ")");
-    }
-    at::ScalarType type{};
-    try {
-        type = at::toScalarType(t.dtype);
-    } catch (const std::exception&) {
-        throw Error(IGNITE_ERR_TYPE, std::string(what) + " has an unsupported DLPack dtype (code " +
-                                         std::to_string(t.dtype.code) + ", " + std::to_string(t.dtype.bits) + " bits)");
-    }
-    std::vector<std::int64_t> sizes(t.shape, t.shape + t.ndim);
-    std::vector<std::int64_t> strides(static_cast<std::size_t>(t.ndim));
-    if (t.strides) {
-        strides.assign(t.strides, t.strides + t.ndim);
-    } else {  // compact row-major
-        std::int64_t s = 1;
-        for (int i = t.ndim - 1; i >= 0; --i) {
-            strides[static_cast<std::size_t>(i)] = s;
-            s *= sizes[static_cast<std::size_t>(i)];
-        }
-    }
-    void* data = static_cast<char*>(t.data) + t.byte_offset;
-    return at::from_blob(data, sizes, strides, at::TensorOptions().dtype(type).device(device));
 }
 
 std::string not_computable(const char* metric) {
@@ -98,8 +59,8 @@ std::string not_computable(const char* metric) {
 // (y_pred (N, C) scores, y (N,) class indices) checked; y returned as int64.
 std::pair<at::Tensor, at::Tensor> classification_input(const DLManagedTensor* p, const DLManagedTensor* t,
                                                        const char* metric) {
-    const at::Tensor y_pred = wrap(p, "y_pred");
-    at::Tensor y = wrap(t, "y");
+    const at::Tensor y_pred = tensor_view(p, "y_pred");
+    at::Tensor y = tensor_view(t, "y");
     if (y_pred.dim() != 2 || y_pred.size(1) < 2 || y.dim() != 1 || y.size(0) != y_pred.size(0)) {
         throw Error(IGNITE_ERR_INVALID_ARGUMENT, std::string(metric) +
                                                      " expects y_pred of shape (N, C) scores with C >= 2 and y of "
@@ -281,8 +242,8 @@ public:
         n_ = 0;
     }
     void update(const DLManagedTensor* p, const DLManagedTensor* t) override {
-        const at::Tensor y_pred = wrap(p, "y_pred");
-        const at::Tensor y = wrap(t, "y");
+        const at::Tensor y_pred = tensor_view(p, "y_pred");
+        const at::Tensor y = tensor_view(t, "y");
         if (y_pred.sizes() != y.sizes() || y.dim() == 0) {
             throw Error(IGNITE_ERR_INVALID_ARGUMENT, std::string(name_) + " expects y_pred and y of the same shape "
                                                                          "(N, ...), but given y_pred " +
@@ -325,46 +286,44 @@ public:
     std::int64_t k = 5;
 
 private:
-    void init(ignite::sdk::Host& host) override {
-        k = host.option_int("k");
-        if (k < 1) throw std::invalid_argument("metrics.k must be >= 1, got " + std::to_string(k));
-    }
+    void init(ignite::sdk::Host& host) override { k = host.option_int("k"); }  // >= 1: the host checks
 };
 
+using ignite::sdk::MetricSpec;
+using ignite::sdk::Plugin;
+
 template <Score S, Average A>
-ignite::sdk::MetricSpec confusion(const char* name, const char* help) {
-    return {name, help, S == Score::kMatrix,
-            [name](ignite::sdk::Plugin&) { return std::make_unique<ConfusionMetric>(name, S, A); }};
+MetricSpec confusion(const char* name, const char* help) {
+    MetricSpec m(name, [name](Plugin&) { return std::make_unique<ConfusionMetric>(name, S, A); });
+    m.help(help);
+    if (S == Score::kMatrix) m.square();
+    return m;
 }
 
 }  // namespace
 
-IGNITE_SDK_PLUGIN(MetricsPlugin,
-                  {"metrics",
-                   "1.0.0",
-                   "Classification and regression metrics: precision/recall/f1 (macro, micro, weighted), "
-                   "confusion_matrix, top_k_accuracy, mse, mae",
-                   {{"k", IGNITE_OPTION_INT, "5", "k of top_k_accuracy"}},
-                   {},
-                   nullptr,
-                   {confusion<Score::kPrecision, Average::kMacro>("precision_macro", "precision averaged over classes (undefined = 0)"),
-                    confusion<Score::kPrecision, Average::kMicro>("precision_micro", "global TP / (TP + FP)"),
-                    confusion<Score::kPrecision, Average::kWeighted>("precision_weighted", "precision weighted by class support"),
-                    confusion<Score::kRecall, Average::kMacro>("recall_macro", "recall averaged over classes (undefined = 0)"),
-                    confusion<Score::kRecall, Average::kMicro>("recall_micro", "global TP / (TP + FN)"),
-                    confusion<Score::kRecall, Average::kWeighted>("recall_weighted", "recall weighted by class support"),
-                    confusion<Score::kF1, Average::kMacro>("f1_macro", "per-class F1 averaged over classes"),
-                    confusion<Score::kF1, Average::kMicro>("f1_micro", "F1 of the global precision and recall"),
-                    confusion<Score::kF1, Average::kWeighted>("f1_weighted", "per-class F1 weighted by class support"),
-                    confusion<Score::kMatrix, Average::kNone>("confusion_matrix",
-                                                              "C x C counts, rows = true class, columns = predicted"),
-                    {"top_k_accuracy", "fraction of samples whose class is among the k highest scores (option k)", false,
-                     [](ignite::sdk::Plugin& p) {
-                         return std::make_unique<TopKAccuracy>(static_cast<MetricsPlugin&>(p).k);
-                     }},
-                    {"mse", "mean squared error (summed over elements, divided by N)", false,
-                     [](ignite::sdk::Plugin&) { return std::make_unique<ErrorSum>("mse", "MeanSquaredError", true); }},
-                    {"mae", "mean absolute error (summed over elements, divided by N)", false,
-                     [](ignite::sdk::Plugin&) {
-                         return std::make_unique<ErrorSum>("mae", "MeanAbsoluteError", false);
-                     }}}})
+IGNITE_SDK_PLUGIN(
+    MetricsPlugin,
+    ignite::sdk::PluginSpec("metrics")
+        .version("1.0.0")
+        .description("Classification and regression metrics: precision/recall/f1 (macro, micro, weighted), "
+                     "confusion_matrix, top_k_accuracy, mse, mae")
+        .option(ignite::sdk::Option::integer("k", 5).min(1).help("k of top_k_accuracy"))
+        .metric(confusion<Score::kPrecision, Average::kMacro>("precision_macro", "precision averaged over classes (undefined = 0)"))
+        .metric(confusion<Score::kPrecision, Average::kMicro>("precision_micro", "global TP / (TP + FP)"))
+        .metric(confusion<Score::kPrecision, Average::kWeighted>("precision_weighted", "precision weighted by class support"))
+        .metric(confusion<Score::kRecall, Average::kMacro>("recall_macro", "recall averaged over classes (undefined = 0)"))
+        .metric(confusion<Score::kRecall, Average::kMicro>("recall_micro", "global TP / (TP + FN)"))
+        .metric(confusion<Score::kRecall, Average::kWeighted>("recall_weighted", "recall weighted by class support"))
+        .metric(confusion<Score::kF1, Average::kMacro>("f1_macro", "per-class F1 averaged over classes"))
+        .metric(confusion<Score::kF1, Average::kMicro>("f1_micro", "F1 of the global precision and recall"))
+        .metric(confusion<Score::kF1, Average::kWeighted>("f1_weighted", "per-class F1 weighted by class support"))
+        .metric(confusion<Score::kMatrix, Average::kNone>("confusion_matrix",
+                                                          "C x C counts, rows = true class, columns = predicted"))
+        .metric(MetricSpec("top_k_accuracy",
+                           [](Plugin& p) { return std::make_unique<TopKAccuracy>(static_cast<MetricsPlugin&>(p).k); })
+                    .help("fraction of samples whose class is among the k highest scores (option k)"))
+        .metric(MetricSpec("mse", [](Plugin&) { return std::make_unique<ErrorSum>("mse", "MeanSquaredError", true); })
+                    .help("mean squared error (summed over elements, divided by N)"))
+        .metric(MetricSpec("mae", [](Plugin&) { return std::make_unique<ErrorSum>("mae", "MeanAbsoluteError", false); })
+                    .help("mean absolute error (summed over elements, divided by N)")))

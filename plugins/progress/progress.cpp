@@ -45,12 +45,14 @@
 
 namespace {
 
-using ignite::sdk::split_list;
 using ignite::sdk::trim;
 
 using ignite::sdk::Engine;
 using ignite::sdk::EventInfo;
+using ignite::sdk::Events;
 using ignite::sdk::Host;
+using ignite::sdk::Option;
+using ignite::sdk::PluginSpec;
 using Clock = std::chrono::steady_clock;
 
 // After the loggers (0), so a logger's line and the bar do not race; before the evaluator
@@ -74,12 +76,6 @@ std::string format_interval(double seconds) {
 std::string fixed4(double v) {
     char buf[64];
     std::snprintf(buf, sizeof buf, "%.4f", v);
-    return buf;
-}
-
-std::string shortest(double v) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%g", v);
     return buf;
 }
 
@@ -119,59 +115,17 @@ public:
     }
 
 private:
+    // Ranges and choices are checked by the host against the spec below.
     void init(Host& host) override {
-        api_ = host.api();
-
-        const auto stream = host.option_string("stream");
-        if (stream == "stderr")
-            stream_ = stderr;
-        else if (stream == "stdout")
-            stream_ = stdout;
-        else
-            throw std::invalid_argument("progress.stream=" + stream + " is unknown: use stream=stderr or stream=stdout");
-
+        stream_ = host.option_string("stream") == "stdout" ? stdout : stderr;
         every_ = host.option_int("every");
-        if (every_ < 1)
-            throw std::invalid_argument("progress.every=" + std::to_string(every_) +
-                                        " is out of range: use every=N with N >= 1 (refresh at most every N iterations)");
-
         min_interval_ = host.option_double("min_interval");
-        if (!std::isfinite(min_interval_) || min_interval_ < 0)
-            throw std::invalid_argument("progress.min_interval=" + shortest(min_interval_) +
-                                        " is out of range: use a number of seconds >= 0 (e.g. min_interval=0.1)");
-
-        const auto step = host.option_int("percent_step");
-        if (step < 1 || step > 100)
-            throw std::invalid_argument("progress.percent_step=" + std::to_string(step) +
-                                        " is out of range: use percent_step=1 to 100");
-        percent_step_ = step;
-
-        const auto width = host.option_int("width");
-        if (width < 5 || width > 1000)
-            throw std::invalid_argument("progress.width=" + std::to_string(width) +
-                                        " is out of range: use width=5 to 1000 characters");
-        width_ = static_cast<int>(width);
-
+        percent_step_ = host.option_int("percent_step");
+        width_ = static_cast<int>(host.option_int("width"));
         const auto tty = host.option_string("tty");
-        if (tty == "auto")
-            tty_ = ::isatty(::fileno(stream_)) == 1;
-        else if (tty == "always")
-            tty_ = true;
-        else if (tty == "never")
-            tty_ = false;
-        else
-            throw std::invalid_argument("progress.tty=" + tty + " is unknown: use tty=auto, tty=always or tty=never");
-
-        const auto metrics = trim(host.option_string("metrics"));
-        if (!metrics.empty()) {
-            metrics_ = split_list(metrics);
-            for (const auto& m : metrics_)
-                if (m.empty())
-                    throw std::invalid_argument("progress.metrics=" + metrics +
-                                                " has an empty name: use a comma-separated list of metric names, or "
-                                                "metrics= for all numeric metrics");
-            all_metrics_ = false;
-        }
+        tty_ = tty == "always" || (tty == "auto" && ::isatty(::fileno(stream_)) == 1);
+        metrics_ = host.option_list("metrics");
+        all_metrics_ = metrics_.empty();
         output_label_ = trim(host.option_string("output_label"));
 
         std::vector<const char*> engines{"trainer"};
@@ -184,33 +138,27 @@ private:
             Bar* bar = bars_.back().get();
             bar->owner = this;
             bar->engine_name = name;
-            host.on(*engine, ignite::sdk::on(IGNITE_EVENT_EPOCH_STARTED),
-                    [this, bar](Engine& e, const EventInfo&) { epoch_started(*bar, e); }, kPriority);
-            host.on(*engine, ignite::sdk::on(IGNITE_EVENT_ITERATION_COMPLETED),
-                    [this, bar](Engine& e, const EventInfo&) { iteration_completed(*bar, e); }, kPriority);
+            engine->on(Events::EPOCH_STARTED, [this, bar](Engine& e, const EventInfo& ev) { epoch_started(*bar, e, ev); },
+                       kPriority);
+            engine->on(Events::ITERATION_COMPLETED, [this, bar](Engine& e) { iteration_completed(*bar, e); }, kPriority);
             // The epoch's end, however it comes: normally, cut by terminate, or by an error
             // (the bar's line is finished so the error message starts on a line of its own).
-            host.on(*engine,
-                    std::vector<ignite::sdk::EventSpec>{ignite::sdk::on(IGNITE_EVENT_EPOCH_COMPLETED),
-                                                        ignite::sdk::on(IGNITE_EVENT_TERMINATE),
-                                                        ignite::sdk::on(IGNITE_EVENT_EXCEPTION_RAISED),
-                                                        ignite::sdk::on(IGNITE_EVENT_COMPLETED)},
-                    [this, bar](Engine& e, const EventInfo&) { close(*bar, e); }, kPriority);
+            engine->on(Events::EPOCH_COMPLETED | Events::TERMINATE | Events::EXCEPTION_RAISED | Events::COMPLETED,
+                       [this, bar](Engine& e) { close(*bar, e); }, kPriority);
         }
     }
 
     // ---- events ----
 
-    void epoch_started(Bar& bar, const Engine& e) {
+    void epoch_started(Bar& bar, const Engine& e, const EventInfo& ev) {
         if (bar.open) close(bar, e);  // an epoch that ended without EPOCH_COMPLETED
-        std::int64_t v = 0;
-        bar.total = api_->state_int(e.raw(), IGNITE_STATE_EPOCH_LENGTH, &v) == IGNITE_OK ? v : -1;
-        bar.max_epochs = api_->state_int(e.raw(), IGNITE_STATE_MAX_EPOCHS, &v) == IGNITE_OK ? v : -1;
-        bar.epoch = e.epoch();
+        bar.total = ev.epoch_length;
+        bar.max_epochs = ev.max_epochs;
+        bar.epoch = ev.epoch;
         // A run resumed mid-epoch starts with part of the epoch already done.
         bar.n = 0;
         if (bar.total > 0) {
-            const auto done = e.iteration() - (bar.epoch - 1) * bar.total;
+            const auto done = ev.iteration - (bar.epoch - 1) * bar.total;
             if (done > 0 && done < bar.total) bar.n = done;
         }
         bar.n0 = bar.n;
@@ -221,8 +169,7 @@ private:
         bar.output_count = 0;
         // A host that keeps the epoch's output sum spares reading every output (on CUDA,
         // a device synchronisation per iteration): the mean is then read when drawing.
-        double host_sum = 0;
-        bar.host_sum = api_->state_double(e.raw(), IGNITE_STATE_EPOCH_OUTPUT_SUM, &host_sum) == IGNITE_OK;
+        bar.host_sum = e.try_state_double(IGNITE_STATE_EPOCH_OUTPUT_SUM).has_value();
         bar.open = true;
         if (tty_) {
             draw(bar, e, false);
@@ -263,11 +210,8 @@ private:
     // Every iteration, not only when drawing: the mean needs each value. Only a single
     // number counts (a tuple, such as an evaluator's (y_pred, y), has none to show).
     void accumulate_output(Bar& bar, const Engine& e) const {
-        std::size_t count = 0;
-        double v = 0;
-        if (api_->value_count(e.raw(), IGNITE_VALUE_OUTPUT, &count) == IGNITE_OK && count == 1 &&
-            api_->value_double(e.raw(), IGNITE_VALUE_OUTPUT, 0, &v) == IGNITE_OK) {
-            bar.output_sum += v;
+        if (const auto v = e.output_number()) {
+            bar.output_sum += *v;
             ++bar.output_count;
         }
     }
@@ -327,27 +271,15 @@ private:
         if (!output_label_.empty()) {
             double sum = bar.output_sum;
             std::int64_t count = bar.output_count;
-            if (bar.host_sum && api_->state_double(e.raw(), IGNITE_STATE_EPOCH_OUTPUT_SUM, &sum) == IGNITE_OK)
+            if (const auto host_sum = bar.host_sum ? e.try_state_double(IGNITE_STATE_EPOCH_OUTPUT_SUM) : std::nullopt) {
+                sum = *host_sum;
                 count = bar.n - bar.n0;
+            }
             if (count > 0) s += ", " + output_label_ + "=" + fixed4(sum / static_cast<double>(count));
         }
-        std::size_t mcount = 0;
-        if (api_->metric_count(e.raw(), &mcount) == IGNITE_OK && mcount > 0) {
-            if (all_metrics_) {
-                for (std::size_t i = 0; i < mcount; ++i) {
-                    const char* name = nullptr;
-                    double v = 0;
-                    if (api_->metric_name(e.raw(), i, &name) == IGNITE_OK && name &&
-                        api_->metric_double(e.raw(), name, &v) == IGNITE_OK)
-                        s += std::string(", ") + name + "=" + fixed4(v);
-                }
-            } else {
-                for (const auto& name : metrics_) {
-                    double v = 0;
-                    if (api_->metric_double(e.raw(), name.c_str(), &v) == IGNITE_OK) s += ", " + name + "=" + fixed4(v);
-                }
-            }
-        }
+        // Metrics that are absent (yet) or not numbers are left out.
+        for (const auto& name : all_metrics_ ? e.metric_names() : metrics_)
+            if (const auto v = e.metric(name)) s += ", " + name + "=" + fixed4(*v);
         s += "]";
         return s;
     }
@@ -400,7 +332,6 @@ private:
         std::fflush(stream_);
     }
 
-    const ignite_host_api* api_ = nullptr;  // raw table: optional reads without exceptions
     std::FILE* stream_ = nullptr;
     bool tty_ = false;
     std::int64_t every_ = 1;
@@ -417,27 +348,25 @@ private:
 
 }  // namespace
 
-IGNITE_SDK_PLUGIN(Progress,
-                  {"progress",
-                   "1.0",
-                   "tqdm-like progress bar per epoch (redrawn in place on a terminal, percentage lines in logs)",
-                   {
-                       {"stream", IGNITE_OPTION_STRING, "stderr", "where the bar goes: stderr or stdout"},
-                       {"every", IGNITE_OPTION_INT, "1",
-                        "redraw at most every N iterations (terminal); with an unknown epoch length, a log line every N "
-                        "iterations when N > 1"},
-                       {"min_interval", IGNITE_OPTION_DOUBLE, "0.1", "minimum seconds between terminal redraws"},
-                       {"percent_step", IGNITE_OPTION_INT, "25", "not a terminal: a line every N percent of the epoch (1-100)"},
-                       {"evaluator", IGNITE_OPTION_BOOL, "false", "also show a bar for the evaluator's runs"},
-                       {"metrics", IGNITE_OPTION_STRING, "",
-                        "comma-separated metric names to show when present; empty: all numeric metrics"},
-                       {"output_label", IGNITE_OPTION_STRING, "loss",
-                        "label of the running mean of state.output over the current epoch (when a single number); "
-                        "empty hides it and skips reading the output each iteration"},
-                       {"width", IGNITE_OPTION_INT, "30", "bar width in characters (5-1000)"},
-                       {"tty", IGNITE_OPTION_STRING, "auto",
-                        "auto (isatty of the stream), always (redraw with \\r and clear-to-end-of-line) or never "
-                        "(plain lines)"},
-                   },
-                   {},
-                   nullptr})
+IGNITE_SDK_PLUGIN(
+    Progress,
+    PluginSpec("progress")
+        .version("1.0")
+        .description("tqdm-like progress bar per epoch (redrawn in place on a terminal, percentage lines in logs)")
+        .option(Option::string("stream", "stderr").choices({"stderr", "stdout"}).help("where the bar goes"))
+        .option(Option::integer("every", 1).min(1).help(
+            "redraw at most every N iterations (terminal); with an unknown epoch length, a log line every N "
+            "iterations when N > 1"))
+        .option(Option::number("min_interval", 0.1).min(0).help("minimum seconds between terminal redraws"))
+        .option(Option::integer("percent_step", 25).range(1, 100).help("not a terminal: a line every N percent of the epoch"))
+        .option(Option::boolean("evaluator", false).help("also show a bar for the evaluator's runs"))
+        .option(Option::list("metrics", "").help(
+            "comma-separated metric names to show when present; empty: all numeric metrics"))
+        .option(Option::string("output_label", "loss")
+                    .help("label of the running mean of state.output over the current epoch (when a single number); "
+                          "empty hides it and skips reading the output each iteration"))
+        .option(Option::integer("width", 30).range(5, 1000).help("bar width in characters"))
+        .option(Option::string("tty", "auto")
+                    .choices({"auto", "always", "never"})
+                    .help("auto (isatty of the stream), always (redraw with \\r and clear-to-end-of-line) or never "
+                          "(plain lines)")))

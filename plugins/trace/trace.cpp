@@ -30,21 +30,28 @@
 namespace {
 
 using ignite::sdk::json_escape_append;
-using ignite::sdk::split_list;
-using ignite::sdk::trim;
 
 using ignite::sdk::Engine;
 using ignite::sdk::EventInfo;
+using ignite::sdk::EventSpec;
+using ignite::sdk::Events;
 using ignite::sdk::Host;
+using ignite::sdk::Option;
+using ignite::sdk::PluginSpec;
 
 const char* const kKnownEngines[] = {"trainer", "evaluator"};
 
-// Names of the built-in events, indexed by their fixed ABI values; used when the host
-// gives no name (event_name is documented, but a missing one must not break the file).
+// The built-in events and their names, from the one list (ignite/events.def); the names
+// are used when the host gives none (event_name is documented, but a missing one must not
+// break the file).
+#define IGNITE_BUILTIN_EVENT(name, core, value, help) #name,
 const char* const kBuiltinNames[IGNITE_EVENT_BUILTIN_COUNT] = {
-    "STARTED",           "EPOCH_STARTED",          "GET_BATCH_STARTED", "GET_BATCH_COMPLETED", "ITERATION_STARTED",
-    "ITERATION_COMPLETED", "DATALOADER_STOP_ITERATION", "EXCEPTION_RAISED", "TERMINATE_SINGLE_EPOCH", "TERMINATE",
-    "EPOCH_COMPLETED",   "COMPLETED",              "INTERRUPT"};
+#include <ignite/events.def>
+};
+#define IGNITE_BUILTIN_EVENT(name, core, value, help) &Events::name,
+const EventSpec* const kBuiltinEvents[IGNITE_EVENT_BUILTIN_COUNT] = {
+#include <ignite/events.def>
+};
 
 class Trace : public ignite::sdk::Plugin {
 public:
@@ -54,21 +61,13 @@ public:
         // the run on a write error; this is the last, void callback, where an error can
         // only be logged.
         const auto error = file_.close_noexcept();
-        if (!error.empty() && api_) api_->log(host().raw(), IGNITE_LOG_ERROR, error.c_str());
+        if (!error.empty()) host().log(IGNITE_LOG_ERROR, error);
     }
 
 private:
     void init(Host& host) override {
-        api_ = host.api();
-        const auto engines = split_list(host.option_string("engines"), true);
-        for (const auto& name : engines) {
-            bool known = false;
-            for (const char* k : kKnownEngines) known = known || name == k;
-            if (!known)
-                throw std::invalid_argument("trace.engines names unknown engine '" + name +
-                                            "': use a comma-separated list of trainer, evaluator");
-        }
-        attrs_ = split_list(host.option_string("attrs"), true);
+        const auto engines = host.option_list("engines");  // validated by the host: known names
+        attrs_ = host.option_list("attrs");
 
         // Checked here so a bad path stops the host before the run starts, but opened (and
         // truncated) only at the first event traced: a start-up that fails after trace's
@@ -79,13 +78,13 @@ private:
 
         // Custom events are looked up before any registration so a misspelt name fails
         // init without leaving half the handlers behind.
-        std::vector<std::pair<std::string, ignite_event>> custom;
-        for (const auto& qualified : split_list(host.option_string("custom"), true)) {
-            ignite_event ev = 0;
-            if (api_->find_event(host.raw(), qualified.c_str(), &ev) != IGNITE_OK)
+        std::vector<std::pair<std::string, EventSpec>> custom;
+        for (const auto& qualified : host.option_list("custom")) {
+            const auto ev = host.find_event(qualified.c_str());
+            if (!ev)
                 throw std::invalid_argument("trace.custom names unknown event '" + qualified +
                                             "': give qualified names (plugin.EVENT) and load that plugin before trace");
-            custom.emplace_back(qualified, ev);
+            custom.emplace_back(qualified, *ev);
         }
 
         // INT32_MIN: first among all handlers of the event, so a line shows the state
@@ -100,22 +99,18 @@ private:
             bool traced = false;
             for (const auto& t : engines) traced = traced || t == name;
             const auto engine = host.engine(name);
-            if (engine && !traced)
-                host.on(*engine, ignite::sdk::on(IGNITE_EVENT_STARTED), [this](Engine&, const EventInfo&) { file_.open(); },
-                        kFirst);
+            if (engine && !traced) engine->on(Events::STARTED, [this] { file_.open(); }, kFirst);
         }
         for (const auto& name : engines) {
             const auto engine = host.engine(name.c_str());
             if (!engine) continue;  // known but not run this time (e.g. no evaluator)
-            for (ignite_event ev = 0; ev < IGNITE_EVENT_BUILTIN_COUNT; ++ev)
-                host.on(*engine, ignite::sdk::on(ev), [this, name](Engine& e, const EventInfo& info) { write(name, e, info); },
-                        kFirst);
+            auto write_line = [this, name](Engine& e, const EventInfo& info) { write(name, e, info); };
+            for (const EventSpec* ev : kBuiltinEvents) engine->on(*ev, write_line, kFirst);
             // A custom event is registered on one engine; on the others the host refuses
             // the handler, which is expected, so only "no engine took it" is an error.
             for (std::size_t i = 0; i < custom.size(); ++i) {
                 try {
-                    host.on(*engine, ignite::sdk::on(custom[i].second),
-                            [this, name](Engine& e, const EventInfo& info) { write(name, e, info); }, kFirst);
+                    engine->on(custom[i].second, write_line, kFirst);
                     custom_registered[i] = true;
                 } catch (const ignite::sdk::Error& err) {
                     custom_errors[i] = err.what();
@@ -140,7 +135,7 @@ private:
             line_ += kBuiltinNames[info.event];
         else
             line_ += std::to_string(info.event);
-        line_ += "\",\"epoch\":" + std::to_string(e.epoch()) + ",\"iteration\":" + std::to_string(e.iteration());
+        line_ += "\",\"epoch\":" + std::to_string(info.epoch) + ",\"iteration\":" + std::to_string(info.iteration);
         if (info.event == IGNITE_EVENT_EXCEPTION_RAISED) {
             line_ += ",\"exception\":\"";
             json_escape_append(line_, info.exception_message ? info.exception_message : "");
@@ -148,12 +143,11 @@ private:
         }
         if (info.event == IGNITE_EVENT_TERMINATE_SINGLE_EPOCH) line_ += ",\"iter_counter\":" + std::to_string(info.iter_counter);
         for (const auto& attr : attrs_) {
-            // Raw call: an attribute that is not set (yet) is normal, not an error.
-            std::int64_t v = 0;
-            if (api_->state_int(e.raw(), attr.c_str(), &v) == IGNITE_OK) {
+            // An attribute that is not set (yet) is normal, not an error.
+            if (const auto v = e.try_state_int(attr.c_str())) {
                 line_ += ",\"";
                 json_escape_append(line_, attr);
-                line_ += "\":" + std::to_string(v);
+                line_ += "\":" + std::to_string(*v);
             }
         }
         line_ += "}\n";
@@ -169,7 +163,6 @@ private:
             file_.flush();
     }
 
-    const ignite_host_api* api_ = nullptr;
     ignite::sdk::OutputFile file_;
     std::vector<std::string> attrs_;
     std::string line_;  // reused: one allocation for the whole run
@@ -177,18 +170,16 @@ private:
 
 }  // namespace
 
-IGNITE_SDK_PLUGIN(Trace, {"trace",
-                          "1.0",
-                          "Writes every event of the traced engines as JSON lines to a file",
-                          {
-                              {"path", IGNITE_OPTION_STRING, "ignite-trace.jsonl",
-                               "file to write (truncated when the run starts, not before)"},
-                              {"engines", IGNITE_OPTION_STRING, "trainer,evaluator",
-                               "comma-separated engines to trace: trainer, evaluator"},
-                              {"custom", IGNITE_OPTION_STRING, "",
-                               "comma-separated qualified custom events to trace too (plugin.EVENT); load their plugin first"},
-                              {"attrs", IGNITE_OPTION_STRING, "",
-                               "comma-separated int state attributes added to each line when set (e.g. time_iteration)"},
-                          },
-                          {},
-                          nullptr})
+IGNITE_SDK_PLUGIN(
+    Trace,
+    PluginSpec("trace")
+        .version("1.0")
+        .description("Writes every event of the traced engines as JSON lines to a file")
+        .option(Option::string("path", "ignite-trace.jsonl").help("file to write (truncated when the run starts, not before)"))
+        .option(Option::list("engines", "trainer,evaluator")
+                    .choices({"trainer", "evaluator"})
+                    .help("comma-separated engines to trace: trainer, evaluator"))
+        .option(Option::list("custom", "").help(
+            "comma-separated qualified custom events to trace too (plugin.EVENT); load their plugin first"))
+        .option(Option::list("attrs", "").help(
+            "comma-separated int state attributes added to each line when set (e.g. time_iteration)")))

@@ -1,11 +1,21 @@
-/* Records the layout of every ABI 1.0 struct as the FROZEN 1.0 header defines it (this
- * file's only ignite include directory is tests/abi/frozen/1.0), and of the DLPack structs
- * as Debian's DLPack 0.6 defines them (the frozen header includes <dlpack/dlpack.h>). */
+/* Records the layout of every ABI struct as a FROZEN header defines it (this file's only
+ * ignite include directory is tests/abi/frozen/1.0, or 1.2 when built with
+ * IGNITE_FROZEN_1_2), and, in the 1.0 build, of the DLPack structs as Debian's DLPack 0.6
+ * defines them (the frozen header includes <dlpack/dlpack.h>). */
 #include <ignite/plugin.h>
 
 #include "frozen_layout.h"
 
 #define X(type, field) {#type, #field, sizeof(type), offsetof(type, field), sizeof(((type*)0)->field)},
+#ifdef IGNITE_FROZEN_1_2
+#if IGNITE_ABI_MINOR != 2
+#error "the 1.2 layout must come from tests/abi/frozen/1.2"
+#endif
+const ignite_frozen_field ignite_frozen12_fields[] = {
+#include "abi_fields.inc"
+};
+const size_t ignite_frozen12_field_count = sizeof ignite_frozen12_fields / sizeof ignite_frozen12_fields[0];
+#else
 const ignite_frozen_field ignite_frozen_fields[] = {
 #include "abi_fields.inc"
 };
@@ -24,3 +34,4 @@ const ignite_frozen_field ignite_frozen_dlpack_fields[] = {
 #undef X
 
 const size_t ignite_frozen_dlpack_field_count = sizeof ignite_frozen_dlpack_fields / sizeof ignite_frozen_dlpack_fields[0];
+#endif

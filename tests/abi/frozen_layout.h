@@ -1,5 +1,5 @@
-/* The ABI 1.0 layout as the FROZEN header gives it (frozen_layout.c), for abi_test.cpp to
- * compare with the live header. Plain C, no ignite types: usable beside either header. */
+/* The ABI 1.0 and 1.2 layouts as the FROZEN headers give them (frozen_layout.c), for
+ * abi_test.cpp to compare with the live header. Plain C, no ignite types: usable beside either header. */
 #ifndef IGNITE_TESTS_FROZEN_LAYOUT_H
 #define IGNITE_TESTS_FROZEN_LAYOUT_H
 
@@ -19,6 +19,10 @@ typedef struct ignite_frozen_field {
 
 extern const ignite_frozen_field ignite_frozen_fields[];
 extern const size_t ignite_frozen_field_count;
+/* Every field of every struct as the frozen 1.2 header lays it out (frozen_layout.c built
+ * with IGNITE_FROZEN_1_2 into ignite_abi_frozen12_layout). */
+extern const ignite_frozen_field ignite_frozen12_fields[];
+extern const size_t ignite_frozen12_field_count;
 /* DLManagedTensor and its parts as DLPack 0.6 lays them out (tests/abi/dlpack_fields.inc). */
 extern const ignite_frozen_field ignite_frozen_dlpack_fields[];
 extern const size_t ignite_frozen_dlpack_field_count;

@@ -23,12 +23,10 @@ class Options : public ignite::sdk::Plugin {
 
 }  // namespace
 
-IGNITE_SDK_PLUGIN(Options, {"opts",
-                            "0.3.1",
-                            "Fixture with one option of every type",
-                            {{"flag", IGNITE_OPTION_BOOL, "false", "a bool"},
-                             {"count", IGNITE_OPTION_INT, "1", "an int"},
-                             {"ratio", IGNITE_OPTION_DOUBLE, "0.5", "a double"},
-                             {"label", IGNITE_OPTION_STRING, nullptr, "a required string"}},
-                            {},
-                            nullptr})
+IGNITE_SDK_PLUGIN(Options, ignite::sdk::PluginSpec("opts")
+                               .version("0.3.1")
+                               .description("Fixture with one option of every type")
+                               .option(ignite::sdk::Option::boolean("flag", false).help("a bool"))
+                               .option(ignite::sdk::Option::integer("count", 1).help("an int"))
+                               .option(ignite::sdk::Option::number("ratio", 0.5).help("a double"))
+                               .option(ignite::sdk::Option::string("label", "").required().help("a required string")))

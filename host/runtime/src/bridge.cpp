@@ -4,11 +4,19 @@
 
 #include <ATen/DLConvertor.h>
 #include <fmt/format.h>
+#include <torch/optim/adagrad.h>
+#include <torch/optim/adam.h>
+#include <torch/optim/adamw.h>
+#include <torch/optim/optimizer.h>
+#include <torch/optim/rmsprop.h>
+#include <torch/optim/sgd.h>
 
 #include <ignite/runtime/console_log.hpp>
 
+#include <cmath>
 #include <cstddef>
 #include <cstdio>
+#include <type_traits>
 #include <deque>
 #include <optional>
 #include <limits>
@@ -27,6 +35,15 @@ static_assert(sizeof(DLManagedTensor) == 64 && offsetof(DLManagedTensor, manager
 static_assert(kDLCPU == 1 && kDLCUDA == 2 && kDLCUDAHost == 3 && kDLInt == 0 && kDLUInt == 1 && kDLFloat == 2 &&
               kDLBfloat == 4 && kDLComplex == 5);
 
+// Every built-in event of the ABI (ignite/events.def, the one list) is core's event of the
+// same id, so the bridge passes ids through unchanged.
+#define IGNITE_BUILTIN_EVENT(name, core, value, help)                                       \
+    static_assert(static_cast<int>(IGNITE_EVENT_##name) == static_cast<int>(ignite::Event::k##core), \
+                  "IGNITE_EVENT_" #name " must equal core's ignite::Event::k" #core);
+#include <ignite/events.def>
+static_assert(static_cast<int>(IGNITE_EVENT_BUILTIN_COUNT) == static_cast<int>(ignite::Event::kBuiltinEventCount),
+              "ignite/events.def must list every built-in event of core");
+
 // ---- the opaque handles --------------------------------------------------------------------
 
 struct ignite_engine {
@@ -40,6 +57,7 @@ struct ignite_engine {
     ignite::host::PluginHost::Loaded* running_plugin = nullptr;
     const std::string* exception_text = nullptr;
     std::optional<ignite::host::PluginHost::Termination> termination;  // the first terminate a plugin asked for
+    torch::optim::Optimizer* optimizer = nullptr;  // the engine's, for param_group_* (may be null)
 
     void release_borrowed() noexcept {
         for (auto* t : borrowed) t->deleter(t);
@@ -72,11 +90,24 @@ namespace {
 
 thread_local std::string g_last_error;
 
+// A failure with the status plugin.h gives it by meaning (NOT_FOUND, STATE, ...).
+class StatusError : public std::runtime_error {
+public:
+    StatusError(ignite_status status, const std::string& message) : std::runtime_error(message), status_(status) {}
+    [[nodiscard]] ignite_status status() const noexcept { return status_; }
+
+private:
+    ignite_status status_;
+};
+
 // Every API function body runs in here: a C++ exception becomes a status + message.
 template <typename F>
 ignite_status guarded(F&& f) noexcept {
     try {
         return f();
+    } catch (const StatusError& e) {
+        g_last_error = e.what();
+        return e.status();
     } catch (const std::invalid_argument& e) {
         g_last_error = e.what();
         return IGNITE_ERR_INVALID_ARGUMENT;
@@ -127,27 +158,27 @@ void api_log(ignite_host* host, int32_t level, const char* message) {
 
 // ---- options ----
 
-template <typename T>
-ignite_status read_option(ignite_host* host, const char* name, T* out, const char* type) {
+template <typename T, typename Out>
+ignite_status read_option(ignite_host* host, const char* name, Out* out, const char* type) {
     return guarded([&] {
         IGNITE_REQUIRE(host && name && out, IGNITE_ERR_INVALID_ARGUMENT, "option read with a null argument");
+        const char* plugin = host->plugin->module.info->name;
         auto& opts = host->plugin->options;
         auto it = opts.find(name);
-        IGNITE_REQUIRE(it != opts.end(), IGNITE_ERR_NOT_FOUND, "plugin '{}' declares no option '{}'",
-                       host->plugin->module.info->name, name);
+        IGNITE_REQUIRE(it != opts.end(), IGNITE_ERR_NOT_FOUND, "plugin '{}' declares no option '{}'", plugin, name);
         const T* v = std::get_if<T>(&it->second);
-        IGNITE_REQUIRE(v != nullptr, IGNITE_ERR_TYPE, "option '{}' of plugin '{}' is not a {}", name,
-                       host->plugin->module.info->name, type);
-        *out = *v;
+        IGNITE_REQUIRE(v != nullptr, IGNITE_ERR_TYPE, "option '{}' of plugin '{}' is not a {}", name, plugin, type);
+        if constexpr (std::is_same_v<T, std::string>) {
+            *out = v->c_str();  // lives as long as the plugin
+        } else {
+            *out = static_cast<Out>(*v);
+        }
         return IGNITE_OK;
     });
 }
 
 ignite_status api_option_bool(ignite_host* host, const char* name, int32_t* out) {
-    bool v = false;
-    const auto s = read_option<bool>(host, name, &v, "bool");
-    if (s == IGNITE_OK) *out = v ? 1 : 0;
-    return s;
+    return read_option<bool>(host, name, out, "bool");
 }
 ignite_status api_option_int(ignite_host* host, const char* name, int64_t* out) {
     return read_option<std::int64_t>(host, name, out, "int");
@@ -156,17 +187,7 @@ ignite_status api_option_double(ignite_host* host, const char* name, double* out
     return read_option<double>(host, name, out, "double");
 }
 ignite_status api_option_string(ignite_host* host, const char* name, const char** out) {
-    return guarded([&] {
-        IGNITE_REQUIRE(host && name && out, IGNITE_ERR_INVALID_ARGUMENT, "option read with a null argument");
-        auto& opts = host->plugin->options;
-        auto it = opts.find(name);
-        IGNITE_REQUIRE(it != opts.end(), IGNITE_ERR_NOT_FOUND, "plugin '{}' declares no option '{}'",
-                       host->plugin->module.info->name, name);
-        const auto* v = std::get_if<std::string>(&it->second);
-        IGNITE_REQUIRE(v != nullptr, IGNITE_ERR_TYPE, "option '{}' is not a string", name);
-        *out = v->c_str();  // lives as long as the plugin
-        return IGNITE_OK;
-    });
+    return read_option<std::string>(host, name, out, "string");
 }
 
 // ---- engines ----
@@ -181,12 +202,28 @@ const char* api_engine_name(ignite_engine* engine) { return engine ? engine->nam
 
 // ---- handlers ----
 
+// The event `id` names, which must be usable on `engine` (a built-in one, or a custom one
+// registered there). Throws StatusError(NOT_FOUND) otherwise.
+ignite::Event engine_event(ignite_engine* engine, ignite_event id) {
+    std::optional<ignite::Event> ev;
+    try {
+        ev = ignite::Event::from_id(id);
+    } catch (const ignite::ValueError&) {
+        throw StatusError(IGNITE_ERR_NOT_FOUND, fmt::format("no event has id {}", id));
+    }
+    if (!ev->is_builtin() && !engine->engine->has_registered_events(*ev)) {
+        throw StatusError(IGNITE_ERR_NOT_FOUND, fmt::format("event '{}' is not registered on engine '{}'", ev->name(),
+                                                            engine->name));
+    }
+    return *ev;
+}
+
 ignite::EventSpec to_core_spec(const ignite_event_spec& s, ignite_engine* engine) {
     if (s.struct_size < sizeof(ignite_event_spec)) {
         throw std::invalid_argument(fmt::format("ignite_event_spec.struct_size {} is smaller than ABI 1.0's {}",
                                                 s.struct_size, sizeof(ignite_event_spec)));
     }
-    ignite::EventSpec spec(ignite::Event::from_id(s.event));
+    ignite::EventSpec spec(engine_event(engine, s.event));
     switch (s.filter) {
         case IGNITE_FILTER_NONE:
             return spec;
@@ -238,9 +275,16 @@ ignite_status api_add_handler(ignite_host* host, ignite_engine* engine, const ig
             }
             std::string exception_text;
             if (f.exception) exception_text = ignite::describe_exception(f.exception);
-            const ignite_event_info info{sizeof(ignite_event_info), f.event.id(), name,
-                                         f.exception ? exception_text.c_str() : nullptr,
-                                         f.iter_counter ? *f.iter_counter : -1};
+            const auto& st = engine->engine->state;
+            const ignite_event_info info{.struct_size = sizeof(ignite_event_info),
+                                         .event = f.event.id(),
+                                         .event_name = name,
+                                         .exception_message = f.exception ? exception_text.c_str() : nullptr,
+                                         .iter_counter = f.iter_counter ? *f.iter_counter : -1,
+                                         .epoch = st.epoch,
+                                         .iteration = st.iteration,
+                                         .max_epochs = st.max_epochs.value_or(-1),
+                                         .epoch_length = st.epoch_length.value_or(-1)};
             if (!plugin->error.empty()) plugin->error.clear();
             struct Running {  // restored however the handler ends (nested dispatches too)
                 ignite_engine* engine;
@@ -274,15 +318,7 @@ ignite_status api_remove_handler(ignite_host* host, ignite_engine* engine, ignit
         IGNITE_REQUIRE(host && engine, IGNITE_ERR_INVALID_ARGUMENT, "remove_handler needs an engine");
         IGNITE_REQUIRE(engine->engine->has_event_handler(id), IGNITE_ERR_NOT_FOUND,
                        "handler {} is not registered on engine '{}'", id, engine->name);
-        for (ignite::EventId e = 0;; ++e) {
-            std::optional<ignite::Event> ev;
-            try {
-                ev = ignite::Event::from_id(e);
-            } catch (const ignite::ValueError&) {
-                break;
-            }
-            if (engine->engine->has_event_handler(id, *ev)) engine->engine->remove_event_handler(id, *ev);
-        }
+        engine->engine->remove_event_handler(id);  // from every event it is on
         return IGNITE_OK;
     });
 }
@@ -317,24 +353,35 @@ ignite_status api_find_event(ignite_host*, const char* qualified_name, ignite_ev
 ignite_status api_fire_event(ignite_host*, ignite_engine* engine, ignite_event event) {
     return guarded([&] {
         IGNITE_REQUIRE(engine, IGNITE_ERR_INVALID_ARGUMENT, "fire_event needs an engine");
-        engine->engine->fire_event(ignite::Event::from_id(event));
+        engine->engine->fire_event(engine_event(engine, event));
         return IGNITE_OK;
     });
 }
 
 // ---- state ----
 
+// A user attribute `name` of `engine`: NOT_FOUND when it is not set.
+const ignite::State& with_attr(ignite_engine* engine, const char* name) {
+    const auto& s = engine->engine->state;
+    if (!s.has(name)) {
+        throw StatusError(IGNITE_ERR_NOT_FOUND, fmt::format("state.{} of engine '{}' is not set", name, engine->name));
+    }
+    return s;
+}
+
 ignite_status api_state_int(ignite_engine* engine, const char* name, int64_t* out) {
     return guarded([&] {
         IGNITE_REQUIRE(engine && name && out, IGNITE_ERR_INVALID_ARGUMENT, "state_int needs a name");
         const auto& s = engine->engine->state;
         const std::string_view n = name;
-        if (n == IGNITE_STATE_MAX_EPOCHS || n == IGNITE_STATE_EPOCH_LENGTH) {
+        if (n == IGNITE_STATE_EPOCH || n == IGNITE_STATE_ITERATION) {
+            *out = n == IGNITE_STATE_EPOCH ? s.epoch : s.iteration;
+        } else if (n == IGNITE_STATE_MAX_EPOCHS || n == IGNITE_STATE_EPOCH_LENGTH) {
             const auto& v = n == IGNITE_STATE_MAX_EPOCHS ? s.max_epochs : s.epoch_length;
             IGNITE_REQUIRE(v.has_value(), IGNITE_ERR_STATE, "state.{} is not set yet", name);
             *out = *v;
         } else {
-            *out = s.counter(name);
+            *out = with_attr(engine, name).get<std::int64_t>(name);
         }
         return IGNITE_OK;
     });
@@ -343,7 +390,7 @@ ignite_status api_state_int(ignite_engine* engine, const char* name, int64_t* ou
 ignite_status api_state_double(ignite_engine* engine, const char* name, double* out) {
     return guarded([&] {
         IGNITE_REQUIRE(engine && name && out, IGNITE_ERR_INVALID_ARGUMENT, "state_double needs a name");
-        *out = engine->engine->state.get<double>(name);
+        *out = with_attr(engine, name).get<double>(name);
         return IGNITE_OK;
     });
 }
@@ -351,7 +398,7 @@ ignite_status api_state_double(ignite_engine* engine, const char* name, double* 
 ignite_status api_state_string(ignite_engine* engine, const char* name, const char** out) {
     return guarded([&] {
         IGNITE_REQUIRE(engine && name && out, IGNITE_ERR_INVALID_ARGUMENT, "state_string needs a name");
-        engine->string_scratch = engine->engine->state.get<std::string>(name);
+        engine->string_scratch = with_attr(engine, name).get<std::string>(name);
         *out = engine->string_scratch.c_str();
         return IGNITE_OK;
     });
@@ -436,13 +483,18 @@ const c10::IValue& pick(ignite_engine* engine, int32_t which) {
 
 const c10::IValue& element(ignite_engine* engine, int32_t which, size_t index) {
     const auto& v = pick(engine, which);
-    if (v.isNone()) throw ignite::TypeError("the value is None (no output/batch yet)");
+    if (v.isNone()) {
+        throw StatusError(IGNITE_ERR_STATE, fmt::format("engine '{}' has no {} now (None)", engine->name,
+                                                        which == IGNITE_VALUE_OUTPUT ? "output" : "batch"));
+    }
     if (v.isTuple()) {
         const auto& elems = v.toTupleRef().elements();
-        if (index >= elems.size()) throw std::invalid_argument(fmt::format("index {} out of a tuple of {}", index, elems.size()));
+        if (index >= elems.size()) {
+            throw StatusError(IGNITE_ERR_NOT_FOUND, fmt::format("no element {} in a tuple of {}", index, elems.size()));
+        }
         return elems[index];
     }
-    if (index != 0) throw std::invalid_argument(fmt::format("index {} of a single value", index));
+    if (index != 0) throw StatusError(IGNITE_ERR_NOT_FOUND, fmt::format("no element {} in a single value", index));
     return v;
 }
 
@@ -510,19 +562,112 @@ ignite_status api_handle_exception(ignite_host* host, ignite_engine* engine) {
     });
 }
 
+// ---- optimizer parameter groups ----
+
+// A pointer to `key` in `group`'s options, or null when this optimizer has no such key.
+double* param_slot(torch::optim::OptimizerOptions& o, std::string_view key) {
+    using namespace torch::optim;
+    if (key == IGNITE_PARAM_LR) {
+        if (auto* x = dynamic_cast<SGDOptions*>(&o)) return &x->lr();
+        if (auto* x = dynamic_cast<AdamOptions*>(&o)) return &x->lr();
+        if (auto* x = dynamic_cast<AdamWOptions*>(&o)) return &x->lr();
+        if (auto* x = dynamic_cast<RMSpropOptions*>(&o)) return &x->lr();
+        if (auto* x = dynamic_cast<AdagradOptions*>(&o)) return &x->lr();
+    } else if (key == IGNITE_PARAM_MOMENTUM) {
+        if (auto* x = dynamic_cast<SGDOptions*>(&o)) return &x->momentum();
+        if (auto* x = dynamic_cast<RMSpropOptions*>(&o)) return &x->momentum();
+    } else if (key == IGNITE_PARAM_WEIGHT_DECAY) {
+        if (auto* x = dynamic_cast<SGDOptions*>(&o)) return &x->weight_decay();
+        if (auto* x = dynamic_cast<AdamOptions*>(&o)) return &x->weight_decay();
+        if (auto* x = dynamic_cast<AdamWOptions*>(&o)) return &x->weight_decay();
+        if (auto* x = dynamic_cast<RMSpropOptions*>(&o)) return &x->weight_decay();
+        if (auto* x = dynamic_cast<AdagradOptions*>(&o)) return &x->weight_decay();
+    }
+    return nullptr;
+}
+
+double& param(ignite_engine* engine, size_t group, const char* key) {
+    const size_t groups = engine->optimizer ? engine->optimizer->param_groups().size() : 0;
+    if (group >= groups) {
+        throw StatusError(IGNITE_ERR_NOT_FOUND, fmt::format("engine '{}' has {} optimizer parameter group{}, no group {}",
+                                                            engine->name, groups, groups == 1 ? "" : "s", group));
+    }
+    double* slot = param_slot(engine->optimizer->param_groups()[group].options(), key);
+    if (!slot) {
+        throw StatusError(IGNITE_ERR_NOT_FOUND, fmt::format("the optimizer of engine '{}' has no parameter '{}' ({}, "
+                                                            "{}, {} where it has them)",
+                                                            engine->name, key, IGNITE_PARAM_LR, IGNITE_PARAM_MOMENTUM,
+                                                            IGNITE_PARAM_WEIGHT_DECAY));
+    }
+    return *slot;
+}
+
+ignite_status api_param_group_count(ignite_engine* engine, size_t* out) {
+    return guarded([&] {
+        IGNITE_REQUIRE(engine && out, IGNITE_ERR_INVALID_ARGUMENT, "param_group_count needs an engine");
+        *out = engine->optimizer ? engine->optimizer->param_groups().size() : 0;
+        return IGNITE_OK;
+    });
+}
+
+ignite_status api_param_group_double(ignite_engine* engine, size_t group, const char* key, double* out) {
+    return guarded([&] {
+        IGNITE_REQUIRE(engine && key && out, IGNITE_ERR_INVALID_ARGUMENT, "param_group_double needs a key");
+        *out = param(engine, group, key);
+        return IGNITE_OK;
+    });
+}
+
+ignite_status api_set_param_group_double(ignite_engine* engine, size_t group, const char* key, double value) {
+    return guarded([&] {
+        IGNITE_REQUIRE(engine && key, IGNITE_ERR_INVALID_ARGUMENT, "set_param_group_double needs a key");
+        IGNITE_REQUIRE(std::isfinite(value) && value >= 0, IGNITE_ERR_INVALID_ARGUMENT,
+                       "optimizer parameter '{}' must be a finite number >= 0, got {}", key, value);
+        param(engine, group, key) = value;
+        return IGNITE_OK;
+    });
+}
+
+// Designated initializers: two slots of the same type can no longer be swapped silently.
 const ignite_host_api kApi = {
-    sizeof(ignite_host_api), IGNITE_ABI_MAJOR, IGNITE_ABI_MINOR,
-    api_last_error, api_set_error, api_log,
-    api_option_bool, api_option_int, api_option_double, api_option_string,
-    api_engine, api_engine_name,
-    api_add_handler, api_remove_handler,
-    api_register_event, api_find_event, api_fire_event,
-    api_state_int, api_state_double, api_state_string,
-    api_set_state_int, api_set_state_double, api_set_state_string, api_state_time,
-    api_metric_count, api_metric_name, api_metric_double, api_set_metric_double,
-    api_value_count, api_value_double, api_value_tensor, api_keep_tensor,
-    api_terminate, api_terminate_epoch,
-    api_handle_exception,
+    .struct_size = sizeof(ignite_host_api),
+    .abi_major = IGNITE_ABI_MAJOR,
+    .abi_minor = IGNITE_ABI_MINOR,
+    .last_error = api_last_error,
+    .set_error = api_set_error,
+    .log = api_log,
+    .option_bool = api_option_bool,
+    .option_int = api_option_int,
+    .option_double = api_option_double,
+    .option_string = api_option_string,
+    .engine = api_engine,
+    .engine_name = api_engine_name,
+    .add_handler = api_add_handler,
+    .remove_handler = api_remove_handler,
+    .register_event = api_register_event,
+    .find_event = api_find_event,
+    .fire_event = api_fire_event,
+    .state_int = api_state_int,
+    .state_double = api_state_double,
+    .state_string = api_state_string,
+    .set_state_int = api_set_state_int,
+    .set_state_double = api_set_state_double,
+    .set_state_string = api_set_state_string,
+    .state_time = api_state_time,
+    .metric_count = api_metric_count,
+    .metric_name = api_metric_name,
+    .metric_double = api_metric_double,
+    .set_metric_double = api_set_metric_double,
+    .value_count = api_value_count,
+    .value_double = api_value_double,
+    .value_tensor = api_value_tensor,
+    .keep_tensor = api_keep_tensor,
+    .terminate = api_terminate,
+    .terminate_epoch = api_terminate_epoch,
+    .handle_exception = api_handle_exception,
+    .param_group_count = api_param_group_count,
+    .param_group_double = api_param_group_double,
+    .set_param_group_double = api_set_param_group_double,
 };
 
 }  // namespace
@@ -538,6 +683,12 @@ void PluginHost::add_engine(const std::string& name, ignite::Engine& engine) {
     e->engine = &engine;
     e->name = name;
     engines_[name] = std::move(e);
+}
+
+void PluginHost::set_optimizer(const std::string& engine, torch::optim::Optimizer& optimizer) {
+    const auto it = engines_.find(engine);
+    if (it == engines_.end()) throw std::invalid_argument(fmt::format("set_optimizer: no engine '{}' was added", engine));
+    it->second->optimizer = &optimizer;
 }
 
 void PluginHost::load(const std::vector<std::string>& plugins, const RawPluginOptions& options) {

@@ -94,8 +94,31 @@ namespace {
 constexpr std::size_t kInfoSize_1_0 = offsetof(ignite_plugin_info, load_state) + sizeof(void*);
 // ABI 1.1 appended metrics / metric_count: a plugin claiming 1.1 must provide them.
 constexpr std::size_t kInfoSize_1_1 = offsetof(ignite_plugin_info, metric_count) + sizeof(size_t);
+// ABI 1.2 appended option_stride / event_stride / bytes_size.
+constexpr std::size_t kInfoSize_1_2 = offsetof(ignite_plugin_info, bytes_size) + sizeof(size_t);
 // The part of ignite_metric_decl that existed in ABI 1.1.
 constexpr std::size_t kMetricDeclSize_1_1 = offsetof(ignite_metric_decl, load_statistics) + sizeof(void*);
+// ABI 1.2 appended create_metric.
+constexpr std::size_t kMetricDeclSize_1_2 = offsetof(ignite_metric_decl, create_metric) + sizeof(void*);
+
+// The ABI 1.2 strides (present when struct_size covers them): 0 (the 1.2 size) or at least
+// the 1.0 struct.
+void validate_strides(const ignite_plugin_info& info, const std::string& label) {
+    if (info.struct_size < kInfoSize_1_2) return;
+    const struct {
+        const char* what;
+        std::size_t value, minimum;
+    } strides[] = {{"option_stride", info.option_stride, offsetof(ignite_option_spec, help) + sizeof(void*)},
+                   {"event_stride", info.event_stride, sizeof(ignite_event_decl)},
+                   {"bytes_size", info.bytes_size, sizeof(ignite_bytes)}};
+    for (const auto& s : strides) {
+        if (s.value != 0 && s.value < s.minimum) {
+            throw PluginError(fmt::format("plugin '{}' ({}) has {} {}, smaller than ABI 1.0's {}; rebuild it against "
+                                          "this SDK",
+                                          info.name, label, s.what, s.value, s.minimum));
+        }
+    }
+}
 
 // Validates the metrics a 1.1+ plugin declares (names, callbacks, struct_size). Throws PluginError.
 void validate_metrics(const ignite_plugin_info& info, const std::string& label) {
@@ -127,9 +150,12 @@ void validate_metrics(const ignite_plugin_info& info, const std::string& label) 
         if (!seen.insert(d.name).second) {
             throw PluginError(fmt::format("plugin '{}' ({}) declares metric '{}' twice", info.name, label, d.name));
         }
-        if (!d.create || !d.destroy || !d.reset || !d.update || !d.compute || !d.statistics || !d.load_statistics) {
-            throw PluginError(fmt::format("plugin '{}' ({}): metric '{}' lacks a callback (create, destroy, reset, "
-                                          "update, compute, statistics and load_statistics are all required)",
+        const bool create_metric = d.struct_size >= kMetricDeclSize_1_2 && d.create_metric;
+        if (!(d.create || create_metric) || !d.destroy || !d.reset || !d.update || !d.compute || !d.statistics ||
+            !d.load_statistics) {
+            throw PluginError(fmt::format("plugin '{}' ({}): metric '{}' lacks a callback (create or create_metric, "
+                                          "destroy, reset, update, compute, statistics and load_statistics are all "
+                                          "required)",
                                           info.name, label, d.name));
         }
     }
@@ -187,6 +213,11 @@ LoadedModule load_plugin_module(const fs::path& path) {
                                       "1.1's {} (no metrics fields); rebuild it against this SDK",
                                       label, info->abi_major, info->abi_minor, info->struct_size, kInfoSize_1_1));
     }
+    if (info->abi_minor >= 2 && info->struct_size < kInfoSize_1_2) {
+        throw PluginError(fmt::format("{} claims plugin ABI {}.{} but its plugin info is {} bytes, smaller than ABI "
+                                      "1.2's {} (no stride fields); rebuild it against this SDK",
+                                      label, info->abi_major, info->abi_minor, info->struct_size, kInfoSize_1_2));
+    }
     static const std::regex kName("[a-z0-9_]+");
     if (info->name == nullptr || !std::regex_match(info->name, kName)) {
         throw PluginError(fmt::format("{} has an invalid name '{}'; use lowercase letters, digits and _", label,
@@ -195,6 +226,7 @@ LoadedModule load_plugin_module(const fs::path& path) {
     if (info->init == nullptr) {
         throw PluginError(fmt::format("plugin '{}' ({}) has no init callback", info->name, path.string()));
     }
+    validate_strides(*info, path.string());
     validate_metrics(*info, path.string());
     // Never unloaded (DESIGN.md): code, type_info and deleters from the plugin must
     // outlive every object that points at them. Leak the handle on purpose.

@@ -52,7 +52,10 @@ void* PluginMetric::instance() const {
         void* plugin_state = binding_.plugin_state();
         binding_.take_error();
         void* created = nullptr;
-        check(binding_.decl->create(plugin_state, &created), "create");
+        // ABI 1.2: create_metric is told which metric; 1.1 plugins have only create.
+        const auto* d = binding_.decl;
+        const bool told = d->struct_size >= offsetof(ignite_metric_decl, create_metric) + sizeof(void*) && d->create_metric;
+        check(told ? d->create_metric(plugin_state, d, &created) : d->create(plugin_state, &created), "create");
         if (!created) {
             throw PluginRunError(fmt::format("plugin '{}' created no instance of metric '{}' (null)", binding_.plugin,
                                              binding_.decl->name));

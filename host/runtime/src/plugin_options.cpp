@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
+#include <cstddef>
 #include <cstdlib>
 #include <stdexcept>
 
@@ -30,11 +32,100 @@ void add_raw_option(RawPluginOptions& out, const std::string& spec) {
 }
 
 namespace {
+// A plugin built against the 1.2 header or later has the stride fields (whatever abi_minor
+// it claims); 0 there means the 1.2 size. Older ones have the 1.0 layout.
+constexpr std::size_t kInfoSize_1_2 = offsetof(ignite_plugin_info, bytes_size) + sizeof(size_t);
+// `field` is read only when the plugin's info has it: an older info ends before it.
+std::size_t stride(const ignite_plugin_info& info, std::size_t ignite_plugin_info::*field, std::size_t size_1_0,
+                   std::size_t size_1_2) {
+    if (info.struct_size < kInfoSize_1_2) return size_1_0;
+    const std::size_t value = info.*field;
+    return value ? value : size_1_2;
+}
+}  // namespace
 
-OptionValue parse(const ignite_plugin_info& info, const ignite_option_spec& opt, const std::string& text) {
-    auto bad = [&](const char* expected) {
-        return std::invalid_argument(fmt::format("plugin '{}': option '{}' expects {}, got '{}'", info.name, opt.name,
-                                                 expected, text));
+std::vector<OptionSchema> option_schema(const ignite_plugin_info& info) {
+    constexpr std::size_t kSize_1_0 = offsetof(ignite_option_spec, help) + sizeof(const char*);
+    constexpr std::size_t kSize_1_2 = offsetof(ignite_option_spec, choices) + sizeof(const char* const*);
+    const std::size_t stride = ignite::host::stride(info, &ignite_plugin_info::option_stride, kSize_1_0, kSize_1_2);
+    std::vector<OptionSchema> out;
+    const auto* base = reinterpret_cast<const char*>(info.options);
+    for (std::size_t i = 0; base && i < info.option_count; ++i) {
+        const auto& o = *reinterpret_cast<const ignite_option_spec*>(base + i * stride);
+        OptionSchema s;
+        s.name = o.name ? o.name : "";
+        s.type = o.type;
+        if (o.default_value) s.default_value = o.default_value;
+        s.help = o.help ? o.help : "";
+        if (stride >= kSize_1_2) {
+            s.flags = o.flags;
+            s.min = o.min;
+            s.max = o.max;
+            for (const char* const* c = o.choices; c && *c; ++c) s.choices.emplace_back(*c);
+        }
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
+std::vector<const ignite_event_decl*> event_decls(const ignite_plugin_info& info) {
+    // ignite_event_decl is unchanged since 1.0.
+    const std::size_t stride = ignite::host::stride(info, &ignite_plugin_info::event_stride, sizeof(ignite_event_decl),
+                                                    sizeof(ignite_event_decl));
+    std::vector<const ignite_event_decl*> out;
+    const auto* base = reinterpret_cast<const char*>(info.events);
+    for (std::size_t i = 0; base && i < info.event_count; ++i)
+        out.push_back(reinterpret_cast<const ignite_event_decl*>(base + i * stride));
+    return out;
+}
+
+namespace {
+
+std::string number_text(const OptionSchema& o, double v) {
+    return o.type == IGNITE_OPTION_INT ? fmt::format("{}", static_cast<std::int64_t>(v)) : fmt::format("{}", v);
+}
+
+std::string joined(const std::vector<std::string>& items) {
+    std::string out;
+    for (const auto& c : items) out += (out.empty() ? "" : "|") + c;
+    return out;
+}
+
+// "0..17", ">= 1", "<= 9", or "".
+std::string bounds(const OptionSchema& o) {
+    const bool lo = o.flags & IGNITE_OPTION_HAS_MIN, hi = o.flags & IGNITE_OPTION_HAS_MAX;
+    if (lo && hi) return fmt::format("{}..{}", number_text(o, o.min), number_text(o, o.max));
+    if (lo) return fmt::format(">= {}", number_text(o, o.min));
+    if (hi) return fmt::format("<= {}", number_text(o, o.max));
+    return {};
+}
+
+}  // namespace
+
+std::string describe_constraints(const OptionSchema& o) {
+    const auto b = bounds(o);
+    if (o.flags & IGNITE_OPTION_LIST) {
+        std::string s = o.choices.empty() ? "comma-separated list" : "comma-separated list of " + joined(o.choices);
+        return b.empty() ? s : fmt::format("{} ({} items)", s, b);
+    }
+    if (!o.choices.empty()) return "one of " + joined(o.choices);
+    return b.empty() || b[0] == '>' || b[0] == '<' ? b : "in " + b;
+}
+
+namespace {
+
+OptionValue parse(const ignite_plugin_info& info, const OptionSchema& opt, const std::string& text) {
+    auto bad = [&](const std::string& expected) {
+        return std::invalid_argument(fmt::format("plugin '{}': option '{}' expects {}, got '{}'; give --plugin-opt "
+                                                 "{}.{}=VALUE (see `ignite-host plugins inspect {}`)",
+                                                 info.name, opt.name, expected, text, info.name, opt.name, info.name));
+    };
+    const auto allowed = describe_constraints(opt);
+    auto in_bounds = [&](double v) {
+        return !((opt.flags & IGNITE_OPTION_HAS_MIN) && v < opt.min) && !((opt.flags & IGNITE_OPTION_HAS_MAX) && v > opt.max);
+    };
+    auto one_of = [&](const std::string& v) {
+        return opt.choices.empty() || std::find(opt.choices.begin(), opt.choices.end(), v) != opt.choices.end();
     };
     switch (opt.type) {
         case IGNITE_OPTION_BOOL: {
@@ -48,18 +139,43 @@ OptionValue parse(const ignite_plugin_info& info, const ignite_option_spec& opt,
             errno = 0;
             char* end = nullptr;
             const long long v = std::strtoll(text.c_str(), &end, 10);
-            if (text.empty() || *end != '\0' || errno == ERANGE) throw bad("an integer");
+            if (text.empty() || *end != '\0' || errno == ERANGE || !in_bounds(static_cast<double>(v)))
+                throw bad(allowed.empty() ? "an integer" : "an integer " + allowed);
             return static_cast<std::int64_t>(v);
         }
         case IGNITE_OPTION_DOUBLE: {
             errno = 0;
             char* end = nullptr;
             const double v = std::strtod(text.c_str(), &end);
-            if (text.empty() || *end != '\0' || errno == ERANGE) throw bad("a number");
+            // A declared range means a real number: NaN would pass every comparison.
+            const bool ranged = opt.flags & (IGNITE_OPTION_HAS_MIN | IGNITE_OPTION_HAS_MAX);
+            if (text.empty() || *end != '\0' || errno == ERANGE || (ranged && (!std::isfinite(v) || !in_bounds(v))))
+                throw bad(allowed.empty() ? "a number" : "a finite number " + allowed);
             return v;
         }
-        case IGNITE_OPTION_STRING:
+        case IGNITE_OPTION_STRING: {
+            if (!(opt.flags & IGNITE_OPTION_LIST)) {
+                if (!one_of(text)) throw bad(allowed);  // "one of a|b"
+                return text;
+            }
+            std::size_t items = 0;
+            if (text.find_first_not_of(" \t") != std::string::npos) {
+                std::size_t start = 0;
+                while (true) {
+                    const auto comma = text.find(',', start);
+                    auto item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+                    const auto b = item.find_first_not_of(" \t");
+                    item = b == std::string::npos ? "" : item.substr(b, item.find_last_not_of(" \t") - b + 1);
+                    if (item.empty()) throw bad("a " + allowed + " without empty items");
+                    if (!one_of(item)) throw bad(fmt::format("a {} ('{}' is not among them)", allowed, item));
+                    ++items;
+                    if (comma == std::string::npos) break;
+                    start = comma + 1;
+                }
+            }
+            if (!in_bounds(static_cast<double>(items))) throw bad(fmt::format("a {} (it has {})", allowed, items));
             return text;
+        }
         default:
             throw std::invalid_argument(fmt::format("plugin '{}': option '{}' declares an unknown type {}", info.name,
                                                     opt.name, opt.type));
@@ -70,10 +186,11 @@ OptionValue parse(const ignite_plugin_info& info, const ignite_option_spec& opt,
 
 std::map<std::string, OptionValue> validate_options(const ignite_plugin_info& info,
                                                      const std::vector<std::pair<std::string, std::string>>& raw) {
+    const auto schema = option_schema(info);
     std::map<std::string, OptionValue> out;
-    auto find = [&](const std::string& key) -> const ignite_option_spec* {
-        for (std::size_t i = 0; i < info.option_count; ++i) {
-            if (info.options[i].name && key == info.options[i].name) return &info.options[i];
+    auto find = [&](const std::string& key) -> const OptionSchema* {
+        for (const auto& o : schema) {
+            if (key == o.name) return &o;
         }
         return nullptr;
     };
@@ -81,21 +198,26 @@ std::map<std::string, OptionValue> validate_options(const ignite_plugin_info& in
         const auto* opt = find(key);
         if (opt == nullptr) {
             std::string known;
-            for (std::size_t i = 0; i < info.option_count; ++i) known += (known.empty() ? "" : ", ") + std::string(info.options[i].name);
+            for (const auto& o : schema) known += (known.empty() ? "" : ", ") + o.name;
             throw std::invalid_argument(fmt::format("plugin '{}' has no option '{}' (options: {}); see `ignite-host "
                                                     "plugins inspect {}`",
                                                     info.name, key, known.empty() ? "none" : known, info.name));
         }
         out[key] = parse(info, *opt, value);  // the last occurrence wins, as on a command line
     }
-    for (std::size_t i = 0; i < info.option_count; ++i) {
-        const auto& opt = info.options[i];
+    for (const auto& opt : schema) {
         if (out.count(opt.name)) continue;
-        if (opt.default_value == nullptr) {
+        if (!opt.default_value) {
             throw std::invalid_argument(fmt::format("plugin '{}' requires option '{}' ({}); pass --plugin-opt {}.{}=VALUE",
                                                     info.name, opt.name, option_type_name(opt.type), info.name, opt.name));
         }
-        out[opt.name] = parse(info, opt, opt.default_value);
+        try {
+            out[opt.name] = parse(info, opt, *opt.default_value);
+        } catch (const std::invalid_argument& e) {
+            throw std::invalid_argument(fmt::format("plugin '{}' declares option '{}' with the default '{}', which its own "
+                                                    "spec refuses; fix the plugin ({})",
+                                                    info.name, opt.name, *opt.default_value, e.what()));
+        }
     }
     return out;
 }

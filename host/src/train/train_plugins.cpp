@@ -67,6 +67,7 @@ std::vector<std::string> plugin_list(const TrainOptions& c) {
 void attach_plugins(PluginHost& plugins, Training& training, const TrainOptions& c) {
     plugins.add_engine("trainer", *training.trainer);
     plugins.add_engine("evaluator", *training.evaluator);
+    plugins.set_optimizer("trainer", *training.optimizer);  // plugins read and schedule its parameter groups
     // The list first: its warnings come before any --plugin-opt error.
     const auto names = plugin_list(c);
     plugins.open(names, raw_plugin_options(c.vm));

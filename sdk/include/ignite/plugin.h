@@ -1,4 +1,6 @@
-/* Ignite C++ plugin ABI, version 1.2 (1.0 + plugin-declared metrics + explicit exception handling).
+/* Ignite C++ plugin ABI, version 1.2 (1.0 + plugin-declared metrics + explicit exception
+ * handling, option ranges and choices, growable arrays, counters in the event info, the
+ * optimizer's parameter groups).
  *
  * The one stable promise of Ignite C++: a plugin compiled against ABI 1.k loads in every
  * host 1.m with m >= k. C99; depends only on <stdint.h>, <stddef.h> and DLPack
@@ -34,7 +36,13 @@
  * History: 1.0 first release. 1.1 appended ignite_metric_decl and
  * ignite_plugin_info.metrics / metric_count (named metrics a plugin provides). 1.2 appended
  * ignite_host_api.handle_exception; since 1.2 every plugin EXCEPTION_RAISED handler, of any
- * ABI version, observes the exception instead of swallowing it (see handle_exception).
+ * ABI version, observes the exception instead of swallowing it (see handle_exception);
+ * 1.2 also appended ignite_event_info.epoch .. epoch_length, ignite_option_spec.flags / min /
+ * max / choices (validated by the host), ignite_plugin_info.option_stride / event_stride /
+ * bytes_size, ignite_metric_decl.create_metric, ignite_host_api.param_group_count /
+ * param_group_double / set_param_group_double, and defined the status codes by meaning
+ * (NOT_FOUND for a missing attribute, STATE for "not now"); the built-in events come from
+ * ignite/events.def.
  */
 #ifndef IGNITE_PLUGIN_H
 #define IGNITE_PLUGIN_H
@@ -66,10 +74,26 @@ extern "C" {
 
 /* ---- status codes ------------------------------------------------------------------ */
 
+/* A host call returns exactly one of these, by meaning (pinned for every call by
+ * tests/abi12_test.cpp):
+ *   INVALID_ARGUMENT  the call itself is wrong: a NULL pointer or an empty name where one is
+ *                     needed, a bad value (every <= 0, an unknown filter kind or `which`, a
+ *                     negative learning rate), an engine counter a plugin may not set;
+ *   NOT_FOUND         what the call names does not exist: an option, a state attribute, a
+ *                     metric, an event (or one not registered on that engine), a handler id,
+ *                     a state.times key, an element index past the end, a parameter group
+ *                     or a key the optimizer does not have;
+ *   TYPE              it exists but holds another type (a double attribute read as int, a
+ *                     tuple element that is not a tensor, a matrix metric read as a number);
+ *   STATE             valid, but not now: max_epochs/epoch_length/state.times not set yet,
+ *                     no output or batch yet (None, before the engine's first iteration),
+ *                     handle_exception outside this plugin's EXCEPTION_RAISED handler.
+ * Plugin callbacks return OK or any code with a message (set_error); PLUGIN is the host's
+ * word for "a plugin callback failed". */
 typedef int32_t ignite_status;
 #define IGNITE_OK 0
-#define IGNITE_ERR_INVALID_ARGUMENT 1 /* a bad value: unknown option, negative every... */
-#define IGNITE_ERR_NOT_FOUND 2        /* no such engine, event, option, attribute */
+#define IGNITE_ERR_INVALID_ARGUMENT 1 /* the call is wrong: NULL, a bad value */
+#define IGNITE_ERR_NOT_FOUND 2        /* no such engine, event, option, attribute, metric... */
 #define IGNITE_ERR_TYPE 3             /* the value exists but has another type */
 #define IGNITE_ERR_STATE 4            /* not possible now (e.g. no output yet) */
 #define IGNITE_ERR_UNSUPPORTED 5      /* the host does not offer this */
@@ -91,20 +115,14 @@ typedef uint64_t ignite_handler_id;
  * IGNITE_EVENT_BUILTIN_COUNT from register_event / find_event; those values are per
  * process: identify custom events by qualified name when persisting anything. */
 typedef int32_t ignite_event;
-#define IGNITE_EVENT_STARTED 0
-#define IGNITE_EVENT_EPOCH_STARTED 1
-#define IGNITE_EVENT_GET_BATCH_STARTED 2
-#define IGNITE_EVENT_GET_BATCH_COMPLETED 3
-#define IGNITE_EVENT_ITERATION_STARTED 4
-#define IGNITE_EVENT_ITERATION_COMPLETED 5
-#define IGNITE_EVENT_DATALOADER_STOP_ITERATION 6
-#define IGNITE_EVENT_EXCEPTION_RAISED 7
-#define IGNITE_EVENT_TERMINATE_SINGLE_EPOCH 8
-#define IGNITE_EVENT_TERMINATE 9
-#define IGNITE_EVENT_EPOCH_COMPLETED 10
-#define IGNITE_EVENT_COMPLETED 11
-#define IGNITE_EVENT_INTERRUPT 12
-#define IGNITE_EVENT_BUILTIN_COUNT 13
+/* IGNITE_EVENT_STARTED = 0 ... IGNITE_EVENT_INTERRUPT = 12, then IGNITE_EVENT_BUILTIN_COUNT
+ * (13): one enumerator per line of ignite/events.def, the single list of built-in events
+ * (their names, values and when each fires), which C and C++ code can expand too. */
+enum ignite_builtin_event {
+#define IGNITE_BUILTIN_EVENT(name, core, value, help) IGNITE_EVENT_##name = value,
+#include "events.def"
+    IGNITE_EVENT_BUILTIN_COUNT
+};
 
 /* Filter kinds (Ignite's event filters). */
 typedef int32_t ignite_filter_kind;
@@ -139,6 +157,14 @@ typedef struct ignite_event_info {
     const char* event_name;        /* e.g. "ITERATION_COMPLETED", "tbptt.TIME_ITERATION_STARTED" */
     const char* exception_message; /* EXCEPTION_RAISED: "Kind: message"; otherwise NULL */
     int64_t iter_counter;          /* TERMINATE_SINGLE_EPOCH: iterations of the cut epoch; else -1 */
+
+    /* ---- ABI 1.2 (check IGNITE_API_HAS(info, ignite_event_info, epoch_length) first) ---- */
+    /* The engine's counters when the event fired, so the common handler needs no call back
+     * into the host (the same values state_int gives). */
+    int64_t epoch;        /* state.epoch (1-based while running, 0 before the first epoch) */
+    int64_t iteration;    /* state.iteration, counted over all epochs */
+    int64_t max_epochs;   /* state.max_epochs; -1 while not set (before the first run) */
+    int64_t epoch_length; /* state.epoch_length; -1 while not known */
 } ignite_event_info;
 
 /* A handler. Return IGNITE_OK, or call api->set_error and return another status: the host
@@ -158,22 +184,45 @@ typedef int32_t ignite_option_type;
 #define IGNITE_OPTION_DOUBLE 2
 #define IGNITE_OPTION_STRING 3
 
-/* One option a plugin accepts (--plugin-opt NAME.key=value). Static storage. */
+/* ignite_option_spec.flags (ABI 1.2). */
+#define IGNITE_OPTION_HAS_MIN 1u /* INT/DOUBLE: the value must be >= min */
+#define IGNITE_OPTION_HAS_MAX 2u /* INT/DOUBLE: the value must be <= max */
+#define IGNITE_OPTION_LIST 4u    /* STRING: a comma-separated list; items are trimmed, an empty
+                                    item is refused, an empty value is the empty list;
+                                    `choices` (if any) applies to every item and min/max
+                                    bound the number of items */
+
+/* One option a plugin accepts (--plugin-opt NAME.key=value). Static storage, in the array
+ * ignite_plugin_info.options, which the host steps through by option_stride (ABI 1.2).
+ * The host validates every value (and the default) against the spec before init: a value
+ * of the wrong type, out of [min, max], not among `choices`, or (DOUBLE with a range) not
+ * finite stops the host with one line naming NAME.key and what is allowed, exit 2. So a
+ * plugin reads its options without checking them again. */
 typedef struct ignite_option_spec {
     const char* name;          /* [a-z0-9_]+ */
     ignite_option_type type;
     const char* default_value; /* as text; NULL means the option is required */
     const char* help;          /* one line */
+
+    /* ---- ABI 1.2 (read only when ignite_plugin_info.option_stride covers them) ---- */
+    uint32_t flags;             /* IGNITE_OPTION_HAS_MIN | IGNITE_OPTION_HAS_MAX | IGNITE_OPTION_LIST */
+    double min;                 /* with HAS_MIN; INT options compare exactly up to 2^53 */
+    double max;                 /* with HAS_MAX */
+    const char* const* choices; /* STRING: the allowed values, NULL-terminated; NULL: any */
 } ignite_option_spec;
 
-/* One custom event a plugin declares (listed by `plugins inspect`). Static storage. */
+/* One custom event a plugin declares (listed by `plugins inspect`). Static storage, in the
+ * array ignite_plugin_info.events, stepped through by event_stride (ABI 1.2). */
 typedef struct ignite_event_decl {
     const char* name;       /* unqualified, e.g. "TIME_ITERATION_STARTED" */
     const char* state_attr; /* attribute filters count with (Ignite's event_to_attr) or NULL */
     const char* help;
 } ignite_event_decl;
 
-/* Bytes a plugin hands the host (state save). The host copies them before returning. */
+/* Bytes a plugin hands the host (state save). The host copies them before returning. The
+ * host passes a zeroed struct of at least the plugin's ignite_plugin_info.bytes_size bytes
+ * (ABI 1.2), so fields a later minor appends stay zero for a plugin that does not know
+ * them. */
 typedef struct ignite_bytes {
     const void* data;
     size_t size;
@@ -197,6 +246,46 @@ typedef struct ignite_bytes {
  * iteration: the epoch's running mean is this sum over the iterations done this epoch.
  * Absent (IGNITE_ERR_NOT_FOUND) on hosts and engines that do not keep it. */
 #define IGNITE_STATE_EPOCH_OUTPUT_SUM "epoch_output_sum"
+
+/* What ignite-host's engines hold (a host convention, documented so plugins can rely on it).
+ *
+ * state.output:
+ *   trainer (ignite-host train): the batch's training loss (cross entropy, mean over the
+ *     batch) as a 0-dim float32 tensor on the training device, detached; read it with
+ *     value_double (a CUDA device synchronises then) or value_tensor. dry-run: a double,
+ *     1 / iteration.
+ *   evaluator: the tuple (y_pred, y): (N, C) logits and (N,) int64 labels, on the device;
+ *     dry-run: the batch, an int.
+ *   Both are None (value_count 0; value_double/value_tensor: IGNITE_ERR_STATE) before an
+ *   engine's first iteration.
+ *
+ * state.metrics (metric_count / metric_name / metric_double), in attach order. The host's
+ * metrics are handlers of priority 0 registered before any plugin's, so on the event that
+ * computes them a plugin handler of priority >= 0 sees the new value, one of priority < 0
+ * the previous one:
+ *   trainer: "avg_loss", the mean of state.output over the epoch, computed at the
+ *     trainer's EPOCH_COMPLETED (absent before the first one).
+ *   evaluator (train with --eval-every K > 0; dry-run attaches none): "accuracy", "loss",
+ *     then every --metric NAME in the order given; reset when an evaluator run starts and
+ *     computed at its EPOCH_COMPLETED (one epoch per run). The trainer runs the evaluator
+ *     from its own EPOCH_COMPLETED at priority 50 (after loggers at 0, before checkpoints
+ *     at 100), so a trainer EPOCH_COMPLETED handler of priority > 50 or the evaluator's
+ *     COMPLETED sees this epoch's values. A matrix metric (IGNITE_METRIC_SQUARE) is not a
+ *     number: metric_double gives IGNITE_ERR_TYPE.
+ *   The engine "evaluator" exists only when the host runs one (engine() returns NULL
+ *   otherwise).
+ *
+ * Optimizer (param_group_count etc., ABI 1.2): the trainer of ignite-host train has one
+ * parameter group (SGD: lr, momentum, weight_decay; Adam: lr, weight_decay). With
+ * --lr-schedule cosine (the default) the host's scheduler writes lr at every
+ * ITERATION_STARTED at priority 0, registered before plugins; a plugin that schedules lr
+ * itself runs with --lr-schedule constant. The evaluator, and dry-run's trainer, have no
+ * optimizer (param_group_count gives 0). */
+
+/* Keys of param_group_double / set_param_group_double (ABI 1.2). */
+#define IGNITE_PARAM_LR "lr"
+#define IGNITE_PARAM_MOMENTUM "momentum"         /* SGD, RMSprop */
+#define IGNITE_PARAM_WEIGHT_DECAY "weight_decay" /* SGD, Adam, AdamW, RMSprop, Adagrad */
 
 /* ---- the host's function table ------------------------------------------------------------ */
 
@@ -289,6 +378,16 @@ typedef struct ignite_host_api {
      * exception it swallowed. Returns IGNITE_ERR_STATE when `engine` is not dispatching
      * EXCEPTION_RAISED to one of this plugin's handlers right now. */
     ignite_status (*handle_exception)(ignite_host* host, ignite_engine* engine);
+
+    /* The optimizer's parameter groups (torch's optimizer.param_groups), for schedulers and
+     * loggers. param_group_count: 0 for an engine without an optimizer. param_group_double
+     * reads `key` (IGNITE_PARAM_LR, _MOMENTUM, _WEIGHT_DECAY) of group `group`;
+     * set_param_group_double writes it, effective from the next optimizer step. NOT_FOUND:
+     * no such group, or a key this optimizer does not have (momentum of Adam);
+     * INVALID_ARGUMENT: a negative or non-finite value. */
+    ignite_status (*param_group_count)(ignite_engine* engine, size_t* out);
+    ignite_status (*param_group_double)(ignite_engine* engine, size_t group, const char* key, double* out);
+    ignite_status (*set_param_group_double)(ignite_engine* engine, size_t group, const char* key, double value);
 } ignite_host_api;
 
 #define IGNITE_VALUE_OUTPUT 0
@@ -344,6 +443,12 @@ typedef struct ignite_metric_decl {
     /* Replaces the statistics with `in` (e.g. the all-reduced sums), so compute gives the
      * global value. Fail with IGNITE_ERR_INVALID_ARGUMENT for a wrong count. */
     ignite_status (*load_statistics)(void* metric_state, const double* in, size_t count);
+
+    /* ---- ABI 1.2 (read when struct_size covers it) ---- */
+    /* create, told which metric: `decl` is this entry of the plugin's metrics array. When
+     * set, the host calls it instead of create, which may then be NULL (the plugin must then
+     * claim abi_minor >= 2, so that an older host, which only knows create, refuses it). */
+    ignite_status (*create_metric)(void* plugin_state, const struct ignite_metric_decl* decl, void** metric_state);
 } ignite_metric_decl;
 
 /* ---- the plugin's static description ---------------------------------------------------- */
@@ -380,10 +485,29 @@ typedef struct ignite_plugin_info {
     /* Named metrics the plugin provides, `metric_count` entries (NULL/0: none). */
     const ignite_metric_decl* metrics;
     size_t metric_count;
+
+    /* ---- ABI 1.2 (read when struct_size covers them: a plugin built against the 1.2 header
+     * or a later one, whatever abi_minor it claims) ---- */
+    /* sizeof(ignite_option_spec), sizeof(ignite_event_decl) and sizeof(ignite_bytes) as the
+     * plugin was built (IGNITE_PLUGIN_INFO_HEADER sets them): the host steps through
+     * `options` and `events` by these, and hands save_state a zeroed ignite_bytes at least
+     * bytes_size large, so each of those structs may grow in a later minor. 0 means the
+     * ABI 1.2 size; a plugin whose struct_size ends before these fields has the 1.0 sizes. */
+    size_t option_stride;
+    size_t event_stride;
+    size_t bytes_size;
 } ignite_plugin_info;
 
 /* The entry point's type: returns the plugin's static info (never freed). */
 typedef const ignite_plugin_info* (*ignite_plugin_entry_fn)(void);
+
+/* ABI 1.2: a plugin's info, options and events, with the strides filled in (C):
+ *   static const ignite_plugin_info info = {IGNITE_PLUGIN_INFO_HEADER, .name = "mine", ...};
+ */
+#define IGNITE_PLUGIN_INFO_HEADER                                                             \
+    .struct_size = sizeof(ignite_plugin_info), .abi_major = IGNITE_ABI_MAJOR,                 \
+    .abi_minor = IGNITE_ABI_MINOR, .option_stride = sizeof(ignite_option_spec),               \
+    .event_stride = sizeof(ignite_event_decl), .bytes_size = sizeof(ignite_bytes)
 
 /* Defines the entry point. Use once per plugin, at file scope:
  *   IGNITE_DEFINE_PLUGIN(my_info)   where my_info is a static ignite_plugin_info. */

@@ -1,36 +1,51 @@
-// Ignite C++ plugin SDK: header-only C++17 layer over plugin.h.
+// Ignite C++ plugin SDK: header-only C++17 layer over plugin.h that reads like core.
 //
-// A plugin author writes a class deriving from ignite::sdk::Plugin, registers lambdas in
-// init(), reads typed options, and never touches the raw C tables. Every exception thrown
-// by plugin code is caught at the ABI boundary and turned into a status + message (no
-// exception ever crosses into the host). Versioned inline namespace: a future v2 can
+// A plugin author derives from ignite::sdk::Plugin, describes the plugin with a fluent
+// PluginSpec, and registers handlers on engines the way core's Engine does. Every exception
+// thrown by plugin code is caught at the ABI boundary and turned into a status + message
+// (no exception ever crosses into the host). Versioned inline namespace: a future v2 can
 // live beside v1 in the same process.
 //
-//   class Hello : public ignite::sdk::Plugin {
-//       void init(ignite::sdk::Host& host) override {
-//           auto every = host.option_int("every");
-//           host.on(host.engine("trainer"), ignite::sdk::on(IGNITE_EVENT_ITERATION_COMPLETED).every(every),
-//                   [&host](ignite::sdk::Engine& e, const ignite::sdk::EventInfo&) {
-//                       host.log(IGNITE_LOG_INFO, "iteration " + std::to_string(e.iteration()));
-//                   });
+//   using namespace ignite::sdk;
+//   class Hello : public Plugin {
+//       void init(Host& host) override {
+//           Engine trainer = host.require_engine("trainer");
+//           trainer.on(Events::ITERATION_COMPLETED.every(host.option_int("every")),
+//                      [&host](Engine&, const EventInfo& ev) {
+//                          host.log(IGNITE_LOG_INFO, "epoch " + std::to_string(ev.epoch) + " iteration " +
+//                                                        std::to_string(ev.iteration));
+//                      });
+//           trainer.on(Events::COMPLETED | Events::TERMINATE, [] { /* flush */ });
 //       }
 //   };
-//   IGNITE_SDK_PLUGIN(Hello, {"hello", "1.0", "Says hello", {{"every", IGNITE_OPTION_INT, "10", "how often"}}})
+//   IGNITE_SDK_PLUGIN(Hello, PluginSpec("hello").version("1.0").description("Says hello")
+//                                .option(Option::integer("every", 10).min(1).help("how often")))
 //
-// Metrics (ABI 1.1): derive from ignite::sdk::Metric and list a factory per metric name in
-// PluginSpec::metrics; the host attaches them by name (`ignite-host train --metric NAME`):
+// The host validates options against the spec (ranges, choices, lists) before init, so
+// init reads them without checking again. Handlers take what core's take: (), (Engine&),
+// (Engine&, const EventInfo&), or (Engine&, std::exception_ptr) on EXCEPTION_RAISED.
 //
-//   class Count : public ignite::sdk::Metric { ... reset/update/compute/statistics/load_statistics ... };
-//   IGNITE_SDK_PLUGIN(MyPlugin, {"mine", "1.0", "My metrics", {}, {}, nullptr,
-//       {{"count", "samples seen", false, [](ignite::sdk::Plugin&) { return std::make_unique<Count>(); }}}})
+// Metrics: derive from ignite::sdk::Metric and add a MetricSpec per metric name; the host
+// attaches them by name (`ignite-host train --metric NAME`):
+//
+//   class Count : public Metric { ... reset/update/compute/statistics/load_statistics ... };
+//   IGNITE_SDK_PLUGIN(Mine, PluginSpec("mine").version("1.0").description("My metrics")
+//       .metric(MetricSpec("count", [](Plugin&) { return std::make_unique<Count>(); }).help("samples seen")))
+//
+// Plugins that link LibTorch view the borrowed DLPack tensors as at::Tensor with
+// <ignite/plugin_torch.hpp>.
 #pragma once
 
 #include <ignite/plugin.h>
 
-#include <array>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -44,7 +59,8 @@ namespace ignite::sdk {
 inline namespace v1 {
 
 /// A failed host call, carrying the host's status and message. Thrown by the wrappers
-/// below; caught by the boundary trampolines, so plugin code may let it propagate.
+/// below; caught by the boundary trampolines, so plugin code may let it propagate (or
+/// throw one itself to fail with a specific status).
 class Error : public std::runtime_error {
 public:
     Error(ignite_status status, const std::string& message) : std::runtime_error(message), status_(status) {}
@@ -54,7 +70,30 @@ private:
     ignite_status status_;
 };
 
-/// An event plus optional filter, built fluently: on(IGNITE_EVENT_EPOCH_COMPLETED).every(2).
+/// The exception an engine raised, as the host describes it ("Kind: message"): what an
+/// EXCEPTION_RAISED handler taking std::exception_ptr receives.
+class RunError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+class Engine;
+class Host;
+
+/// Handler order (lower runs first; ties in registration order): metrics -100, loggers 0,
+/// checkpoints 100 by convention. As core's ignite::Priority.
+struct Priority {
+    std::int32_t value = 0;
+};
+
+/// A custom filter: true to run the handler for the event's counter value (core's
+/// `.filter(fn)`). Called on every firing of its event; must not throw.
+using FilterFn = std::function<bool(Engine&, std::int64_t)>;
+
+class EventList;
+
+/// An event plus optional filter, as core's EventSpec: Events::ITERATION_COMPLETED.every(10).
+/// Immutable: every filter call returns a new spec.
 class EventSpec {
 public:
     explicit EventSpec(ignite_event event) {
@@ -64,15 +103,31 @@ public:
         spec_.before = -1;
         spec_.after = -1;
     }
-    EventSpec& every(std::int64_t n) { spec_.filter = IGNITE_FILTER_EVERY; spec_.every = n; return *this; }
-    EventSpec& before(std::int64_t n) { range(); spec_.before = n; return *this; }
-    EventSpec& after(std::int64_t n) { range(); spec_.after = n; return *this; }
-    EventSpec& once(std::vector<std::int64_t> values) {
-        once_ = std::make_shared<std::vector<std::int64_t>>(std::move(values));
-        spec_.filter = IGNITE_FILTER_ONCE;
-        return *this;
+    /// Fires when the counter is a multiple of n (n > 0), within before/after when also set.
+    [[nodiscard]] EventSpec every(std::int64_t n) const { return with([n](ignite_event_spec& s) { s.filter = IGNITE_FILTER_EVERY; s.every = n; }); }
+    /// Fires only when the counter is < n.
+    [[nodiscard]] EventSpec before(std::int64_t n) const { return with([n](ignite_event_spec& s) { range(s); s.before = n; }); }
+    /// Fires only when the counter is > n.
+    [[nodiscard]] EventSpec after(std::int64_t n) const { return with([n](ignite_event_spec& s) { range(s); s.after = n; }); }
+    /// Fires once, when the counter equals one of `values` (positive).
+    [[nodiscard]] EventSpec once(std::vector<std::int64_t> values) const {
+        EventSpec e = *this;
+        e.once_ = std::make_shared<const std::vector<std::int64_t>>(std::move(values));
+        e.spec_.filter = IGNITE_FILTER_ONCE;
+        return e;
     }
-    /// The raw spec; `once` points into this object, so keep it alive while using it.
+    [[nodiscard]] EventSpec once(std::int64_t value) const { return once(std::vector<std::int64_t>{value}); }
+    /// Fires when fn(engine, counter) is true.
+    [[nodiscard]] EventSpec filter(FilterFn fn) const {
+        EventSpec e = *this;
+        e.custom_ = std::make_shared<const FilterFn>(std::move(fn));
+        e.spec_.filter = IGNITE_FILTER_CUSTOM;
+        return e;
+    }
+
+    [[nodiscard]] ignite_event event() const noexcept { return spec_.event; }
+    /// The raw spec; `once` points into this object, so keep it alive while using it. A
+    /// custom filter's function and user data are set by Host::on.
     [[nodiscard]] ignite_event_spec raw() const {
         ignite_event_spec s = spec_;
         if (once_) {
@@ -81,129 +136,283 @@ public:
         }
         return s;
     }
+    [[nodiscard]] const std::shared_ptr<const FilterFn>& custom_filter() const noexcept { return custom_; }
 
 private:
-    void range() {
-        if (spec_.filter != IGNITE_FILTER_EVERY) spec_.filter = IGNITE_FILTER_RANGE;
+    template <typename F>
+    EventSpec with(F f) const {
+        EventSpec e = *this;
+        f(e.spec_);
+        return e;
+    }
+    static void range(ignite_event_spec& s) {
+        if (s.filter != IGNITE_FILTER_EVERY) s.filter = IGNITE_FILTER_RANGE;
     }
     ignite_event_spec spec_{};
-    std::shared_ptr<std::vector<std::int64_t>> once_;
+    std::shared_ptr<const std::vector<std::int64_t>> once_;
+    std::shared_ptr<const FilterFn> custom_;
 };
 
+/// Several events handled by one registration (Ignite's `|`).
+class EventList {
+public:
+    EventList() = default;
+    EventList(std::initializer_list<EventSpec> specs) : specs_(specs) {}
+    EventList(const EventSpec& spec) : specs_{spec} {}  // NOLINT: implicit, as core's
+    EventList& operator|=(const EventSpec& spec) {
+        specs_.push_back(spec);
+        return *this;
+    }
+    [[nodiscard]] const std::vector<EventSpec>& specs() const noexcept { return specs_; }
+
+private:
+    std::vector<EventSpec> specs_;
+};
+inline EventList operator|(const EventSpec& a, const EventSpec& b) { return EventList{a, b}; }
+inline EventList operator|(EventList a, const EventSpec& b) { return a |= b; }
+
+/// The built-in events under Ignite's names (one per line of ignite/events.def).
+struct Events {
+#define IGNITE_BUILTIN_EVENT(name, core, value, help) static inline const EventSpec name{IGNITE_EVENT_##name};
+#include <ignite/events.def>
+};
+
+/// A custom event by its id (from Host::register_event or Host::find_event).
 inline EventSpec on(ignite_event event) { return EventSpec(event); }
 
 /// What a handler is told about the event (borrowed for the call).
 struct EventInfo {
-    ignite_event event;
-    std::string_view name;
-    const char* exception_message;  ///< EXCEPTION_RAISED only, else nullptr
-    std::int64_t iter_counter;      ///< TERMINATE_SINGLE_EPOCH only, else -1
+    ignite_event event = 0;
+    std::string_view name;                   ///< "ITERATION_COMPLETED", "tbptt.TIME_ITERATION_STARTED"
+    const char* exception_message = nullptr; ///< EXCEPTION_RAISED only ("Kind: message"), else nullptr
+    std::int64_t iter_counter = -1;          ///< TERMINATE_SINGLE_EPOCH only, else -1
+    std::int64_t epoch = 0;                  ///< state.epoch when the event fired
+    std::int64_t iteration = 0;              ///< state.iteration, over all epochs
+    std::int64_t max_epochs = -1;            ///< -1 while not set
+    std::int64_t epoch_length = -1;          ///< -1 while not known
+
+    /// EXCEPTION_RAISED: the engine's exception as a RunError; null otherwise.
+    [[nodiscard]] std::exception_ptr exception() const {
+        return exception_message ? std::make_exception_ptr(RunError(exception_message)) : nullptr;
+    }
 };
 
-/// A view of a host engine. Cheap to copy; valid while the host runs.
+/// A handler as the SDK stores it; Engine::on accepts every signature core accepts.
+using Handler = std::function<void(Engine&, const EventInfo&)>;
+
+namespace detail {
+template <typename>
+inline constexpr bool kAlwaysFalse = false;
+
+// Wraps f, taking (), (Engine&), (Engine&, const EventInfo&) or (Engine&, std::exception_ptr).
+template <typename F>
+Handler adapt_handler(F&& f) {
+    using Fn = std::decay_t<F>;
+    if constexpr (std::is_invocable_v<Fn&, Engine&, const EventInfo&>) {
+        return Handler(std::forward<F>(f));
+    } else if constexpr (std::is_invocable_v<Fn&, Engine&, std::exception_ptr>) {
+        return [g = Fn(std::forward<F>(f))](Engine& e, const EventInfo& info) mutable { g(e, info.exception()); };
+    } else if constexpr (std::is_invocable_v<Fn&, Engine&>) {
+        return [g = Fn(std::forward<F>(f))](Engine& e, const EventInfo&) mutable { g(e); };
+    } else if constexpr (std::is_invocable_v<Fn&>) {
+        return [g = Fn(std::forward<F>(f))](Engine&, const EventInfo&) mutable { g(); };
+    } else {
+        static_assert(kAlwaysFalse<F>, "a handler takes (), (Engine&), (Engine&, const EventInfo&) or "
+                                       "(Engine&, std::exception_ptr)");
+    }
+}
+
+// `v` as text that reads back as the same double (option defaults).
+inline std::string shortest(double v) {
+    char buf[40];
+    for (int digits = 15; digits <= 17; ++digits) {
+        std::snprintf(buf, sizeof buf, "%.*g", digits, v);
+        if (std::strtod(buf, nullptr) == v) break;
+    }
+    return buf;
+}
+}  // namespace detail
+
+/// A view of a host engine: its state, metrics, output, optimizer, and handler
+/// registration. Cheap to copy; valid while the plugin's Host is. Getters named try_*
+/// and those returning std::optional never throw (for probing); the others throw Error.
 class Engine {
 public:
-    Engine(ignite_engine* engine, const ignite_host_api* api) : engine_(engine), api_(api) {}
+    Engine(ignite_engine* engine, Host* host) : engine_(engine), host_(host) {}
 
     [[nodiscard]] ignite_engine* raw() const noexcept { return engine_; }
-    [[nodiscard]] std::string name() const { return api_->engine_name(engine_); }
+    [[nodiscard]] Host& host() const noexcept { return *host_; }
+    [[nodiscard]] std::string name() const;
+
+    // ---- handlers (core's engine.add_event_handler) ----
+
+    /// Registers `fn` on `events` (one spec, or several joined with |). Returns the id
+    /// remove() takes. Throws Error (e.g. IGNITE_ERR_NOT_FOUND for an event not on this engine).
+    template <typename F>
+    ignite_handler_id on(const EventList& events, F&& fn, std::int32_t priority = 0) const;
+    template <typename F>
+    ignite_handler_id on(const EventList& events, Priority priority, F&& fn) const {
+        return on(events, std::forward<F>(fn), priority.value);
+    }
+    /// Removes a registration from every event it was on.
+    void remove(ignite_handler_id id) const;
+    /// Declares "<plugin>.<name>" on this engine; `state_attr` (optional) is what filters count.
+    [[nodiscard]] EventSpec register_event(const char* name, const char* state_attr = nullptr) const;
+    /// Runs the handlers of `event` now.
+    void fire(const EventSpec& event) const;
+
+    // ---- state ----
 
     [[nodiscard]] std::int64_t epoch() const { return state_int(IGNITE_STATE_EPOCH); }
     [[nodiscard]] std::int64_t iteration() const { return state_int(IGNITE_STATE_ITERATION); }
-    [[nodiscard]] std::int64_t max_epochs() const { return state_int(IGNITE_STATE_MAX_EPOCHS); }
-    [[nodiscard]] std::int64_t epoch_length() const { return state_int(IGNITE_STATE_EPOCH_LENGTH); }
+    /// nullopt while not set (before the first run / while the epoch length is unknown).
+    [[nodiscard]] std::optional<std::int64_t> max_epochs() const noexcept { return try_state_int(IGNITE_STATE_MAX_EPOCHS); }
+    [[nodiscard]] std::optional<std::int64_t> epoch_length() const noexcept {
+        return try_state_int(IGNITE_STATE_EPOCH_LENGTH);
+    }
 
     [[nodiscard]] std::int64_t state_int(const char* name) const {
         std::int64_t v = 0;
-        check(api_->state_int(engine_, name, &v), name);
+        check(api()->state_int(engine_, name, &v), name);
         return v;
     }
     [[nodiscard]] double state_double(const char* name) const {
         double v = 0;
-        check(api_->state_double(engine_, name, &v), name);
+        check(api()->state_double(engine_, name, &v), name);
         return v;
     }
     [[nodiscard]] std::string state_string(const char* name) const {
         const char* v = nullptr;
-        check(api_->state_string(engine_, name, &v), name);
-        return v;
+        check(api()->state_string(engine_, name, &v), name);
+        return v ? v : "";
     }
-    void set_state(const char* name, std::int64_t v) const { check(api_->set_state_int(engine_, name, v), name); }
+    /// The attribute, or nullopt when it is missing, of another type or not set yet.
+    [[nodiscard]] std::optional<std::int64_t> try_state_int(const char* name) const noexcept {
+        std::int64_t v = 0;
+        return api()->state_int(engine_, name, &v) == IGNITE_OK ? std::optional<std::int64_t>(v) : std::nullopt;
+    }
+    [[nodiscard]] std::optional<double> try_state_double(const char* name) const noexcept {
+        double v = 0;
+        return api()->state_double(engine_, name, &v) == IGNITE_OK ? std::optional<double>(v) : std::nullopt;
+    }
+    [[nodiscard]] std::optional<std::string> try_state_string(const char* name) const {
+        const char* v = nullptr;
+        return api()->state_string(engine_, name, &v) == IGNITE_OK ? std::optional<std::string>(v ? v : "")
+                                                                    : std::nullopt;
+    }
+    void set_state(const char* name, std::int64_t v) const { check(api()->set_state_int(engine_, name, v), name); }
     void set_state(const char* name, int v) const { set_state(name, static_cast<std::int64_t>(v)); }
-    void set_state(const char* name, double v) const { check(api_->set_state_double(engine_, name, v), name); }
+    void set_state(const char* name, double v) const { check(api()->set_state_double(engine_, name, v), name); }
     void set_state(const char* name, const std::string& v) const {
-        check(api_->set_state_string(engine_, name, v.c_str()), name);
+        check(api()->set_state_string(engine_, name, v.c_str()), name);
     }
     /// Seconds recorded in state.times ("EPOCH_COMPLETED" / "COMPLETED"); nullopt if unset.
-    [[nodiscard]] std::optional<double> time(const char* key) const {
+    [[nodiscard]] std::optional<double> time(const char* key) const noexcept {
         double v = 0;
-        return api_->state_time(engine_, key, &v) == IGNITE_OK ? std::optional<double>(v) : std::nullopt;
+        return api()->state_time(engine_, key, &v) == IGNITE_OK ? std::optional<double>(v) : std::nullopt;
     }
 
-    /// Metric names in order, and numeric values (nullopt when not a number).
+    // ---- metrics ----
+
+    /// Metric names in order.
     [[nodiscard]] std::vector<std::string> metric_names() const {
         std::size_t n = 0;
-        check(api_->metric_count(engine_, &n), "metrics");
+        check(api()->metric_count(engine_, &n), "metrics");
         std::vector<std::string> out;
         for (std::size_t i = 0; i < n; ++i) {
             const char* name = nullptr;
-            check(api_->metric_name(engine_, i, &name), "metrics");
+            check(api()->metric_name(engine_, i, &name), "metrics");
             out.emplace_back(name);
         }
         return out;
     }
-    [[nodiscard]] std::optional<double> metric(const std::string& name) const {
+    /// A metric's number; nullopt when absent or not a number (a matrix).
+    [[nodiscard]] std::optional<double> metric(const std::string& name) const noexcept {
         double v = 0;
-        return api_->metric_double(engine_, name.c_str(), &v) == IGNITE_OK ? std::optional<double>(v) : std::nullopt;
+        return api()->metric_double(engine_, name.c_str(), &v) == IGNITE_OK ? std::optional<double>(v) : std::nullopt;
     }
     void set_metric(const std::string& name, double v) const {
-        check(api_->set_metric_double(engine_, name.c_str(), v), name.c_str());
+        check(api()->set_metric_double(engine_, name.c_str(), v), name.c_str());
     }
 
+    // ---- output and batch ----
+
     /// state.output (which = IGNITE_VALUE_OUTPUT) or state.batch (IGNITE_VALUE_BATCH):
-    /// number of elements (0 None, 1 single, n tuple), element as a number, as a borrowed
-    /// DLPack tensor (valid during the callback) or as an owned one (call its deleter).
+    /// number of elements (0 None, 1 single, n tuple).
     [[nodiscard]] std::size_t value_count(int which = IGNITE_VALUE_OUTPUT) const {
         std::size_t n = 0;
-        check(api_->value_count(engine_, which, &n), "value_count");
+        check(api()->value_count(engine_, which, &n), "value_count");
         return n;
     }
-    [[nodiscard]] std::optional<double> value_double(int which = IGNITE_VALUE_OUTPUT, std::size_t index = 0) const {
+    /// Element `index` as a number; nullopt when there is none or it is not a number.
+    [[nodiscard]] std::optional<double> value_double(int which = IGNITE_VALUE_OUTPUT, std::size_t index = 0) const noexcept {
         double v = 0;
-        return api_->value_double(engine_, which, index, &v) == IGNITE_OK ? std::optional<double>(v) : std::nullopt;
+        return api()->value_double(engine_, which, index, &v) == IGNITE_OK ? std::optional<double>(v) : std::nullopt;
     }
+    /// state.output when it is one number (a scalar or a one-element tensor; reading a CUDA
+    /// tensor synchronises the device); nullopt for None, a tuple or a larger tensor.
+    [[nodiscard]] std::optional<double> output_number() const noexcept {
+        std::size_t n = 0;
+        if (api()->value_count(engine_, IGNITE_VALUE_OUTPUT, &n) != IGNITE_OK || n != 1) return std::nullopt;
+        return value_double(IGNITE_VALUE_OUTPUT, 0);
+    }
+    /// Element `index` as a DLPack tensor BORROWED until the callback returns.
     [[nodiscard]] DLManagedTensor* borrow_tensor(int which = IGNITE_VALUE_OUTPUT, std::size_t index = 0) const {
         DLManagedTensor* t = nullptr;
-        check(api_->value_tensor(engine_, which, index, &t), "value_tensor");
+        check(api()->value_tensor(engine_, which, index, &t), "value_tensor");
         return t;
     }
     /// An owned tensor, released by the returned unique_ptr's deleter.
     [[nodiscard]] std::unique_ptr<DLManagedTensor, void (*)(DLManagedTensor*)> keep_tensor(
         int which = IGNITE_VALUE_OUTPUT, std::size_t index = 0) const {
         DLManagedTensor* t = nullptr;
-        check(api_->keep_tensor(engine_, which, index, &t), "keep_tensor");
+        check(api()->keep_tensor(engine_, which, index, &t), "keep_tensor");
         return {t, [](DLManagedTensor* m) {
                     if (m && m->deleter) m->deleter(m);
                 }};
     }
 
-    void terminate() const { check(api_->terminate(engine_), "terminate"); }
-    void terminate_epoch() const { check(api_->terminate_epoch(engine_), "terminate_epoch"); }
+    // ---- optimizer (ABI 1.2) ----
+
+    /// Parameter groups of the engine's optimizer; 0 without one or on a host before 1.2.
+    [[nodiscard]] std::size_t param_group_count() const noexcept {
+        std::size_t n = 0;
+        if (!IGNITE_API_HAS(api(), ignite_host_api, param_group_count)) return 0;
+        return api()->param_group_count(engine_, &n) == IGNITE_OK ? n : 0;
+    }
+    /// `key` (IGNITE_PARAM_LR, ...) of group `group`; nullopt when absent.
+    [[nodiscard]] std::optional<double> param_group(std::size_t group, const char* key) const noexcept {
+        double v = 0;
+        if (!IGNITE_API_HAS(api(), ignite_host_api, param_group_double)) return std::nullopt;
+        return api()->param_group_double(engine_, group, key, &v) == IGNITE_OK ? std::optional<double>(v)
+                                                                               : std::nullopt;
+    }
+    /// Writes `key` of group `group` (a scheduler); throws Error.
+    void set_param_group(std::size_t group, const char* key, double value) const {
+        if (!IGNITE_API_HAS(api(), ignite_host_api, set_param_group_double))
+            throw Error(IGNITE_ERR_UNSUPPORTED, "this host predates ABI 1.2: it has no set_param_group_double");
+        check(api()->set_param_group_double(engine_, group, key, value), key);
+    }
+
+    // ---- control ----
+
+    void terminate() const { check(api()->terminate(engine_), "terminate"); }
+    void terminate_epoch() const { check(api()->terminate_epoch(engine_), "terminate_epoch"); }
 
 private:
+    [[nodiscard]] const ignite_host_api* api() const noexcept;
     void check(ignite_status s, const char* what) const {
         if (s != IGNITE_OK) {
-            const char* msg = api_->last_error(nullptr);
+            const char* msg = api()->last_error(nullptr);
             throw Error(s, msg && *msg ? std::string(msg) : std::string("host call failed: ") + what);
         }
     }
     ignite_engine* engine_;
-    const ignite_host_api* api_;
+    Host* host_;
 };
 
-using Handler = std::function<void(Engine&, const EventInfo&)>;
-
-/// The host as a plugin sees it. Owns the plugin's handler closures.
+/// The host as a plugin sees it. Owns the plugin's handler closures; every callback the
+/// SDK registers reaches it through its user data.
 class Host {
 public:
     Host(ignite_host* host, const ignite_host_api* api) : host_(host), api_(api) {}
@@ -214,11 +423,17 @@ public:
     [[nodiscard]] ignite_host* raw() const noexcept { return host_; }
 
     /// The engine named `name`, or nullopt when the host runs none by that name.
-    [[nodiscard]] std::optional<Engine> engine(const char* name) const {
+    [[nodiscard]] std::optional<Engine> engine(const char* name) noexcept {
         ignite_engine* e = api_->engine(host_, name);
-        return e ? std::optional<Engine>(Engine(e, api_)) : std::nullopt;
+        return e ? std::optional<Engine>(Engine(e, this)) : std::nullopt;
+    }
+    /// The engine named `name`; throws Error(IGNITE_ERR_NOT_FOUND) when the host runs none.
+    [[nodiscard]] Engine require_engine(const char* name) {
+        if (auto e = engine(name)) return *e;
+        throw Error(IGNITE_ERR_NOT_FOUND, std::string("this host runs no '") + name + "' engine");
     }
 
+    /// Options, validated by the host against the PluginSpec (defaults applied).
     [[nodiscard]] bool option_bool(const char* name) const {
         std::int32_t v = 0;
         check(api_->option_bool(host_, name, &v));
@@ -239,23 +454,43 @@ public:
         check(api_->option_string(host_, name, &v));
         return v ? v : "";
     }
+    /// A list option (Option::list): its items, trimmed; empty for an empty value.
+    [[nodiscard]] std::vector<std::string> option_list(const char* name) const {
+        const std::string s = option_string(name);
+        std::vector<std::string> out;
+        if (s.find_first_not_of(" \t") == std::string::npos) return out;
+        std::size_t start = 0;
+        while (true) {
+            const auto comma = s.find(',', start);
+            const auto item = s.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+            const auto b = item.find_first_not_of(" \t");
+            out.push_back(b == std::string::npos ? std::string() : item.substr(b, item.find_last_not_of(" \t") - b + 1));
+            if (comma == std::string::npos) break;
+            start = comma + 1;
+        }
+        return out;
+    }
 
+    /// One line in the host's log, prefixed with the plugin's name.
     void log(std::int32_t level, const std::string& message) const { api_->log(host_, level, message.c_str()); }
 
-    /// Registers `fn` on one or more events of `engine` (Ignite's `|` when several).
-    ignite_handler_id on(const Engine& engine, const std::vector<EventSpec>& events, Handler fn,
-                         std::int32_t priority = 0) {
+    /// Registers `fn` on `events` of `engine` (Engine::on is the usual spelling).
+    ignite_handler_id on(const Engine& engine, const EventList& events, Handler fn, std::int32_t priority = 0) {
         std::vector<ignite_event_spec> raw;
-        raw.reserve(events.size());
-        for (const auto& e : events) raw.push_back(e.raw());
-        handlers_.push_back(std::make_unique<Handler>(std::move(fn)));
+        raw.reserve(events.specs().size());
+        for (const auto& e : events.specs()) {
+            raw.push_back(e.raw());
+            if (const auto& custom = e.custom_filter()) {
+                filters_.push_back(std::make_unique<FilterBox>(FilterBox{this, custom}));
+                raw.back().custom = &Host::filter_trampoline;
+                raw.back().custom_user_data = filters_.back().get();
+            }
+        }
+        handlers_.push_back(std::make_unique<HandlerBox>(HandlerBox{this, std::move(fn)}));
         ignite_handler_id id = 0;
         check(api_->add_handler(host_, engine.raw(), raw.data(), raw.size(), priority, &Host::trampoline,
                                 handlers_.back().get(), &id));
         return id;
-    }
-    ignite_handler_id on(const Engine& engine, const EventSpec& event, Handler fn, std::int32_t priority = 0) {
-        return on(engine, std::vector<EventSpec>{event}, std::move(fn), priority);
     }
     void remove(const Engine& engine, ignite_handler_id id) { check(api_->remove_handler(host_, engine.raw(), id)); }
 
@@ -264,6 +499,12 @@ public:
         ignite_event e = 0;
         check(api_->register_event(host_, engine.raw(), name, state_attr, &e));
         return e;
+    }
+    /// Any event by qualified name ("tbptt.TIME_ITERATION_STARTED"); nullopt when none.
+    [[nodiscard]] std::optional<EventSpec> find_event(const char* qualified_name) const noexcept {
+        ignite_event e = 0;
+        if (api_->find_event(host_, qualified_name, &e) != IGNITE_OK) return std::nullopt;
+        return EventSpec(e);
     }
     void fire(const Engine& engine, ignite_event event) { check(api_->fire_event(host_, engine.raw(), event)); }
 
@@ -277,8 +518,65 @@ public:
         check(api_->handle_exception(host_, engine.raw()));
     }
 
+    /// Runs f, turning what it throws into a status + set_error message (the boundary rule).
+    template <typename F>
+    ignite_status guarded(F&& f) noexcept {
+        try {
+            f();
+            return IGNITE_OK;
+        } catch (const Error& e) {
+            api_->set_error(host_, e.what());
+            return e.status() == IGNITE_OK ? IGNITE_ERR_PLUGIN : e.status();
+        } catch (const std::exception& e) {
+            api_->set_error(host_, e.what());
+            return IGNITE_ERR_PLUGIN;
+        } catch (...) {
+            api_->set_error(host_, "unknown C++ exception");
+            return IGNITE_ERR_PLUGIN;
+        }
+    }
+
 private:
-    static ignite_status trampoline(void* user_data, ignite_engine* engine, const ignite_event_info* info);
+    struct HandlerBox {
+        Host* host;
+        Handler fn;
+    };
+    struct FilterBox {
+        Host* host;
+        std::shared_ptr<const FilterFn> fn;
+    };
+    static ignite_status trampoline(void* user_data, ignite_engine* engine, const ignite_event_info* info) noexcept {
+        auto* box = static_cast<HandlerBox*>(user_data);
+        return box->host->guarded([&] {
+            Engine view(engine, box->host);
+            EventInfo ev;
+            ev.event = info->event;
+            ev.name = info->event_name ? info->event_name : "";
+            ev.exception_message = info->exception_message;
+            ev.iter_counter = info->iter_counter;
+            if (IGNITE_API_HAS(info, ignite_event_info, epoch_length)) {
+                ev.epoch = info->epoch;
+                ev.iteration = info->iteration;
+                ev.max_epochs = info->max_epochs;
+                ev.epoch_length = info->epoch_length;
+            } else {  // a host before 1.2: the same values, asked for
+                ev.epoch = view.try_state_int(IGNITE_STATE_EPOCH).value_or(0);
+                ev.iteration = view.try_state_int(IGNITE_STATE_ITERATION).value_or(0);
+                ev.max_epochs = view.max_epochs().value_or(-1);
+                ev.epoch_length = view.epoch_length().value_or(-1);
+            }
+            box->fn(view, ev);
+        });
+    }
+    static std::int32_t filter_trampoline(void* user_data, ignite_engine* engine, std::int64_t value) noexcept {
+        auto* box = static_cast<FilterBox*>(user_data);
+        try {
+            Engine view(engine, box->host);
+            return (*box->fn)(view, value) ? 1 : 0;
+        } catch (...) {
+            return 0;  // a filter cannot fail; a throwing one does not fire
+        }
+    }
     void check(ignite_status s) const {
         if (s != IGNITE_OK) {
             const char* msg = api_->last_error(host_);
@@ -288,8 +586,21 @@ private:
 
     ignite_host* host_;
     const ignite_host_api* api_;
-    std::vector<std::unique_ptr<Handler>> handlers_;
+    std::vector<std::unique_ptr<HandlerBox>> handlers_;
+    std::vector<std::unique_ptr<FilterBox>> filters_;
 };
+
+inline const ignite_host_api* Engine::api() const noexcept { return host_->api(); }
+inline std::string Engine::name() const { return api()->engine_name(engine_); }
+template <typename F>
+ignite_handler_id Engine::on(const EventList& events, F&& fn, std::int32_t priority) const {
+    return host_->on(*this, events, detail::adapt_handler(std::forward<F>(fn)), priority);
+}
+inline void Engine::remove(ignite_handler_id id) const { host_->remove(*this, id); }
+inline EventSpec Engine::register_event(const char* name, const char* state_attr) const {
+    return EventSpec(host_->register_event(*this, name, state_attr));
+}
+inline void Engine::fire(const EventSpec& event) const { host_->fire(*this, event.event()); }
 
 /// Base class of a C++ plugin. The SDK constructs it (default constructor) on init and
 /// destroys it on shutdown; host() is valid in between.
@@ -311,11 +622,11 @@ private:
     std::string saved_;
 };
 
-/// A metric a plugin provides (ABI 1.1; Ignite's Metric). The host creates one per use
-/// through MetricSpec::factory, calls reset() before each accumulation, update() per batch
-/// and compute() for the value. Throw to fail (the host reports the message naming the
-/// plugin and metric); throw Error(IGNITE_ERR_STATE, ...) from compute() when nothing can
-/// be computed yet.
+/// A metric a plugin provides (Ignite's Metric). The host creates one per use through
+/// MetricSpec's factory, calls reset() before each accumulation, update() per batch and
+/// compute() for the value. Throw to fail (the host reports the message naming the plugin
+/// and metric); throw Error(IGNITE_ERR_STATE, ...) from compute() when nothing can be
+/// computed yet.
 class Metric {
 public:
     virtual ~Metric() = default;
@@ -331,166 +642,220 @@ public:
     virtual void load_statistics(const std::vector<double>& stats) = 0;
 };
 
-class Plugin;
-
 /// Creates a metric instance; the plugin (its host(), options, own state) is passed in.
 using MetricFactory = std::function<std::unique_ptr<Metric>(Plugin&)>;
 
-/// One metric in PluginSpec::metrics.
-struct MetricSpec {
-    const char* name;     ///< [a-z0-9_]+, the state.metrics key
-    const char* help;     ///< one line
-    bool square = false;  ///< compute() returns k*k values forming a k x k matrix
-    MetricFactory factory{};
-    bool cpu = false;     ///< update() wants CPU tensors (the host copies device tensors first)
+/// One option of a PluginSpec, built fluently: Option::integer("every", 100).min(0).help("...").
+/// The host checks every value (and the default) against it before init.
+class Option {
+public:
+    static Option boolean(std::string name, bool default_value) {
+        return Option(std::move(name), IGNITE_OPTION_BOOL, default_value ? "true" : "false");
+    }
+    static Option integer(std::string name, std::int64_t default_value) {
+        return Option(std::move(name), IGNITE_OPTION_INT, std::to_string(default_value));
+    }
+    static Option number(std::string name, double default_value) {
+        return Option(std::move(name), IGNITE_OPTION_DOUBLE, detail::shortest(default_value));
+    }
+    static Option string(std::string name, std::string default_value) {
+        return Option(std::move(name), IGNITE_OPTION_STRING, std::move(default_value));
+    }
+    /// A comma-separated list of strings (read it with Host::option_list).
+    static Option list(std::string name, std::string default_value) {
+        Option o = string(std::move(name), std::move(default_value));
+        o.flags_ |= IGNITE_OPTION_LIST;
+        return o;
+    }
+
+    /// One line for `plugins inspect`.
+    Option& help(std::string text) { help_ = std::move(text); return *this; }
+    /// No default: the user must give it.
+    Option& required() { required_ = true; return *this; }
+    /// Smallest / largest allowed value (int and double options; the number of items of a
+    /// list option).
+    Option& min(double v) { flags_ |= IGNITE_OPTION_HAS_MIN; min_ = v; return *this; }
+    Option& max(double v) { flags_ |= IGNITE_OPTION_HAS_MAX; max_ = v; return *this; }
+    Option& range(double lo, double hi) { return min(lo).max(hi); }
+    /// The allowed values of a string option (of each item of a list option).
+    Option& choices(std::vector<std::string> values) { choices_ = std::move(values); return *this; }
+
+private:
+    friend class PluginSpec;
+    Option(std::string name, ignite_option_type type, std::string default_value)
+        : name_(std::move(name)), type_(type), default_(std::move(default_value)) {}
+    std::string name_;
+    ignite_option_type type_;
+    std::string default_;
+    std::string help_;
+    bool required_ = false;
+    std::uint32_t flags_ = 0;
+    double min_ = 0;
+    double max_ = 0;
+    std::vector<std::string> choices_;
 };
 
-/// Static description given to IGNITE_SDK_PLUGIN.
-struct PluginSpec {
-    const char* name;
-    const char* version;
-    const char* description;
-    std::vector<ignite_option_spec> options{};
-    std::vector<ignite_event_decl> events{};
-    const char* state_key = nullptr;
-    std::vector<MetricSpec> metrics{};  ///< ABI 1.1; at most 64 per plugin
+/// One metric of a PluginSpec: MetricSpec("f1_macro", factory).help("...").
+class MetricSpec {
+public:
+    MetricSpec(std::string name, MetricFactory factory) : name_(std::move(name)), factory_(std::move(factory)) {}
+    MetricSpec& help(std::string text) { help_ = std::move(text); return *this; }
+    /// compute() returns k*k values forming a k x k matrix.
+    MetricSpec& square() { square_ = true; return *this; }
+    /// update() wants CPU tensors (the host copies device tensors first).
+    MetricSpec& cpu() { cpu_ = true; return *this; }
+
+private:
+    template <typename P>
+    friend struct PluginGlue;
+    std::string name_;
+    MetricFactory factory_;
+    std::string help_;
+    bool square_ = false;
+    bool cpu_ = false;
 };
 
-namespace detail {
-// The api of the plugin whose callback is running: handlers get Engine views from it.
-inline const ignite_host_api*& current_api() {
-    static const ignite_host_api* api = nullptr;
-    return api;
-}
-inline ignite_host*& current_host() {
-    static ignite_host* host = nullptr;
-    return host;
-}
-template <typename F>
-ignite_status guarded(ignite_host* host, const ignite_host_api* api, F&& f) noexcept {
-    try {
-        f();
-        return IGNITE_OK;
-    } catch (const Error& e) {
-        if (api) api->set_error(host, e.what());
-        return e.status() == IGNITE_OK ? IGNITE_ERR_PLUGIN : e.status();
-    } catch (const std::exception& e) {
-        if (api) api->set_error(host, e.what());
-        return IGNITE_ERR_PLUGIN;
-    } catch (...) {
-        if (api) api->set_error(host, "unknown C++ exception");
-        return IGNITE_ERR_PLUGIN;
+/// Everything a plugin declares, built fluently and given to IGNITE_SDK_PLUGIN:
+///   PluginSpec("console").version("1.0").description("...").option(Option::integer(...))
+class PluginSpec {
+public:
+    explicit PluginSpec(std::string name) : name_(std::move(name)) {}
+    PluginSpec& version(std::string v) { version_ = std::move(v); return *this; }
+    /// One line for `plugins list`.
+    PluginSpec& description(std::string d) { description_ = std::move(d); return *this; }
+    PluginSpec& option(Option o) { options_.push_back(std::move(o)); return *this; }
+    /// A custom event the plugin registers (unqualified name; `state_attr` may be empty).
+    PluginSpec& event(std::string name, std::string state_attr, std::string help) {
+        events_.push_back({std::move(name), std::move(state_attr), std::move(help)});
+        return *this;
     }
-}
-}  // namespace detail
+    /// Saves Plugin::save_state() into checkpoints under `key`.
+    PluginSpec& state_key(std::string key) { state_key_ = std::move(key); return *this; }
+    PluginSpec& metric(MetricSpec m) { metrics_.push_back(std::move(m)); return *this; }
 
-inline ignite_status Host::trampoline(void* user_data, ignite_engine* engine, const ignite_event_info* info) {
-    const ignite_host_api* api = detail::current_api();
-    return detail::guarded(detail::current_host(), api, [&] {
-        Engine view(engine, api);
-        EventInfo ev{info->event, info->event_name ? info->event_name : "", info->exception_message,
-                     info->iter_counter};
-        (*static_cast<Handler*>(user_data))(view, ev);
-    });
-}
-
-/// The C side of Metric: every callback catches what the metric throws.
-struct MetricGlue {
-    static ignite_status fail_null() noexcept {
-        return detail::guarded(detail::current_host(), detail::current_api(),
-                               [] { throw Error(IGNITE_ERR_INVALID_ARGUMENT, "null metric argument"); });
-    }
-    static void destroy(void* m) noexcept {
-        try {
-            delete static_cast<Metric*>(m);
-        } catch (...) {
+private:
+    template <typename P>
+    friend struct PluginGlue;
+    struct EventDecl {
+        std::string name, state_attr, help;
+    };
+    // The C arrays the info points into; built once from the (then final) fields.
+    void build_raw() {
+        for (const auto& o : options_) {
+            auto& c = choices_raw_.emplace_back();
+            for (const auto& v : o.choices_) c.push_back(v.c_str());
+            if (!c.empty()) c.push_back(nullptr);
         }
-    }
-    static ignite_status reset(void* m) noexcept {
-        if (!m) return fail_null();
-        return detail::guarded(detail::current_host(), detail::current_api(), [&] { static_cast<Metric*>(m)->reset(); });
-    }
-    static ignite_status update(void* m, const DLManagedTensor* y_pred, const DLManagedTensor* y) noexcept {
-        if (!m || !y_pred || !y) return fail_null();
-        return detail::guarded(detail::current_host(), detail::current_api(),
-                               [&] { static_cast<Metric*>(m)->update(y_pred, y); });
-    }
-    static ignite_status copy_out(const std::vector<double>& v, double* out, std::size_t capacity,
-                                  std::size_t* count) noexcept {
-        *count = v.size();
-        if (v.size() <= capacity) {
-            for (std::size_t i = 0; i < v.size(); ++i) out[i] = v[i];
+        for (std::size_t i = 0; i < options_.size(); ++i) {
+            const auto& o = options_[i];
+            ignite_option_spec s{};
+            s.name = o.name_.c_str();
+            s.type = o.type_;
+            s.default_value = o.required_ ? nullptr : o.default_.c_str();
+            s.help = o.help_.c_str();
+            s.flags = o.flags_;
+            s.min = o.min_;
+            s.max = o.max_;
+            s.choices = choices_raw_[i].empty() ? nullptr : choices_raw_[i].data();
+            options_raw_.push_back(s);
         }
-        return IGNITE_OK;
+        for (const auto& e : events_)
+            events_raw_.push_back({e.name.c_str(), e.state_attr.empty() ? nullptr : e.state_attr.c_str(), e.help.c_str()});
     }
-    static ignite_status compute(void* m, double* out, std::size_t capacity, std::size_t* count) noexcept {
-        if (!m || !count || (capacity && !out)) return fail_null();
-        std::vector<double> v;
-        const auto s = detail::guarded(detail::current_host(), detail::current_api(),
-                                       [&] { v = static_cast<const Metric*>(m)->compute(); });
-        return s == IGNITE_OK ? copy_out(v, out, capacity, count) : s;
+    [[nodiscard]] bool uses_abi_1_2() const {
+        for (const auto& o : options_)
+            if (o.flags_ != 0 || !o.choices_.empty()) return true;
+        return !metrics_.empty();
     }
-    static ignite_status statistics(void* m, double* out, std::size_t capacity, std::size_t* count) noexcept {
-        if (!m || !count || (capacity && !out)) return fail_null();
-        std::vector<double> v;
-        const auto s = detail::guarded(detail::current_host(), detail::current_api(),
-                                       [&] { v = static_cast<const Metric*>(m)->statistics(); });
-        return s == IGNITE_OK ? copy_out(v, out, capacity, count) : s;
-    }
-    static ignite_status load_statistics(void* m, const double* in, std::size_t count) noexcept {
-        if (!m || (count && !in)) return fail_null();
-        return detail::guarded(detail::current_host(), detail::current_api(), [&] {
-            static_cast<Metric*>(m)->load_statistics(std::vector<double>(in, in + count));
-        });
-    }
+
+    std::string name_, version_, description_, state_key_;
+    std::vector<Option> options_;
+    std::vector<EventDecl> events_;
+    std::vector<MetricSpec> metrics_;
+    std::vector<std::vector<const char*>> choices_raw_;
+    std::vector<ignite_option_spec> options_raw_;
+    std::vector<ignite_event_decl> events_raw_;
 };
 
+/// The C side of a C++ plugin and its metrics; every callback catches what plugin code throws.
 template <typename P>
 struct PluginGlue {
-    /// The spec given to IGNITE_SDK_PLUGIN, kept for the process lifetime (set by info()).
-    static const PluginSpec*& kept_spec() {
-        static const PluginSpec* spec = nullptr;
+    // A metric instance and the host its errors go to (no process-global).
+    struct MetricBox {
+        Host* host;
+        std::unique_ptr<Metric> metric;
+    };
+    static MetricBox& box(void* m) { return *static_cast<MetricBox*>(m); }
+
+    // The spec given to IGNITE_SDK_PLUGIN, kept for the process lifetime (set by info()).
+    static PluginSpec*& kept_slot() {
+        static PluginSpec* spec = nullptr;
         return spec;
     }
-    static const PluginSpec& kept() { return *kept_spec(); }
-    static constexpr std::size_t kMaxMetrics = 64;
-    // create has no "which metric" argument: one instantiation per index.
-    template <std::size_t I>
-    static ignite_status create(void* plugin_state, void** metric_state) noexcept {
+    static PluginSpec& kept() { return *kept_slot(); }
+
+    static ignite_status create_metric(void* plugin_state, const ignite_metric_decl* decl, void** metric_state) noexcept {
         auto* p = static_cast<Plugin*>(plugin_state);
-        if (!p || !metric_state) return MetricGlue::fail_null();
-        return detail::guarded(p->host_->raw(), p->host_->api(), [&] {
-            const auto& spec = kept().metrics.at(I);
-            if (!spec.factory) throw Error(IGNITE_ERR_INTERNAL, std::string("metric '") + spec.name + "' has no factory");
-            std::unique_ptr<Metric> m = spec.factory(*p);
-            if (!m) throw Error(IGNITE_ERR_PLUGIN, std::string("metric '") + spec.name + "': the factory returned null");
-            *metric_state = m.release();
+        if (!p || !decl || !metric_state) return IGNITE_ERR_INVALID_ARGUMENT;
+        return p->host_->guarded([&] {
+            const auto& decls = metric_decls();
+            const auto index = static_cast<std::size_t>(decl - decls.data());
+            if (decl < decls.data() || index >= decls.size())
+                throw Error(IGNITE_ERR_NOT_FOUND, std::string("metric '") + (decl->name ? decl->name : "?") +
+                                                      "' is not one of this plugin's");
+            const auto& spec = kept().metrics_[index];
+            std::unique_ptr<Metric> m = spec.factory_ ? spec.factory_(*p) : nullptr;
+            if (!m) throw Error(IGNITE_ERR_PLUGIN, "metric '" + spec.name_ + "': the factory returned no metric");
+            *metric_state = new MetricBox{p->host_.get(), std::move(m)};
         });
     }
-    using CreateFn = ignite_status (*)(void*, void**);
-    template <std::size_t... I>
-    static constexpr std::array<CreateFn, sizeof...(I)> create_table(std::index_sequence<I...>) {
-        return {&PluginGlue::create<I>...};
+    static void destroy(void* m) noexcept { delete static_cast<MetricBox*>(m); }
+    static ignite_status reset(void* m) noexcept {
+        if (!m) return IGNITE_ERR_INVALID_ARGUMENT;
+        return box(m).host->guarded([&] { box(m).metric->reset(); });
+    }
+    static ignite_status update(void* m, const DLManagedTensor* y_pred, const DLManagedTensor* y) noexcept {
+        if (!m || !y_pred || !y) return IGNITE_ERR_INVALID_ARGUMENT;
+        return box(m).host->guarded([&] { box(m).metric->update(y_pred, y); });
+    }
+    // The capacity protocol of compute/statistics (plugin.h).
+    template <typename Get>
+    static ignite_status values(void* m, double* out, std::size_t capacity, std::size_t* count, Get get) noexcept {
+        if (!m || !count || (capacity && !out)) return IGNITE_ERR_INVALID_ARGUMENT;
+        return box(m).host->guarded([&] {
+            const std::vector<double> v = get(*box(m).metric);
+            *count = v.size();
+            if (v.size() <= capacity)
+                for (std::size_t i = 0; i < v.size(); ++i) out[i] = v[i];
+        });
+    }
+    static ignite_status compute(void* m, double* out, std::size_t capacity, std::size_t* count) noexcept {
+        return values(m, out, capacity, count, [](const Metric& x) { return x.compute(); });
+    }
+    static ignite_status statistics(void* m, double* out, std::size_t capacity, std::size_t* count) noexcept {
+        return values(m, out, capacity, count, [](const Metric& x) { return x.statistics(); });
+    }
+    static ignite_status load_statistics(void* m, const double* in, std::size_t count) noexcept {
+        if (!m || (count && !in)) return IGNITE_ERR_INVALID_ARGUMENT;
+        return box(m).host->guarded([&] { box(m).metric->load_statistics(std::vector<double>(in, in + count)); });
     }
     static const std::vector<ignite_metric_decl>& metric_decls() {
         static const std::vector<ignite_metric_decl> decls = [] {
-            const auto& specs = kept().metrics;
-            if (specs.size() > kMaxMetrics) throw std::length_error("a plugin declares at most 64 metrics");
-            static constexpr auto table = create_table(std::make_index_sequence<kMaxMetrics>{});
             std::vector<ignite_metric_decl> out;
-            for (std::size_t i = 0; i < specs.size(); ++i) {
+            for (const auto& spec : kept().metrics_) {
                 ignite_metric_decl d{};
                 d.struct_size = sizeof(ignite_metric_decl);
-                d.flags = (specs[i].square ? IGNITE_METRIC_SQUARE : 0u) | (specs[i].cpu ? IGNITE_METRIC_CPU : 0u);
-                d.name = specs[i].name;
-                d.help = specs[i].help;
-                d.create = table[i];
-                d.destroy = &MetricGlue::destroy;
-                d.reset = &MetricGlue::reset;
-                d.update = &MetricGlue::update;
-                d.compute = &MetricGlue::compute;
-                d.statistics = &MetricGlue::statistics;
-                d.load_statistics = &MetricGlue::load_statistics;
+                d.flags = (spec.square_ ? IGNITE_METRIC_SQUARE : 0u) | (spec.cpu_ ? IGNITE_METRIC_CPU : 0u);
+                d.name = spec.name_.c_str();
+                d.help = spec.help_.c_str();
+                d.create = nullptr;  // create_metric is told which metric (ABI 1.2)
+                d.destroy = &PluginGlue::destroy;
+                d.reset = &PluginGlue::reset;
+                d.update = &PluginGlue::update;
+                d.compute = &PluginGlue::compute;
+                d.statistics = &PluginGlue::statistics;
+                d.load_statistics = &PluginGlue::load_statistics;
+                d.create_metric = &PluginGlue::create_metric;
                 out.push_back(d);
             }
             return out;
@@ -498,62 +863,63 @@ struct PluginGlue {
         return decls;
     }
 
-    static ignite_status init(ignite_host* host, const ignite_host_api* api, void** state) {
-        detail::current_api() = api;
-        detail::current_host() = host;
-        return detail::guarded(host, api, [&] {
+    static ignite_status init(ignite_host* host, const ignite_host_api* api, void** state) noexcept {
+        // Reports init's failure: the plugin's own Host is gone with the plugin by then.
+        Host boundary(host, api);
+        return boundary.guarded([&] {
             std::unique_ptr<Plugin> plugin = std::make_unique<P>();
             plugin->host_ = std::make_unique<Host>(host, api);
             plugin->init(*plugin->host_);  // through the base: P may keep init() private
             *state = plugin.release();
         });
     }
-    static void shutdown(void* state) noexcept {
-        try {
-            delete static_cast<Plugin*>(state);
-        } catch (...) {
-        }
-    }
-    static ignite_status save(void* state, ignite_bytes* out) {
+    static void shutdown(void* state) noexcept { delete static_cast<Plugin*>(state); }
+    static ignite_status save(void* state, ignite_bytes* out) noexcept {
         auto* p = static_cast<Plugin*>(state);
-        return detail::guarded(p->host_->raw(), p->host_->api(), [&] {
+        return p->host_->guarded([&] {
             p->saved_ = p->save_state();
             out->data = p->saved_.data();
             out->size = p->saved_.size();
         });
     }
-    static ignite_status load(void* state, const void* data, std::size_t size) {
+    static ignite_status load(void* state, const void* data, std::size_t size) noexcept {
         auto* p = static_cast<Plugin*>(state);
-        return detail::guarded(p->host_->raw(), p->host_->api(), [&] {
-            p->load_state(std::string_view(static_cast<const char*>(data), size));
-        });
+        return p->host_->guarded([&] { p->load_state(std::string_view(static_cast<const char*>(data), size)); });
     }
     static const ignite_plugin_info* info(const PluginSpec& spec) {
-        static const PluginSpec kept_copy = spec;
-        kept_spec() = &kept_copy;
-        static const ignite_plugin_info info = [&] {
-            const PluginSpec& k = kept_copy;
+        static PluginSpec kept_copy = [&] {
+            PluginSpec k = spec;
+            k.build_raw();
+            return k;
+        }();
+        kept_slot() = &kept_copy;
+        static const ignite_plugin_info info = [] {
+            const PluginSpec& k = kept();
             const auto& decls = metric_decls();
             ignite_plugin_info i{};
             i.struct_size = sizeof(ignite_plugin_info);
             i.abi_major = IGNITE_ABI_MAJOR;
-            // The oldest minor whose features the plugin uses, so a plugin without metrics
-            // still loads in a 1.0 host (which ignores the larger struct_size).
-            i.abi_minor = decls.empty() ? 0 : 1;
-            i.name = k.name;
-            i.version = k.version;
-            i.description = k.description;
-            i.options = k.options.empty() ? nullptr : k.options.data();
-            i.option_count = k.options.size();
-            i.events = k.events.empty() ? nullptr : k.events.data();
-            i.event_count = k.events.size();
+            // The oldest minor whose features the plugin uses, so a plain handler plugin
+            // still loads in a 1.0 host (which ignores the larger struct_size); one with
+            // option ranges or metrics needs a host that validates / creates them.
+            i.abi_minor = k.uses_abi_1_2() ? 2 : 0;
+            i.name = k.name_.c_str();
+            i.version = k.version_.c_str();
+            i.description = k.description_.c_str();
+            i.options = k.options_raw_.empty() ? nullptr : k.options_raw_.data();
+            i.option_count = k.options_raw_.size();
+            i.events = k.events_raw_.empty() ? nullptr : k.events_raw_.data();
+            i.event_count = k.events_raw_.size();
             i.init = &PluginGlue::init;
             i.shutdown = &PluginGlue::shutdown;
-            i.state_key = k.state_key;
-            i.save_state = k.state_key ? &PluginGlue::save : nullptr;
-            i.load_state = k.state_key ? &PluginGlue::load : nullptr;
+            i.state_key = k.state_key_.empty() ? nullptr : k.state_key_.c_str();
+            i.save_state = k.state_key_.empty() ? nullptr : &PluginGlue::save;
+            i.load_state = k.state_key_.empty() ? nullptr : &PluginGlue::load;
             i.metrics = decls.empty() ? nullptr : decls.data();
             i.metric_count = decls.size();
+            i.option_stride = sizeof(ignite_option_spec);
+            i.event_stride = sizeof(ignite_event_decl);
+            i.bytes_size = sizeof(ignite_bytes);
             return i;
         }();
         return &info;
@@ -564,8 +930,8 @@ struct PluginGlue {
 }  // namespace ignite::sdk
 
 /// Defines the plugin's entry symbol for class PluginClass (derived from
-/// ignite::sdk::Plugin) described by a PluginSpec initialiser. Use once per plugin.
-#define IGNITE_SDK_PLUGIN(PluginClass, ...)                                                     \
-    extern "C" IGNITE_PLUGIN_EXPORT const ignite_plugin_info* ignite_plugin_entry(void) {       \
-        return ::ignite::sdk::PluginGlue<PluginClass>::info(::ignite::sdk::PluginSpec __VA_ARGS__); \
+/// ignite::sdk::Plugin) described by a PluginSpec expression. Use once per plugin.
+#define IGNITE_SDK_PLUGIN(PluginClass, ...)                                                 \
+    extern "C" IGNITE_PLUGIN_EXPORT const ignite_plugin_info* ignite_plugin_entry(void) {   \
+        return ::ignite::sdk::PluginGlue<PluginClass>::info(__VA_ARGS__);                   \
     }

@@ -49,12 +49,13 @@ static ignite_status init(ignite_host* host, const ignite_host_api* api, void** 
 }
 
 static const ignite_option_spec kOptions[] = {
-    {"at", IGNITE_OPTION_INT, "3", "the iteration at which the handler fails"},
+    {.name = "at", .type = IGNITE_OPTION_INT, .default_value = "3", .help = "the iteration at which the handler fails"},
 };
 
 static const ignite_plugin_info kInfo = {
     sizeof(ignite_plugin_info), IGNITE_ABI_MAJOR, IGNITE_ABI_MINOR, "handlerfail", "0.0.1",
     "a handler returns an error", kOptions, 1, NULL, 0, init, NULL, NULL, NULL, NULL, NULL, 0, /* 1.1: no metrics */
+    sizeof(ignite_option_spec), sizeof(ignite_event_decl), sizeof(ignite_bytes), /* 1.2: strides */
 };
 
 IGNITE_DEFINE_PLUGIN(kInfo)

@@ -9,17 +9,17 @@ namespace {
 
 class HandlerThrows : public ignite::sdk::Plugin {
     void init(ignite::sdk::Host& host) override {
-        auto trainer = host.engine("trainer");
-        if (!trainer) throw std::runtime_error("no trainer");
-        host.on(*trainer, ignite::sdk::on(IGNITE_EVENT_ITERATION_COMPLETED),
-                [&host](ignite::sdk::Engine& e, const ignite::sdk::EventInfo&) {
-                    const auto it = e.iteration();
-                    host.log(IGNITE_LOG_INFO, "iteration " + std::to_string(it));
-                    if (it == 2) throw std::runtime_error("handler threw at iteration " + std::to_string(it));
-                });
+        host.require_engine("trainer").on(ignite::sdk::Events::ITERATION_COMPLETED,
+                                          [&host](ignite::sdk::Engine&, const ignite::sdk::EventInfo& ev) {
+                                              host.log(IGNITE_LOG_INFO, "iteration " + std::to_string(ev.iteration));
+                                              if (ev.iteration == 2)
+                                                  throw std::runtime_error("handler threw at iteration " +
+                                                                           std::to_string(ev.iteration));
+                                          });
     }
 };
 
 }  // namespace
 
-IGNITE_SDK_PLUGIN(HandlerThrows, {"handlerthrows", "0.0.1", "a handler throws", {}, {}, nullptr})
+IGNITE_SDK_PLUGIN(HandlerThrows,
+                  ignite::sdk::PluginSpec("handlerthrows").version("0.0.1").description("a handler throws"))

@@ -11,4 +11,5 @@ class InitThrows : public ignite::sdk::Plugin {
 
 }  // namespace
 
-IGNITE_SDK_PLUGIN(InitThrows, {"initthrows", "0.0.1", "init throws std::runtime_error", {}, {}, nullptr})
+IGNITE_SDK_PLUGIN(InitThrows,
+                  ignite::sdk::PluginSpec("initthrows").version("0.0.1").description("init throws std::runtime_error"))

@@ -19,6 +19,9 @@
 namespace ignite {
 class Metric;
 }
+namespace torch::optim {
+class Optimizer;
+}
 
 namespace ignite::host {
 
@@ -40,6 +43,11 @@ public:
     /// Makes `engine` visible to plugins as `name` ("trainer", "evaluator"). The engine
     /// must outlive this PluginHost.
     void add_engine(const std::string& name, ignite::Engine& engine);
+
+    /// Hands plugins the optimizer of engine `engine` (added before): its parameter groups
+    /// become readable and writable through the ABI's param_group_* calls. The optimizer
+    /// must outlive this PluginHost. Throws std::invalid_argument for an unknown engine.
+    void set_optimizer(const std::string& engine, torch::optim::Optimizer& optimizer);
 
     /// Loads each plugin (NAME or PATH, in order), validates its options and calls its
     /// init. Throws PluginError (one line naming the plugin and the cause) for a bad
