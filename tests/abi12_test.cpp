@@ -31,7 +31,7 @@ const std::string kFixtureDir = IGNITE_ABI_FIXTURE_DIR;
 
 // ignite-host ARGS with stdout and stderr together, the fixtures on the plugin path.
 ignite::test::ProcessResult host(const std::vector<std::string>& args) {
-    return ignite::test::run_host(IGNITE_HOST_EXE, args, kFixtureDir, true);
+    return ignite::test::run_host(IGNITE_HOST_EXE, args, {.plugin_path = kFixtureDir, .merge_stderr = true});
 }
 
 bool has_line(const ignite::test::ProcessResult& r, const std::string& line) {
