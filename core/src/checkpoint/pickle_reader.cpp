@@ -208,7 +208,7 @@ private:
             throw Malformed(fmt::format("data.pkl uses the global '{}', which a checkpoint may not (only tensors, "
                                         "numbers, strings, lists, tuples, dicts and OrderedDicts load, as with "
                                         "torch.load(weights_only=True))",
-                                        qualified));
+                                        printable(qualified)));
         }
         Node* n = make(Kind::Global);
         n->s = std::move(qualified);
@@ -235,7 +235,7 @@ private:
             if (a.size() != 1) throw Malformed("data.pkl: torch.Size takes 1 argument");
             return push(expect(a[0], Kind::Tuple, "the argument of torch.Size"));
         }
-        throw Malformed(fmt::format("data.pkl calls '{}', which is not a function", callable->s));
+        throw Malformed(fmt::format("data.pkl calls '{}', which is not a function", printable(callable->s)));
     }
 
     static std::vector<std::int64_t> int_tuple(Node* n, std::string_view what) {
@@ -292,7 +292,7 @@ private:
         }
         const Node* type = expect(p[1], Kind::Global, "a storage type");
         const auto dtype = type->s.starts_with("torch.") ? storage_class_dtype(type->s.substr(6)) : std::nullopt;
-        if (!dtype) throw Malformed(fmt::format("data.pkl: '{}' is not a storage type", type->s));
+        if (!dtype) throw Malformed(fmt::format("data.pkl: '{}' is not a storage type", printable(type->s)));
         const std::string& key = expect(p[2], Kind::Str, "a storage key")->s;
         expect(p[3], Kind::Str, "a storage location");
         const std::int64_t numel = expect(p[4], Kind::Int, "a storage size")->i;
@@ -304,7 +304,7 @@ private:
             n->storage = load_(key, *dtype, static_cast<std::uint64_t>(numel));
             it->second = n;
         } else if (it->second->dtype != *dtype) {
-            throw Malformed(fmt::format("data.pkl: storage '{}' is used with two dtypes", key));
+            throw Malformed(fmt::format("data.pkl: storage '{}' is used with two dtypes", printable(key)));
         }
         push(it->second);
     }

@@ -170,7 +170,7 @@ struct Central {
 };
 
 [[noreturn]] void damaged(const Central& c, std::string_view what) {
-    throw Malformed(fmt::format("corrupt zip archive (entry '{}': {})", c.name, what));
+    throw Malformed(fmt::format("corrupt zip archive (entry '{}': {})", printable(c.name), what));
 }
 
 // The entry's local header, data and data descriptor agree with the central directory and
@@ -184,7 +184,7 @@ std::uint64_t check_local(const Bytes& b, const Central& c, std::uint64_t limit)
     const auto extra_len = b.get<std::uint16_t>(at + 28);
     const std::uint64_t data = at + kLocalSize + name_len + extra_len;
     if (data > limit || c.size > limit - data) {
-        throw Malformed(fmt::format("truncated or corrupt zip archive (entry '{}' extends past the data)", c.name));
+        throw Malformed(fmt::format("truncated or corrupt zip archive (entry '{}' extends past the data)", printable(c.name)));
     }
     const auto local_name = b.sub(at + kLocalSize, name_len);
     if (!std::equal(local_name.begin(), local_name.end(), c.name.begin(), c.name.end())) {
@@ -251,7 +251,7 @@ std::vector<ZipEntry> read_zip_entries(std::span<const char> archive) {
         if (disk != 0 && disk != 0xFFFF) damaged(c, "on another disk");
         if (!extra_well_formed(b, pos + kCentralSize + name_len, extra_len)) damaged(c, "bad extra field");
         apply_zip64_extra(b, pos + kCentralSize + name_len, extra_len, usize, csize, c.local);
-        if (c.flags & 0x1) throw Malformed(fmt::format("entry '{}' is encrypted", c.name));
+        if (c.flags & 0x1) throw Malformed(fmt::format("entry '{}' is encrypted", printable(c.name)));
         if (csize != usize && c.method == 0) damaged(c, "two sizes for a stored entry");
         c.size = csize;
         c.usize = usize;
@@ -259,9 +259,9 @@ std::vector<ZipEntry> read_zip_entries(std::span<const char> archive) {
         // A compressed entry is not ours (torch writes stored ones); the caller says so once it
         // knows whether the archive is a TorchScript file.
         if (c.method == 0 && crc32_of(b.sub(data, c.size)) != c.crc) {
-            throw Malformed(fmt::format("CRC32 mismatch in entry '{}' (the file is corrupt)", c.name));
+            throw Malformed(fmt::format("CRC32 mismatch in entry '{}' (the file is corrupt)", printable(c.name)));
         }
-        if (!names.insert(c.name).second) throw Malformed(fmt::format("zip archive has entry '{}' twice", c.name));
+        if (!names.insert(c.name).second) throw Malformed(fmt::format("zip archive has entry '{}' twice", printable(c.name)));
         entries.push_back(ZipEntry{std::move(c.name), data, c.size, c.method});
         pos = next;
     }
