@@ -354,6 +354,8 @@ TEST_CASE("Bad files: one line naming the file and what is wrong") {
     CHECK_THAT(load_error(dir / "torchscript.pt"), Catch::Contains("TorchScript archive"));
     CHECK_THAT(load_error(dir / "deflated.pt"), Catch::Contains("is compressed"));
     CHECK_THAT(load_error(dir / "two_folders.pt"), Catch::Contains("two top-level folders"));
+    const c10::IValue proto4 = ck::load(dir / "proto4.pt");
+    CHECK(at_key(proto4, std::string("w")).toTensor().equal(at::arange(3.0)));
 
     // A bit flip in a tensor's bytes: torch.load would load it silently (notes E5).
     const auto at = good.find("\x00\x00\x80\x3f", 0, 4);  // 1.0f of arange(6)
@@ -397,6 +399,9 @@ TEST_CASE("Values outside the model are refused by name; the earlier file stays"
     auto bad = str_dict();
     bad.insert("device", c10::Device(c10::kCPU));
     CHECK_THROWS_WITH(ck::save(bad, dir / "ck.pt"), Catch::Contains("cannot save a value of type Device"));
+    auto latin1 = str_dict();
+    latin1.insert("file", std::string("caf\xe9.pt"));
+    CHECK_THROWS_WITH(ck::save(latin1, dir / "ck.pt"), Catch::Contains("cannot save the string 'caf\\xe9.pt': it is not UTF-8"));
     auto sparse = str_dict();
     sparse.insert("s", at::eye(3).to_sparse());
     CHECK_THROWS_AS(ck::save(sparse, dir / "ck.pt"), ck::FileError);

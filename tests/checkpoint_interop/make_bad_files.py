@@ -22,4 +22,6 @@ with zipfile.ZipFile(p("plain.pt")) as src, zipfile.ZipFile(p("deflated.pt"), "w
 with zipfile.ZipFile(p("two_folders.pt"), "w") as z:
     z.writestr("a/data.pkl", b"\x80\x02N.")
     z.writestr("b/version", "3\n")
+# Not bad: pickle protocol 4 (FRAME, SHORT_BINUNICODE, MEMOIZE, STACK_GLOBAL) loads too.
+torch.save({"w": torch.arange(3.0), "n": [1]}, p("proto4.pt"), pickle_protocol=4)
 print("ok")

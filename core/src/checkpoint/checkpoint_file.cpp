@@ -9,7 +9,8 @@
 #include "pickle_writer.hpp"
 #include "zip_reader.hpp"
 
-#include <ATen/ATen.h>
+#include <ATen/core/Tensor.h>
+#include <ATen/ops/empty.h>
 #include <caffe2/serialize/inline_container.h>
 #include <fmt/format.h>
 
@@ -156,6 +157,8 @@ auto checked(const std::string& name, F&& f) -> decltype(f()) {
         throw FileError(name, one_line_message(e.what_without_backtrace()));
     } catch (const std::bad_alloc&) {
         throw FileError(name, "out of memory");
+    } catch (const std::exception& e) {  // nothing else is expected; still one FileError
+        throw FileError(name, one_line_message(e.what()));
     }
 }
 

@@ -43,5 +43,6 @@ inline constexpr char SHORT_BINUNICODE = '\x8c';
 inline constexpr char BINUNICODE8 = '\x8d';
 inline constexpr char MEMOIZE = '\x94';
 inline constexpr char FRAME = '\x95';
+inline constexpr char STACK_GLOBAL = '\x93';
 
 }  // namespace ignite::checkpoint::detail::op

@@ -6,7 +6,8 @@
 #include "pickle_opcodes.hpp"
 #include "storage_types.hpp"
 
-#include <ATen/ATen.h>
+#include <ATen/core/Tensor.h>
+#include <ATen/ops/empty.h>
 #include <fmt/format.h>
 
 #include <bit>
@@ -384,6 +385,11 @@ private:
             case op::GLOBAL: {
                 std::string module = take_line();
                 return global(std::move(module), take_line());
+            }
+            case op::STACK_GLOBAL: {
+                Node* name = expect(pop(), Kind::Str, "the name of a STACK_GLOBAL");
+                Node* module = expect(pop(), Kind::Str, "the module of a STACK_GLOBAL");
+                return global(module->s, name->s);
             }
             case op::REDUCE: return reduce();
             case op::BUILD: return build();

@@ -4,7 +4,8 @@
 #include "pickle_opcodes.hpp"
 #include "storage_types.hpp"
 
-#include <ATen/ATen.h>
+#include <ATen/core/Tensor.h>
+#include <ATen/ops/empty.h>
 #include <fmt/format.h>
 
 #include <bit>
@@ -14,6 +15,27 @@
 namespace ignite::checkpoint::detail {
 
 namespace {
+
+// Python decodes every pickled str as UTF-8: a string that is not would make the whole file
+// unreadable there, so it is refused when saving.
+bool is_utf8(std::string_view s) {
+    std::size_t i = 0;
+    while (i < s.size()) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        const std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+        if (n == 0 || n > s.size() - i) return false;
+        std::uint32_t cp = n == 1 ? c : c & (0x7F >> n);
+        for (std::size_t k = 1; k < n; ++k) {
+            const auto cc = static_cast<unsigned char>(s[i + k]);
+            if ((cc >> 6) != 0x2) return false;
+            cp = (cp << 6) | (cc & 0x3F);
+        }
+        constexpr std::uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+        if (cp < kMin[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+        i += n;
+    }
+    return true;
+}
 
 class Writer {
 public:
@@ -89,6 +111,7 @@ private:
     }
 
     void write_str(const std::string& s) {
+        if (!is_utf8(s)) throw Malformed(fmt::format("cannot save the string '{}': it is not UTF-8", printable(s)));
         out_ += op::BINUNICODE;
         put_le(s.size(), 4);
         out_ += s;
