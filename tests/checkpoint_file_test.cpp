@@ -22,6 +22,7 @@
 #include <limits>
 
 #include <sys/resource.h>
+#include <unistd.h>
 
 namespace fs = std::filesystem;
 namespace ck = ignite::checkpoint;
@@ -294,10 +295,11 @@ TEST_CASE("Ignite's Checkpoint.load_objects restores nn.Sequential, SGD momentum
     auto optimizer = str_dict();
     optimizer.insert("state", state);
     optimizer.insert("param_groups", list_of({group}));
-    auto trainer = str_dict();
-    trainer.insert("epoch_length", 10);
-    trainer.insert("max_epochs", 5);
-    trainer.insert("iteration", 30);
+    // The trainer through ignite::Dict, as Engine::state_dict() gives it.
+    const ignite::Dict engine_state{{"epoch_length", 10}, {"max_epochs", 5}, {"iteration", 30}};
+    const c10::IValue trainer = ck::to_value(engine_state);
+    CHECK(ck::to_dict(trainer, "trainer").get<std::int64_t>("iteration") == 30);
+    CHECK_THROWS_AS(ck::to_dict(c10::IValue(3), "trainer"), ignite::TypeError);
     auto checkpoint = str_dict();
     checkpoint.insert("model", model);
     checkpoint.insert("optimizer", optimizer);
@@ -457,7 +459,11 @@ TEST_CASE("Durable write: a file-size limit (EFBIG) fails cleanly, the earlier f
 TEST_CASE("Stray temporaries: ours are recognised and removed, nothing else is touched") {
     using ignite::io::is_temporary_name;
     const auto dir = dir_for("strays");
-    const std::vector<std::string> ours{".ck.pt.ignite-tmp-123-0123456789abcdef", ".a.ignite-tmp-9-ffffffffffffffff"};
+    // PIDs no process has (above pid_max), as a killed writer's would be.
+    const std::vector<std::string> ours{".ck.pt.ignite-tmp-99999999-0123456789abcdef",
+                                        ".a.ignite-tmp-99999998-ffffffffffffffff"};
+    // A live writer's temporary (this process's) is not a stray.
+    const std::string live = fmt::format(".b.ignite-tmp-{}-0123456789abcdef", ::getpid());
     const std::vector<std::string> foreign{".hidden", "ck.pt", "ck.pt.tmp", ".ck.pt.ignite-tmp-12x-0123456789abcdef",
                                            ".ck.pt.ignite-tmp-123-0123", "x.ignite-tmp-1-0123456789abcdef",
                                            ".ignite-tmp-1-0123456789abcdef"};
@@ -469,11 +475,14 @@ TEST_CASE("Stray temporaries: ours are recognised and removed, nothing else is t
         CHECK_FALSE(is_temporary_name(n));
         write_bytes(dir / n, "x");
     }
+    CHECK(is_temporary_name(live));
+    write_bytes(dir / live, "x");
     CHECK(ignite::io::is_temporary_name_for(ours[0], "ck.pt"));
     CHECK_FALSE(ignite::io::is_temporary_name_for(ours[0], "ck"));
     const auto removed = ignite::io::remove_stray_temporaries(dir);
     CHECK(removed.size() == ours.size());
     std::vector<fs::path> expected(foreign.begin(), foreign.end());
+    expected.push_back(live);
     std::sort(expected.begin(), expected.end());
     CHECK(files_in(dir) == expected);
 }

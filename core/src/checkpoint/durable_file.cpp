@@ -5,10 +5,13 @@
 
 #include <cerrno>
 #include <cstring>
+#include <limits>
+#include <optional>
 #include <random>
 #include <system_error>
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -63,6 +66,7 @@ void write_all(int fd, std::span<const char> bytes, const std::filesystem::path&
             if (errno == EINTR) continue;
             fail(target, "writing the temporary file", errno);
         }
+        if (n == 0) fail(target, "writing the temporary file", EIO);  // no progress and no reason
         // A short write is retried: the next write(2) reports the reason (EFBIG, ENOSPC).
         p += n;
         left -= static_cast<std::size_t>(n);
@@ -76,7 +80,7 @@ void fsync_dir(const std::filesystem::path& dir, const std::filesystem::path& ta
     const int err = errno;
     ::close(dfd);
     // Some file systems cannot fsync a folder (EINVAL); the rename is as durable as they allow.
-    if (rc != 0 && err != EINVAL) fail(target, "fsync of the folder", err);
+    if (rc != 0 && err != EINVAL) fail(target, "fsync of the folder after the rename (the new file is in place, but may not survive a crash)", err);
 }
 
 }  // namespace
@@ -105,24 +109,39 @@ void write_file_durably(const std::filesystem::path& target, std::span<const cha
     fsync_dir(dir, target);
 }
 
-bool is_temporary_name(std::string_view filename) {
-    // ".NAME.ignite-tmp-PID-HEX16": the leading dot, the marker, digits, '-', 16 hex digits.
-    if (filename.size() < 2 || filename.front() != '.') return false;
+namespace {
+
+// The writer's process id when `filename` is one of our temporaries
+// (".NAME.ignite-tmp-PID-HEX16": the leading dot, the marker, digits, '-', 16 hex digits).
+std::optional<long> temporary_pid(std::string_view filename) {
+    if (filename.size() < 2 || filename.front() != '.') return std::nullopt;
     const auto marker = filename.rfind(kTempMarker);
-    if (marker == std::string_view::npos || marker < 2) return false;
+    if (marker == std::string_view::npos || marker < 2) return std::nullopt;
     const std::string_view tail = filename.substr(marker + kTempMarker.size());
     const auto dash = tail.find('-');
-    if (dash == 0 || dash == std::string_view::npos) return false;
+    if (dash == 0 || dash == std::string_view::npos || dash > 10) return std::nullopt;
+    long pid = 0;
     for (const char c : tail.substr(0, dash)) {
-        if (c < '0' || c > '9') return false;
+        if (c < '0' || c > '9') return std::nullopt;
+        pid = pid * 10 + (c - '0');
     }
     const std::string_view hex = tail.substr(dash + 1);
-    if (hex.size() != 16) return false;
+    if (hex.size() != 16) return std::nullopt;
     for (const char c : hex) {
-        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return std::nullopt;
     }
-    return true;
+    return pid;
 }
+
+// A process with this id runs on this machine (so its temporary may still be written).
+bool process_alive(long pid) {
+    if (pid <= 0 || pid > std::numeric_limits<pid_t>::max()) return false;
+    return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM;
+}
+
+}  // namespace
+
+bool is_temporary_name(std::string_view filename) { return temporary_pid(filename).has_value(); }
 
 bool is_temporary_name_for(std::string_view filename, std::string_view target_name) {
     if (!is_temporary_name(filename)) return false;
@@ -138,7 +157,8 @@ std::vector<std::filesystem::path> remove_stray_temporaries(const std::filesyste
     for (; it != std::filesystem::directory_iterator(); it.increment(ec)) {
         if (ec) break;
         const auto& path = it->path();
-        if (!is_temporary_name(path.filename().string())) continue;
+        const auto pid = temporary_pid(path.filename().string());
+        if (!pid || process_alive(*pid)) continue;
         if (!it->is_regular_file(ec) || ec) continue;
         if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
             fail(path, "removing a stray temporary file", errno);

@@ -23,6 +23,7 @@
 /// layout, and the pickle, which may only use the globals torch.load(weights_only=True)
 /// allows for state dicts. Every problem is one FileError.
 
+#include "ignite/core/dict.hpp"
 #include "ignite/core/errors.hpp"
 
 #include <ATen/core/ivalue.h>
@@ -67,5 +68,13 @@ void save(const c10::IValue& value, const std::filesystem::path& path);
 /// Reads and checks the checkpoint at `path` (see decode). Throws FileError, also when the
 /// file cannot be opened or read.
 [[nodiscard]] c10::IValue load(const std::filesystem::path& path);
+
+/// `d` as a checkpoint value: a plain dict (str keys, Any values) in `d`'s order, e.g. for
+/// Engine::state_dict() under "trainer".
+[[nodiscard]] c10::IValue to_value(const Dict& d);
+
+/// A loaded dict with str keys as a Dict (e.g. for Engine::load_state_dict); `what` names it
+/// in the message. Throws TypeError when `v` is not a dict with str keys.
+[[nodiscard]] Dict to_dict(const c10::IValue& v, std::string_view what);
 
 }  // namespace ignite::checkpoint

@@ -2,7 +2,8 @@
 /// @file durable_file.hpp
 /// Crash-safe replacement of a file: after write_file_durably returns, `target` holds the
 /// new bytes even if the machine loses power; if it throws (or the process is killed),
-/// `target` still holds exactly what it held before. Used for checkpoints.
+/// `target` still holds exactly what it held before (one exception to that: the final fsync
+/// of the folder failing after the rename, which the message says). Used for checkpoints.
 ///
 /// How: the bytes go to a temporary file in the target's folder (same file system, so the
 /// rename is atomic), which is fsync'd, renamed over the target, and then the folder is
@@ -49,9 +50,10 @@ void write_file_durably(const std::filesystem::path& target, std::span<const cha
 [[nodiscard]] bool is_temporary_name_for(std::string_view filename, std::string_view target_name);
 
 /// Deletes our stray temporaries in `dir` (not recursive), and returns the paths deleted.
-/// Call it at start, before this process writes there: a temporary belonging to another
-/// process still writing into the same folder would be deleted too (its write then fails
-/// cleanly at rename, leaving its target untouched). Other files are never touched.
+/// A temporary whose writer (the PID in its name) still runs on this machine is left alone;
+/// on a folder shared between machines, call it only where no other machine writes (another
+/// machine's write in progress would then fail cleanly at rename, its target untouched).
+/// Other files are never touched.
 /// Throws WriteError when `dir` cannot be listed or a stray cannot be deleted.
 std::vector<std::filesystem::path> remove_stray_temporaries(const std::filesystem::path& dir);
 
