@@ -2,7 +2,7 @@
 // against the core C++ API: 10 handlers on ITERATION_COMPLETED over 10^6 iterations,
 // medians of `reps` alternating runs. Target: <= 20 ns more per handler call.
 // Usage: abi_overhead PLUGIN_SO [iters] [reps]
-#include "bridge.hpp"
+#include <ignite/runtime/bridge.hpp>
 
 #include <ignite/core/engine.hpp>
 

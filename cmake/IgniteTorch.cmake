@@ -37,27 +37,8 @@ if(_ignite_venv_torch)
   list(APPEND CMAKE_PREFIX_PATH "${IGNITE_VENV_TORCH_PREFIX}")
 endif()
 
-# Torch's CUDA detection wants nvcc; help it find the usual install when not on PATH.
-if(NOT DEFINED CUDAToolkit_ROOT AND NOT DEFINED ENV{CUDAToolkit_ROOT} AND NOT DEFINED CMAKE_CUDA_COMPILER)
-  find_program(_ignite_nvcc nvcc)
-  if(NOT _ignite_nvcc AND EXISTS /usr/local/cuda/bin/nvcc)
-    set(CUDAToolkit_ROOT /usr/local/cuda)
-  endif()
-endif()
-
-# What Torch's CUDA set-up needs on a machine that builds without a GPU (this project
-# compiles no CUDA sources itself; these only satisfy TorchConfig's checks):
-#  - a CUDA dialect CMake knows for nvcc: CMake < 3.26 has no CUDA20 for nvcc, and Torch
-#    copies CMAKE_CXX_STANDARD (20) into CMAKE_CUDA_STANDARD when it is unset;
-#  - TORCH_CUDA_ARCH_LIST: without it Torch runs a program on the GPU to pick the
-#    architectures, which fails without one. Default: the wheel's own list (2.14, cu130).
-if(NOT DEFINED CMAKE_CUDA_STANDARD)
-  set(CMAKE_CUDA_STANDARD 17)
-endif()
-if(NOT DEFINED TORCH_CUDA_ARCH_LIST AND NOT DEFINED ENV{TORCH_CUDA_ARCH_LIST})
-  set(TORCH_CUDA_ARCH_LIST "7.5;8.0;8.6;9.0;10.0;12.0" CACHE STRING
-      "CUDA architectures for CUDA code (Torch's variable; none is compiled by Ignite C++ today)")
-endif()
+include(${CMAKE_CURRENT_LIST_DIR}/IgniteTorchSupport.cmake)
+ignite_torch_prerequisites()
 
 # CMP0104 OLD: enable_language(CUDA) leaves CMAKE_CUDA_ARCHITECTURES unset, which Torch
 # (TORCH_CUDA_ARCH_LIST) wants; NEW sets it and Torch warns that it ignores it.
@@ -75,28 +56,9 @@ if(NOT Torch_FOUND)
   find_package(Torch REQUIRED)
 endif()
 
-# The wheel's libtorch_cuda.so finds its CUDA libraries (NCCL, cuBLAS, cuDNN...) in the
-# wheel's nvidia/*/lib through its own RPATH; but the linker, checking the libraries'
-# dependencies, searches the -rpath directories of the CUDA toolkit first, where an older
-# libnccl.so.2 may be (the CUDA 13.0 toolkit's is older than torch 2.14's: undefined
-# ncclCommGrow...). -rpath-link makes the link see what the run will load. Only the link
-# is concerned: at run time libtorch_cuda's RPATH wins for its own dependencies.
-# (TORCH_INSTALL_PREFIX, not TORCH_LIBRARY: TorchConfig's find_library searches the system
-# first, and would name a Debian libtorch.so installed beside; the `torch` target is right.)
-if(TORCH_INSTALL_PREFIX)
-  set(_ignite_torch_lib "${TORCH_INSTALL_PREFIX}/lib")
-  file(GLOB _ignite_nvidia_libs LIST_DIRECTORIES true "${_ignite_torch_lib}/../../nvidia/*/lib")
-  if(_ignite_nvidia_libs)
-    list(JOIN _ignite_nvidia_libs ":" _ignite_nvidia_libs)
-    add_link_options("LINKER:-rpath-link,${_ignite_torch_lib}:${_ignite_nvidia_libs}")
-  endif()
-endif()
-
-# Torch's mkl.cmake adds ${MKL_ROOT}/lib/intel64 ... to every link (pytorch#73008); with
-# MKL linked into libtorch_cpu (the wheel) MKL_ROOT is empty, and the binaries got -L and
-# RUNPATH entries /lib/intel64, /lib/intel64_win, /lib/win-x64.
-if(TARGET caffe2::mkl AND NOT MKL_ROOT)
-  set_property(TARGET caffe2::mkl PROPERTY INTERFACE_LINK_DIRECTORIES "")
+ignite_torch_link_fixes(_ignite_torch_link_options)
+if(_ignite_torch_link_options)
+  add_link_options(${_ignite_torch_link_options})
 endif()
 
 get_filename_component(_ignite_torch_dir "${Torch_DIR}" REALPATH)

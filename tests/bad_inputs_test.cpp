@@ -223,23 +223,23 @@ struct CaseResult {
     std::string out, err;
 };
 
-CaseResult run_in(const fs::path& dir, const std::string& command) {
-    const auto out = dir / ".stdout", err = dir / ".stderr";
-    const std::string cmd = "cd " + shell_quote(dir.string()) + " && " + command + " >" + shell_quote(out.string()) +
-                            " 2>" + shell_quote(err.string()) + " </dev/null";
-    CaseResult r;
-    r.status = std::system(cmd.c_str());
-    r.out = read_file(out);
-    r.err = read_file(err);
-    fs::remove(out);
-    fs::remove(err);
-    return r;
+std::vector<std::string> expand_all(std::vector<std::string> args) {
+    for (auto& a : args) a = expand(a);
+    return args;
 }
 
-std::string host_command(const std::vector<std::string>& args) {
-    std::string cmd = "exec env IGNITE_PLUGIN_PATH=" + shell_quote(kPluginDir) + " " + shell_quote(kHost);
-    for (const auto& a : args) cmd += " " + shell_quote(expand(a));
-    return cmd;
+// ignite-host ARGS ({D}, {M}, {B}, {P} expanded) run in `dir` with the shipped plugins on
+// the path; `how` adds to that.
+CaseResult run_in(const fs::path& dir, const std::vector<std::string>& args, ignite::test::HostRun how = {}) {
+    how.plugin_path = kPluginDir;
+    how.cwd = dir;
+    const auto p = ignite::test::run_host(kHost, expand_all(args), how);
+    return {p.status, p.out, p.err};
+}
+
+// The shell command for run_in's ignite-host, for a case that starts it itself.
+std::string host_command(const fs::path& dir, const std::vector<std::string>& args) {
+    return ignite::test::host_command(kHost, expand_all(args), {.plugin_path = kPluginDir, .cwd = dir});
 }
 
 void run_case(const Case& c) {
@@ -255,7 +255,7 @@ void run_case(const Case& c) {
     std::vector<fs::path> entries_before;
     for (const auto& e : fs::directory_iterator(dir)) entries_before.push_back(e.path().filename());
 
-    const auto r = run_in(dir, host_command(c.args));
+    const auto r = run_in(dir, c.args);
     INFO("case " << c.name << ": ignite-host " << expand([&] {
         std::string s;
         for (const auto& a : c.args) s += a + " ";
@@ -533,7 +533,7 @@ struct Background {
     fs::path dir;
 
     Background(const fs::path& d, const std::vector<std::string>& args) : dir(d) {
-        const std::string cmd = "cd " + shell_quote(dir.string()) + " && " + host_command(args) + " >" +
+        const std::string cmd = host_command(dir, args) + " >" +
                                 shell_quote((dir / ".stdout").string()) + " 2>" +
                                 shell_quote((dir / ".stderr").string()) + " </dev/null";
         const char* argv[] = {"/bin/sh", "-c", cmd.c_str(), nullptr};
@@ -654,7 +654,7 @@ TEST_CASE("two runs into one folder at once: the second is refused, even with --
     for (const bool overwrite : {false, true}) {
         auto args = train({"--output-dir", "shared"});
         if (overwrite) args.push_back("--overwrite");
-        const auto r = run_in(dir, host_command(args));
+        const auto r = run_in(dir, args);
         INFO(r.err);
         REQUIRE(WIFEXITED(r.status));
         CHECK(WEXITSTATUS(r.status) == 2);
@@ -673,7 +673,7 @@ TEST_CASE("two runs into one folder at once: the second is refused, even with --
     }
     // Once it is over, --overwrite may reuse the folder.
     auto again = train({"--overwrite", "--output-dir", "shared"});
-    const auto r = run_in(dir, host_command(again));
+    const auto r = run_in(dir, again);
     INFO(r.err);
     CHECK(WEXITSTATUS(r.status) == 0);
     CHECK(ignite::test::read_jsonl(dir / "shared" / "metrics.jsonl").size() == 2);
@@ -698,7 +698,7 @@ TEST_CASE("a file-size limit is a write error, not a kill or a silent success", 
     // (ulimit -f counts 512-byte blocks in dash, 1024 in bash: a few dozen metrics lines.)
     auto args = long_run("out");
     args.push_back("--no-default-plugins");
-    const auto r = run_in(dir, "ulimit -f 8 && " + host_command(args));
+    const auto r = run_in(dir, args, {.shell_prefix = "ulimit -f 8"});
     INFO(r.err);
     REQUIRE(WIFEXITED(r.status));
     CHECK(WEXITSTATUS(r.status) == 1);
@@ -709,10 +709,9 @@ TEST_CASE("a file-size limit is a write error, not a kill or a silent success", 
 
 TEST_CASE("with stdin, stdout and stderr closed, results still go to their files", "[bad_inputs]") {
     const auto dir = fresh_case_dir("closed_fds");
-    const std::string cmd = "cd " + shell_quote(dir.string()) + " && " +
-                            host_command(train({"--epochs", "2", "--plugin", "trace", "--plugin-opt",
-                                                "trace.path=trace.jsonl"})) +
-                            " <&- >&- 2>&-";
+    const std::string cmd =
+        host_command(dir, train({"--epochs", "2", "--plugin", "trace", "--plugin-opt", "trace.path=trace.jsonl"})) +
+        " <&- >&- 2>&-";
     const int status = std::system(cmd.c_str());
     REQUIRE(WIFEXITED(status));
     CHECK(WEXITSTATUS(status) == 0);
@@ -723,7 +722,7 @@ TEST_CASE("with stdin, stdout and stderr closed, results still go to their files
 
 TEST_CASE("non-finite losses are written as null, with the reason logged", "[bad_inputs]") {
     const auto dir = fresh_case_dir("nan");
-    const auto r = run_in(dir, host_command(train({"--model", "{M}/nan.pt", "--epochs", "2"})));
+    const auto r = run_in(dir, train({"--model", "{M}/nan.pt", "--epochs", "2"}));
     INFO(r.err);
     REQUIRE(WIFEXITED(r.status));
     CHECK(WEXITSTATUS(r.status) == 0);
@@ -737,7 +736,7 @@ TEST_CASE("non-finite losses are written as null, with the reason logged", "[bad
 
 TEST_CASE("the summary says how many epochs ran and why a run stopped early", "[bad_inputs]") {
     const auto dir = fresh_case_dir("summary");
-    const auto full = run_in(dir, host_command(train({"--epochs", "2"})));
+    const auto full = run_in(dir, train({"--epochs", "2"}));
     INFO(full.err);
     CHECK(WEXITSTATUS(full.status) == 0);
     CHECK_THAT(full.out, Catch::StartsWith("trained 2 epochs in "));
@@ -747,7 +746,7 @@ TEST_CASE("the summary says how many epochs ran and why a run stopped early", "[
 
     auto args = train({"--epochs", "5", "--output-dir", "early", "--plugin", TERMINATE_FIXTURE, "--plugin-opt",
                        "terminator.at_epoch=2"});
-    const auto early = run_in(dir, host_command(args));
+    const auto early = run_in(dir, args);
     INFO(early.err);
     CHECK(WEXITSTATUS(early.status) == 0);
     CHECK_THAT(early.out, Catch::StartsWith("trained 2 of 5 epochs in "));
@@ -759,7 +758,7 @@ TEST_CASE("a plugin observes exceptions by default and swallows one only by hand
     const auto dir = fresh_case_dir("handle_exception");
     const std::vector<std::string> base{"dry-run", "--plugin", "{B}/ignite-plugin-handlerfail.so", "--plugin",
                                         HANDLE_EXCEPTION_FIXTURE};
-    const auto observed = run_in(dir, host_command(base));
+    const auto observed = run_in(dir, base);
     INFO(observed.err);
     CHECK(WEXITSTATUS(observed.status) == 1);
     CHECK(error_line_count(observed.err) == 1);
@@ -768,7 +767,7 @@ TEST_CASE("a plugin observes exceptions by default and swallows one only by hand
 
     auto args = base;
     args.insert(args.end(), {"--plugin-opt", "catcher.handle=true"});
-    const auto handled = run_in(dir, host_command(args));
+    const auto handled = run_in(dir, args);
     INFO(handled.err);
     CHECK(WEXITSTATUS(handled.status) == 0);
     CHECK(error_line_count(handled.err) == 0);
@@ -785,14 +784,15 @@ TEST_CASE("fewer threads available than asked: the run starts with what it can h
     for (const int limit : {3, 6}) {
         DYNAMIC_SECTION("at most " << limit << " threads") {
             const auto out = "out" + std::to_string(limit);
-            auto cmd = host_command(train({"--threads", "8", "--output-dir", out}));
             // Under ASan the preloaded library comes before ASan's runtime, which ASan
             // refuses unless told the order is intended (the shim forwards to its
             // pthread_create interceptor through RTLD_NEXT).
-            cmd = "ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 exec timeout 120 env LD_PRELOAD=" +
-                  shell_quote(THREAD_LIMIT_PRELOAD) + " IGNITE_TEST_THREAD_LIMIT=" + std::to_string(limit) + " " +
-                  cmd.substr(5);  // drop "exec "
-            const auto r = run_in(dir, cmd);
+            const auto r = run_in(
+                dir, train({"--threads", "8", "--output-dir", out}),
+                {.env = {std::string("LD_PRELOAD=") + THREAD_LIMIT_PRELOAD,
+                         "IGNITE_TEST_THREAD_LIMIT=" + std::to_string(limit)},
+                 .launcher = {"timeout", "120"},
+                 .shell_prefix = "export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"});
             INFO(r.err);
             REQUIRE(WIFEXITED(r.status));
             CHECK(WEXITSTATUS(r.status) == 0);

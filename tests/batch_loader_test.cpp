@@ -3,6 +3,8 @@
 // every sample once per pass, and clear errors for bad options.
 #include "train/batch_loader.hpp"
 
+#include <ignite/core/engine.hpp>
+
 #include <ATen/ATen.h>
 
 // LibTorch headers first: c10's logging defines CHECK, which catch.hpp must override.
@@ -98,4 +100,64 @@ TEST_CASE("the loader refuses bad options with the option's name", "[loader][err
     const auto data = numbered(10);
     CHECK_THROWS_WITH(make_batch_loader(data, {0, true, false, 0, false, 0}), "--batch-size must be >= 1, got 0");
     CHECK_THROWS_WITH(make_batch_loader(data, {4, true, false, 0, false, -1}), "--prefetch must be >= 0, got -1");
+}
+
+// ---- resumable (issue 11) ---------------------------------------------------------------------
+
+TEST_CASE("a pass started at batch k is the full pass's tail, for both paths", "[loader][resume]") {
+    const auto data = numbered(103);
+    for (const int prefetch : {0, 3}) {
+        INFO("prefetch " << prefetch);
+        auto full = make_batch_loader(data, {10, true, false, 7, false, prefetch});
+        auto resumed = make_batch_loader(data, {10, true, false, 7, false, prefetch});
+        const auto p0 = one_pass(*full), p1 = one_pass(*full);
+        // pass 1 at batch 4: rows 40.. of the second permutation
+        resumed->seek(11 + 4);
+        CHECK(resumed->next_pass() == 1);
+        const auto tail = one_pass(*resumed);
+        CHECK(tail.rows == std::vector<std::int64_t>(p1.rows.begin() + 40, p1.rows.end()));
+        CHECK(tail.batch_sizes.size() == 7u);
+        CHECK(resumed->next_pass() == 2);
+        // the seek is used once: the next pass is whole
+        CHECK(one_pass(*resumed).rows.size() == 103u);
+        // iter_from(k) on the next pass
+        auto direct = make_batch_loader(data, {10, true, false, 7, false, prefetch});
+        auto it = direct->iter_from(10);
+        c10::IValue b;
+        REQUIRE(it->next(b));
+        CHECK(b.toTupleRef().elements()[0].toTensor().size(0) == 3);  // the short last batch
+        CHECK_FALSE(it->next(b));
+        CHECK_FALSE(direct->iter_from(11)->next(b));  // past the pass: exhausted
+        CHECK_FALSE(direct->iter_from(1000)->next(b));
+        CHECK(p0.rows != p1.rows);
+    }
+}
+
+TEST_CASE("a resumed engine over the loader sees the uninterrupted run's batches", "[loader][resume]") {
+    const auto data = numbered(50);
+    auto rows_of_run = [&](std::int64_t from) {
+        auto loader = make_batch_loader(data, {8, true, true, 5, false, 2});  // 6 batches, 2 rows dropped
+        std::vector<std::int64_t> firsts;
+        ignite::Engine e([&](ignite::Engine&, const c10::IValue& b) {
+            firsts.push_back(static_cast<std::int64_t>(b.toTupleRef().elements()[0].toTensor()[0][0][0][0].item<float>()));
+        });
+        if (from > 0) {
+            e.load_state_dict({{"iteration", from}, {"epoch_length", 6}, {"max_epochs", 3}});
+            loader->seek(from);
+        }
+        e.run(loader, 3);
+        return firsts;
+    };
+    const auto full = rows_of_run(0);
+    REQUIRE(full.size() == 18u);
+    for (const std::int64_t k : {1, 6, 9, 17}) {
+        INFO("resumed at " << k);
+        CHECK(rows_of_run(k) == std::vector<std::int64_t>(full.begin() + k, full.end()));
+    }
+}
+
+TEST_CASE("the loader refuses negative starts", "[loader][resume][errors]") {
+    auto loader = make_batch_loader(numbered(10), {4, true, false, 0, false, 0});
+    CHECK_THROWS_AS(loader->seek(-1), std::invalid_argument);
+    CHECK_THROWS_AS(loader->iter_from(-2), std::invalid_argument);
 }

@@ -11,22 +11,20 @@
 
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
-#include <fstream>
 #include <functional>
 #include <map>
 #include <set>
 
 using namespace ignite;
+using ignite::test::list;
+using ignite::test::list_label;
 using ignite::test::Trace;
 
 namespace {
 
 using Scenario = std::function<void(Trace&)>;
 
-DataPtr list(std::int64_t n) { return data::range(n); }
-std::string list_label(std::int64_t n) { return fmt::format("list(range({}))", n); }
 
 // ---- plain runs ----------------------------------------------------------------------
 
@@ -504,32 +502,10 @@ bool compile_time_only(const std::string& line) {
     return false;
 }
 
-// RAISE lines: same position, same error kind, same message (Python reprs aside, our
-// messages are Ignite's words).
-bool lines_match(const std::string& expected, const std::string& actual) {
-    if (expected == actual) return true;
-    const auto pos_e = expected.find("RAISE ");
-    const auto pos_a = actual.find("RAISE ");
-    if (pos_e == std::string::npos || pos_a == std::string::npos) return false;
-    if (expected.substr(0, pos_e) != actual.substr(0, pos_a)) return false;
-    const std::string e = expected.substr(pos_e), a = actual.substr(pos_a);
-    const auto kind_e = e.substr(0, e.find(':')), kind_a = a.substr(0, a.find(':'));
-    if (kind_e != kind_a) return false;
-    // Key words: the message up to its first Python repr.
-    const auto cut = e.find_first_of("<{[", kind_e.size());
-    return a.rfind(e.substr(0, std::min(cut, e.size())), 0) == 0;
-}
-
-nlohmann::json load_fixture() {
-    std::ifstream in(IGNITE_TEST_FIXTURES "/ignite-traces.json");
-    REQUIRE(in.good());
-    return nlohmann::json::parse(in);
-}
-
 }  // namespace
 
 TEST_CASE("every pure-engine scenario recorded from Ignite 0.5.3 replays identically", "[conformance]") {
-    const auto fixture = load_fixture();
+    const auto fixture = ignite::test::load_fixture("ignite-traces.json");
     REQUIRE(fixture.size() >= 28);
     std::size_t replayed = 0;
     for (const auto& scenario : fixture) {
@@ -544,16 +520,7 @@ TEST_CASE("every pure-engine scenario recorded from Ignite 0.5.3 replays identic
             for (const auto& line : scenario.at("trace")) {
                 if (!compile_time_only(line)) expected.push_back(line);
             }
-            for (std::size_t k = 0; k < std::max(expected.size(), trace.lines.size()); ++k) {
-                const std::string want = k < expected.size() ? expected[k] : "<end of trace>";
-                const std::string got = k < trace.lines.size() ? trace.lines[k] : "<end of trace>";
-                INFO(name << " line " << k + 1);
-                CHECK(lines_match(want, got));
-                if (!lines_match(want, got)) {
-                    CHECK(got == want);  // show both lines
-                    break;
-                }
-            }
+            ignite::test::check_trace(name, expected, trace.lines);
         }
         ++replayed;
     }

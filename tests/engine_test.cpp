@@ -5,6 +5,7 @@
 #include <ignite/core/engine.hpp>
 
 #include <ATen/ATen.h>
+#include <torch/serialize.h>
 #include <catch2/catch.hpp>
 
 using namespace ignite;
@@ -179,6 +180,84 @@ TEST_CASE("handlers may take the fired event, the exception, bound arguments or 
     CHECK(calls == Lines{"no-args", "engine@0", "fired:STARTED", "7x"});
 }
 
+TEST_CASE("a handler that cannot take what an event passes is refused for the whole list", "[engine][handlers][errors]") {
+    Engine e([](Engine&, const c10::IValue& b) { return b; });
+    auto on_exception = [](Engine&, const std::exception_ptr&) {};
+    CHECK_THAT(thrown<ValueError>([&] { (void)e.add_event_handler(Events::EXCEPTION_RAISED | Events::COMPLETED, on_exception); }),
+               Catch::Equals("Error adding handler on COMPLETED: it takes (Engine&, std::exception_ptr, args...) but "
+                             "will be called with (Engine&, args...); give it those parameters or (Engine&, const "
+                             "FiredEvent&, args...)"));
+    CHECK_FALSE(e.has_event_handler(1));
+    CHECK_THAT(thrown<ValueError>([&] { (void)e.add_event_handler(Events::TERMINATE_SINGLE_EPOCH, [] {}); }),
+               Catch::Contains("will be called with (Engine&, std::int64_t iter_counter, args...)"));
+}
+
+TEST_CASE("the type-erased overload fits every event and shares one callable", "[engine][handlers]") {
+    Engine e([](Engine&, const c10::IValue& b) { return b; });
+    std::vector<std::string> seen;
+    HandlerFn fn = [&seen, calls = 0](Engine&, const FiredEvent& f) mutable {
+        seen.push_back(f.event.name() + "#" + std::to_string(++calls));
+    };
+    auto h = e.add_event_handler(Events::STARTED | Events::EXCEPTION_RAISED | Events::COMPLETED, Priority{}, fn);
+    e.run(data::range(1));
+    CHECK(seen == Lines{"STARTED#1", "COMPLETED#2"});
+    // One call removes the registration from every event it is on.
+    e.remove_event_handler(h.id());
+    CHECK_FALSE(e.has_event_handler(h.id()));
+    CHECK_THAT(thrown<ValueError>([&] { e.remove_event_handler(h.id()); }),
+               Catch::Equals("Input handler '" + std::to_string(h.id()) +
+                             "' is not found among registered event handlers"));
+}
+
+TEST_CASE("process functions take typed batches and return typed outputs", "[engine][data]") {
+    using XY = std::tuple<at::Tensor, at::Tensor>;
+    Engine e([](Engine&, const XY& batch) {
+        const auto& [x, y] = batch;
+        return std::make_tuple(x * 2, y);
+    });
+    const auto x = at::ones({2}), y = at::zeros({2});
+    e.run(std::vector<c10::IValue>{c10::ivalue::Tuple::create({x, y})});
+    auto [y_pred, target] = unpack<at::Tensor, at::Tensor>(e.state.output, "output");
+    CHECK(y_pred.equal(x * 2));
+    CHECK(target.equal(y));
+    CHECK_THAT(thrown<TypeError>([&] { (void)e.run(data::range(1)); }),
+               Catch::Equals("the batch should be a tuple or list (Tensor, Tensor), but given a Int"));
+}
+
+TEST_CASE("unpack converts nested tuples, lists, optionals and numbers, naming what does not fit", "[engine][data]") {
+    const c10::IValue v = c10::ivalue::Tuple::create({std::int64_t{3}, 0.5, c10::IValue(), c10::List<std::int64_t>({1, 2})});
+    auto [n, d, none, ints] = unpack<std::int64_t, double, std::optional<double>, std::vector<std::int64_t>>(v);
+    CHECK(n == 3);
+    CHECK(d == 0.5);
+    CHECK_FALSE(none.has_value());
+    CHECK(ints == std::vector<std::int64_t>{1, 2});
+    CHECK(unpack<double>(c10::IValue(std::int64_t{2})) == 2.0);
+    CHECK(unpack<std::pair<std::int64_t, std::string>>(c10::ivalue::Tuple::create({std::int64_t{1}, std::string("a")})).second == "a");
+    CHECK_THAT(thrown<TypeError>([&] { (void)unpack<at::Tensor, at::Tensor>(v, "output"); }),
+               Catch::Equals("output should be a tuple or list (Tensor, Tensor), but given a Tuple of 4"));
+    CHECK_THAT(thrown<TypeError>([&] { (void)unpack<std::vector<std::string>>(v, "names"); }),
+               Catch::Equals("names should be str, but given a Int"));
+}
+
+TEST_CASE("state_dict converts to a LibTorch dict and back, through torch's pickle", "[engine][state]") {
+    Engine e([](Engine&, const c10::IValue& b) { return b; });
+    e.state_dict_user_keys.push_back("alpha");
+    e.state.set("alpha", 0.25);
+    e.run(data::range(3), 2);
+    const TorchDict sd = e.state_dict();
+    const std::vector<char> bytes = torch::pickle_save(c10::IValue(sd));
+    Engine restored([](Engine&, const c10::IValue& b) { return b; });
+    restored.state_dict_user_keys.push_back("alpha");
+    restored.load_state_dict(torch::pickle_load(bytes).toGenericDict());
+    CHECK(restored.state.iteration == 6);
+    CHECK(restored.state.max_epochs == 2);
+    CHECK(restored.state.get<double>("alpha") == 0.25);
+    CHECK(Dict(sd).keys() == std::vector<std::string>{"epoch_length", "max_epochs", "iteration", "alpha"});
+    c10::impl::GenericDict bad(c10::IntType::get(), c10::AnyType::get());
+    bad.insert(1, 2);
+    CHECK_THAT(thrown<TypeError>([&] { restored.load_state_dict(bad); }), Catch::Contains("keys should be strings"));
+}
+
 TEST_CASE("a handler removed during its event's dispatch still runs in that dispatch", "[engine][handlers]") {
     Trace t;
     Engine e(t.echo());
@@ -345,8 +424,8 @@ TEST_CASE("an observer beside an ordinary EXCEPTION_RAISED handler: Ignite's rul
         if (eng.state.iteration == 2) throw ValueError("boom");
     });
     std::vector<std::string> calls;
-    e.add_exception_observer(Priority{-1}, [&] { calls.push_back("observer"); });
-    e.add_event_handler(Events::EXCEPTION_RAISED, [&] { calls.push_back("handler"); });
+    e.add_exception_observer(Priority{-1}, [&](Engine&) { calls.push_back("observer"); });
+    e.add_event_handler(Events::EXCEPTION_RAISED, [&](Engine&) { calls.push_back("handler"); });
     CHECK_NOTHROW(e.run(data::range(3), 1));
     CHECK(calls == std::vector<std::string>{"observer", "handler"});
 }
@@ -426,8 +505,6 @@ TEST_CASE("run argument errors are clear and leave the state alone", "[engine][r
     Engine e([](Engine&, const c10::IValue&) {});
     CHECK_THAT(thrown<ValueError>([&] { (void)e.run(nullptr, 2); }), Catch::Equals("epoch_length should be provided if data is None"));
     CHECK_THAT(thrown<ValueError>([&] { (void)e.run(data::range(0)); }), Catch::Equals("Input data has zero size. Please provide non-empty data"));
-    CHECK_THAT(thrown<ValueError>([&] { (void)e.run(data::range(3), 0); }), Catch::Contains("Argument max_epochs is invalid: 0"));
-    CHECK_THAT(thrown<ValueError>([&] { (void)e.run(data::range(3), 1, 0); }), Catch::Contains("Argument epoch_length is invalid: 0"));
     e.run(data::range(3), 3);
     e.load_state_dict({{"epoch", 2}, {"max_epochs", 3}, {"epoch_length", 3}});
     CHECK_THAT(thrown<ValueError>([&] { (void)e.run(data::range(3), 1); }), Catch::Contains("Argument max_epochs should be greater than or equal to the start epoch "
@@ -435,6 +512,37 @@ TEST_CASE("run argument errors are clear and leave the state alone", "[engine][r
     CHECK_THAT(thrown<ValueError>([&] { (void)e.run(data::range(3), 3, 4); }), Catch::Contains("Argument epoch_length should be same as in the state, but given 4 vs 3"));
     CHECK(e.state.epoch == 2);
     CHECK(e.state.iteration == 6);
+}
+
+TEST_CASE("max_epochs or epoch_length <= 0 is a run with nothing to do, as in Ignite", "[engine][run]") {
+    for (const Engine::RunArgs& args : {Engine::RunArgs{.max_epochs = 0}, Engine::RunArgs{.epoch_length = 0}}) {
+        Trace t;
+        Engine e(t.echo());
+        t.observe(e);
+        e.run(data::range(3), args);
+        CHECK(only(t, {"EV", "PF"}) == Lines{"EV STARTED e=0 i=0", "EV COMPLETED e=0 i=0"});
+    }
+}
+
+TEST_CASE("max_iters: typed keyword arguments, state_dict round trip and its errors", "[engine][run][max_iters]") {
+    Engine e([](Engine&, const c10::IValue& b) { return b; });
+    e.run(data::range(4), {.max_iters = 6});
+    CHECK(e.state.iteration == 6);
+    CHECK(e.state.epoch == 2);
+    CHECK_FALSE(e.state.max_epochs.has_value());
+    const Dict sd = e.state_dict();
+    CHECK(sd.keys() == std::vector<std::string>{"epoch_length", "iteration", "max_iters"});
+    Engine resumed([](Engine&, const c10::IValue& b) { return b; });
+    resumed.load_state_dict({{"iteration", 2}, {"max_iters", 7}, {"epoch_length", 4}});
+    resumed.run(data::range(4));
+    CHECK(resumed.state.iteration == 7);
+    CHECK_THAT(thrown<ValueError>([&] { resumed.load_state_dict({{"iteration", 2}, {"max_iters", 7}, {"max_epochs", 2}, {"epoch_length", 4}}); }),
+               Catch::Contains("exactly one of '('max_epochs', 'max_iters')'"));
+    CHECK_THAT(thrown<ValueError>([&] { e.run(data::range(4), {.max_epochs = 1, .max_iters = 1}); }),
+               Catch::Contains("mutually exclusive"));
+    Engine empty([](Engine&, const c10::IValue& b) { return b; });
+    CHECK_THAT(thrown<ValueError>([&] { empty.run(data::one_pass_values({}), {.max_iters = 3}); }),
+               Catch::Contains("max_iters can never be reached"));
 }
 
 TEST_CASE("state user attributes are typed with clear errors", "[engine][state][errors]") {

@@ -84,10 +84,9 @@ std::vector<std::string> dry_run(std::vector<std::string> extra) {
 // Runs `ignite-host ARGS 2>&1` (a crash shows as a signal, not a shell's exit code).
 // IGNITE_PLUGIN_PATH is cleared unless `plugin_path` is given.
 Result host(const std::vector<std::string>& args, const std::string& plugin_path = "") {
-    std::vector<std::string> argv{IGNITE_HOST_EXE};
-    argv.insert(argv.end(), args.begin(), args.end());
-    const auto p = ignite::test::run_process(
-        argv, {plugin_path.empty() ? std::string("-u IGNITE_PLUGIN_PATH") : "IGNITE_PLUGIN_PATH=" + plugin_path}, true);
+    const auto p = ignite::test::run_host(
+        IGNITE_HOST_EXE, args,
+        {.plugin_path = plugin_path.empty() ? std::nullopt : std::optional(plugin_path), .merge_stderr = true});
     Result r;
     r.cmd = p.cmd;
     r.exited = p.exited;

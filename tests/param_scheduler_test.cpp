@@ -76,7 +76,12 @@ TEST_CASE("a scheduler restored from state_dict continues where the saved one wa
     CosineAnnealingScheduler first(opt, 1.0, 0.1, 3, 2.0, 0.5, 0.5);
     for (int i = 0; i < 5; ++i) first();
     CosineAnnealingScheduler resumed(opt, 1.0, 0.1, 3, 2.0, 0.5, 0.5);
-    resumed.load_state_dict(first.state_dict());
+    // Through LibTorch's dict and pickle, as torch::save-style code keeps it.
+    const TorchDict saved = first.state_dict();
+    const auto bytes = torch::pickle_save(c10::IValue(saved));
+    resumed.load_state_dict(torch::pickle_load(bytes).toGenericDict());
+    CHECK(resumed.event_index() == 2);
+    CHECK(resumed.cycle() == 1);
     for (int i = 5; i < 8; ++i) {
         resumed();
         CHECK(opt.param_groups()[0].options().get_lr() == Approx(uninterrupted[static_cast<std::size_t>(i)]).margin(1e-15));

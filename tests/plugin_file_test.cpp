@@ -8,8 +8,8 @@
 //  - Installation: a staged `cmake --install --prefix STAGE` runs from STAGE without
 //    IGNITE_PLUGIN_PATH, finds libignite_core and the shipped plugins under STAGE (and not in
 //    the build tree), keeps working when the stage is moved, and trains.
-#include "elf_check.hpp"
-#include "plugin_loader.hpp"
+#include <ignite/runtime/elf_check.hpp>
+#include <ignite/runtime/plugin_loader.hpp>
 #include "support/process.hpp"
 
 #include <catch2/catch.hpp>
@@ -124,10 +124,8 @@ std::uint64_t first_load_header(const std::string& image) {
 // ignite-host ARGS with IGNITE_PLUGIN_PATH set to `plugin_path` (unset when empty).
 ignite::test::ProcessResult host(const std::string& exe, const std::vector<std::string>& args,
                                  const std::string& plugin_path = "") {
-    std::vector<std::string> argv{exe};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return ignite::test::run_process(
-        argv, {plugin_path.empty() ? std::string("-u IGNITE_PLUGIN_PATH") : "IGNITE_PLUGIN_PATH=" + plugin_path});
+    return ignite::test::run_host(exe, args,
+                                  {.plugin_path = plugin_path.empty() ? std::nullopt : std::optional(plugin_path)});
 }
 
 std::string describe(const ignite::test::ProcessResult& r) {

@@ -7,8 +7,8 @@
 
 // LibTorch-touching headers first: included after catch.hpp, c10's logging would redefine CHECK.
 #include "support/process.hpp"
-#include "bridge.hpp"
-#include "plugin_metric.hpp"
+#include <ignite/runtime/bridge.hpp>
+#include <ignite/runtime/plugin_metric.hpp>
 
 #include <ATen/ATen.h>
 
@@ -109,17 +109,12 @@ struct Result {
     std::string output;  // stdout + stderr
 };
 
+// Runs `ignite-host ARGS` (split on spaces) with stdout and stderr merged.
 Result run(const std::string& args) {
-    const std::string cmd =
-        std::string("IGNITE_PLUGIN_PATH=") + IGNITE_PLUGIN_DIR + " " + IGNITE_HOST_EXE + " " + args + " 2>&1";
-    FILE* pipe = popen(cmd.c_str(), "r");
-    REQUIRE(pipe != nullptr);
-    std::string out;
-    std::array<char, 4096> buf{};
-    while (std::fgets(buf.data(), buf.size(), pipe)) out += buf.data();
-    const int status = pclose(pipe);
-    REQUIRE(WIFEXITED(status));
-    return {WEXITSTATUS(status), out};
+    const auto p = ignite::test::run_host(IGNITE_HOST_EXE, ignite::test::words_of(args),
+                                          {.plugin_path = IGNITE_PLUGIN_DIR, .merge_stderr = true});
+    REQUIRE(p.exited);
+    return {p.rc, p.out};
 }
 
 fs::path scratch(const std::string& name) {

@@ -63,7 +63,7 @@ struct Result {
 
 // Runs `ignite-host ARGS` with stdout and stderr captured separately (files: no terminal).
 Result host(const std::vector<std::string>& args) {
-    const auto p = ignite::test::run_host(IGNITE_HOST_EXE, args, IGNITE_PLUGIN_DIR);
+    const auto p = ignite::test::run_host(IGNITE_HOST_EXE, args, {.plugin_path = IGNITE_PLUGIN_DIR});
     Result r;
     r.cmd = p.cmd;
     r.rc = p.exited ? p.rc : -1;
@@ -137,12 +137,9 @@ bool contains(const std::string& haystack, const std::string& needle) {
 // `ignite-host ARGS` through the shell with stdout redirected to `stdout_target` (e.g.
 // /dev/full), stderr captured; returns (exit status or -1 when killed, stderr).
 std::pair<int, std::string> host_with_stdout(const std::vector<std::string>& args, const std::string& stdout_target) {
-    const auto err = scratch_dir() / "host_with_stdout.err";
-    std::string cmd = "exec env IGNITE_PLUGIN_PATH=" + shell_quote(IGNITE_PLUGIN_DIR) + " " + shell_quote(IGNITE_HOST_EXE);
-    for (const auto& a : args) cmd += " " + shell_quote(a);
-    cmd += " >" + shell_quote(stdout_target) + " 2>" + shell_quote(err.string()) + " </dev/null";
-    const int status = std::system(cmd.c_str());
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_file(err)};
+    const auto r =
+        ignite::test::run_host(IGNITE_HOST_EXE, args, {.plugin_path = IGNITE_PLUGIN_DIR, .stdout_to = stdout_target});
+    return {r.exited ? r.rc : -1, r.err};
 }
 
 const std::regex kIterLine(R"(^\[trainer\] epoch (\d+)/(\d+) iteration (\d+): output=(\d+\.\d{4})$)");

@@ -2,6 +2,7 @@
 // against values computed by hand on a model with fixed weights.
 #include <ignite/core/metrics/accuracy.hpp>
 #include <ignite/core/metrics/loss.hpp>
+#include <ignite/core/deterministic.hpp>
 #include <ignite/core/supervised.hpp>
 
 #include <torch/torch.h>
@@ -40,13 +41,29 @@ TEST_CASE("the supervised trainer runs train(), forward, loss, backward and step
     trainer->run(one_batch(), 1);
     // loss = ((0-3)^2 + (0-5)^2) / 2 = 17; dL/dw = (2*(0-3)*1 + 2*(0-5)*2) / 2 = -13;
     // dL/db = (2*(-3) + 2*(-5)) / 2 = -8. After one step of lr 0.1: w = 1.3, b = 0.8.
-    CHECK(trainer->state.output.toTensor().item<double>() == Approx(17.0));
+    // Ignite 0.5.3 on the same model and batch: output 17.0 (a float), w 1.3, b 0.8.
+    CHECK(trainer->state.output.isDouble());  // Ignite's default output_transform: loss.item()
+    CHECK(trainer->state.output.toDouble() == Approx(17.0));
     CHECK(lin->weight.item<double>() == Approx(1.3));
     CHECK(lin->bias.item<double>() == Approx(0.8));
     CHECK(lin->is_training());  // the step put the model in train mode, as Ignite does
-    // The default output stays a tensor (no device sync per iteration) and has no graph.
-    CHECK(trainer->state.output.isTensor());
+}
+
+TEST_CASE("the trainer takes a module holder and designated options, and gives the loss tensor on request", "[supervised]") {
+    auto lin = zero_linear();
+    torch::optim::SGD opt(lin->parameters(), torch::optim::SGDOptions(0.1));
+    // What a program that avoids a device sync per iteration does (ignite-host does).
+    auto trainer = create_supervised_trainer(
+        lin, opt, torch::nn::MSELoss(),
+        {.device = torch::kCPU,
+         .output_transform = [](const at::Tensor&, const at::Tensor&, const at::Tensor&, const at::Tensor& loss) {
+             return c10::IValue(loss);
+         }});
+    trainer->run(one_batch(), 1);
+    REQUIRE(trainer->state.output.isTensor());
     CHECK_FALSE(trainer->state.output.toTensor().requires_grad());
+    CHECK(trainer->state.output.toTensor().item<double>() == Approx(17.0));
+    CHECK(lin->weight.item<double>() == Approx(1.3));
 }
 
 TEST_CASE("gradient accumulation steps every N iterations with the loss scaled back", "[supervised]") {
@@ -62,7 +79,7 @@ TEST_CASE("gradient accumulation steps every N iterations with the loss scaled b
     // Two iterations accumulate (-13/2) * 2 = -13 for w and -8 for b, then one step.
     CHECK(lin->weight.item<double>() == Approx(1.3));
     CHECK(lin->bias.item<double>() == Approx(0.8));
-    CHECK(trainer->state.output.toTensor().item<double>() == Approx(17.0));  // reported unscaled
+    CHECK(trainer->state.output.toDouble() == Approx(17.0));  // reported unscaled, as Ignite's 17.0
 }
 
 TEST_CASE("trainer options are validated when the trainer is created", "[supervised][errors]") {
@@ -72,9 +89,9 @@ TEST_CASE("trainer options are validated when the trainer is created", "[supervi
     bad_steps.gradient_accumulation_steps = 0;
     CHECK_THROWS_AS(create_supervised_trainer(supervised_model(lin), opt, mse, bad_steps), ValueError);
     TrainerOptions deterministic;
-    deterministic.deterministic = true;
-    CHECK_THROWS_WITH(create_supervised_trainer(supervised_model(lin), opt, mse, deterministic),
-                      Catch::Contains("DeterministicEngine"));
+    deterministic.deterministic = true;  // Ignite's deterministic=True: a DeterministicEngine
+    CHECK(dynamic_cast<DeterministicEngine*>(create_supervised_trainer(supervised_model(lin), opt, mse, deterministic).get()));
+    CHECK_FALSE(dynamic_cast<DeterministicEngine*>(create_supervised_trainer(supervised_model(lin), opt, mse).get()));
     CHECK_THROWS_AS(create_supervised_trainer(supervised_model(lin), opt, nullptr), ValueError);
 }
 
@@ -82,7 +99,9 @@ TEST_CASE("a batch the default prepare_batch cannot split is a TypeError naming 
     auto lin = zero_linear();
     torch::optim::SGD opt(lin->parameters(), torch::optim::SGDOptions(0.1));
     auto trainer = create_supervised_trainer(supervised_model(lin), opt, mse);
-    CHECK_THROWS_WITH(trainer->run(data::range(2)), Catch::Contains("expects a batch (x, y) of two tensors, got a Int"));
+    CHECK_THROWS_WITH(trainer->run(data::range(2)),
+                      Catch::Equals("the batch given to the default prepare_batch (x, y) should be a tuple or list "
+                                    "(Tensor, Tensor), but given a Int"));
 }
 
 TEST_CASE("the supervised evaluator runs eval() under no-grad and feeds its metrics", "[supervised]") {
@@ -94,8 +113,9 @@ TEST_CASE("the supervised evaluator runs eval() under no-grad and feeds its metr
     }
     lin->train();
     auto ce = [](const at::Tensor& p, const at::Tensor& y) { return torch::nn::functional::cross_entropy(p, y); };
-    auto evaluator = create_supervised_evaluator(
-        supervised_model(lin), {{"acc", std::make_shared<Accuracy>()}, {"loss", std::make_shared<Loss>(ce)}});
+    // A module holder directly; metrics attached in the order given, not sorted.
+    auto evaluator =
+        create_supervised_evaluator(lin, {{"zloss", std::make_shared<Loss>(ce)}, {"acc", std::make_shared<Accuracy>()}});
     // Logits are [x0, x1, 0]: predictions 0, 1, 0 for the three samples; labels 0, 1, 2.
     auto x = torch::tensor({{2.0f, 0.0f}, {0.0f, 3.0f}, {1.0f, 0.0f}});
     auto y = torch::tensor({0, 1, 2}, torch::kLong);
@@ -111,7 +131,9 @@ TEST_CASE("the supervised evaluator runs eval() under no-grad and feeds its metr
     const double l0 = -std::log(std::exp(2.0) / (std::exp(2.0) + 2.0));
     const double l1 = -std::log(std::exp(3.0) / (std::exp(3.0) + 2.0));
     const double l2 = -std::log(1.0 / (std::exp(1.0) + 2.0));
-    CHECK(evaluator->state.metrics.get<double>("loss") == Approx((l0 + l1 + l2) / 3.0));
+    CHECK(evaluator->state.metrics.get<double>("zloss") == Approx((l0 + l1 + l2) / 3.0));
+    // Ignite 0.5.3, metrics={'zloss': ..., 'acc': ...}: state.metrics keys ['zloss', 'acc'].
+    CHECK(evaluator->state.metrics.keys() == std::vector<std::string>{"zloss", "acc"});
 }
 
 TEST_CASE("Loss weights batches by size and exposes summable statistics", "[metrics]") {

@@ -27,10 +27,8 @@ struct Result {
 
 // Runs `ignite-host ARGS` (split on spaces) with stdout and stderr merged.
 Result run(const std::string& args) {
-    std::vector<std::string> argv{IGNITE_HOST_EXE};
-    std::istringstream words(args);
-    for (std::string w; words >> w;) argv.push_back(w);
-    const auto p = ignite::test::run_process(argv, {std::string("IGNITE_PLUGIN_PATH=") + IGNITE_PLUGIN_DIR}, true);
+    const auto p = ignite::test::run_host(IGNITE_HOST_EXE, ignite::test::words_of(args),
+                                          {.plugin_path = IGNITE_PLUGIN_DIR, .merge_stderr = true});
     REQUIRE(p.exited);  // never killed by a signal
     return {p.rc, p.out};
 }

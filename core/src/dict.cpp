@@ -7,6 +7,28 @@
 
 namespace ignite {
 
+Dict::Dict(const TorchDict& d) {
+    for (const auto& e : d) set(e.key(), e.value());
+}
+
+Dict::Dict(const c10::impl::GenericDict& d) {
+    for (const auto& e : d) {
+        if (!e.key().isString()) {
+            throw TypeError(fmt::format("a state dict's keys should be strings, but one is a {}", e.key().tagKind()));
+        }
+        set(e.key().toStringRef(), e.value());
+    }
+}
+
+TorchDict Dict::to_torch() const {
+    // A Dict<_, IValue> cannot be built directly: LibTorch wants its element types, which
+    // only a generic dict takes.
+    c10::impl::GenericDict out(c10::StringType::get(), c10::AnyType::get());
+    out.reserve(items_.size());
+    for (const auto& [k, v] : items_) out.insert(k, v);
+    return c10::impl::toTypedDict<std::string, c10::IValue>(std::move(out));
+}
+
 const c10::IValue* Dict::find(std::string_view key) const noexcept {
     for (const auto& item : items_) {
         if (item.first == key) return &item.second;

@@ -128,6 +128,14 @@ std::string py_dict(const Dict& d) {
     return out + "}";
 }
 
+// Ignite's _is_done, with the limits given (0.5.5 added max_iters).
+bool done(const State& s, std::optional<std::int64_t> max_epochs, std::optional<std::int64_t> max_iters) noexcept {
+    const bool done_iters = max_iters && s.iteration >= *max_iters;
+    const bool done_count = s.epoch_length && max_epochs && s.iteration >= *s.epoch_length * *max_epochs;
+    const bool done_epochs = max_epochs && s.epoch >= *max_epochs;
+    return done_iters || done_count || done_epochs;
+}
+
 std::optional<std::int64_t> optional_int(const c10::IValue& v, std::string_view key) {
     if (v.isNone()) return std::nullopt;
     return value_as<std::int64_t>(v, fmt::format("state_dict['{}']", key));
@@ -205,9 +213,39 @@ bool Engine::has_registered_events(std::string_view event_name) const {
     return e && has_registered_events(*e);
 }
 
-RemovableEventHandle Engine::add_handler_impl(const EventList& events, Priority priority, HandlerFn fn,
-                                              ExceptionRole role) {
-    if (!fn) throw ValueError("add_event_handler needs a callable handler");
+EventArgs event_args(Event event) noexcept {
+    if (event == Event::kExceptionRaised) return EventArgs::kException;
+    if (event == Event::kTerminateSingleEpoch) return EventArgs::kIterCounter;
+    return EventArgs::kNone;
+}
+
+namespace {
+std::string_view passes(EventArgs kind) {
+    switch (kind) {
+        case EventArgs::kException:
+            return "(Engine&, std::exception_ptr, args...)";
+        case EventArgs::kIterCounter:
+            return "(Engine&, std::int64_t iter_counter, args...)";
+        case EventArgs::kNone:
+            break;
+    }
+    return "(Engine&, args...)";
+}
+}  // namespace
+
+RemovableEventHandle Engine::add_event_handler(const EventList& events, Priority priority, HandlerFn handler,
+                                               ExceptionRole role) {
+    if (!handler) throw ValueError("add_event_handler needs a callable handler");
+    if (events.size() > 1) {
+        // The entries of one registration share the callable and its state.
+        auto shared = std::make_shared<HandlerFn>(std::move(handler));
+        handler = [shared](Engine& e, const FiredEvent& f) { (*shared)(e, f); };
+    }
+    return register_handler(events, priority, {{handler, handler, handler}, "(Engine&, const FiredEvent&)"}, role);
+}
+
+RemovableEventHandle Engine::register_handler(const EventList& events, Priority priority,
+                                              detail::AdaptedHandler handler, ExceptionRole role) {
     // Validate everything first so a bad list registers nothing.
     for (const EventSpec& spec : events) {
         const Event e = spec.event();
@@ -222,9 +260,15 @@ RemovableEventHandle Engine::add_handler_impl(const EventList& events, Priority 
                                          "event_to_attr or drop the filter",
                                          e.name()));
         }
+        const auto kind = event_args(e);
+        if (!handler.by_args[static_cast<std::size_t>(kind)]) {
+            // Ignite's _check_signature message, in C++ terms.
+            throw ValueError(fmt::format("Error adding handler on {}: it takes {} but will be called with {}; "
+                                         "give it those parameters or (Engine&, const FiredEvent&, args...)",
+                                         e.name(), handler.takes, passes(kind)));
+        }
     }
     const HandlerId id = next_handler_id_++;
-    auto shared_fn = std::make_shared<HandlerFn>(std::move(fn));
     for (const EventSpec& spec : events) {
         EventSlot& s = slot(spec.event().id());
         auto entry = std::make_shared<HandlerEntry>();
@@ -236,12 +280,9 @@ RemovableEventHandle Engine::add_handler_impl(const EventList& events, Priority 
         entry->counter_kind = s.attr == "iteration" ? HandlerEntry::Counter::kIteration
                               : s.attr == "epoch"   ? HandlerEntry::Counter::kEpoch
                                                     : HandlerEntry::Counter::kUserAttribute;
-        // Entries of one registration share the callable (and its state) through shared_fn.
-        if (events.size() == 1) {
-            entry->fn = *shared_fn;
-        } else {
-            entry->fn = [shared_fn](Engine& eng, const FiredEvent& f) { (*shared_fn)(eng, f); };
-        }
+        // Entries of one registration share the callable (and its state): every HandlerFn
+        // of an AdaptedHandler points at the same bound callable.
+        entry->fn = handler.by_args[static_cast<std::size_t>(event_args(spec.event()))];
         if (!s.handlers) s.handlers = std::make_unique<HandlerList>();
         HandlerList& list = *s.handlers;
         auto pos = std::upper_bound(list.begin(), list.end(), priority.value,
@@ -298,6 +339,17 @@ void Engine::remove_event_handler(HandlerId id, Event event) {
         s.handlers = std::move(fresh);
     }
     update_dispatch_mask();
+}
+
+void Engine::remove_event_handler(HandlerId id) {
+    bool found = false;
+    for (EventId e = 0; e < static_cast<EventId>(slots_.size()); ++e) {
+        if (has_event_handler(id, Event::from_id(e))) {
+            remove_event_handler(id, Event::from_id(e));
+            found = true;
+        }
+    }
+    if (!found) throw ValueError(fmt::format("Input handler '{}' is not found among registered event handlers", id));
 }
 
 void Engine::update_dispatch_mask() noexcept {
@@ -381,12 +433,7 @@ void Engine::terminate_epoch(bool skip_epoch_completed) noexcept {
 
 void Engine::interrupt() noexcept { should_interrupt_ = true; }
 
-bool Engine::is_done() const noexcept {
-    const bool done_count = state.epoch_length && state.max_epochs &&
-                            state.iteration >= *state.epoch_length * *state.max_epochs;
-    const bool done_epochs = state.max_epochs && state.epoch >= *state.max_epochs;
-    return done_count || done_epochs;
-}
+bool Engine::is_done() const noexcept { return done(state, state.max_epochs, state.max_iters); }
 
 void Engine::handle_exception(std::exception_ptr e) {
     // Ignite calls a re-raising EXCEPTION_RAISED handler a second time from its outer
@@ -426,55 +473,81 @@ void Engine::mark_exception_handled() {
 // ---- running -----------------------------------------------------------------------------
 
 State& Engine::run(DataPtr data, std::optional<std::int64_t> max_epochs, std::optional<std::int64_t> epoch_length) {
-    if (max_epochs && *max_epochs < 1) {
-        throw ValueError(fmt::format("Argument max_epochs is invalid: {}. Please, set a correct max_epochs "
-                                     "positive value",
-                                     *max_epochs));
-    }
-    if (epoch_length && *epoch_length < 1) {
-        throw ValueError(fmt::format("Argument epoch_length is invalid: {}. Please, either set a correct "
-                                     "epoch_length value or check if input data has non-zero size.",
-                                     *epoch_length));
-    }
-    if (state.max_epochs) {
-        if (max_epochs) {
-            if (*max_epochs < state.epoch) {
-                throw ValueError(fmt::format(
-                    "Argument max_epochs should be greater than or equal to the start epoch defined in the state: "
-                    "{} vs {}. Please, set engine.state.max_epochs = None before calling engine.run() in order to "
-                    "restart the training from the beginning.",
-                    *max_epochs, state.epoch));
-            }
-            state.max_epochs = max_epochs;
-        }
-        if (epoch_length && state.epoch_length && *epoch_length != *state.epoch_length) {
-            throw ValueError(fmt::format("Argument epoch_length should be same as in the state, but given {} vs {}",
-                                         *epoch_length, *state.epoch_length));
-        }
-    }
+    return run(std::move(data), RunArgs{max_epochs, std::nullopt, epoch_length});
+}
 
-    if (!state.max_epochs || (is_done() && !run_task_)) {
-        // A new state.
-        if (!epoch_length) {
-            if (!data) throw ValueError("epoch_length should be provided if data is None");
-            epoch_length = data->size();
-            if (epoch_length && *epoch_length < 1) {
-                throw ValueError("Input data has zero size. Please provide non-empty data");
-            }
+void Engine::check_run_args(const DataPtr& data, const RunArgs& args) {
+    // Ignite 0.5.5's max_iters rules come first (engine.py, run()).
+    if (args.max_epochs && args.max_iters) {
+        throw ValueError("Arguments max_iters and max_epochs are mutually exclusive. Please provide only max_epochs "
+                         "or max_iters.");
+    }
+    if (args.max_iters && state.max_epochs) {
+        throw ValueError("To switch from max_epochs to max_iters mode during resume, you must first reset by setting "
+                         "'engine.state.max_epochs = None' before calling run().");
+    }
+    if (args.max_epochs && state.max_iters) {
+        throw ValueError("To switch from max_iters to max_epochs mode during resume, you must first reset by setting "
+                         "'engine.state.max_iters = None' before calling run().");
+    }
+    // Ignite 0.5.3: a defined state checks the overrides before deciding to resume.
+    if (state.max_epochs && args.max_epochs && *args.max_epochs < state.epoch) {
+        throw ValueError(fmt::format(
+            "Argument max_epochs should be greater than or equal to the start epoch defined in the state: {} vs {}. "
+            "Please, set engine.state.max_epochs = None before calling engine.run() in order to restart the "
+            "training from the beginning.",
+            *args.max_epochs, state.epoch));
+    }
+    if (state.max_iters && args.max_iters) {
+        if (*args.max_iters < 1) {
+            throw ValueError("Argument max_iters is invalid. Please, set a correct max_iters positive value");
         }
+        if (*args.max_iters < state.iteration) {
+            throw ValueError(fmt::format(
+                "Argument max_iters should be greater than or equal to the start iteration defined in the state: {} "
+                "vs {}. Please, set engine.state.max_iters = None before calling engine.run() in order to restart "
+                "the training from the beginning.",
+                *args.max_iters, state.iteration));
+        }
+    }
+    if ((state.max_epochs || state.max_iters) && args.epoch_length && args.epoch_length != state.epoch_length) {
+        throw ValueError(fmt::format("Argument epoch_length should be same as in the state, but given {} vs {}",
+                                     *args.epoch_length,
+                                     state.epoch_length ? std::to_string(*state.epoch_length) : "None"));
+    }
+    if (new_state_needed(args)) {
+        if (!args.epoch_length) {
+            if (!data) throw ValueError("epoch_length should be provided if data is None");
+            const auto size = data->size();
+            if (size && *size < 1) throw ValueError("Input data has zero size. Please provide non-empty data");
+        }
+    } else if (!state.epoch_length && !data) {
+        throw ValueError("epoch_length should be provided if data is None");
+    }
+}
+
+bool Engine::new_state_needed(const RunArgs& args) const noexcept {
+    if (!state.max_epochs && !state.max_iters) return true;
+    // The overrides count: a finished engine given a larger max_epochs resumes.
+    return done(state, state.max_epochs && args.max_epochs ? args.max_epochs : state.max_epochs,
+                state.max_iters && args.max_iters ? args.max_iters : state.max_iters) &&
+           !run_task_;
+}
+
+State& Engine::run(DataPtr data, const RunArgs& args) {
+    check_run_args(data, args);  // everything that can fail, before anything changes
+    if (new_state_needed(args)) {
         state.iteration = 0;
         state.epoch = 0;
-        state.max_epochs = max_epochs.value_or(1);
-        state.epoch_length = epoch_length;
+        state.max_epochs = args.max_iters ? std::nullopt : std::optional<std::int64_t>(args.max_epochs.value_or(1));
+        state.max_iters = args.max_iters;
+        state.epoch_length = args.epoch_length ? args.epoch_length : data->size();
         run_task_.reset();
     } else {
-        if (!state.epoch_length && epoch_length) state.epoch_length = epoch_length;
-        if (!state.epoch_length && !data) throw ValueError("epoch_length should be provided if data is None");
-    }
-
-    if (should_terminate_ != Stop::kNone) {
+        if (state.max_epochs && args.max_epochs) state.max_epochs = args.max_epochs;
+        if (state.max_iters && args.max_iters) state.max_iters = args.max_iters;
         // Resuming a terminated run: the next epoch counts its iterations from zero.
-        init_iter_ = 0;
+        if (should_terminate_ != Stop::kNone) init_iter_ = 0;
     }
     if (!dataloader_iter_) state.dataloader = std::move(data);
     return internal_run();
@@ -569,11 +642,20 @@ Engine::RunTask Engine::run_as_coroutine() {
                             if (!state.epoch_length) {
                                 // A one-pass source of unknown length defines the epoch.
                                 state.epoch_length = iter_counter;
+                                if (state.max_iters) {
+                                    // Ignite 0.5.5: max_epochs = ceil(max_iters / epoch_length).
+                                    if (iter_counter == 0) {
+                                        throw ValueError("max_iters can never be reached: the data yielded no "
+                                                         "batch, so epoch_length is 0; give non-empty data");
+                                    }
+                                    state.max_epochs = (*state.max_iters + iter_counter - 1) / iter_counter;
+                                }
                                 break;
                             }
                             if (should_exit) {
-                                if (!is_done()) {
-                                    const auto total = *state.epoch_length * state.max_epochs.value_or(0);
+                                if (!is_done() && (state.max_epochs || state.max_iters)) {
+                                    const auto total = state.max_epochs ? *state.epoch_length * *state.max_epochs
+                                                                        : *state.max_iters;
                                     const auto msg = fmt::format(
                                         "Data iterator can not provide data anymore but required total number "
                                         "of iterations to run is not reached. Current iteration: {} vs Total "
@@ -605,6 +687,10 @@ Engine::RunTask Engine::run_as_coroutine() {
                         IGNITE_CHECKPOINT();
 
                         if (state.epoch_length && iter_counter == *state.epoch_length) break;
+                        if (state.max_iters && state.iteration == *state.max_iters) [[unlikely]] {
+                            should_terminate_ = Stop::kStop;  // Ignite 0.5.5: max_iters reached
+                            throw TerminateSignal{};
+                        }
                     }
                 } catch (const TerminateEpochSignal&) {
                     fire(Event::kTerminateSingleEpoch,
@@ -657,8 +743,13 @@ Dict Engine::state_dict() const {
     auto opt = [](const std::optional<std::int64_t>& v) { return v ? c10::IValue(*v) : c10::IValue(); };
     Dict out;
     out.set("epoch_length", opt(state.epoch_length));
-    out.set("max_epochs", opt(state.max_epochs));
-    out.set("iteration", state.iteration);
+    if (state.max_iters) {
+        out.set("iteration", state.iteration);  // Ignite 0.5.5's order
+        out.set("max_iters", *state.max_iters);
+    } else {
+        out.set("max_epochs", opt(state.max_epochs));
+        out.set("iteration", state.iteration);
+    }
     for (const auto& key : state_dict_user_keys) {
         if (!state.has(key)) {
             throw ValueError(fmt::format("state_dict_user_keys names '{}' but engine.state has no such attribute; "
@@ -671,7 +762,12 @@ Dict Engine::state_dict() const {
 }
 
 void Engine::load_state_dict(const Dict& sd) {
-    for (const char* key : {"epoch_length", "max_epochs"}) {
+    // Ignite 0.5.5 takes max_iters in place of max_epochs; without either, 0.5.3's message.
+    const bool by_max_iters = sd.contains("max_iters");
+    if (by_max_iters && sd.contains("max_epochs")) {
+        throw ValueError("state_dict should contain exactly one of '('max_epochs', 'max_iters')' keys");
+    }
+    for (const char* key : {"epoch_length", by_max_iters ? "max_iters" : "max_epochs"}) {
         if (!sd.contains(key)) {
             throw ValueError(fmt::format("Required state attribute '{}' is absent in provided state_dict '{}'", key,
                                          py_keys(sd)));
@@ -687,7 +783,8 @@ void Engine::load_state_dict(const Dict& sd) {
         }
     }
     // Types are checked before anything is assigned.
-    const auto max_epochs = optional_int(sd.at("max_epochs"), "max_epochs");
+    const auto max_epochs = by_max_iters ? std::nullopt : optional_int(sd.at("max_epochs"), "max_epochs");
+    const auto max_iters = by_max_iters ? optional_int(sd.at("max_iters"), "max_iters") : std::nullopt;
     const auto epoch_length = optional_int(sd.at("epoch_length"), "epoch_length");
     const bool by_iteration = sd.contains("iteration");
     const auto counter = optional_int(sd.at(by_iteration ? "iteration" : "epoch"), by_iteration ? "iteration" : "epoch");
@@ -701,10 +798,25 @@ void Engine::load_state_dict(const Dict& sd) {
     if (max_epochs && *max_epochs < 1) {
         throw ValueError(fmt::format("state_dict['max_epochs'] should be positive or None, got {}", *max_epochs));
     }
+    if (max_iters) {
+        // Ignite 0.5.5's _check_and_set_max_iters, against the iteration being loaded.
+        if (*max_iters < 1) {
+            throw ValueError("Argument max_iters is invalid. Please, set a correct max_iters positive value");
+        }
+        const std::int64_t iteration = by_iteration ? *counter : *counter * epoch_length.value_or(0);
+        if (*max_iters < iteration) {
+            throw ValueError(fmt::format(
+                "Argument max_iters should be greater than or equal to the start iteration defined in the state: {} "
+                "vs {}. Please, set engine.state.max_iters = None before calling engine.run() in order to restart "
+                "the training from the beginning.",
+                *max_iters, iteration));
+        }
+    }
 
     // Assignment order is Ignite's: its error for `epoch` without epoch_length is raised
     // after max_epochs, epoch_length, user keys and epoch were assigned.
     state.max_epochs = max_epochs;
+    state.max_iters = max_iters;
     state.epoch_length = epoch_length;
     for (const auto& key : state_dict_user_keys) state.set(key, sd.at(key));
     if (by_iteration) {

@@ -9,20 +9,9 @@
 namespace ignite {
 
 std::pair<at::Tensor, at::Tensor> unpack_pair(const c10::IValue& output, const char* metric) {
-    std::vector<c10::IValue> items;
-    if (output.isTuple()) {
-        const auto& elems = output.toTupleRef().elements();
-        items.assign(elems.begin(), elems.end());
-    } else if (output.isList()) {
-        for (const auto& v : output.toListRef()) items.push_back(v);
-    } else if (output.isTensorList()) {
-        for (const auto& t : output.toTensorVector()) items.emplace_back(t);
-    }
-    if (items.size() != 2 || !items[0].isTensor() || !items[1].isTensor()) {
-        throw TypeError(fmt::format("{}.update expects a pair (y_pred, y) of tensors, but given {}", metric,
-                                    output.tagKind()));
-    }
-    return {items[0].toTensor().detach(), items[1].toTensor().detach()};
+    const auto what = fmt::format("{}.update's input, a pair (y_pred, y),", metric);
+    auto [y_pred, y] = unpack<at::Tensor, at::Tensor>(output, what);
+    return {y_pred.detach(), y.detach()};
 }
 
 MetricUsage MetricUsage::epoch_wise() {
@@ -133,7 +122,7 @@ void Metric::attach(Engine& engine, const std::string& metric_name, const Metric
             (void)token;
             fn(e, f);
         };
-        auto handle = engine.add_handler_impl(EventList{spec}, Priority{}, std::move(wrapped));
+        auto handle = engine.add_event_handler(EventList{spec}, Priority{}, std::move(wrapped));
         registrations_.push_back({&engine, role, spec.event(), handle.id(), token});
     };
     if (!registered(engine, Role::kStarted, usage.started.event())) {

@@ -1,5 +1,6 @@
 // Supervised trainer / evaluator factories (Ignite's supervised_training_step and
 // supervised_evaluation_step).
+#include <ignite/core/deterministic.hpp>
 #include <ignite/core/supervised.hpp>
 
 #include <ATen/ATen.h>
@@ -10,19 +11,7 @@ namespace ignite {
 
 std::pair<at::Tensor, at::Tensor> prepare_batch(const c10::IValue& batch, const std::optional<c10::Device>& device,
                                                 bool non_blocking) {
-    std::vector<c10::IValue> parts;
-    if (batch.isTuple()) {
-        const auto& e = batch.toTupleRef().elements();
-        parts.assign(e.begin(), e.end());
-    } else if (batch.isList()) {
-        for (const auto& v : batch.toListRef()) parts.push_back(v);
-    }
-    if (parts.size() != 2 || !parts[0].isTensor() || !parts[1].isTensor()) {
-        throw TypeError(fmt::format("the default prepare_batch expects a batch (x, y) of two tensors, got a {}; pass "
-                                    "your own prepare function",
-                                    batch.tagKind()));
-    }
-    auto x = parts[0].toTensor(), y = parts[1].toTensor();
+    auto [x, y] = unpack<at::Tensor, at::Tensor>(batch, "the batch given to the default prepare_batch (x, y)");
     // Already there (the CPU case): skip the dispatcher round trip of a no-op to().
     if (device && x.device() != *device) x = x.to(*device, /*non_blocking=*/non_blocking);
     if (device && y.device() != *device) y = y.to(*device, /*non_blocking=*/non_blocking);
@@ -38,10 +27,6 @@ std::unique_ptr<Engine> create_supervised_trainer(SupervisedModel model, torch::
                                      "if the value set to one (default). Got {}",
                                      options.gradient_accumulation_steps));
     }
-    if (options.deterministic) {
-        throw ValueError("deterministic=true needs the DeterministicEngine, which this version does not have yet; "
-                         "use deterministic=false");
-    }
     const auto steps = options.gradient_accumulation_steps;
     auto step = [model = std::move(model), &optimizer, loss_fn = std::move(loss_fn), options = std::move(options),
                  steps](Engine& engine, const c10::IValue& batch) -> c10::IValue {
@@ -55,13 +40,13 @@ std::unique_ptr<Engine> create_supervised_trainer(SupervisedModel model, torch::
         if (engine.state.iteration % steps == 0) optimizer.step();
         auto reported = (steps > 1 ? loss * static_cast<double>(steps) : loss).detach();
         if (options.output_transform) return options.output_transform(x, y, y_pred.detach(), reported);
-        return reported;
+        return reported.item<double>();  // Ignite's default: loss.item()
     };
+    if (options.deterministic) return std::make_unique<DeterministicEngine>(std::move(step));
     return std::make_unique<Engine>(std::move(step));
 }
 
-std::unique_ptr<Engine> create_supervised_evaluator(SupervisedModel model,
-                                                    const std::map<std::string, std::shared_ptr<Metric>>& metrics,
+std::unique_ptr<Engine> create_supervised_evaluator(SupervisedModel model, const MetricList& metrics,
                                                     EvaluatorOptions options) {
     if (!model.forward || !model.set_training) throw ValueError("create_supervised_evaluator needs a model");
     auto step = [model = std::move(model), options = std::move(options)](Engine&, const c10::IValue& batch) -> c10::IValue {

@@ -1,6 +1,7 @@
 // Ignite's basic trainer (ignite-engine-reference.txt, "Engine" example) in C++: an
-// Engine whose process function does one SGD step and returns the batch loss, and a
-// handler that logs every 100 iterations.
+// Engine whose process function takes a typed (inputs, targets) batch, does one SGD step
+// and returns the batch loss, and a handler that logs every 100 iterations. The body of
+// main() after the setup reads like the documentation's Python, line for line.
 //
 // The problem is a synthetic linear regression (y = x·w + b + noise, seeded), so the
 // program is self-contained and its result reproducible. It prints the loss over the
@@ -16,7 +17,11 @@
 #include <cstdlib>
 #include <exception>
 #include <string>
+#include <tuple>
 #include <vector>
+
+using ignite::Engine;
+using ignite::Events;
 
 namespace {
 
@@ -38,39 +43,45 @@ int main(int argc, char** argv) try {
     const torch::Tensor y = x.matmul(w) + 0.7 + 0.1 * torch::randn({kSamples, 1});
 
     // The "data loader": a list of (x, y) batches, as a Python list of tuples.
-    std::vector<c10::IValue> batches;
+    using Batch = std::tuple<torch::Tensor, torch::Tensor>;
+    std::vector<Batch> data_loader;
     for (std::int64_t i = 0; i < kSamples; i += kBatchSize) {
-        batches.emplace_back(c10::ivalue::Tuple::create(
-            {x.slice(0, i, i + kBatchSize), y.slice(0, i, i + kBatchSize)}));
+        data_loader.emplace_back(x.slice(0, i, i + kBatchSize), y.slice(0, i, i + kBatchSize));
     }
 
     torch::nn::Linear model(kFeatures, 1);
     torch::optim::SGD optimizer(model->parameters(), torch::optim::SGDOptions(0.01));
+    torch::nn::MSELoss criterion;
 
     auto dataset_loss = [&] {
         torch::NoGradGuard no_grad;
-        return torch::mse_loss(model(x), y).item<double>();
+        return criterion(model(x), y).item<double>();
     };
     fmt::print("initial loss: {}\n", dataset_loss());
 
-    ignite::Engine trainer([&](ignite::Engine&, const c10::IValue& batch) {
-        const auto& xy = batch.toTupleRef().elements();
+    // From here on, the documentation's Python line by line.
+    auto update_model = [&](Engine& /*engine*/, const Batch& batch) {
+        const auto& [inputs, targets] = batch;
         optimizer.zero_grad();
-        torch::Tensor loss = torch::mse_loss(model(xy[0].toTensor()), xy[1].toTensor());
+        auto outputs = model(inputs);
+        auto loss = criterion(outputs, targets);
         loss.backward();
         optimizer.step();
         return loss.item<double>();
+    };
+
+    Engine trainer(update_model);
+
+    trainer.on(Events::ITERATION_COMPLETED.every(100), [&](Engine& engine) {
+        auto batch_loss = ignite::unpack<double>(engine.state.output);
+        auto lr = optimizer.param_groups()[0].options().get_lr();
+        auto e = engine.state.epoch;
+        auto n = *engine.state.max_epochs;
+        auto i = engine.state.iteration;
+        fmt::print("Epoch {}/{} : {} - batch loss: {}, lr: {}\n", e, n, i, batch_loss, lr);
     });
 
-    trainer.on(ignite::Events::ITERATION_COMPLETED.every(100), [&](ignite::Engine& engine) {
-        const double batch_loss = ignite::value_as<double>(engine.state.output, "output");
-        const double lr =
-            static_cast<torch::optim::SGDOptions&>(optimizer.param_groups()[0].options()).lr();
-        fmt::print("Epoch {}/{} : {} - batch loss: {}, lr: {}\n", engine.state.epoch,
-                   engine.state.max_epochs.value_or(0), engine.state.iteration, batch_loss, lr);
-    });
-
-    const ignite::State& state = trainer.run(ignite::data::from_values(std::move(batches)), epochs);
+    const ignite::State& state = trainer.run(data_loader, /*max_epochs=*/epochs);
     fmt::print("iterations: {}\n", state.iteration);
     fmt::print("final loss: {}\n", dataset_loss());
     return EXIT_SUCCESS;

@@ -1,6 +1,6 @@
 // Ignite's evaluator example (ignite-engine-reference.txt) in C++: an Engine whose
-// process function predicts under no_grad and returns (y_pred, y), with Accuracy
-// attached as "val_acc".
+// process function predicts under no_grad and returns std::make_tuple(y_pred, y), with
+// Accuracy attached as "val_acc".
 //
 // The model has fixed weights so the accuracy can be checked by hand: a Linear(2, 3)
 // with W = [[1, 0], [0, 1], [-1, -1]] and no bias scores a point (a, b) as
@@ -8,6 +8,7 @@
 // below, seven are predicted correctly: val_acc = 0.7.
 #include <ignite/core/engine.hpp>
 #include <ignite/core/metrics/accuracy.hpp>
+#include <ignite/core/supervised.hpp>
 
 #include <fmt/format.h>
 #include <torch/torch.h>
@@ -15,7 +16,11 @@
 #include <cstdlib>
 #include <exception>
 #include <memory>
+#include <optional>
+#include <tuple>
 #include <vector>
+
+using ignite::Engine;
 
 namespace {
 
@@ -48,7 +53,7 @@ int main() try {
         model->weight.copy_(torch::tensor({{1.0F, 0.0F}, {0.0F, 1.0F}, {-1.0F, -1.0F}}));
     }
 
-    std::vector<c10::IValue> val_data;
+    std::vector<c10::IValue> val_dataloader;
     for (std::size_t i = 0; i < kSamples.size(); i += kBatchSize) {
         std::vector<float> xs;
         std::vector<std::int64_t> ys;
@@ -57,23 +62,28 @@ int main() try {
             ys.push_back(kSamples[j].label);
         }
         const auto n = static_cast<std::int64_t>(ys.size());
-        val_data.emplace_back(
+        val_dataloader.emplace_back(
             c10::ivalue::Tuple::create({torch::tensor(xs).reshape({n, 2}), torch::tensor(ys)}));
     }
 
-    ignite::Engine evaluator([&](ignite::Engine&, const c10::IValue& batch) {
+    const std::optional<c10::Device> device = torch::kCPU;
+    const bool non_blocking = false;
+
+    // The documentation's Python, line for line.
+    auto predict_on_batch = [&](Engine& /*engine*/, const c10::IValue& batch) {
         model->eval();
         torch::NoGradGuard no_grad;
-        const auto& xy = batch.toTupleRef().elements();
-        const torch::Tensor y_pred = model(xy[0].toTensor());
-        return c10::ivalue::Tuple::create({y_pred, xy[1]});
-    });
+        auto [x, y] = ignite::prepare_batch(batch, device, non_blocking);
+        auto y_pred = model(x);
+        return std::make_tuple(y_pred, y);
+    };
 
+    Engine evaluator(predict_on_batch);
     // The engine's handlers hold the metric (shared_ptr), so it lives as long as they do.
     auto accuracy = std::make_shared<ignite::Accuracy>();
     accuracy->attach(evaluator, "val_acc");
 
-    const ignite::State& state = evaluator.run(ignite::data::from_values(std::move(val_data)));
+    const ignite::State& state = evaluator.run(val_dataloader);
     fmt::print("val_acc: {}\n", state.metrics.get<double>("val_acc"));
     const auto stats = accuracy->statistics();
     fmt::print("correct: {} of {}\n", stats.at(0), stats.at(1));

@@ -1,8 +1,11 @@
 #pragma once
-// Pieces of the command line shared by the subcommands: exit codes, the plugin options
+// Pieces of the command line shared by the subcommands: the plugin options
 // (--plugin, --plugin-opt, --config) and parsing with the config file.
 
-#include "plugin_options.hpp"
+#include "exit_status.hpp"
+
+#include <ignite/core/version.hpp>
+#include <ignite/runtime/plugin_options.hpp>
 
 #include <boost/program_options.hpp>
 
@@ -12,14 +15,7 @@
 
 namespace ignite::host {
 
-inline constexpr int kExitRunFailed = 1;
-inline constexpr int kExitBadInput = 2;
-inline constexpr const char* kVersion = "0.1.0";
-
-/// Bad input: printed as one line, exit 2.
-struct UsageError : std::runtime_error {
-    using std::runtime_error::runtime_error;
-};
+inline constexpr const char* kVersion = ignite::kVersionString;
 
 /// The config file's format, printed after a subcommand's --help.
 inline constexpr const char* kConfigFileHelp =

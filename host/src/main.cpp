@@ -1,12 +1,12 @@
 // ignite-host: the command line. Subcommands: train, dry-run, plugins list, plugins inspect.
-#include "bridge.hpp"
+#include <ignite/runtime/bridge.hpp>
 #include "cli_common.hpp"
-#include "console_log.hpp"
+#include <ignite/runtime/console_log.hpp>
 #include "train/run_failure.hpp"
 #include "train/train_command.hpp"
-#include "plugin_loader.hpp"
-#include "plugin_metric.hpp"
-#include "plugin_options.hpp"
+#include <ignite/runtime/plugin_loader.hpp>
+#include <ignite/runtime/plugin_metric.hpp>
+#include <ignite/runtime/plugin_options.hpp>
 
 #include <ignite/core/engine.hpp>
 
@@ -192,6 +192,12 @@ void open_missing_standard_descriptors() {
     }
 }
 
+// Prints the one error line and gives the exit code of `status`.
+int report(const std::string& message, ExitStatus status) {
+    log_line(fmt::format("ignite-host: error: {}", message));
+    return exit_code(status);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -216,18 +222,15 @@ int main(int argc, char** argv) {
         if (command == "plugins") return plugins_command(rest);
         throw UsageError(fmt::format("unknown command '{}'; see ignite-host --help", command));
     } catch (const UsageError& e) {
-        log_line(fmt::format("ignite-host: error: {}", e.what()));
-        return kExitBadInput;
+        return report(e.what(), UsageError::kStatus);
     } catch (const PluginError& e) {
-        log_line(fmt::format("ignite-host: error: {}", e.what()));
-        return kExitBadInput;
+        // The plugin runtime's refusal of a plugin (missing, not ELF, wrong ABI, bad option).
+        return report(e.what(), ExitStatus::kBadInput);
     } catch (const RunFailed& e) {
-        log_line(fmt::format("ignite-host: error: {}", e.what()));
-        return kExitRunFailed;
+        return report(e.what(), RunFailed::kStatus);
     } catch (...) {
         // One line: a LibTorch error's what() carries a multi-line backtrace.
         std::string message = ignite::describe_exception(std::current_exception());
-        log_line(fmt::format("ignite-host: error: {}", message.substr(message.find(": ") + 2)));
-        return kExitRunFailed;
+        return report(message.substr(message.find(": ") + 2), ExitStatus::kRunFailed);
     }
 }

@@ -3,6 +3,6 @@
 // silently replace Catch's CHECK in the test file.
 #include "host_api_probe.h"
 
-#include "bridge.hpp"
+#include <ignite/runtime/bridge.hpp>
 
 const ignite_host_api* ignite_abi_host_api() { return ignite::host::PluginHost::api(); }

@@ -1,9 +1,9 @@
-// libFuzzer target for the plugin-file ELF check (host/src/elf_check.cpp): any bytes give
+// libFuzzer target for the plugin-file ELF check (host/runtime/src/elf_check.cpp): any bytes give
 // either acceptance or one non-empty line, with no out-of-bounds read (ASan), overflow
 // (UBSan) or huge allocation. Built with -DIGNITE_FUZZ=ON and clang; run e.g.
 //   build/tests/elf_check_fuzz -max_len=65536 build/plugins/
 // (the shipped plugins make a good seed corpus).
-#include "elf_check.hpp"
+#include <ignite/runtime/elf_check.hpp>
 
 #include <cstddef>
 #include <cstdint>

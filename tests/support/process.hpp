@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,8 @@ namespace ignite::test {
 std::string shell_quote(const std::string& s);
 /// A file's bytes ("" when it cannot be read).
 std::string read_file(const std::filesystem::path& p);
+/// `text` split into words at whitespace (for a command line written as one string).
+std::vector<std::string> words_of(const std::string& text);
 /// `text` split into lines (no trailing newline characters).
 std::vector<std::string> lines_of(const std::string& text);
 /// A directory unique to this test process under the system temp dir, created once.
@@ -21,10 +24,11 @@ std::filesystem::path scratch_dir(const std::string& prefix);
 
 struct ProcessResult {
     std::string cmd;      ///< the shell command, for failure messages
+    int status = -1;      ///< the wait status (WIFEXITED, WEXITSTATUS...)
     bool exited = false;  ///< ended normally (not killed by a signal)
     int rc = -1;          ///< exit status when exited
     int signal = 0;       ///< the signal that killed it, when not exited
-    std::string out;      ///< stdout (stdout + stderr when merged)
+    std::string out;      ///< stdout (stdout + stderr when merged; "" when sent elsewhere)
     std::string err;      ///< stderr ("" when merged)
 };
 
@@ -34,9 +38,26 @@ struct ProcessResult {
 ProcessResult run_process(const std::vector<std::string>& argv, const std::vector<std::string>& env = {},
                           bool merge_stderr = false);
 
-/// Runs `exe ARGS` (ignite-host) with IGNITE_PLUGIN_PATH set to `plugin_dir`.
-ProcessResult run_host(const std::string& exe, const std::vector<std::string>& args, const std::string& plugin_dir,
-                       bool merge_stderr = false);
+/// How run_host starts ignite-host (every field optional; designated initializers).
+struct HostRun {
+    /// IGNITE_PLUGIN_PATH for the run; nullopt removes it, so the user's never leaks in.
+    std::optional<std::string> plugin_path;
+    std::vector<std::string> env;       ///< more `NAME=VALUE` / `-u NAME` entries
+    std::vector<std::string> launcher;  ///< words run before it, e.g. {"timeout", "120"}
+    std::filesystem::path cwd;          ///< working directory ("" = the test's)
+    std::string shell_prefix;           ///< shell commands run first, in the same shell
+    bool merge_stderr = false;          ///< stderr into `out`
+    std::string stdout_to;              ///< a file that gets stdout instead of `out` (e.g. /dev/full)
+};
+
+/// The /bin/sh command running ignite-host `exe ARGS` as `how` says (cwd, shell_prefix,
+/// environment, launcher), with no redirections: for a test that starts it itself (in the
+/// background, with closed descriptors). `exec`s, so the shell's pid becomes the program's.
+std::string host_command(const std::string& exe, const std::vector<std::string>& args, const HostRun& how = {});
+
+/// Runs ignite-host `exe ARGS` as `how` says and waits for it. stdin is /dev/null; output
+/// goes to files, so it sees no terminal. The one way the tests run ignite-host.
+ProcessResult run_host(const std::string& exe, const std::vector<std::string>& args, const HostRun& how = {});
 
 /// A JSON-lines file, one parsed object per line; a malformed line throws.
 std::vector<nlohmann::json> read_jsonl(const std::filesystem::path& p);

@@ -1,8 +1,11 @@
 #include "trace.hpp"
 
+#include <catch2/catch.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <fstream>
 
 namespace ignite::test {
 
@@ -37,6 +40,9 @@ std::string json_string(const std::string& s) {
 }
 }  // namespace
 
+DataPtr list(std::int64_t n) { return data::range(n); }
+std::string list_label(std::int64_t n) { return fmt::format("list(range({}))", n); }
+
 std::string format_value(const c10::IValue& v) {
     if (v.isNone()) return "null";
     if (v.isBool()) return v.toBool() ? "true" : "false";
@@ -67,14 +73,15 @@ std::string format_value(const c10::IValue& v) {
     return fmt::format("<{}>", v.tagKind());
 }
 
-std::string format_state(const State& s) {
+std::string format_state(const State& s, bool with_max_iters) {
     auto opt = [](const std::optional<std::int64_t>& x) { return x ? std::to_string(*x) : std::string("null"); };
     auto time = [](const std::optional<double>& x) { return x ? std::string("\"num\"") : std::string("null"); };
     return fmt::format(
         "epoch={} iteration={} max_epochs={} epoch_length={} output={} batch={} "
-        "times={{\"EPOCH_COMPLETED\":{},\"COMPLETED\":{}}}",
+        "times={{\"EPOCH_COMPLETED\":{},\"COMPLETED\":{}}}{}",
         s.epoch, s.iteration, opt(s.max_epochs), opt(s.epoch_length), format_value(s.output), format_value(s.batch),
-        time(s.times.epoch_completed), time(s.times.completed));
+        time(s.times.epoch_completed), time(s.times.completed),
+        with_max_iters ? " max_iters=" + opt(s.max_iters) : std::string());
 }
 
 std::string format_exception(const std::exception_ptr& e) {
@@ -110,16 +117,55 @@ std::function<void(Engine&)> Trace::handler(const std::string& label) {
 
 void Trace::run(Engine& engine, DataPtr data, const std::string& data_label, std::optional<std::int64_t> max_epochs,
                 std::optional<std::int64_t> epoch_length) {
+    run(engine, std::move(data), data_label, Engine::RunArgs{max_epochs, std::nullopt, epoch_length});
+}
+
+void Trace::run(Engine& engine, DataPtr data, const std::string& data_label, const Engine::RunArgs& args) {
     std::string line = "RUN data=" + data_label;
-    if (max_epochs) line += fmt::format(" max_epochs={}", *max_epochs);
-    if (epoch_length) line += fmt::format(" epoch_length={}", *epoch_length);
+    if (args.max_epochs) line += fmt::format(" max_epochs={}", *args.max_epochs);
+    if (args.max_iters) line += fmt::format(" max_iters={}", *args.max_iters);
+    if (args.epoch_length) line += fmt::format(" epoch_length={}", *args.epoch_length);
     add(line);
     try {
-        const State& s = engine.run(std::move(data), max_epochs, epoch_length);
-        add("RET " + format_state(s));
+        const State& s = engine.run(std::move(data), args);
+        add("RET " + format_state(s, with_max_iters));
     } catch (...) {
         add("RAISE " + ignite::describe_exception(std::current_exception()));
-        add("STATE " + format_state(engine.state));
+        state(engine);
+    }
+}
+
+bool lines_match(const std::string& expected, const std::string& actual) {
+    if (expected == actual) return true;
+    const auto pos_e = expected.find("RAISE ");
+    const auto pos_a = actual.find("RAISE ");
+    if (pos_e == std::string::npos || pos_a == std::string::npos) return false;
+    if (expected.substr(0, pos_e) != actual.substr(0, pos_a)) return false;
+    const std::string e = expected.substr(pos_e), a = actual.substr(pos_a);
+    const auto kind_e = e.substr(0, e.find(':')), kind_a = a.substr(0, a.find(':'));
+    if (kind_e != kind_a) return false;
+    // Key words: the message up to its first Python repr.
+    const auto cut = e.find_first_of("<{[", kind_e.size());
+    return a.rfind(e.substr(0, std::min(cut, e.size())), 0) == 0;
+}
+
+nlohmann::json load_fixture(const std::string& file) {
+    std::ifstream in(std::string(IGNITE_TEST_FIXTURES) + "/" + file);
+    REQUIRE(in.good());
+    return nlohmann::json::parse(in);
+}
+
+void check_trace(const std::string& scenario, const std::vector<std::string>& expected,
+                 const std::vector<std::string>& actual) {
+    for (std::size_t k = 0; k < std::max(expected.size(), actual.size()); ++k) {
+        const std::string want = k < expected.size() ? expected[k] : "<end of trace>";
+        const std::string got = k < actual.size() ? actual[k] : "<end of trace>";
+        INFO(scenario << " line " << k + 1);
+        CHECK(lines_match(want, got));
+        if (!lines_match(want, got)) {
+            CHECK(got == want);  // show both lines
+            break;
+        }
     }
 }
 

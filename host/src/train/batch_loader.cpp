@@ -64,8 +64,8 @@ std::int64_t batch_rows(std::int64_t n, std::int64_t start, const LoaderOptions&
 // prefetch = 0: batches are gathered on the engine's thread when asked for.
 class InlineIterator final : public ignite::DataIterator {
 public:
-    InlineIterator(Dataset data, at::Tensor order, LoaderOptions opts)
-        : data_(std::move(data)), order_(std::move(order)), opts_(opts) {}
+    InlineIterator(Dataset data, at::Tensor order, LoaderOptions opts, std::int64_t start_row)
+        : data_(std::move(data)), order_(std::move(order)), opts_(opts), start_(start_row) {}
     bool next(c10::IValue& out) override {
         const auto count = batch_rows(order_.numel(), start_, opts_);
         if (count == 0) return false;
@@ -79,16 +79,16 @@ private:
     Dataset data_;
     at::Tensor order_;
     LoaderOptions opts_;
-    std::int64_t start_ = 0;
+    std::int64_t start_;
 };
 
 // One pass: a producer thread gathers rows (plain memcpy: no LibTorch parallel region, so
 // it never competes with the training step's OpenMP team) into a bounded queue.
 class PrefetchIterator final : public ignite::DataIterator {
 public:
-    PrefetchIterator(Dataset data, at::Tensor order, LoaderOptions opts)
+    PrefetchIterator(Dataset data, at::Tensor order, LoaderOptions opts, std::int64_t start_row)
         : data_(std::move(data)), order_(std::move(order)), opts_(opts) {
-        producer_ = std::thread([this] { produce(); });
+        producer_ = std::thread([this, start_row] { produce(start_row); });
     }
     ~PrefetchIterator() override {
         {
@@ -113,10 +113,10 @@ public:
     }
 
 private:
-    void produce() {
+    void produce(std::int64_t start_row) {
         try {
             const auto n = order_.numel();
-            for (std::int64_t start = 0;;) {
+            for (std::int64_t start = start_row;;) {
                 const auto count = batch_rows(n, start, opts_);
                 if (count == 0) break;
                 auto batch = gather_serial(data_, order_, start, count, opts_.pin_memory);
@@ -151,25 +151,42 @@ private:
     std::thread producer_;
 };
 
-class BatchLoader final : public ignite::DataSource {
+class Loader final : public BatchLoader {
 public:
-    BatchLoader(Dataset data, LoaderOptions opts) : data_(std::move(data)), opts_(opts) {
+    Loader(Dataset data, LoaderOptions opts) : data_(std::move(data)), opts_(opts) {
         data_.images = data_.images.contiguous();
         data_.labels = data_.labels.contiguous();
     }
 
-    std::shared_ptr<ignite::DataIterator> iter() override {
+    std::shared_ptr<ignite::DataIterator> iter_from(std::int64_t start_iteration) override {
+        if (start_iteration < 0) {
+            throw std::invalid_argument(fmt::format("a pass cannot start at batch {}", start_iteration));
+        }
+        const auto start = start_iteration > 0 ? start_iteration : pending_start_;
+        pending_start_ = 0;
         const auto n = data_.size();
         at::Tensor order;
         if (opts_.shuffle) {
-            auto gen = at::detail::createCPUGenerator(opts_.seed + pass_++);
+            auto gen = at::detail::createCPUGenerator(opts_.seed + pass_);
             order = at::randperm(n, gen, at::kLong);
         } else {
             order = at::arange(n, at::kLong);
         }
-        if (opts_.prefetch == 0) return std::make_shared<InlineIterator>(data_, std::move(order), opts_);
-        return std::make_shared<PrefetchIterator>(data_, std::move(order), opts_);
+        ++pass_;
+        // Batches are consecutive runs of batch_size rows: batch k starts at row k * batch_size.
+        const auto start_row = start > n / opts_.batch_size ? n : start * opts_.batch_size;
+        if (opts_.prefetch == 0) return std::make_shared<InlineIterator>(data_, std::move(order), opts_, start_row);
+        return std::make_shared<PrefetchIterator>(data_, std::move(order), opts_, start_row);
     }
+
+    void seek(std::int64_t iteration) override {
+        if (iteration < 0) throw std::invalid_argument(fmt::format("cannot seek to iteration {}", iteration));
+        const auto len = std::max<std::int64_t>(*size(), 1);
+        pass_ = static_cast<std::uint64_t>(iteration / len);
+        pending_start_ = iteration % len;
+    }
+
+    [[nodiscard]] std::uint64_t next_pass() const noexcept override { return pass_; }
 
     [[nodiscard]] std::optional<std::int64_t> size() const override {
         const auto n = data_.size();
@@ -180,18 +197,19 @@ private:
     Dataset data_;
     LoaderOptions opts_;
     std::uint64_t pass_ = 0;
+    std::int64_t pending_start_ = 0;
 };
 
 }  // namespace
 
-ignite::DataPtr make_batch_loader(const Dataset& dataset, const LoaderOptions& options) {
+std::shared_ptr<BatchLoader> make_batch_loader(const Dataset& dataset, const LoaderOptions& options) {
     if (options.batch_size < 1) {
         throw std::invalid_argument(fmt::format("--batch-size must be >= 1, got {}", options.batch_size));
     }
     if (options.prefetch < 0) {
         throw std::invalid_argument(fmt::format("--prefetch must be >= 0, got {}", options.prefetch));
     }
-    return std::make_shared<BatchLoader>(dataset, options);
+    return std::make_shared<Loader>(dataset, options);
 }
 
 }  // namespace ignite::host

@@ -1,6 +1,6 @@
 #include "metric_lines.hpp"
 
-#include "console_log.hpp"
+#include <ignite/runtime/console_log.hpp>
 
 #include <ignite/core/dict.hpp>
 

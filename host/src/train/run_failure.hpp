@@ -1,6 +1,8 @@
 #pragma once
 // Where a training run failed and what that means, for the one line a failed run prints.
 
+#include "exit_status.hpp"
+
 #include <ignite/core/engine.hpp>
 
 #include <cstdint>
@@ -11,11 +13,6 @@
 #include <string>
 
 namespace ignite::host {
-
-/// A run that started failed: printed as one line, exit 1.
-struct RunFailed : std::runtime_error {
-    using std::runtime_error::runtime_error;
-};
 
 /// The first exception an engine raised: which engine, and its counters at that moment.
 struct FailureSite {

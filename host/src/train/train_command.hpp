@@ -6,8 +6,9 @@
 
 namespace ignite::host {
 
-/// Runs `ignite-host train ARGS`. Returns the exit code; throws UsageError / PluginError /
-/// DatasetError for bad input (exit 2) and other exceptions for a failed run (exit 1).
+/// Runs `ignite-host train ARGS`: parse -> build -> attach -> run. Returns the exit code of a
+/// run that ended (0, or stopped_by_signal(N)); throws UsageError / PluginError for bad input
+/// (exit 2), RunFailed or another exception for a failed run (exit 1).
 int train_command(const std::vector<std::string>& args);
 
 }  // namespace ignite::host

@@ -4,6 +4,7 @@
 /// attributes, metrics and state_dict(). Small by nature (tens of keys), so it is a
 /// vector with linear lookup: faster than a hash map at this size and keeps order.
 
+#include <ATen/core/Dict.h>
 #include <ATen/core/ivalue.h>
 
 #include <string>
@@ -13,8 +14,17 @@
 
 namespace ignite {
 
+/// LibTorch's ordered dict with string keys (torch::Dict<std::string, c10::IValue>), the
+/// form torch::pickle_save / torch::jit code and Python's torch.load exchange.
+using TorchDict = c10::Dict<std::string, c10::IValue>;
+
 /// Insertion-ordered dictionary of dynamic values. Values are c10::IValue, so a key
-/// may hold None, bool, int64, double, string, tensor, tuple, list or dict.
+/// may hold None, bool, int64, double, string, tensor, tuple, list or dict. Converts to
+/// and from LibTorch dicts in both directions, order kept:
+///
+///     TorchDict sd = engine.state_dict();                        // or .to_torch()
+///     auto bytes = torch::pickle_save(c10::IValue(sd));
+///     engine.load_state_dict(torch::pickle_load(bytes).toGenericDict());
 class Dict {
 public:
     using Item = std::pair<std::string, c10::IValue>;
@@ -23,6 +33,14 @@ public:
     Dict(std::initializer_list<Item> items) {
         for (const auto& [k, v] : items) set(k, v);
     }
+    /// From a LibTorch dict (implicit, as Python passes any mapping).
+    Dict(const TorchDict& d);  // NOLINT(google-explicit-constructor)
+    /// From a generic LibTorch dict, e.g. `torch::pickle_load(bytes).toGenericDict()`.
+    /// Throws TypeError when a key is not a string.
+    Dict(const c10::impl::GenericDict& d);  // NOLINT(google-explicit-constructor)
+    /// The same content as a LibTorch dict (values shared, not deep-copied).
+    [[nodiscard]] TorchDict to_torch() const;
+    operator TorchDict() const { return to_torch(); }  // NOLINT(google-explicit-constructor)
 
     /// True when `key` is present (a None value is present).
     [[nodiscard]] bool contains(std::string_view key) const noexcept { return find(key) != nullptr; }

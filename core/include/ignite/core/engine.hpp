@@ -10,8 +10,9 @@
 /// every engine. Copying an IValue is a tag copy plus, for tensors, a refcount bump, so
 /// the cost per iteration is a few nanoseconds (see bench/engine_overhead).
 ///
-/// Semantics follow PyTorch Ignite 0.5.3 (`ignite.engine.Engine`) event for event; the
-/// conformance test replays traces recorded from Ignite itself. Deliberate differences
+/// Semantics follow PyTorch Ignite 0.5.3 (`ignite.engine.Engine`) event for event, plus
+/// Ignite 0.5.5's max_iters; the conformance tests replay traces recorded from Ignite
+/// itself (tests/fixtures/ignite-traces.json, ignite-engine-edges.json). Deliberate differences
 /// (all fixes of plain Ignite bugs) are listed in README.md under "Differences".
 ///
 /// An Engine is single-threaded: run it, and call its methods, from one thread.
@@ -21,9 +22,11 @@
 #include <ignite/core/errors.hpp>
 #include <ignite/core/events.hpp>
 #include <ignite/core/state.hpp>
+#include <ignite/core/unpack.hpp>
 
 #include <ATen/core/ivalue.h>
 
+#include <array>
 #include <concepts>
 #include <cstdint>
 #include <exception>
@@ -31,6 +34,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -70,50 +75,120 @@ struct Priority {
 /// observe; the plugin bridge registers every plugin handler as an observer.
 enum class ExceptionRole : std::uint8_t { kHandles, kObserves };
 
+/// What an event passes to its handlers after the engine (Ignite's event arguments):
+/// EXCEPTION_RAISED passes the exception, TERMINATE_SINGLE_EPOCH passes iter_counter, every
+/// other event (filtered or custom) passes nothing.
+enum class EventArgs : std::uint8_t { kNone, kException, kIterCounter };
+/// The arguments `event` passes to its handlers.
+[[nodiscard]] EventArgs event_args(Event event) noexcept;
+
 namespace detail {
 template <typename>
 inline constexpr bool kAlwaysFalse = false;
 
-/// Adapts a user callable plus bound arguments to HandlerFn. Accepted signatures, tried
-/// in this order: f(engine, fired_event, args...), f(engine, exception_ptr, args...),
-/// f(exception_ptr, args...), f(engine, args...), f(args...). The exception_ptr is set
-/// for EXCEPTION_RAISED and null otherwise.
-template <typename F, typename... Bound>
-HandlerFn adapt_handler(F&& f, Bound&&... bound) {
-    return [fn = std::forward<F>(f), ... args = std::forward<Bound>(bound)](
-               Engine& engine, const FiredEvent& fired) mutable {
-        using Fn = std::decay_t<F>;
-        if constexpr (std::is_invocable_v<Fn&, Engine&, const FiredEvent&, std::decay_t<Bound>&...>) {
-            fn(engine, fired, args...);
-        } else if constexpr (std::is_invocable_v<Fn&, Engine&, const std::exception_ptr&,
-                                                 std::decay_t<Bound>&...>) {
-            fn(engine, fired.exception, args...);
-        } else if constexpr (std::is_invocable_v<Fn&, const std::exception_ptr&, std::decay_t<Bound>&...> &&
-                             !std::is_invocable_v<Fn&, std::decay_t<Bound>&...>) {
-            fn(fired.exception, args...);
-        } else if constexpr (std::is_invocable_v<Fn&, Engine&, std::decay_t<Bound>&...>) {
-            fn(engine, args...);
-        } else if constexpr (std::is_invocable_v<Fn&, std::decay_t<Bound>&...>) {
-            fn(args...);
-        } else {
-            static_assert(kAlwaysFalse<F>,
-                          "an event handler must be callable as f(engine, args...), "
-                          "f(engine, const FiredEvent&, args...) or f(args...)");
-        }
+/// A user callable with its bound arguments, shared by every event of one registration.
+template <typename Fn, typename... Bound>
+struct BoundHandler {
+    Fn fn;
+    std::tuple<Bound...> args;
+};
+
+/// A handler type-erased once per kind of event arguments; an empty slot means the
+/// callable cannot take what events of that kind pass (Ignite's _check_signature).
+struct AdaptedHandler {
+    std::array<HandlerFn, 3> by_args;  ///< indexed by EventArgs
+    /// The C++ forms the callable accepts, for the error message.
+    std::string_view takes;
+};
+
+/// Builds the handler for events passing `kind`. Forms tried in order, `args` being the
+/// bound arguments: f(engine, fired_event, args...), then for EXCEPTION_RAISED
+/// f(engine, exception_ptr, args...) and f(exception_ptr, args...), for
+/// TERMINATE_SINGLE_EPOCH f(engine, iter_counter, args...), then f(engine, args...), and,
+/// for events that pass nothing, f(args...). Ignite's rules: a handler without the engine
+/// must take what the event passes; f(engine) is accepted everywhere (Ignite binds the
+/// event argument to its one parameter).
+template <EventArgs kind, typename Fn, typename... B>
+HandlerFn handler_for(const std::shared_ptr<BoundHandler<Fn, B...>>& h) {
+    auto call = [h](auto&&... lead) {
+        std::apply([&](auto&... a) { h->fn(lead..., a...); }, h->args);
     };
+    if constexpr (std::is_invocable_v<Fn&, Engine&, const FiredEvent&, B&...>) {
+        return [call](Engine& e, const FiredEvent& f) { call(e, f); };
+    } else if constexpr (kind == EventArgs::kException &&
+                         std::is_invocable_v<Fn&, Engine&, const std::exception_ptr&, B&...>) {
+        return [call](Engine& e, const FiredEvent& f) { call(e, f.exception); };
+    } else if constexpr (kind == EventArgs::kException && std::is_invocable_v<Fn&, const std::exception_ptr&, B&...>) {
+        return [call](Engine&, const FiredEvent& f) { call(f.exception); };
+    } else if constexpr (kind == EventArgs::kIterCounter && std::is_invocable_v<Fn&, Engine&, std::int64_t, B&...>) {
+        return [call](Engine& e, const FiredEvent& f) { call(e, f.iter_counter.value_or(0)); };
+    } else if constexpr (std::is_invocable_v<Fn&, Engine&, B&...>) {
+        return [call](Engine& e, const FiredEvent&) { call(e); };
+    } else if constexpr (kind == EventArgs::kNone && std::is_invocable_v<Fn&, B&...>) {
+        return [call](Engine&, const FiredEvent&) { call(); };
+    } else {
+        return {};
+    }
 }
 
+/// Adapts a user callable plus bound arguments to a handler for every kind of event.
+/// Fails to compile when it fits no event at all; a form that fits only some events is
+/// checked against each event at registration (ValueError).
+template <typename F, typename... Bound>
+AdaptedHandler adapt_handler(F&& f, Bound&&... bound) {
+    using Fn = std::decay_t<F>;
+    using H = BoundHandler<Fn, std::decay_t<Bound>...>;
+    auto shared = std::make_shared<H>(H{std::forward<F>(f), {std::forward<Bound>(bound)...}});
+    AdaptedHandler out{{handler_for<EventArgs::kNone>(shared), handler_for<EventArgs::kException>(shared),
+                        handler_for<EventArgs::kIterCounter>(shared)},
+                       {}};
+    constexpr bool fired = std::is_invocable_v<Fn&, Engine&, const FiredEvent&, std::decay_t<Bound>&...>;
+    constexpr bool engine = std::is_invocable_v<Fn&, Engine&, std::decay_t<Bound>&...>;
+    constexpr bool exception = std::is_invocable_v<Fn&, Engine&, const std::exception_ptr&, std::decay_t<Bound>&...> ||
+                               std::is_invocable_v<Fn&, const std::exception_ptr&, std::decay_t<Bound>&...>;
+    constexpr bool counter = std::is_invocable_v<Fn&, Engine&, std::int64_t, std::decay_t<Bound>&...>;
+    constexpr bool bare = std::is_invocable_v<Fn&, std::decay_t<Bound>&...>;
+    static_assert(fired || engine || exception || counter || bare,
+                  "an event handler must be callable as f(engine, args...), f(engine, const FiredEvent&, "
+                  "args...), f(args...), f(engine, std::exception_ptr, args...) (EXCEPTION_RAISED) or "
+                  "f(engine, std::int64_t iter_counter, args...) (TERMINATE_SINGLE_EPOCH), args being the "
+                  "bound arguments");
+    out.takes = fired       ? "(Engine&, const FiredEvent&, args...)"
+                : exception ? "(Engine&, std::exception_ptr, args...)"
+                : counter   ? "(Engine&, std::int64_t iter_counter, args...)"
+                : engine    ? "(Engine&, args...)"
+                            : "(args...) without the engine";
+    return out;
+}
+
+/// f(engine, batch) with batch an IValue, or with one parameter type unpack() produces.
+template <typename F>
+concept ProcessFunctionLike =
+    std::is_invocable_v<F&, Engine&, const c10::IValue&> ||
+    (HasParameterTypes<F> && CallableTraits<F>::arity == 2 && Unpackable<typename CallableTraits<F>::template Arg<1>> &&
+     std::is_invocable_v<F&, Engine&, typename CallableTraits<F>::template Arg<1>>);
+
 /// Adapts a process function returning void, c10::IValue or anything an IValue can be
-/// built from (double, int64_t, at::Tensor, std::tuple of tensors, ...).
+/// built from (double, int64_t, at::Tensor, std::tuple of tensors, ...). Its batch
+/// parameter may be c10::IValue or any type unpack() produces (e.g.
+/// std::tuple<at::Tensor, at::Tensor>): the batch is unpacked before the call.
 template <typename F>
 ProcessFunction adapt_process_function(F&& f) {
     return [fn = std::forward<F>(f)](Engine& engine, const c10::IValue& batch) mutable -> c10::IValue {
-        using R = std::invoke_result_t<std::decay_t<F>&, Engine&, const c10::IValue&>;
+        auto call = [&]() -> decltype(auto) {
+            if constexpr (std::is_invocable_v<std::decay_t<F>&, Engine&, const c10::IValue&>) {
+                return fn(engine, batch);
+            } else {
+                using Batch = typename CallableTraits<std::decay_t<F>>::template Arg<1>;
+                return fn(engine, unpack<Batch>(batch, "the batch"));
+            }
+        };
+        using R = decltype(call());
         if constexpr (std::is_void_v<R>) {
-            fn(engine, batch);
+            call();
             return {};
         } else {
-            return c10::IValue(fn(engine, batch));
+            return c10::IValue(call());
         }
     };
 }
@@ -169,11 +244,12 @@ public:
     /// `process_function(engine, batch)` returns the output stored in state.output.
     /// Throws ValueError when it is empty.
     explicit Engine(ProcessFunction process_function);
-    /// Accepts any callable f(Engine&, const c10::IValue&) returning void, an IValue or a
-    /// value convertible to one.
+    /// Accepts any callable f(Engine&, Batch) returning void, an IValue or a value
+    /// convertible to one (e.g. `std::make_tuple(y_pred, y)`). Batch is c10::IValue or a
+    /// type unpack() produces, such as `const std::tuple<at::Tensor, at::Tensor>&`: each
+    /// batch is unpacked to it first (TypeError naming the batch when it does not fit).
     template <typename F>
-        requires(!std::same_as<std::decay_t<F>, ProcessFunction> &&
-                 std::is_invocable_v<std::decay_t<F>&, Engine&, const c10::IValue&>)
+        requires(!std::same_as<std::decay_t<F>, ProcessFunction> && detail::ProcessFunctionLike<std::decay_t<F>>)
     explicit Engine(F&& process_function)
         : Engine(detail::adapt_process_function(std::forward<F>(process_function))) {}
 
@@ -200,49 +276,59 @@ public:
     [[nodiscard]] bool has_registered_events(Event event) const noexcept;
     [[nodiscard]] bool has_registered_events(std::string_view event_name) const;
 
-    /// Registers `handler` on an event (optionally filtered) or on a list of events.
-    /// Extra `args` are copied and passed after the engine on every call. Throws
-    /// ValueError when an event is not registered on this engine, or when a filter is
-    /// put on an event that has no state attribute to count with.
+    /// Registers `handler` on an event (optionally filtered) or on a list of events
+    /// (Ignite's add_event_handler). Extra `args` are copied and passed after what the
+    /// event passes on every call. The handler must take what each event passes (Ignite's
+    /// signature check): f(engine, args...), f(engine, const FiredEvent&, args...) and, for
+    /// events that pass nothing, f(args...) fit; EXCEPTION_RAISED also accepts
+    /// f(engine, std::exception_ptr, args...) and f(std::exception_ptr, args...),
+    /// TERMINATE_SINGLE_EPOCH f(engine, std::int64_t iter_counter, args...). Throws
+    /// ValueError, registering nothing, when an event is not registered on this engine,
+    /// when a filter is put on an event without a state attribute to count with, or when
+    /// the handler cannot take what an event passes (e.g. an exception-taking handler on
+    /// ITERATION_COMPLETED, or f() on EXCEPTION_RAISED).
     template <typename F, typename... Args>
-        requires(!std::same_as<std::decay_t<F>, Priority>)
+        requires(!std::same_as<std::decay_t<F>, Priority> && !std::same_as<std::decay_t<F>, HandlerFn>)
     RemovableEventHandle add_event_handler(const EventSpec& event, F&& handler, Args&&... args) {
-        return add_handler_impl(EventList{event}, Priority{},
-                                detail::adapt_handler(std::forward<F>(handler), std::forward<Args>(args)...));
+        return add_event_handler(EventList{event}, Priority{}, std::forward<F>(handler), std::forward<Args>(args)...);
     }
     template <typename F, typename... Args>
-        requires(!std::same_as<std::decay_t<F>, Priority>)
+        requires(!std::same_as<std::decay_t<F>, Priority> && !std::same_as<std::decay_t<F>, HandlerFn>)
     RemovableEventHandle add_event_handler(const EventList& events, F&& handler, Args&&... args) {
-        return add_handler_impl(events, Priority{},
-                                detail::adapt_handler(std::forward<F>(handler), std::forward<Args>(args)...));
+        return add_event_handler(events, Priority{}, std::forward<F>(handler), std::forward<Args>(args)...);
     }
     /// Same, with an explicit priority (lower runs first; ties in registration order).
     template <typename F, typename... Args>
-    RemovableEventHandle add_event_handler(const EventSpec& event, Priority priority, F&& handler,
-                                           Args&&... args) {
-        return add_handler_impl(EventList{event}, priority,
-                                detail::adapt_handler(std::forward<F>(handler), std::forward<Args>(args)...));
+        requires(!std::same_as<std::decay_t<F>, HandlerFn>)
+    RemovableEventHandle add_event_handler(const EventSpec& event, Priority priority, F&& handler, Args&&... args) {
+        return add_event_handler(EventList{event}, priority, std::forward<F>(handler), std::forward<Args>(args)...);
     }
     template <typename F, typename... Args>
-    RemovableEventHandle add_event_handler(const EventList& events, Priority priority, F&& handler,
-                                           Args&&... args) {
-        return add_handler_impl(events, priority,
-                                detail::adapt_handler(std::forward<F>(handler), std::forward<Args>(args)...));
+        requires(!std::same_as<std::decay_t<F>, HandlerFn>)
+    RemovableEventHandle add_event_handler(const EventList& events, Priority priority, F&& handler, Args&&... args) {
+        return register_handler(events, priority,
+                                detail::adapt_handler(std::forward<F>(handler), std::forward<Args>(args)...),
+                                ExceptionRole::kHandles);
+    }
+    /// Registers an already type-erased handler: it receives the engine and the fired
+    /// event (with the exception or iter_counter the event passes), so it fits every
+    /// event. `role` matters only for an EXCEPTION_RAISED entry of `events`. Throws
+    /// ValueError as above, and when `handler` is empty.
+    RemovableEventHandle add_event_handler(const EventList& events, Priority priority, HandlerFn handler,
+                                           ExceptionRole role = ExceptionRole::kHandles);
+    RemovableEventHandle add_event_handler(const EventSpec& event, HandlerFn handler) {
+        return add_event_handler(EventList{event}, Priority{}, std::move(handler));
     }
     /// Ignite's `@engine.on(event)`: the same as add_event_handler.
     template <typename E, typename... Rest>
     RemovableEventHandle on(const E& event, Rest&&... rest) {
         return add_event_handler(event, std::forward<Rest>(rest)...);
     }
-    /// Registers an already type-erased handler (used by the plugin bridge). `role`
-    /// matters only for an EXCEPTION_RAISED entry of `events`.
-    RemovableEventHandle add_handler_impl(const EventList& events, Priority priority, HandlerFn fn,
-                                          ExceptionRole role = ExceptionRole::kHandles);
     /// Registers `handler` on EXCEPTION_RAISED as an observer: it sees every exception,
     /// which still propagates out of run() (see ExceptionRole::kObserves).
     template <typename F>
     RemovableEventHandle add_exception_observer(Priority priority, F&& handler) {
-        return add_handler_impl(EventList{Events::EXCEPTION_RAISED}, priority,
+        return register_handler(EventList{Events::EXCEPTION_RAISED}, priority,
                                 detail::adapt_handler(std::forward<F>(handler)), ExceptionRole::kObserves);
     }
     /// From an observer, during an EXCEPTION_RAISED dispatch of this engine: the exception
@@ -261,6 +347,9 @@ public:
     /// event is not registered or the handler is not on it. A handler removed while its
     /// event is being dispatched still runs in that dispatch (Ignite iterates a snapshot).
     void remove_event_handler(HandlerId id, Event event);
+    /// Removes registration `id` from every event it is on (all of them at once, e.g.
+    /// each event of an `A | B` registration). Throws ValueError when it is on none.
+    void remove_event_handler(HandlerId id);
 
     /// Fires a registered (custom) event now: runs its handlers. Throws ValueError when
     /// the event is not registered on this engine.
@@ -290,34 +379,78 @@ public:
 
     // ---- running --------------------------------------------------------------------
 
-    /// Runs the process function over `data` (null: no data; epoch_length required).
-    /// Ignite's rules: a first run, or a run of a finished engine, starts a new state
-    /// (max_epochs defaults to 1, epoch_length to data's size); an unfinished engine
-    /// resumes, and arguments given override its state. Throws ValueError for
-    /// max_epochs or epoch_length < 1, max_epochs below the current epoch, an
-    /// epoch_length different from the state's, or empty data. Exceptions from the
-    /// process function or handlers propagate unless an EXCEPTION_RAISED handler exists.
+    /// Runs the process function over `data` (Ignite's run(data, max_epochs, epoch_length)).
+    /// `data` null: no data, batches are None and epoch_length is required. Ignite
+    /// 0.5.3's rules: a first run, or a run of a finished engine, starts a new state
+    /// (max_epochs defaults to 1, epoch_length to data's size; a data source of unknown
+    /// size ends the first epoch at its end and that defines epoch_length); an unfinished
+    /// engine resumes, and a max_epochs given overrides its state's. A max_epochs or
+    /// epoch_length <= 0 is accepted, as in Ignite (nothing to run: STARTED, COMPLETED).
+    /// Resuming after terminate() or from load_state_dict() takes `data` (null: no data);
+    /// resuming after interrupt() continues the suspended pass whatever `data` is.
+    /// Throws ValueError (state unchanged) for no data without epoch_length, data of size
+    /// 0, a max_epochs below the current epoch, or an epoch_length different from the
+    /// state's (also when the state's is still unknown). Exceptions from the process
+    /// function or handlers propagate unless an EXCEPTION_RAISED handler exists.
     State& run(DataPtr data, std::optional<std::int64_t> max_epochs = std::nullopt,
                std::optional<std::int64_t> epoch_length = std::nullopt);
+    /// Python's keyword arguments of run(), including Ignite 0.5.5's max_iters:
+    /// `engine.run(data, {.max_iters = 500})`.
+    struct RunArgs {
+        std::optional<std::int64_t> max_epochs{};
+        /// Iterations to run in all (Ignite 0.5.5): the run terminates when
+        /// state.iteration reaches it (TERMINATE then COMPLETED, unless that is an epoch's
+        /// last iteration). Exclusive with max_epochs; state.max_epochs stays unset (or is
+        /// ceil(max_iters / epoch_length) once an unknown epoch_length is found).
+        std::optional<std::int64_t> max_iters{};
+        std::optional<std::int64_t> epoch_length{};
+    };
+    /// run() with keyword arguments. Besides the errors above, throws ValueError for
+    /// max_epochs with max_iters, for resuming a max_epochs state with max_iters (or the
+    /// reverse: reset state.max_epochs / state.max_iters to nullopt first), and on resume
+    /// for max_iters < 1 or below the current iteration (Ignite 0.5.5's messages).
+    State& run(DataPtr data, const RunArgs& args);
     /// Convenience: runs over a vector of batches (Python's list).
     template <typename T>
     State& run(const std::vector<T>& batches, std::optional<std::int64_t> max_epochs = std::nullopt,
                std::optional<std::int64_t> epoch_length = std::nullopt) {
         return run(data::from(batches), max_epochs, epoch_length);
     }
+    template <typename T>
+    State& run(const std::vector<T>& batches, const RunArgs& args) {
+        return run(data::from(batches), args);
+    }
 
     /// Switches data mid-run: the next batch comes from `data`; epoch_length is kept.
     void set_data(DataPtr data);
 
-    /// {"epoch_length", "max_epochs", "iteration", user keys...}. Throws ValueError when a
-    /// user key names an attribute the state does not have.
-    [[nodiscard]] Dict state_dict() const;
-    /// Restores from a state_dict (Ignite's load_state_dict). Requires epoch_length and
-    /// max_epochs, exactly one of iteration / epoch (counts of COMPLETED iterations /
-    /// epochs), and every user key. Throws ValueError naming the missing key.
+    /// {"epoch_length", "max_epochs", "iteration", user keys...} as in Ignite 0.5.3 or, when
+    /// state.max_iters is set, {"epoch_length", "iteration", "max_iters", user keys...} as
+    /// in Ignite 0.5.5. Converts to a LibTorch dict (see Dict) for torch::pickle_save.
+    /// Throws ValueError when a user key names an attribute the state does not have.
+    [[nodiscard]] virtual Dict state_dict() const;
+    /// Restores from a state_dict (Ignite's load_state_dict); a LibTorch dict converts to
+    /// Dict. Requires epoch_length, max_epochs or (Ignite 0.5.5) max_iters but not both,
+    /// exactly one of iteration / epoch (counts of COMPLETED iterations / epochs), and
+    /// every user key. Throws ValueError naming the missing key, for a max_iters < 1 or
+    /// below the iteration; nothing is changed then.
     void load_state_dict(const Dict& state_dict);
 
+protected:
+    // Hooks for engines that control how the data iterator is set up (Ignite's
+    // DeterministicEngine overrides _setup_engine).
+    /// Ignite's _setup_engine: called when an epoch starts and no data iterator is set (the
+    /// first epoch of a run() call). Sets the iterator and the first epoch's counter.
+    virtual void setup_engine();
+    /// The iterator the run loop takes batches from (Ignite's _dataloader_iter).
+    void set_dataloader_iter(std::shared_ptr<DataIterator> iter) noexcept { dataloader_iter_ = std::move(iter); }
+    /// Iterations already done in the epoch the run loop enters next (Ignite's _init_iter).
+    void set_init_iter(std::optional<std::int64_t> iterations) noexcept { init_iter_ = iterations; }
+
 private:
+    RemovableEventHandle register_handler(const EventList& events, Priority priority, detail::AdaptedHandler handler,
+                                          ExceptionRole role);
+
     enum class Stop : std::uint8_t { kNone, kStop, kSkipEvent };
     struct HandlerEntry;
     using HandlerList = std::vector<std::shared_ptr<HandlerEntry>>;
@@ -336,10 +469,11 @@ private:
                should_interrupt_;
     }
     [[nodiscard]] bool is_done() const noexcept;
+    void check_run_args(const DataPtr& data, const RunArgs& args);
+    [[nodiscard]] bool new_state_needed(const RunArgs& args) const noexcept;
     [[nodiscard]] std::int64_t event_value(const HandlerEntry& h) const;
     void handle_exception(std::exception_ptr e);
     void setup_dataloader_iter();
-    void setup_engine();
     State& internal_run();
     RunTask run_as_coroutine();
     EventSlot& slot(EventId id);

@@ -22,6 +22,7 @@
 #include <ignite/core/engine.hpp>
 #include <ignite/core/errors.hpp>
 #include <ignite/core/events.hpp>
+#include <ignite/core/unpack.hpp>
 
 #include <ATen/core/ivalue.h>
 
@@ -37,8 +38,8 @@ namespace ignite {
 /// `output_transform`). An empty function means identity.
 using OutputTransform = std::function<c10::IValue(const c10::IValue&)>;
 
-/// (y_pred, y) from a metric's input: a tuple, list or tensor list of two tensors,
-/// detached. Throws TypeError naming `metric` and what it got otherwise.
+/// (y_pred, y) from a metric's input, detached: unpack<at::Tensor, at::Tensor> with the
+/// metric's name in the TypeError it throws for anything but two tensors.
 std::pair<at::Tensor, at::Tensor> unpack_pair(const c10::IValue& output, const char* metric);
 
 /// When a metric resets, updates and computes (Ignite's MetricUsage subclasses). The

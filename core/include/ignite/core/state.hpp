@@ -30,6 +30,7 @@ struct State {
     std::int64_t epoch = 0;                    ///< current epoch (1-based while running)
     std::optional<std::int64_t> epoch_length;  ///< iterations per epoch; unset until known
     std::optional<std::int64_t> max_epochs;    ///< epochs to run; unset before the first run
+    std::optional<std::int64_t> max_iters;     ///< iterations to run (Ignite 0.5.5); unset unless given
     std::optional<std::int64_t> seed;          ///< seed set at each epoch (deterministic engine)
     c10::IValue batch;                         ///< current batch (None between iterations)
     c10::IValue output;                        ///< last output of the process function

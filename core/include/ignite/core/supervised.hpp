@@ -10,12 +10,13 @@
 #include <torch/nn/module.h>
 #include <torch/optim/optimizer.h>
 
+#include <concepts>
 #include <functional>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace ignite {
 
@@ -34,32 +35,44 @@ SupervisedModel supervised_model(Holder module) {
                            [module](bool on) mutable { module->train(on); }};
 }
 
+/// Types create_supervised_trainer / evaluator take as a model without supervised_model():
+/// a torch::nn module holder (torch::nn::Linear, a TORCH_MODULE) or a std::shared_ptr to a
+/// module, whose forward takes one tensor.
+template <typename M>
+concept ModuleLike = requires(M m, const at::Tensor& x) {
+    { m->forward(x) } -> std::convertible_to<at::Tensor>;
+    m->train(true);
+};
+
 /// (x, y) from a batch, on `device` when given (Ignite's _prepare_batch).
 using PrepareBatch = std::function<std::pair<at::Tensor, at::Tensor>(
     const c10::IValue& batch, const std::optional<c10::Device>& device, bool non_blocking)>;
 
-/// The default PrepareBatch: the batch is a tuple or list (x, y) of tensors, moved to
-/// `device` with `non_blocking`. Throws TypeError naming what the batch is otherwise.
+/// The default PrepareBatch: the batch is a tuple or list (x, y) of tensors (see unpack()),
+/// moved to `device` with `non_blocking`. Throws TypeError naming what the batch is otherwise.
 std::pair<at::Tensor, at::Tensor> prepare_batch(const c10::IValue& batch, const std::optional<c10::Device>& device,
                                                 bool non_blocking);
 
 using LossFn = std::function<at::Tensor(const at::Tensor& y_pred, const at::Tensor& y)>;
 
+/// create_supervised_trainer's keyword arguments, for designated initializers:
+/// `{.device = torch::kCUDA, .non_blocking = true}`.
 struct TrainerOptions {
     std::optional<c10::Device> device;  ///< where batches go; the model is not moved (as in Ignite)
     bool non_blocking = false;
     PrepareBatch prepare = prepare_batch;
-    /// (x, y, y_pred, loss) -> state.output. Default: the detached loss tensor. Ignite's
-    /// default is loss.item(), which waits for the device every iteration; the tensor
-    /// form costs nothing until someone reads it (value_as<double> does).
+    /// (x, y, y_pred, loss) -> state.output, y_pred and loss detached. Default: Ignite's
+    /// loss.item(), a double. That waits for the device every iteration; return `loss`
+    /// (the tensor) to avoid the sync, and read it when needed (value_as<double>).
     std::function<c10::IValue(const at::Tensor&, const at::Tensor&, const at::Tensor&, const at::Tensor&)>
         output_transform;
     /// Ignite's gradient_accumulation_steps: zero_grad / step every N iterations, loss / N.
     std::int64_t gradient_accumulation_steps = 1;
-    /// Ignite returns a DeterministicEngine; not available yet (throws ValueError).
+    /// true: the trainer is a DeterministicEngine (deterministic.hpp), as in Ignite.
     bool deterministic = false;
 };
 
+/// create_supervised_evaluator's keyword arguments (designated initializers, as above).
 struct EvaluatorOptions {
     std::optional<c10::Device> device;
     bool non_blocking = false;
@@ -68,16 +81,33 @@ struct EvaluatorOptions {
     std::function<c10::IValue(const at::Tensor&, const at::Tensor&, const at::Tensor&)> output_transform;
 };
 
+/// Metrics by name, attached in the order given (Ignite keeps its dict's order):
+/// `{{"accuracy", std::make_shared<Accuracy>()}, {"loss", std::make_shared<Loss>(fn)}}`.
+using MetricList = std::vector<std::pair<std::string, std::shared_ptr<Metric>>>;
+
 /// A trainer whose process function runs model.train(), forward, loss, backward and the
 /// optimizer step (Ignite's supervised_training_step). `optimizer` must outlive the
-/// engine. Throws ValueError for gradient_accumulation_steps < 1 or deterministic=true.
+/// engine. Throws ValueError for gradient_accumulation_steps < 1.
 std::unique_ptr<Engine> create_supervised_trainer(SupervisedModel model, torch::optim::Optimizer& optimizer,
                                                   LossFn loss_fn, TrainerOptions options = {});
+/// The same for a module holder, shared with the caller (not copied):
+/// `create_supervised_trainer(model, optimizer, torch::nn::MSELoss())`.
+template <ModuleLike M>
+std::unique_ptr<Engine> create_supervised_trainer(M model, torch::optim::Optimizer& optimizer, LossFn loss_fn,
+                                                  TrainerOptions options = {}) {
+    return create_supervised_trainer(supervised_model(std::move(model)), optimizer, std::move(loss_fn),
+                                     std::move(options));
+}
 
 /// An evaluator running model.eval() and forward under no-grad; `metrics` are attached
-/// epoch-wise under their names (Ignite's create_supervised_evaluator).
-std::unique_ptr<Engine> create_supervised_evaluator(SupervisedModel model,
-                                                    const std::map<std::string, std::shared_ptr<Metric>>& metrics = {},
+/// epoch-wise under their names, in order (Ignite's create_supervised_evaluator).
+std::unique_ptr<Engine> create_supervised_evaluator(SupervisedModel model, const MetricList& metrics = {},
                                                     EvaluatorOptions options = {});
+/// The same for a module holder, shared with the caller (not copied).
+template <ModuleLike M>
+std::unique_ptr<Engine> create_supervised_evaluator(M model, const MetricList& metrics = {},
+                                                    EvaluatorOptions options = {}) {
+    return create_supervised_evaluator(supervised_model(std::move(model)), metrics, std::move(options));
+}
 
 }  // namespace ignite

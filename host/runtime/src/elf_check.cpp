@@ -1,4 +1,4 @@
-#include "elf_check.hpp"
+#include <ignite/runtime/elf_check.hpp>
 
 #include <elf.h>
 #include <fcntl.h>

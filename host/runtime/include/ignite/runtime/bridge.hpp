@@ -3,8 +3,8 @@
 // loaded plugins' host contexts, and maps plugin handlers onto Engine handlers. This is
 // the only place that sees both sdk/ and core/.
 
-#include "plugin_loader.hpp"
-#include "plugin_options.hpp"
+#include <ignite/runtime/plugin_loader.hpp>
+#include <ignite/runtime/plugin_options.hpp>
 
 #include <ignite/core/engine.hpp>
 #include <ignite/plugin.h>

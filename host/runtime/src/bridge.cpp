@@ -1,11 +1,11 @@
-#include "bridge.hpp"
+#include <ignite/runtime/bridge.hpp>
 
-#include "plugin_metric.hpp"
+#include <ignite/runtime/plugin_metric.hpp>
 
 #include <ATen/DLConvertor.h>
 #include <fmt/format.h>
 
-#include "console_log.hpp"
+#include <ignite/runtime/console_log.hpp>
 
 #include <cstddef>
 #include <cstdio>
@@ -262,7 +262,7 @@ ignite_status api_add_handler(ignite_host* host, ignite_engine* engine, const ig
             }
         };
         // Observers: a plugin swallows an exception only by calling handle_exception.
-        auto handle = engine->engine->add_handler_impl(list, ignite::Priority{priority}, std::move(handler),
+        auto handle = engine->engine->add_event_handler(list, ignite::Priority{priority}, std::move(handler),
                                                        ignite::ExceptionRole::kObserves);
         if (out_id) *out_id = handle.id();
         return IGNITE_OK;

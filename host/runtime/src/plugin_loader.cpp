@@ -1,6 +1,6 @@
-#include "plugin_loader.hpp"
+#include <ignite/runtime/plugin_loader.hpp>
 
-#include "elf_check.hpp"
+#include <ignite/runtime/elf_check.hpp>
 
 #include <boost/dll/shared_library.hpp>
 #include <fmt/format.h>

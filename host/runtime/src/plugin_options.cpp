@@ -1,4 +1,4 @@
-#include "plugin_options.hpp"
+#include <ignite/runtime/plugin_options.hpp>
 
 #include <fmt/format.h>
 

@@ -1,6 +1,6 @@
-#include "plugin_metric.hpp"
+#include <ignite/runtime/plugin_metric.hpp>
 
-#include "bridge.hpp"
+#include <ignite/runtime/bridge.hpp>
 
 #include <ATen/DLConvertor.h>
 #include <ATen/Functions.h>

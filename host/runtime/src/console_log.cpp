@@ -1,4 +1,4 @@
-#include "console_log.hpp"
+#include <ignite/runtime/console_log.hpp>
 
 #include <unistd.h>
 

@@ -1,0 +1,64 @@
+#include "run_record.hpp"
+
+#include "stop_signals.hpp"
+
+#include <ignite/runtime/console_log.hpp>
+
+#include <fmt/format.h>
+
+namespace ignite::host {
+
+RunRecord::RunRecord(const TrainOptions& options, Training& training)
+    : options_(options),
+      training_(training),
+      output_(options.output_dir, options.overwrite),
+      metrics_out_(output_.path() / "metrics.jsonl") {
+    auto& trainer = *training_.trainer;
+    trainer.add_event_handler(ignite::Events::EPOCH_STARTED, [this] { epoch_start_ = std::chrono::steady_clock::now(); });
+    // Priority 50: after loggers (0) report the epoch, before checkpoints (100).
+    trainer.add_event_handler(ignite::Events::EPOCH_COMPLETED, ignite::Priority{50},
+                              [this](ignite::Engine& t) { epoch_completed(t); });
+}
+
+void RunRecord::epoch_completed(ignite::Engine& t) {
+    ++epochs_completed_;
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_start_).count();
+    const auto where = fmt::format("train epoch {}", t.state.epoch);
+    metrics_out_.append_line(fmt::format(
+        "{{\"split\":\"train\",\"epoch\":{},\"iteration\":{},\"loss\":{},\"lr\":{},\"epoch_seconds\":{:.3f},"
+        "\"samples_per_second\":{:.1f}}}",
+        t.state.epoch, t.state.iteration, json_.number(metric_value(t.state, "avg_loss"), "loss", where),
+        json_.number(training_.optimizer->param_groups().front().options().get_lr(), "lr", where, "{:.6g}"), secs,
+        static_cast<double>(training_.data.train.size()) / secs));
+    const auto eval_every = options_.eval_every;
+    if (eval_every > 0 && (t.state.epoch % eval_every == 0 || t.state.epoch == *t.state.max_epochs) &&
+        StopSignals::received() == 0) {
+        evaluate(t);
+    }
+    metrics_out_.flush();
+}
+
+void RunRecord::evaluate(ignite::Engine& t) {
+    auto& evaluator = *training_.evaluator;
+    const auto& metric_names = options_.metrics;
+    const auto eval_start = std::chrono::steady_clock::now();
+    evaluator.run(training_.test_loader);
+    // A stop signal cut the evaluation short: its metrics cover part of the split.
+    if (StopSignals::received() != 0) return;
+    const auto test_where = fmt::format("test epoch {}", t.state.epoch);
+    const auto accuracy = metric_value(evaluator.state, "accuracy");
+    const auto loss = metric_value(evaluator.state, "loss");
+    metrics_out_.append_line(fmt::format(
+        "{{\"split\":\"test\",\"epoch\":{},\"iteration\":{},\"accuracy\":{},\"loss\":{}{}}}", t.state.epoch,
+        t.state.iteration, json_.number(accuracy, "accuracy", test_where), json_.number(loss, "loss", test_where),
+        json_.fields(evaluator.state, metric_names, test_where)));
+    std::string extra;
+    for (const auto& name : metric_names) {
+        if (const auto* v = evaluator.state.metrics.find(name)) extra += fmt::format(", {} {}", name, metric_text(*v));
+    }
+    log_line(fmt::format("ignite-host: epoch {}/{}: test accuracy {:.4f}, loss {:.4f}{} ({} samples, {:.1f} s)",
+                         t.state.epoch, *t.state.max_epochs, accuracy, loss, extra, training_.data.test.size(),
+                         std::chrono::duration<double>(std::chrono::steady_clock::now() - eval_start).count()));
+}
+
+}  // namespace ignite::host

@@ -1,0 +1,46 @@
+#pragma once
+// What a training run writes: metrics.jsonl in its output folder (one train line per epoch,
+// one test line per evaluation) and a log line per evaluation.
+
+#include "metric_lines.hpp"
+#include "output_folder.hpp"
+#include "result_file.hpp"
+#include "train_options.hpp"
+#include "training.hpp"
+
+#include <chrono>
+#include <cstdint>
+
+namespace ignite::host {
+
+/// The run's results. Constructing it takes the output folder (OutputFolder: created or
+/// emptied, and locked) and opens metrics.jsonl: from then on the run writes its outputs.
+/// Registers its handlers on `training`'s trainer (epoch timing, and at EPOCH_COMPLETED,
+/// priority 50, the train line, the evaluation every --eval-every epochs and its test
+/// line); `training` and `options` must outlive the run. Throws UsageError when the folder
+/// cannot be taken, ResultWriteError when the file cannot be created.
+class RunRecord {
+public:
+    RunRecord(const TrainOptions& options, Training& training);
+    RunRecord(const RunRecord&) = delete;
+    RunRecord& operator=(const RunRecord&) = delete;
+
+    /// Trainer epochs completed so far.
+    std::int64_t epochs_completed() const { return epochs_completed_; }
+    /// metrics.jsonl, to close (and check) at the end of the run.
+    ResultFile& metrics_file() { return metrics_out_; }
+
+private:
+    void epoch_completed(ignite::Engine& trainer);
+    void evaluate(ignite::Engine& trainer);
+
+    const TrainOptions& options_;
+    Training& training_;
+    OutputFolder output_;
+    ResultFile metrics_out_;
+    MetricJson json_;
+    std::int64_t epochs_completed_ = 0;
+    std::chrono::steady_clock::time_point epoch_start_ = std::chrono::steady_clock::now();
+};
+
+}  // namespace ignite::host

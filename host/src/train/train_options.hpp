@@ -1,0 +1,36 @@
+#pragma once
+// `ignite-host train`'s command line: the options, their help, and the checks that need
+// nothing loaded (numbers in range, options that apply, the output folder usable).
+
+#include <boost/program_options.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ignite::host {
+
+/// `ignite-host train`'s options as given, checked against each other but not yet against
+/// the machine, the data or the plugins.
+struct TrainOptions {
+    std::string model, dataset, optimizer, lr_schedule, device, output_dir;
+    std::int64_t limit, epochs, batch_size, seed, threads, eval_every, prefetch;
+    double lr, momentum, weight_decay;
+    bool nesterov, drop_last, shuffle, default_plugins, overwrite;
+    std::vector<std::string> plugins;  ///< --plugin, in the order given
+    std::vector<std::string> metrics;  ///< --metric, in the order given
+    /// The parsed command line and config file. --plugin-opt is read from it only when the
+    /// plugins are opened, so its errors come after those of the data and the model.
+    boost::program_options::variables_map vm;
+};
+
+/// Above this, --threads is a typo, not a machine.
+inline constexpr std::int64_t kMaxThreads = 1024;
+
+/// Parses `ignite-host train ARGS` (and --config FILE) and checks the options. Returns
+/// nullopt when --help was asked for (the help is printed). Throws UsageError (one line)
+/// for bad input.
+std::optional<TrainOptions> parse_train_options(const std::vector<std::string>& args);
+
+}  // namespace ignite::host

@@ -1,0 +1,94 @@
+#include "train_plugins.hpp"
+
+#include "cli_common.hpp"
+
+#include <ignite/runtime/console_log.hpp>
+#include <ignite/runtime/plugin_loader.hpp>
+#include <ignite/runtime/plugin_metric.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace ignite::host {
+namespace {
+
+// One line for an unknown --metric: what the loaded plugins declare and, when a plugin on
+// the search path declares the name, which one to load.
+std::string unknown_metric_message(const std::string& name, const std::vector<PluginHost::AvailableMetric>& loaded) {
+    std::string available;
+    for (const auto& m : loaded) available += fmt::format("{}{} ({})", available.empty() ? "" : ", ", m.name, m.plugin);
+    std::string providers, elsewhere;
+    for (const auto& path : discover_plugins()) {
+        try {
+            const auto module = load_plugin_module(path);
+            for (const auto* d : metric_decls(*module.info)) {
+                if (std::any_of(loaded.begin(), loaded.end(), [&](const auto& m) { return m.name == d->name; })) continue;
+                if (name == d->name) {
+                    providers += fmt::format("{}--plugin {}", providers.empty() ? "" : " or ", module.info->name);
+                } else {
+                    elsewhere += fmt::format("{}{} ({})", elsewhere.empty() ? "" : ", ", d->name, module.info->name);
+                }
+            }
+        } catch (const PluginError&) {
+            // an unusable module on the path provides nothing
+        }
+    }
+    if (!providers.empty()) {
+        return fmt::format("unknown --metric '{}': no loaded plugin declares it; add {} (loaded plugins declare: {})",
+                           name, providers, available.empty() ? "none" : available);
+    }
+    return fmt::format("unknown --metric '{}': loaded plugins declare: {}; plugins on the search path also offer: {}; "
+                       "load the plugin with --plugin NAME",
+                       name, available.empty() ? "none" : available, elsewhere.empty() ? "none" : elsewhere);
+}
+
+// The default plugins that are installed, then --plugin in order, each once.
+std::vector<std::string> plugin_list(const TrainOptions& c) {
+    std::vector<std::string> list;
+    if (c.default_plugins) {
+        for (const char* name : {"progress"}) {
+            try {
+                resolve_plugin(name);
+                list.emplace_back(name);
+            } catch (const PluginError&) {
+                log_line(fmt::format("ignite-host: warning: default plugin '{}' not found; continuing without it", name));
+            }
+        }
+    }
+    for (const auto& p : c.plugins) {
+        if (std::find(list.begin(), list.end(), p) == list.end()) list.push_back(p);
+    }
+    return list;
+}
+
+}  // namespace
+
+void attach_plugins(PluginHost& plugins, Training& training, const TrainOptions& c) {
+    plugins.add_engine("trainer", *training.trainer);
+    plugins.add_engine("evaluator", *training.evaluator);
+    // The list first: its warnings come before any --plugin-opt error.
+    const auto names = plugin_list(c);
+    plugins.open(names, raw_plugin_options(c.vm));
+    // Plugin metrics are attached before the plugins' init registers their handlers, so
+    // they compute before loggers read state.metrics (same priority, registration order).
+    const auto& metric_names = c.metrics;
+    for (std::size_t i = 0; i < metric_names.size(); ++i) {
+        const auto& name = metric_names[i];
+        if (name == "accuracy" || name == "loss") {
+            throw UsageError(fmt::format("--metric {}: the evaluator always computes '{}'; name a plugin metric", name, name));
+        }
+        if (std::find(metric_names.begin(), metric_names.begin() + static_cast<std::ptrdiff_t>(i), name) !=
+            metric_names.begin() + static_cast<std::ptrdiff_t>(i)) {
+            throw UsageError(fmt::format("--metric {} is given twice; give each metric once", name));
+        }
+        const auto available = plugins.metrics();
+        if (std::none_of(available.begin(), available.end(), [&](const auto& m) { return m.name == name; })) {
+            throw UsageError(unknown_metric_message(name, available));
+        }
+        plugins.make_metric(name)->attach(*training.evaluator, name);
+    }
+    plugins.init();
+}
+
+}  // namespace ignite::host

@@ -1,0 +1,195 @@
+#include "training.hpp"
+
+#include "batch_loader.hpp"
+#include "cli_common.hpp"
+#include "idx_reader.hpp"
+#include "malloc_tuning.hpp"
+#include "thread_probe.hpp"
+
+#include <ignite/runtime/console_log.hpp>
+
+#include <ignite/plugin.h>
+
+#include <ignite/core/handlers/cosine_annealing.hpp>
+#include <ignite/core/metrics/accuracy.hpp>
+#include <ignite/core/metrics/average.hpp>
+#include <ignite/core/metrics/loss.hpp>
+#include <ignite/core/supervised.hpp>
+
+#include <ATen/ATen.h>
+#include <ATen/Parallel.h>
+#include <fmt/format.h>
+#include <torch/cuda.h>
+#include <torch/nn/functional/loss.h>
+#include <torch/optim/adam.h>
+#include <torch/optim/sgd.h>
+#include <torch/utils.h>
+
+#include <algorithm>
+#include <thread>
+
+namespace ignite::host {
+namespace {
+
+c10::Device parse_device(const std::string& text) {
+    if (text == "auto") return torch::cuda::is_available() ? c10::Device(c10::kCUDA, 0) : c10::Device(c10::kCPU);
+    if (text == "cpu") return c10::Device(c10::kCPU);
+    if (text.rfind("cuda", 0) == 0) {
+        c10::Device d(c10::kCPU);
+        try {
+            d = c10::Device(text);
+        } catch (const std::exception&) {
+            throw UsageError(fmt::format("--device '{}' is not auto, cpu, cuda or cuda:N", text));
+        }
+        if (!torch::cuda::is_available()) {
+            throw UsageError(fmt::format("--device {}: CUDA is not available (this LibTorch has no CUDA support or no "
+                                         "GPU is visible); use --device cpu or auto",
+                                         text));
+        }
+        const auto index = d.has_index() ? d.index() : 0;
+        if (index >= static_cast<int>(torch::cuda::device_count())) {
+            throw UsageError(fmt::format("--device {}: only {} CUDA device(s) are visible", text,
+                                         torch::cuda::device_count()));
+        }
+        return c10::Device(c10::kCUDA, index);
+    }
+    throw UsageError(fmt::format("--device '{}' is not auto, cpu, cuda or cuda:N", text));
+}
+
+// LibTorch's thread pools sized for --threads (0: one per core), within what the process
+// may start; the seed; glibc's malloc tuned for training. Logs the result.
+void set_up_libtorch(const TrainOptions& c, const c10::Device& device) {
+    // 0 means one per core: Debian's LibTorch otherwise starts with a single thread.
+    const int wanted_threads = c.threads > 0 ? static_cast<int>(c.threads)
+                                             : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    // LibTorch runs two pools of that size (OpenMP's team and the pthreadpool, neither of
+    // which copes with a failed thread start: the pthreadpool waits forever), plus the
+    // loader's thread: probe for all of them at once.
+    const int threads = std::clamp((startable_threads(2 * wanted_threads + 2) - 2) / 2, 1, wanted_threads);
+    if (threads < wanted_threads) {
+        log_line(fmt::format("ignite-host: warning: only {} of the {} threads asked for can be started (a process or "
+                             "thread limit); training with {}",
+                             threads, wanted_threads, threads));
+    }
+    at::set_num_threads(threads);
+    torch::manual_seed(static_cast<std::uint64_t>(c.seed));
+    const auto malloc_line = tune_malloc_for_training();
+    log_line(fmt::format("ignite-host: LibTorch threads={} interop={} device={}; {}", at::get_num_threads(),
+                         at::get_num_interop_threads(), device.str(), malloc_line));
+}
+
+TrainTestSplit load_dataset(const std::string& spec, std::int64_t limit, std::uint64_t seed) {
+    if (spec == "fashion-mnist") return load_mnist_dir(kFashionMnistDir, limit);
+    if (spec.rfind("mnist:", 0) == 0) return load_mnist_dir(spec.substr(6), limit);
+    if (spec == "synthetic" || spec.rfind("synthetic:", 0) == 0) {
+        std::int64_t n = 2000;
+        if (spec.size() > 10) {
+            try {
+                n = std::stoll(spec.substr(10));
+            } catch (const std::exception&) {
+                n = 0;
+            }
+            if (n < 2) throw UsageError(fmt::format("--dataset '{}': synthetic:N needs N >= 2", spec));
+        }
+        if (limit > 0) n = std::min(n, limit);
+        return synthetic_dataset(n, std::max<std::int64_t>(n / 5, 1), seed);
+    }
+    throw UsageError(fmt::format("unknown --dataset '{}': use fashion-mnist, mnist:DIR or synthetic[:N]", spec));
+}
+
+std::unique_ptr<torch::optim::Optimizer> make_optimizer(const TrainOptions& c, const std::vector<at::Tensor>& params) {
+    if (c.optimizer == "adam") {
+        return std::make_unique<torch::optim::Adam>(params, torch::optim::AdamOptions(c.lr).weight_decay(c.weight_decay));
+    }
+    return std::make_unique<torch::optim::SGD>(
+        params, torch::optim::SGDOptions(c.lr).momentum(c.momentum).nesterov(c.nesterov).weight_decay(c.weight_decay));
+}
+
+}  // namespace
+
+Training::Training(const TrainOptions& c) : device(parse_device(c.device)) {
+    set_up_libtorch(c, device);
+    try {
+        data = load_dataset(c.dataset, c.limit, static_cast<std::uint64_t>(c.seed));
+    } catch (const DatasetError& e) {
+        throw UsageError(e.what());
+    }
+    try {
+        model = make_model(c.model, data.train.images.size(2), data.train.num_classes);
+    } catch (const std::invalid_argument& e) {
+        throw UsageError(e.what());
+    }
+    if (data.train.images.size(2) != data.train.images.size(3)) {
+        throw UsageError(fmt::format("images must be square, got {}x{}", data.train.images.size(2), data.train.images.size(3)));
+    }
+    model->to(device);
+    log_line(fmt::format("ignite-host: {} on {}", model->describe(), data.description));
+
+    const bool cuda = device.is_cuda();
+    // A producer thread only helps when it does not take a core from LibTorch's OpenMP
+    // team: measured on 2 cores with 2 LibTorch threads, it made an mlp epoch ~1.7x slower.
+    std::int64_t prefetch = c.prefetch;
+    if (prefetch < 0) {
+        const bool spare_core = std::thread::hardware_concurrency() > static_cast<unsigned>(at::get_num_threads());
+        prefetch = cuda || spare_core ? 4 : 0;
+    }
+    train_loader = make_batch_loader(data.train, {c.batch_size, c.shuffle, c.drop_last,
+                                                  static_cast<std::uint64_t>(c.seed), cuda, static_cast<int>(prefetch)});
+    test_loader = make_batch_loader(data.test, {std::max<std::int64_t>(c.batch_size, 256), false, false, 0, cuda, static_cast<int>(prefetch)});
+    if (train_loader->size().value_or(1) == 0) {
+        throw UsageError(fmt::format("the training split yields no batches: {} samples{} with --batch-size {} and "
+                                     "--drop-last; use a smaller --batch-size{} or drop --drop-last",
+                                     data.train.size(), c.limit > 0 ? fmt::format(" (--limit {})", c.limit) : "",
+                                     c.batch_size, c.limit > 0 ? ", a larger --limit" : ""));
+    }
+
+    optimizer = make_optimizer(c, model->parameters());
+    auto cross_entropy = [](const at::Tensor& y_pred, const at::Tensor& y) { return torch::nn::functional::cross_entropy(y_pred, y); };
+    ignite::SupervisedModel supervised{[m = model.get()](const at::Tensor& x) { return m->forward(x); },
+                                       [m = model.get()](bool on) { m->train(on); }};
+    ignite::TrainerOptions trainer_options;
+    trainer_options.device = device;
+    trainer_options.non_blocking = cuda;
+    // The loss tensor as the output, not the library's default loss.item(): no device sync per iteration.
+    trainer_options.output_transform = [](const at::Tensor&, const at::Tensor&, const at::Tensor&,
+                                          const at::Tensor& loss) { return c10::IValue(loss); };
+    trainer = ignite::create_supervised_trainer(supervised, *optimizer, cross_entropy, trainer_options);
+    ignite::EvaluatorOptions evaluator_options;
+    evaluator_options.device = device;
+    evaluator_options.non_blocking = cuda;
+    evaluator = ignite::create_supervised_evaluator(
+        supervised,
+        {{"accuracy", std::make_shared<ignite::Accuracy>()}, {"loss", std::make_shared<ignite::Loss>(cross_entropy)}},
+        evaluator_options);
+    // Before any other handler, so the first exception is recorded where it happened.
+    record_failures(*trainer, "trainer", trainer_failure);
+    record_failures(*evaluator, "evaluator", evaluator_failure);
+    if (c.lr_schedule == "cosine") {
+        const auto iterations = c.epochs * train_loader->size().value_or(1);
+        ignite::CosineAnnealingScheduler::attach(*trainer, std::make_shared<ignite::CosineAnnealingScheduler>(
+                                                               *optimizer, c.lr, 0.0, std::max<std::int64_t>(iterations, 2)));
+    }
+    // The epoch's mean training loss: a tensor sum on the training device (no sync per
+    // iteration), also published to plugins as the running sum (IGNITE_STATE_EPOCH_OUTPUT_SUM)
+    // so a progress bar shows the epoch's mean without reading every loss.
+    const auto epoch_loss = std::make_shared<ignite::Average>(ignite::OutputTransform{}, device);
+    epoch_loss->attach(*trainer, "avg_loss");
+    trainer->add_event_handler(ignite::Events::EPOCH_STARTED, [epoch_loss](ignite::Engine& t) {
+        t.state.set(IGNITE_STATE_EPOCH_OUTPUT_SUM, epoch_loss->accumulator());
+    });
+}
+
+std::string Training::output_shape_for_two_samples() {
+    try {
+        at::NoGradGuard no_grad;
+        model->train(false);
+        const auto y = model->forward(data.test.images.narrow(0, 0, std::min<std::int64_t>(2, data.test.size())).to(device));
+        std::string shape = "[";
+        for (std::int64_t d = 0; d < y.dim(); ++d) shape += (d ? ", " : "") + std::to_string(y.size(d));
+        return shape + "]";
+    } catch (...) {
+        return "";
+    }
+}
+
+}  // namespace ignite::host

@@ -1,0 +1,46 @@
+#pragma once
+// What `ignite-host train` runs: the device, data, model, loaders, optimizer and the two
+// engines, built from the options. Building refuses bad input (device, data, model, batch
+// size) before anything is written.
+
+#include "dataset.hpp"
+#include "models.hpp"
+#include "run_failure.hpp"
+#include "train_options.hpp"
+
+#include <ignite/core/data.hpp>
+#include <ignite/core/engine.hpp>
+
+#include <c10/core/Device.h>
+#include <torch/optim/optimizer.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace ignite::host {
+
+/// The parts of one training run. Handlers registered on the engines point into it, so it
+/// never moves; it outlives the plugins attached to its engines.
+struct Training {
+    /// Sets up LibTorch (threads, seed, malloc) and builds every part, in the order of the
+    /// checks (device, data, model, batches). Throws UsageError (exit 2) for bad input.
+    explicit Training(const TrainOptions& options);
+    Training(const Training&) = delete;
+    Training& operator=(const Training&) = delete;
+
+    c10::Device device;
+    TrainTestSplit data;
+    std::unique_ptr<Model> model;
+    ignite::DataPtr train_loader, test_loader;
+    std::unique_ptr<torch::optim::Optimizer> optimizer;
+    std::unique_ptr<ignite::Engine> trainer, evaluator;
+    /// The first exception each engine raised, where it happened (run_failure.hpp).
+    std::optional<FailureSite> trainer_failure, evaluator_failure;
+
+    /// The model's output shape for two test images ("[2, 10]"), "" when the model
+    /// cannot tell; for the message of a failed run.
+    std::string output_shape_for_two_samples();
+};
+
+}  // namespace ignite::host
