@@ -10,6 +10,11 @@ set(IGNITE_PACKAGE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/Ignite)
 # ignite/core/version.hpp from the project's version (the one place it is written).
 set(IGNITE_GENERATED_INCLUDE ${PROJECT_BINARY_DIR}/generated/include)
 configure_file(${CMAKE_CURRENT_LIST_DIR}/version.hpp.in ${IGNITE_GENERATED_INCLUDE}/ignite/core/version.hpp @ONLY)
+# The built-in events are listed once, in the ABI's sdk/include/ignite/events.def; core's
+# enum, names and Events:: specs are made from a copy of it (core does not include sdk/, and
+# the copy keeps the installed core headers whole without the SDK).
+configure_file(${PROJECT_SOURCE_DIR}/sdk/include/ignite/events.def
+  ${IGNITE_GENERATED_INCLUDE}/ignite/core/builtin_events.def COPYONLY)
 target_include_directories(ignite_core PUBLIC $<BUILD_INTERFACE:${IGNITE_GENERATED_INCLUDE}>)
 
 set_target_properties(ignite_core PROPERTIES EXPORT_NAME core)

@@ -6,6 +6,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <iterator>
 #include <deque>
 #include <mutex>
 #include <unordered_map>
@@ -50,10 +51,12 @@ public:
 
 private:
     EventRegistry() {
-        for (const char* n : {"STARTED", "EPOCH_STARTED", "GET_BATCH_STARTED", "GET_BATCH_COMPLETED",
-                              "ITERATION_STARTED", "ITERATION_COMPLETED", "DATALOADER_STOP_ITERATION",
-                              "EXCEPTION_RAISED", "TERMINATE_SINGLE_EPOCH", "TERMINATE", "EPOCH_COMPLETED",
-                              "COMPLETED", "INTERRUPT"}) {
+        static constexpr const char* kBuiltinNames[] = {
+#define IGNITE_BUILTIN_EVENT(name, core, value, help) #name,
+#include <ignite/core/builtin_events.def>
+        };
+        static_assert(std::size(kBuiltinNames) == Event::kBuiltinEventCount);
+        for (const char* n : kBuiltinNames) {
             names_.emplace_back(n);
             ids_.emplace(names_.back(), static_cast<EventId>(names_.size() - 1));
         }

@@ -29,19 +29,10 @@ class Event {
 public:
     /// The built-in event ids, in Ignite's declaration order.
     enum Builtin : EventId {
-        kStarted = 0,
-        kEpochStarted,
-        kGetBatchStarted,
-        kGetBatchCompleted,
-        kIterationStarted,
-        kIterationCompleted,
-        kDataloaderStopIteration,
-        kExceptionRaised,
-        kTerminateSingleEpoch,
-        kTerminate,
-        kEpochCompleted,
-        kCompleted,
-        kInterrupt,
+        // From the one list of built-in events (sdk/include/ignite/events.def, copied into
+        // the build as ignite/core/builtin_events.def): the ABI's values are core's ids.
+#define IGNITE_BUILTIN_EVENT(name, core, value, help) k##core = value,
+#include <ignite/core/builtin_events.def>
         kBuiltinEventCount
     };
 
@@ -172,19 +163,8 @@ inline EventList operator|(Event::Builtin a, Event::Builtin b) { return EventSpe
 
 /// The built-in events under Ignite's names: `Events::ITERATION_COMPLETED.every(10)`.
 struct Events {
-    static inline const EventSpec STARTED{Event::kStarted};
-    static inline const EventSpec EPOCH_STARTED{Event::kEpochStarted};
-    static inline const EventSpec GET_BATCH_STARTED{Event::kGetBatchStarted};
-    static inline const EventSpec GET_BATCH_COMPLETED{Event::kGetBatchCompleted};
-    static inline const EventSpec ITERATION_STARTED{Event::kIterationStarted};
-    static inline const EventSpec ITERATION_COMPLETED{Event::kIterationCompleted};
-    static inline const EventSpec DATALOADER_STOP_ITERATION{Event::kDataloaderStopIteration};
-    static inline const EventSpec EXCEPTION_RAISED{Event::kExceptionRaised};
-    static inline const EventSpec TERMINATE_SINGLE_EPOCH{Event::kTerminateSingleEpoch};
-    static inline const EventSpec TERMINATE{Event::kTerminate};
-    static inline const EventSpec EPOCH_COMPLETED{Event::kEpochCompleted};
-    static inline const EventSpec COMPLETED{Event::kCompleted};
-    static inline const EventSpec INTERRUPT{Event::kInterrupt};
+#define IGNITE_BUILTIN_EVENT(name, core, value, help) static inline const EventSpec name{Event::k##core};
+#include <ignite/core/builtin_events.def>
 };
 
 }  // namespace ignite
