@@ -27,7 +27,8 @@ int main(int argc, char** argv) {
     ProcessFunction pf = [](Engine&, const c10::IValue& b) { return b; };
     std::int64_t calls = 0;
     Engine core_engine(pf);
-    for (int h = 0; h < kHandlers; ++h) core_engine.add_event_handler(Events::ITERATION_COMPLETED, [&calls] { ++calls; });
+    for (int h = 0; h < kHandlers; ++h)
+        core_engine.add_event_handler(Events::ITERATION_COMPLETED, [&calls] { ++calls; });
 
     Engine abi_engine(pf);
     host::PluginHost plugins;
@@ -51,10 +52,12 @@ int main(int argc, char** argv) {
     const double per_handler = (a - c) / kHandlers;
     fmt::print("abi_overhead: {} iterations x {} reps, {} handlers on ITERATION_COMPLETED, medians\n", iters, reps,
                kHandlers);
-    fmt::print("core C++ handlers: {:.1f} ns/iter   C ABI handlers: {:.1f} ns/iter   extra per handler call: {:.1f} ns "
-               "(target <= 20){}\n",
-               c, a, per_handler, per_handler <= 20.0 ? "" : " MISSED");
-    fmt::print(stderr, "{{\"bench\":\"abi_overhead\",\"core_ns\":{:.2f},\"abi_ns\":{:.2f},\"extra_per_handler_ns\":{:.2f}}}\n",
+    fmt::print(
+        "core C++ handlers: {:.1f} ns/iter   C ABI handlers: {:.1f} ns/iter   extra per handler call: {:.1f} ns "
+        "(target <= 20){}\n",
+        c, a, per_handler, per_handler <= 20.0 ? "" : " MISSED");
+    fmt::print(stderr,
+               "{{\"bench\":\"abi_overhead\",\"core_ns\":{:.2f},\"abi_ns\":{:.2f},\"extra_per_handler_ns\":{:.2f}}}\n",
                c, a, per_handler);
     plugins.shutdown();
     return per_handler <= 20.0 ? 0 : 1;

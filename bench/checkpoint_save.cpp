@@ -28,8 +28,8 @@ double median(std::vector<double> v) {
 
 c10::IValue cnn_checkpoint(std::int64_t iteration) {
     const std::vector<std::pair<std::string, std::vector<std::int64_t>>> shapes{
-        {"conv1.weight", {32, 1, 3, 3}}, {"conv1.bias", {32}},   {"conv2.weight", {64, 32, 3, 3}}, {"conv2.bias", {64}},
-        {"fc1.weight", {128, 1600}},     {"fc1.bias", {128}},    {"fc2.weight", {10, 128}},        {"fc2.bias", {10}}};
+        {"conv1.weight", {32, 1, 3, 3}}, {"conv1.bias", {32}}, {"conv2.weight", {64, 32, 3, 3}}, {"conv2.bias", {64}},
+        {"fc1.weight", {128, 1600}},     {"fc1.bias", {128}},  {"fc2.weight", {10, 128}},        {"fc2.bias", {10}}};
     c10::Dict<std::string, at::Tensor> model;
     c10::impl::GenericDict state(c10::IntType::get(), c10::AnyType::get());
     c10::impl::GenericList params(c10::AnyType::get());
@@ -87,7 +87,8 @@ int main(int argc, char** argv) {
     }
     std::filesystem::remove(path);
     fmt::print("cnn checkpoint (model + SGD momentum + trainer), {} bytes, {} runs, median ms:\n", bytes, runs);
-    fmt::print("  encode {:.2f}  durable write (fsync file + folder) {:.2f}  save (both) {:.2f}  load (checked) {:.2f}\n",
-               median(encode_ms), median(write_ms), median(save_ms), median(load_ms));
+    fmt::print(
+        "  encode {:.2f}  durable write (fsync file + folder) {:.2f}  save (both) {:.2f}  load (checked) {:.2f}\n",
+        median(encode_ms), median(write_ms), median(save_ms), median(load_ms));
     return 0;
 }

@@ -54,8 +54,9 @@ int main(int argc, char** argv) {
     fmt::print("engine_overhead: {} iterations x {} repetitions, medians\n", iters, reps);
     fmt::print("{:<34} {:>10} {:>10} {:>10} {:>8}\n", "case", "bare ns", "engine ns", "overhead", "target");
     bool all_ok = true;
-    for (const Case& c : {Case{"(a) no handlers", 0, 1, 30.0}, Case{"(b) 10 handlers ITERATION_COMPLETED", 10, 1, 150.0},
-                          Case{"(c) 10 handlers every=10", 10, 10, 150.0}}) {
+    for (const Case& c :
+         {Case{"(a) no handlers", 0, 1, 30.0}, Case{"(b) 10 handlers ITERATION_COMPLETED", 10, 1, 150.0},
+          Case{"(c) 10 handlers every=10", 10, 10, 150.0}}) {
         Engine engine(pf);
         for (int h = 0; h < c.handlers; ++h) {
             engine.add_event_handler(Events::ITERATION_COMPLETED.every(c.every), [&sink] { ++sink; });
@@ -77,8 +78,9 @@ int main(int argc, char** argv) {
         all_ok = all_ok && ok;
         fmt::print("{:<34} {:>10.1f} {:>10.1f} {:>10.1f} {:>6.0f}{}\n", c.name, b, e, overhead, c.target_ns,
                    ok ? "" : " MISSED");
-        fmt::print(stderr, "{{\"bench\":\"engine_overhead\",\"case\":\"{}\",\"bare_ns\":{:.2f},\"engine_ns\":{:.2f},"
-                           "\"overhead_ns\":{:.2f},\"target_ns\":{}}}\n",
+        fmt::print(stderr,
+                   "{{\"bench\":\"engine_overhead\",\"case\":\"{}\",\"bare_ns\":{:.2f},\"engine_ns\":{:.2f},"
+                   "\"overhead_ns\":{:.2f},\"target_ns\":{}}}\n",
                    c.name, b, e, overhead, c.target_ns);
     }
     if (sink == 42) fmt::print("\n");  // keeps `sink` observable

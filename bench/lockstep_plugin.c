@@ -57,8 +57,8 @@ static ignite_status end_turn(void* user_data, ignite_engine* engine, const igni
 static ignite_status init(ignite_host* host, const ignite_host_api* api, void** state) {
     int64_t go = -1, done = -1;
     ignite_engine* trainer;
-    ignite_event_spec started = {sizeof(ignite_event_spec), IGNITE_EVENT_EPOCH_STARTED, IGNITE_FILTER_NONE, 0, -1, -1,
-                                 NULL, 0, NULL, NULL};
+    ignite_event_spec started = {
+        sizeof(ignite_event_spec), IGNITE_EVENT_EPOCH_STARTED, IGNITE_FILTER_NONE, 0, -1, -1, NULL, 0, NULL, NULL};
     ignite_event_spec completed = started;
     ignite_status s;
     completed.event = IGNITE_EVENT_EPOCH_COMPLETED;
@@ -80,11 +80,32 @@ static ignite_status init(ignite_host* host, const ignite_host_api* api, void** 
     return api->add_handler(host, trainer, &completed, 1, INT32_MAX, end_turn, NULL, NULL);
 }
 
-static const ignite_option_spec options[] = {
-    {.name = "go_fd", .type = IGNITE_OPTION_INT, .default_value = "-1", .help = "descriptor to read one byte from before each epoch"},
-    {.name = "done_fd", .type = IGNITE_OPTION_INT, .default_value = "-1", .help = "descriptor to write one byte to after each epoch"}};
-static const ignite_plugin_info info = {sizeof(ignite_plugin_info), IGNITE_ABI_MAJOR, IGNITE_ABI_MINOR, "bench_lockstep",
-                                        "1.0", "epoch-by-epoch turns with bench/train_vs_raw's raw loop", options, 2,
-                                        NULL, 0, init, NULL, NULL, NULL, NULL, NULL, 0,
-                                        sizeof(ignite_option_spec), sizeof(ignite_event_decl), sizeof(ignite_bytes)};
+static const ignite_option_spec options[] = {{.name = "go_fd",
+                                              .type = IGNITE_OPTION_INT,
+                                              .default_value = "-1",
+                                              .help = "descriptor to read one byte from before each epoch"},
+                                             {.name = "done_fd",
+                                              .type = IGNITE_OPTION_INT,
+                                              .default_value = "-1",
+                                              .help = "descriptor to write one byte to after each epoch"}};
+static const ignite_plugin_info info = {sizeof(ignite_plugin_info),
+                                        IGNITE_ABI_MAJOR,
+                                        IGNITE_ABI_MINOR,
+                                        "bench_lockstep",
+                                        "1.0",
+                                        "epoch-by-epoch turns with bench/train_vs_raw's raw loop",
+                                        options,
+                                        2,
+                                        NULL,
+                                        0,
+                                        init,
+                                        NULL,
+                                        NULL,
+                                        NULL,
+                                        NULL,
+                                        NULL,
+                                        0,
+                                        sizeof(ignite_option_spec),
+                                        sizeof(ignite_event_decl),
+                                        sizeof(ignite_bytes)};
 IGNITE_DEFINE_PLUGIN(info)

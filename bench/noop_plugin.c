@@ -17,8 +17,16 @@ static ignite_status init(ignite_host* host, const ignite_host_api* api, void** 
     int64_t n = 0;
     int64_t i;
     ignite_engine* trainer;
-    ignite_event_spec spec = {sizeof(ignite_event_spec), IGNITE_EVENT_ITERATION_COMPLETED, IGNITE_FILTER_NONE, 0, -1, -1,
-                              NULL, 0, NULL, NULL};
+    ignite_event_spec spec = {sizeof(ignite_event_spec),
+                              IGNITE_EVENT_ITERATION_COMPLETED,
+                              IGNITE_FILTER_NONE,
+                              0,
+                              -1,
+                              -1,
+                              NULL,
+                              0,
+                              NULL,
+                              NULL};
     g_api = api;
     *state = NULL;
     if (api->option_int(host, "handlers", &n) != IGNITE_OK) return IGNITE_ERR_INVALID_ARGUMENT;
@@ -30,9 +38,26 @@ static ignite_status init(ignite_host* host, const ignite_host_api* api, void** 
     return IGNITE_OK;
 }
 
-static const ignite_option_spec options[] = {{.name = "handlers", .type = IGNITE_OPTION_INT, .default_value = "10", .help = "number of no-op handlers"}};
-static const ignite_plugin_info info = {sizeof(ignite_plugin_info), IGNITE_ABI_MAJOR, IGNITE_ABI_MINOR, "bench_noop",
-                                        "1.0", "no-op handlers for bench/abi_overhead", options, 1, NULL, 0, init,
-                                        NULL, NULL, NULL, NULL, NULL, 0,
-                                        sizeof(ignite_option_spec), sizeof(ignite_event_decl), sizeof(ignite_bytes)};
+static const ignite_option_spec options[] = {
+    {.name = "handlers", .type = IGNITE_OPTION_INT, .default_value = "10", .help = "number of no-op handlers"}};
+static const ignite_plugin_info info = {sizeof(ignite_plugin_info),
+                                        IGNITE_ABI_MAJOR,
+                                        IGNITE_ABI_MINOR,
+                                        "bench_noop",
+                                        "1.0",
+                                        "no-op handlers for bench/abi_overhead",
+                                        options,
+                                        1,
+                                        NULL,
+                                        0,
+                                        init,
+                                        NULL,
+                                        NULL,
+                                        NULL,
+                                        NULL,
+                                        NULL,
+                                        0,
+                                        sizeof(ignite_option_spec),
+                                        sizeof(ignite_event_decl),
+                                        sizeof(ignite_bytes)};
 IGNITE_DEFINE_PLUGIN(info)

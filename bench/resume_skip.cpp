@@ -22,16 +22,16 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 // Seconds from run() to the first batch reaching the process function, resumed at `at`.
-double time_to_first_batch(const DataPtr& data, std::int64_t epoch_length, std::int64_t at,
-                           std::int64_t& fetched, std::int64_t& first_iteration) {
+double time_to_first_batch(const DataPtr& data, std::int64_t epoch_length, std::int64_t at, std::int64_t& fetched,
+                           std::int64_t& first_iteration) {
     Clock::time_point first;
     DeterministicEngine engine([&](Engine& e, const c10::IValue&) {
         first = Clock::now();
         first_iteration = e.state.iteration;
         e.terminate();
     });
-    engine.load_state_dict({{"iteration", at}, {"epoch_length", epoch_length}, {"max_epochs", 2},
-                            {"rng_states", c10::IValue()}});
+    engine.load_state_dict(
+        {{"iteration", at}, {"epoch_length", epoch_length}, {"max_epochs", 2}, {"rng_states", c10::IValue()}});
     manual_seed(0);
     fetched = 0;
     const auto t0 = Clock::now();
@@ -72,10 +72,12 @@ int main(int argc, char** argv) {
         perm.push_back(std::chrono::duration<double>(Clock::now() - t0).count());
         skip.push_back(time_to_first_batch(loader, epoch_length, at, fetched, first_iteration));
     }
-    fmt::print("epoch: {} samples, batch {}, {} iterations; resume at iteration {}\n", samples, batch, epoch_length, at);
-    fmt::print("index-based source (arithmetic skip): {:.3f} s to the first batch (median of {}), {} batch fetched, "
-               "first iteration {}\n",
-               median(skip), reps, fetched, first_iteration);
+    fmt::print("epoch: {} samples, batch {}, {} iterations; resume at iteration {}\n", samples, batch, epoch_length,
+               at);
+    fmt::print(
+        "index-based source (arithmetic skip): {:.3f} s to the first batch (median of {}), {} batch fetched, "
+        "first iteration {}\n",
+        median(skip), reps, fetched, first_iteration);
     fmt::print("  of which drawing the epoch's permutation: {:.3f} s\n", median(perm));
 
     // The same dataflow from a source that cannot skip: fetched and discarded up to k.

@@ -130,7 +130,8 @@ struct Child {
 
     Child(std::string who, const std::vector<std::string>& args) : name(std::move(who)) {
         int go_pipe[2], done_pipe[2];
-        if (::pipe2(go_pipe, O_CLOEXEC) != 0 || ::pipe2(done_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
+        if (::pipe2(go_pipe, O_CLOEXEC) != 0 || ::pipe2(done_pipe, O_CLOEXEC) != 0)
+            throw std::runtime_error("pipe2 failed");
         posix_spawn_file_actions_t actions;
         posix_spawn_file_actions_init(&actions);
         // dup2 onto 3/4 clears close-on-exec there (the originals are >= 3 but never 3/4
@@ -189,8 +190,9 @@ int main(int argc, char** argv) {
     const int runs = argc > 5 ? std::atoi(argv[5]) : 3;
     const std::string raw_malloc = argc > 6 ? argv[6] : "same";
     if (epochs < 2 || threads < 1 || runs < 1 || (raw_malloc != "same" && raw_malloc != "default")) {
-        fmt::print(stderr, "train_vs_raw: need epochs >= 2 (the first is warm-up), threads >= 1, runs >= 1, "
-                           "raw-malloc same or default\n");
+        fmt::print(stderr,
+                   "train_vs_raw: need epochs >= 2 (the first is warm-up), threads >= 1, runs >= 1, "
+                   "raw-malloc same or default\n");
         return 2;
     }
     const double n = static_cast<double>(load_mnist_dir(kFashionMnistDir, limit()).train.size());
@@ -198,22 +200,51 @@ int main(int argc, char** argv) {
     for (int r = 0; r < runs; ++r) {
         // A new folder per run: ignite-host refuses one that holds an earlier run's results.
         const auto out_dir = std::filesystem::temp_directory_path() / fmt::format("train_vs_raw_{}_{}", ::getpid(), r);
-        const std::vector<std::string> raw_args{std::filesystem::absolute(argv[0]).string(), "--raw", model,
-                                                std::to_string(threads), std::to_string(epochs), raw_malloc};
+        const std::vector<std::string> raw_args{std::filesystem::absolute(argv[0]).string(),
+                                                "--raw",
+                                                model,
+                                                std::to_string(threads),
+                                                std::to_string(epochs),
+                                                raw_malloc};
         // TRAIN_VS_RAW_AA=1: an A/A check of this harness, the raw loop against itself.
-        Child ignite("ignite-host",
-                     std::getenv("TRAIN_VS_RAW_AA")
-                         ? raw_args
-                         : std::vector<std::string>{host, "train", "--model", model, "--epochs", std::to_string(epochs),
-                                                    "--threads", std::to_string(threads), "--seed", "0", "--batch-size",
-                                                    "64", "--lr", "0.01", "--lr-schedule", "constant", "--momentum", "0.9",
-                                                    "--eval-every", "0",
-                                                    "--limit", std::to_string(limit()), "--plugin", "console",
-                                                    "--plugin-opt", "console.every=200", "--plugin", "metrics", "--plugin",
-                                                    sibling(argv[0], "ignite-plugin-bench_lockstep.so"), "--plugin-opt",
-                                                    fmt::format("bench_lockstep.go_fd={}", kGoFd), "--plugin-opt",
-                                                    fmt::format("bench_lockstep.done_fd={}", kDoneFd), "--output-dir",
-                                                    out_dir.string()});
+        Child ignite("ignite-host", std::getenv("TRAIN_VS_RAW_AA")
+                                        ? raw_args
+                                        : std::vector<std::string>{host,
+                                                                   "train",
+                                                                   "--model",
+                                                                   model,
+                                                                   "--epochs",
+                                                                   std::to_string(epochs),
+                                                                   "--threads",
+                                                                   std::to_string(threads),
+                                                                   "--seed",
+                                                                   "0",
+                                                                   "--batch-size",
+                                                                   "64",
+                                                                   "--lr",
+                                                                   "0.01",
+                                                                   "--lr-schedule",
+                                                                   "constant",
+                                                                   "--momentum",
+                                                                   "0.9",
+                                                                   "--eval-every",
+                                                                   "0",
+                                                                   "--limit",
+                                                                   std::to_string(limit()),
+                                                                   "--plugin",
+                                                                   "console",
+                                                                   "--plugin-opt",
+                                                                   "console.every=200",
+                                                                   "--plugin",
+                                                                   "metrics",
+                                                                   "--plugin",
+                                                                   sibling(argv[0], "ignite-plugin-bench_lockstep.so"),
+                                                                   "--plugin-opt",
+                                                                   fmt::format("bench_lockstep.go_fd={}", kGoFd),
+                                                                   "--plugin-opt",
+                                                                   fmt::format("bench_lockstep.done_fd={}", kDoneFd),
+                                                                   "--output-dir",
+                                                                   out_dir.string()});
         Child loop("raw loop", raw_args);
         for (int e = 0; e < epochs; ++e) {
             double t_ours, t_raw;
@@ -224,7 +255,8 @@ int main(int argc, char** argv) {
                 t_raw = loop.epoch();
                 t_ours = ignite.epoch();
             }
-            if (std::getenv("TRAIN_VS_RAW_VERBOSE")) fmt::print(stderr, "run {} epoch {}: ignite {:.3f} s, raw {:.3f} s\n", r, e, t_ours, t_raw);
+            if (std::getenv("TRAIN_VS_RAW_VERBOSE"))
+                fmt::print(stderr, "run {} epoch {}: ignite {:.3f} s, raw {:.3f} s\n", r, e, t_ours, t_raw);
             if (e == 0) continue;  // warm-up
             ours.push_back(t_ours);
             raw.push_back(t_raw);
@@ -235,12 +267,14 @@ int main(int argc, char** argv) {
         std::filesystem::remove_all(out_dir);
     }
     const double m_ours = median(ours), m_raw = median(raw);
-    fmt::print("train_vs_raw {} ({} runs x {} epochs in turns, batch 64, SGD, {} threads): ignite-host median epoch "
-               "{:.3f} s ({:.0f} samples/s), raw LibTorch loop ({} malloc) {:.3f} s ({:.0f} samples/s), ratio {:.3f} "
-               "(target <= 1.02); median of per-epoch ratios {:.3f}\n",
-               model, runs, epochs, threads, m_ours, n / m_ours, raw_malloc == "same" ? "ignite-host's" : "glibc default",
-               m_raw, n / m_raw, m_ours / m_raw, median(paired));
-    fmt::print(stderr, "{{\"bench\":\"train_vs_raw\",\"model\":\"{}\",\"ignite_s\":{:.4f},\"raw_s\":{:.4f},\"ratio\":{:.4f},"
+    fmt::print(
+        "train_vs_raw {} ({} runs x {} epochs in turns, batch 64, SGD, {} threads): ignite-host median epoch "
+        "{:.3f} s ({:.0f} samples/s), raw LibTorch loop ({} malloc) {:.3f} s ({:.0f} samples/s), ratio {:.3f} "
+        "(target <= 1.02); median of per-epoch ratios {:.3f}\n",
+        model, runs, epochs, threads, m_ours, n / m_ours, raw_malloc == "same" ? "ignite-host's" : "glibc default",
+        m_raw, n / m_raw, m_ours / m_raw, median(paired));
+    fmt::print(stderr,
+               "{{\"bench\":\"train_vs_raw\",\"model\":\"{}\",\"ignite_s\":{:.4f},\"raw_s\":{:.4f},\"ratio\":{:.4f},"
                "\"paired_ratio\":{:.4f}}}\n",
                model, m_ours, m_raw, m_ours / m_raw, median(paired));
     return 0;

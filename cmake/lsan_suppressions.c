@@ -6,9 +6,7 @@
  *  - libtorch_cuda.so's static initialiser of CachingHostAllocator.cpp allocates a 24-byte
  *    registry object at load time (torch 2.14 wheel), in every process that links it. */
 const char* __lsan_default_suppressions(void);
-const char* __lsan_default_suppressions(void) {
-    return "leak:_GLOBAL__sub_I_CachingHostAllocator.cpp\n";
-}
+const char* __lsan_default_suppressions(void) { return "leak:_GLOBAL__sub_I_CachingHostAllocator.cpp\n"; }
 
 /* Without this, LeakSanitizer appends a "Suppressions used:" table to the stderr of every
  * process whose suppression matched, and the tests read stderr. */

@@ -133,7 +133,8 @@ TEST_CASE("abi 1.2: the host validates option ranges, choices and lists (exit 2,
         {"frozen12.engines=trainer,evalutor", "'evalutor' is not among them"},
     }));
     CAPTURE(opt);
-    const auto r = host({"dry-run", "--epochs", "1", "--epoch-length", "2", "--plugin", "frozen12", "--plugin-opt", opt});
+    const auto r =
+        host({"dry-run", "--epochs", "1", "--epoch-length", "2", "--plugin", "frozen12", "--plugin-opt", opt});
     INFO(r.cmd << "\n" << r.out);
     REQUIRE(r.exited);
     CHECK(r.rc == 2);
@@ -149,9 +150,9 @@ TEST_CASE("abi 1.2: plugins inspect prints what an option allows", "[abi12]") {
     INFO(r.cmd << "\n" << r.out);
     REQUIRE(r.rc == 0);
     CHECK_THAT(r.out, Catch::Contains("abi:         1.2"));
-    for (const char* piece : {"log every N iterations [in 1..100]", "log, or lr: schedule the lr [one of log|lr]",
-                              "lr scale [in 0..1]", "engines to log [comma-separated list of trainer|evaluator]",
-                              "frozen12_samples"}) {
+    for (const char* piece :
+         {"log every N iterations [in 1..100]", "log, or lr: schedule the lr [one of log|lr]", "lr scale [in 0..1]",
+          "engines to log [comma-separated list of trainer|evaluator]", "frozen12_samples"}) {
         INFO(piece);
         CHECK_THAT(r.out, Catch::Contains(piece));
     }
@@ -168,9 +169,9 @@ TEST_CASE("abi 1.2: an SDK plugin claims the oldest ABI minor whose features it 
 }
 
 TEST_CASE("abi 1.2: a frozen 1.2 plugin's handlers get the counters with the event", "[abi12]") {
-    const auto r = host({"dry-run", "--epochs", "2", "--epoch-length", "3", "--eval-every", "1", "--eval-length", "2",
-                         "--plugin", "frozen12", "--plugin-opt", "frozen12.every=2", "--plugin-opt",
-                         "frozen12.engines=trainer,evaluator"});
+    const auto r =
+        host({"dry-run", "--epochs", "2", "--epoch-length", "3", "--eval-every", "1", "--eval-length", "2", "--plugin",
+              "frozen12", "--plugin-opt", "frozen12.every=2", "--plugin-opt", "frozen12.engines=trainer,evaluator"});
     INFO(r.cmd << "\n" << r.out);
     REQUIRE(r.rc == 0);  // a mismatch with state_int fails the run
     CHECK(has_line(r, "[frozen12] trainer epoch 1/2 iteration 2 length 3"));
@@ -186,10 +187,18 @@ TEST_CASE("abi 1.2: a frozen 1.2 plugin's handlers get the counters with the eve
 ignite::test::ProcessResult train_scheduled(const std::string& name, const std::vector<std::string>& optimizer) {
     const auto out = ignite::test::scratch_dir("ignite_abi12_test") / name;
     fs::remove_all(out);
-    std::vector<std::string> args{"train", "--no-default-plugins", "--model", "mlp", "--dataset", "synthetic:80",
-                                  "--epochs", "1", "--batch-size", "32", "--lr-schedule", "constant", "--eval-every",
-                                  "0", "--threads", "1", "--output-dir", out.string(), "--plugin", "frozen12",
-                                  "--plugin-opt", "frozen12.mode=lr", "--plugin-opt", "frozen12.every=100"};
+    std::vector<std::string> args{"train",         "--no-default-plugins",
+                                  "--model",       "mlp",
+                                  "--dataset",     "synthetic:80",
+                                  "--epochs",      "1",
+                                  "--batch-size",  "32",
+                                  "--lr-schedule", "constant",
+                                  "--eval-every",  "0",
+                                  "--threads",     "1",
+                                  "--output-dir",  out.string(),
+                                  "--plugin",      "frozen12",
+                                  "--plugin-opt",  "frozen12.mode=lr",
+                                  "--plugin-opt",  "frozen12.every=100"};
     args.insert(args.end(), optimizer.begin(), optimizer.end());
     return host(args);
 }
@@ -202,7 +211,8 @@ TEST_CASE("abi 1.2: a plugin reads the optimizer's parameter groups and schedule
     CHECK(has_line(r, "[frozen12] groups 1 lr 0.03 momentum 0.9 weight_decay 0"));
     CHECK(has_line(r, "[frozen12] lr set to 0.005, read back 0.005"));
     CHECK(has_line(r, "[frozen12] lr set to 0.015, read back 0.015"));
-    const auto lines = ignite::test::read_jsonl(ignite::test::scratch_dir("ignite_abi12_test") / "lr" / "metrics.jsonl");
+    const auto lines =
+        ignite::test::read_jsonl(ignite::test::scratch_dir("ignite_abi12_test") / "lr" / "metrics.jsonl");
     REQUIRE(lines.size() == 1);
     CHECK(lines[0]["lr"].get<double>() == Approx(0.015));  // the optimizer ran with the lr the plugin set
 }
@@ -224,9 +234,16 @@ TEST_CASE("abi 1.2: metrics are created as themselves, more than 64 of one plugi
     SECTION("train computes m69 as 69 and m3 as 3") {
         const auto out = ignite::test::scratch_dir("ignite_abi12_test") / "many";
         fs::remove_all(out);
-        const auto r = host({"train", "--no-default-plugins", "--model", "mlp", "--dataset", "synthetic:80", "--epochs",
-                             "1", "--batch-size", "32", "--threads", "1", "--output-dir", out.string(), "--plugin",
-                             "many_metrics", "--metric", "m69", "--metric", "m3"});
+        const auto r = host({"train",        "--no-default-plugins",
+                             "--model",      "mlp",
+                             "--dataset",    "synthetic:80",
+                             "--epochs",     "1",
+                             "--batch-size", "32",
+                             "--threads",    "1",
+                             "--output-dir", out.string(),
+                             "--plugin",     "many_metrics",
+                             "--metric",     "m69",
+                             "--metric",     "m3"});
         INFO(r.cmd << "\n" << r.out);
         REQUIRE(r.rc == 0);
         const auto lines = ignite::test::read_jsonl(out / "metrics.jsonl");
@@ -244,15 +261,19 @@ TEST_CASE("sdk: handlers take core's shapes, and filters, priorities and | work 
     for (const auto& l : lines_of(r.out))
         if (l.rfind("[sdk] ", 0) == 0) got.push_back(l.substr(6));
     // Priority 0 handlers in registration order; every2 (priority 5) after them; p1 before p2.
-    const std::vector<std::string> expected = {
-        "words a|b|c", "try_state_int missing: none", "started", "epoch_started epoch 1", "once 1", "every2 2",
-        "filter 3", "once 4", "every2 4", "range 5", "every2 6", "p1", "p2", "end COMPLETED"};
+    const std::vector<std::string> expected = {"words a|b|c", "try_state_int missing: none",
+                                               "started",     "epoch_started epoch 1",
+                                               "once 1",      "every2 2",
+                                               "filter 3",    "once 4",
+                                               "every2 4",    "range 5",
+                                               "every2 6",    "p1",
+                                               "p2",          "end COMPLETED"};
     CHECK(got == expected);
 }
 
 TEST_CASE("sdk: an EXCEPTION_RAISED handler taking std::exception_ptr sees the error", "[abi12][sdk]") {
-    const auto r = host({"dry-run", "--epochs", "1", "--epoch-length", "6", "--plugin", "sdk", "--plugin-opt",
-                         "sdk.fail_at=2"});
+    const auto r =
+        host({"dry-run", "--epochs", "1", "--epoch-length", "6", "--plugin", "sdk", "--plugin-opt", "sdk.fail_at=2"});
     INFO(r.cmd << "\n" << r.out);
     CHECK(r.rc == 1);  // observed, not handled: the run fails
     bool seen = false;

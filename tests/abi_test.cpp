@@ -81,9 +81,9 @@ static_assert(IGNITE_OPTION_BOOL == 0);
 static_assert(IGNITE_OPTION_INT == 1);
 static_assert(IGNITE_OPTION_DOUBLE == 2);
 static_assert(IGNITE_OPTION_STRING == 3);
-static_assert(IGNITE_OPTION_HAS_MIN == 1u);  // 1.2
-static_assert(IGNITE_OPTION_HAS_MAX == 2u);  // 1.2
-static_assert(IGNITE_OPTION_LIST == 4u);     // 1.2
+static_assert(IGNITE_OPTION_HAS_MIN == 1u);                                    // 1.2
+static_assert(IGNITE_OPTION_HAS_MAX == 2u);                                    // 1.2
+static_assert(IGNITE_OPTION_LIST == 4u);                                       // 1.2
 static_assert(std::string_view(IGNITE_PARAM_LR) == "lr");                      // 1.2
 static_assert(std::string_view(IGNITE_PARAM_MOMENTUM) == "momentum");          // 1.2
 static_assert(std::string_view(IGNITE_PARAM_WEIGHT_DECAY) == "weight_decay");  // 1.2
@@ -158,7 +158,8 @@ static_assert(sizeof(ignite_bytes) == 16);
 static_assert(offsetof(ignite_bytes, data) == 0);
 static_assert(offsetof(ignite_bytes, size) == 8);
 
-static_assert(sizeof(ignite_host_api) == 288);  // 256 in 1.0 and 1.1; 1.2 appended handle_exception .. set_param_group_double
+static_assert(sizeof(ignite_host_api) ==
+              288);  // 256 in 1.0 and 1.1; 1.2 appended handle_exception .. set_param_group_double
 static_assert(offsetof(ignite_host_api, struct_size) == 0);
 static_assert(offsetof(ignite_host_api, abi_major) == 4);
 static_assert(offsetof(ignite_host_api, abi_minor) == 6);
@@ -214,8 +215,8 @@ static_assert(offsetof(ignite_plugin_info, shutdown) == 72);
 static_assert(offsetof(ignite_plugin_info, state_key) == 80);
 static_assert(offsetof(ignite_plugin_info, save_state) == 88);
 static_assert(offsetof(ignite_plugin_info, load_state) == 96);
-static_assert(offsetof(ignite_plugin_info, metrics) == 104);       // 1.1
-static_assert(offsetof(ignite_plugin_info, metric_count) == 112);  // 1.1
+static_assert(offsetof(ignite_plugin_info, metrics) == 104);        // 1.1
+static_assert(offsetof(ignite_plugin_info, metric_count) == 112);   // 1.1
 static_assert(offsetof(ignite_plugin_info, option_stride) == 120);  // 1.2
 static_assert(offsetof(ignite_plugin_info, event_stride) == 128);   // 1.2
 static_assert(offsetof(ignite_plugin_info, bytes_size) == 136);     // 1.2

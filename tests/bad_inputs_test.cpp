@@ -50,9 +50,7 @@ const std::string kBadDir = IGNITE_ABI_BAD_DIR;
 
 // ---- fixtures shared by every case (created once per test process) ----------------------
 
-void write_bytes(const fs::path& p, const std::string& bytes) {
-    std::ofstream(p, std::ios::binary) << bytes;
-}
+void write_bytes(const fs::path& p, const std::string& bytes) { std::ofstream(p, std::ios::binary) << bytes; }
 
 std::string be32(std::uint32_t v) {
     return {static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8), static_cast<char>(v)};
@@ -127,8 +125,7 @@ const Fixtures& fixtures() {
                    "    assert x.size(0) == 0, 'the model refuses batches of ' + str(x.size(0)) + ' images'\n"
                    "    return x.flatten(1).matmul(self.w)\n");
         save_model(m / "noparams.pt", "def forward(self, x):\n    return x.flatten(1)[:, 0:10]\n", false);
-        save_model(m / "nan.pt",
-                   "def forward(self, x):\n    return x.flatten(1).matmul(self.w) * float('nan')\n");
+        save_model(m / "nan.pt", "def forward(self, x):\n    return x.flatten(1).matmul(self.w) * float('nan')\n");
         write_bytes(m / "garbage.pt", "this is not a TorchScript archive\n");
 
         const auto& d = x.data;
@@ -141,15 +138,15 @@ const Fixtures& fixtures() {
         {
             // The same, gzip-compressed: the declared size is checked against the trailer.
             const auto dir = d / "huge_count_gz";
-            mnist_dir(d, "huge_count_gz",
-                      {{"train-images-idx3-ubyte.gz", idx_images(2000000000u, 28, 28, 20 * 784)}});
+            mnist_dir(d, "huge_count_gz", {{"train-images-idx3-ubyte.gz", idx_images(2000000000u, 28, 28, 20 * 784)}});
             fs::remove(dir / "train-images-idx3-ubyte");
         }
         mnist_dir(d, "bad_magic", {{"train-images-idx3-ubyte", be32(0x1234) + std::string(100, '\0')}});
         mnist_dir(d, "count_mismatch", {{"train-labels-idx1-ubyte", idx_labels(19, 19)}});
         mnist_dir(d, "bad_labels", {{"train-labels-idx1-ubyte", idx_labels(20, 20, 12)}});
-        mnist_dir(d, "not_square", {{"train-images-idx3-ubyte", idx_images(20, 28, 14, 20 * 28 * 14)},
-                                    {"t10k-images-idx3-ubyte", idx_images(10, 28, 14, 10 * 28 * 14)}});
+        mnist_dir(d, "not_square",
+                  {{"train-images-idx3-ubyte", idx_images(20, 28, 14, 20 * 28 * 14)},
+                   {"t10k-images-idx3-ubyte", idx_images(10, 28, 14, 10 * 28 * 14)}});
         mnist_dir(d, "size_mismatch", {{"t10k-images-idx3-ubyte", idx_images(10, 14, 14, 10 * 196)}});
         mnist_dir(d, "zero_dims", {{"train-images-idx3-ubyte", idx_images(20, 0, 28, 0)}});
         mnist_dir(d, "missing_file");
@@ -257,10 +254,10 @@ void run_case(const Case& c) {
 
     const auto r = run_in(dir, c.args);
     INFO("case " << c.name << ": ignite-host " << expand([&] {
-        std::string s;
-        for (const auto& a : c.args) s += a + " ";
-        return s;
-    }()));
+             std::string s;
+             for (const auto& a : c.args) s += a + " ";
+             return s;
+         }()));
     INFO("stderr: " << r.err);
     INFO("stdout: " << r.out);
     REQUIRE(WIFEXITED(r.status));
@@ -365,18 +362,27 @@ TEST_CASE("bad options of train: exit 2, one line naming the option, nothing wri
 
 TEST_CASE("bad output folders: refused before anything is written", "[bad_inputs]") {
     run_cases({
-        {"output_dir_empty", {"train", "--model", "mlp", "--dataset", "synthetic:200", "--output-dir", ""}, 2,
+        {"output_dir_empty",
+         {"train", "--model", "mlp", "--dataset", "synthetic:200", "--output-dir", ""},
+         2,
          "--output-dir is empty"},
         {"output_dir_holds_earlier_run",
-         {"train", "--model", "mlp", "--dataset", "synthetic:200", "--output-dir", "earlier"}, 2, "not empty"},
+         {"train", "--model", "mlp", "--dataset", "synthetic:200", "--output-dir", "earlier"},
+         2,
+         "not empty"},
         {"output_dir_is_a_file",
-         {"train", "--model", "mlp", "--dataset", "synthetic:200", "--output-dir", "trace.jsonl"}, 2,
+         {"train", "--model", "mlp", "--dataset", "synthetic:200", "--output-dir", "trace.jsonl"},
+         2,
          "is not a folder"},
         {"output_dir_under_a_file",
-         {"train", "--model", "mlp", "--dataset", "synthetic:200", "--output-dir", "trace.jsonl/run"}, 2,
+         {"train", "--model", "mlp", "--dataset", "synthetic:200", "--output-dir", "trace.jsonl/run"},
+         2,
          "trace.jsonl/run"},
-        {"default_output_dir_holds_earlier_run", {"train", "--model", "mlp", "--dataset", "synthetic:200"}, 2,
-         "ignite-output", "mkdir ignite-output && echo '{}' > ignite-output/metrics.jsonl"},
+        {"default_output_dir_holds_earlier_run",
+         {"train", "--model", "mlp", "--dataset", "synthetic:200"},
+         2,
+         "ignite-output",
+         "mkdir ignite-output && echo '{}' > ignite-output/metrics.jsonl"},
     });
 }
 
@@ -451,8 +457,7 @@ TEST_CASE("bad plugins and plugin options: exit 2, every existing file untouched
         {"plugin_init_fails", train({"--plugin", "{B}/ignite-plugin-initfail.so"}), 2, "initfail"},
         {"plugin_init_throws", train({"--plugin", "{B}/ignite-plugin-initthrows.so"}), 2, "initthrows"},
         {"plugin_duplicate_name",
-         train({"--plugin", "{B}/ignite-plugin-dupname_a.so", "--plugin", "{B}/ignite-plugin-dupname_b.so"}), 2,
-         "dup"},
+         train({"--plugin", "{B}/ignite-plugin-dupname_a.so", "--plugin", "{B}/ignite-plugin-dupname_b.so"}), 2, "dup"},
         {"plugin_opt_unknown_key", train({"--plugin-opt", "progress.bogus=1"}), 2, "bogus"},
         {"plugin_opt_bad_type", train({"--plugin-opt", "progress.every=often"}), 2, "every"},
         {"plugin_opt_out_of_range", train({"--plugin-opt", "progress.every=0"}), 2, "progress.every"},
@@ -466,12 +471,12 @@ TEST_CASE("bad plugins and plugin options: exit 2, every existing file untouched
          train({"--plugin", "trace", "--plugin-opt", "trace.path=trace.jsonl", "--plugin", "/nonexistent/x.so"}), 2,
          "/nonexistent/x.so"},
         {"trace_file_kept_when_metric_unknown",
-         train({"--plugin", "trace", "--plugin-opt", "trace.path=trace.jsonl", "--metric", "f1_macro"}), 2,
-         "f1_macro"},
+         train({"--plugin", "trace", "--plugin-opt", "trace.path=trace.jsonl", "--metric", "f1_macro"}), 2, "f1_macro"},
         {"trace_file_kept_when_output_dir_refused",
          {"train", "--model", "mlp", "--dataset", "synthetic:200", "--plugin", "trace", "--plugin-opt",
           "trace.path=trace.jsonl", "--output-dir", "earlier"},
-         2, "not empty"},
+         2,
+         "not empty"},
     });
 }
 
@@ -506,8 +511,8 @@ TEST_CASE("failed runs: exit 1, one line saying where and what, results so far k
          "the model refuses batches of 64 images", "", true},
         {"model_without_parameters", train({"--model", "{M}/noparams.pt"}), 1, "no parameters", "", true},
         {"metric_k_above_classes",
-         train({"--plugin", "metrics", "--metric", "top_k_accuracy", "--plugin-opt", "metrics.k=100"}), 1,
-         "metrics.k", "", true},
+         train({"--plugin", "metrics", "--metric", "top_k_accuracy", "--plugin-opt", "metrics.k=100"}), 1, "metrics.k",
+         "", true},
         {"metric_fails_in_the_evaluator",
          train({"--plugin", "metrics", "--metric", "top_k_accuracy", "--plugin-opt", "metrics.k=100"}), 1,
          "in the evaluator", "", true},
@@ -518,8 +523,12 @@ TEST_CASE("failed runs: exit 1, one line saying where and what, results so far k
          true},
         {"metrics_to_full_disk", train({"--output-dir", "full", "--overwrite"}), 1, "No space left on device",
          "mkdir full && ln -s /dev/full full/metrics.jsonl", true},
-        {"dry_run_plugin_handler_fails", {"dry-run", "--plugin", "{B}/ignite-plugin-handlerfail.so"}, 1, "handlerfail",
-         "", true},
+        {"dry_run_plugin_handler_fails",
+         {"dry-run", "--plugin", "{B}/ignite-plugin-handlerfail.so"},
+         1,
+         "handlerfail",
+         "",
+         true},
     });
 }
 
@@ -533,8 +542,7 @@ struct Background {
     fs::path dir;
 
     Background(const fs::path& d, const std::vector<std::string>& args) : dir(d) {
-        const std::string cmd = host_command(dir, args) + " >" +
-                                shell_quote((dir / ".stdout").string()) + " 2>" +
+        const std::string cmd = host_command(dir, args) + " >" + shell_quote((dir / ".stdout").string()) + " 2>" +
                                 shell_quote((dir / ".stderr").string()) + " </dev/null";
         const char* argv[] = {"/bin/sh", "-c", cmd.c_str(), nullptr};
         REQUIRE(posix_spawn(&pid, "/bin/sh", nullptr, nullptr, const_cast<char**>(argv), environ) == 0);
@@ -582,8 +590,8 @@ fs::path fresh_case_dir(const std::string& name) {
 // A run long enough to be interrupted: many short epochs of the mlp on synthetic data. The
 // shell's `exec` makes the spawned pid ignite-host itself.
 std::vector<std::string> long_run(const std::string& output_dir) {
-    return {"train", "--model", "mlp", "--dataset", "synthetic:400", "--epochs", "100000", "--eval-every", "1",
-            "--lr-schedule", "constant", "--output-dir", output_dir};
+    return {"train",        "--model", "mlp",           "--dataset", "synthetic:400", "--epochs", "100000",
+            "--eval-every", "1",       "--lr-schedule", "constant",  "--output-dir",  output_dir};
 }
 
 std::size_t error_line_count(const std::string& err) {
@@ -704,7 +712,8 @@ TEST_CASE("a file-size limit is a write error, not a kill or a silent success", 
     CHECK(WEXITSTATUS(r.status) == 1);
     CHECK(error_line_count(r.err) == 1);
     CHECK_THAT(r.err, Catch::Contains("File too large"));
-    for (const auto& line : lines_of(read_file(dir / "out" / "metrics.jsonl"))) CHECK_NOTHROW(nlohmann::json::parse(line));
+    for (const auto& line : lines_of(read_file(dir / "out" / "metrics.jsonl")))
+        CHECK_NOTHROW(nlohmann::json::parse(line));
 }
 
 TEST_CASE("with stdin, stdout and stderr closed, results still go to their files", "[bad_inputs]") {
@@ -787,12 +796,12 @@ TEST_CASE("fewer threads available than asked: the run starts with what it can h
             // Under ASan the preloaded library comes before ASan's runtime, which ASan
             // refuses unless told the order is intended (the shim forwards to its
             // pthread_create interceptor through RTLD_NEXT).
-            const auto r = run_in(
-                dir, train({"--threads", "8", "--output-dir", out}),
-                {.env = {std::string("LD_PRELOAD=") + THREAD_LIMIT_PRELOAD,
-                         "IGNITE_TEST_THREAD_LIMIT=" + std::to_string(limit)},
-                 .launcher = {"timeout", "120"},
-                 .shell_prefix = "export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"});
+            const auto r =
+                run_in(dir, train({"--threads", "8", "--output-dir", out}),
+                       {.env = {std::string("LD_PRELOAD=") + THREAD_LIMIT_PRELOAD,
+                                "IGNITE_TEST_THREAD_LIMIT=" + std::to_string(limit)},
+                        .launcher = {"timeout", "120"},
+                        .shell_prefix = "export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"});
             INFO(r.err);
             REQUIRE(WIFEXITED(r.status));
             CHECK(WEXITSTATUS(r.status) == 0);

@@ -23,7 +23,7 @@ Dataset numbered(std::int64_t n) {
 }
 
 struct Pass {
-    std::vector<std::int64_t> rows;        // sample index of every row, in order
+    std::vector<std::int64_t> rows;  // sample index of every row, in order
     std::vector<std::int64_t> batch_sizes;
 };
 
@@ -39,7 +39,7 @@ Pass one_pass(ignite::DataSource& loader) {
         for (std::int64_t k = 0; k < x.size(0); ++k) {
             const auto row = static_cast<std::int64_t>(x[k][0][0][0].item<float>());
             CHECK(at::equal(x[k], at::full({1, 3, 3}, static_cast<float>(row))));  // the whole row was copied
-            CHECK(y[k].item<std::int64_t>() == row % 10);                            // with its own label
+            CHECK(y[k].item<std::int64_t>() == row % 10);                          // with its own label
             p.rows.push_back(row);
         }
     }
@@ -139,7 +139,8 @@ TEST_CASE("a resumed engine over the loader sees the uninterrupted run's batches
         auto loader = make_batch_loader(data, {8, true, true, 5, false, 2});  // 6 batches, 2 rows dropped
         std::vector<std::int64_t> firsts;
         ignite::Engine e([&](ignite::Engine&, const c10::IValue& b) {
-            firsts.push_back(static_cast<std::int64_t>(b.toTupleRef().elements()[0].toTensor()[0][0][0][0].item<float>()));
+            firsts.push_back(
+                static_cast<std::int64_t>(b.toTupleRef().elements()[0].toTensor()[0][0][0][0].item<float>()));
         });
         if (from > 0) {
             e.load_state_dict({{"iteration", from}, {"epoch_length", 6}, {"max_epochs", 3}});

@@ -143,7 +143,8 @@ void flatten(const c10::IValue& v, const std::string& path, std::vector<std::str
         const auto d = v.toGenericDict();
         out.push_back(fmt::format("{}\tdict\t{}", path, d.size()));
         for (const auto& e : d) {
-            const auto key = e.key().isString() ? fmt::format("'{}'", e.key().toStringRef()) : std::to_string(e.key().toInt());
+            const auto key =
+                e.key().isString() ? fmt::format("'{}'", e.key().toStringRef()) : std::to_string(e.key().toInt());
             flatten(e.value(), path + "/" + key, out);
         }
     } else if (v.isList() || v.isTuple()) {
@@ -190,7 +191,8 @@ void expect_same(const c10::IValue& a, const c10::IValue& b, const std::string& 
         auto iy = y.begin();
         for (; ix != x.end(); ++ix, ++iy) {
             REQUIRE(ix->key() == iy->key());
-            expect_same(ix->value(), iy->value(), path + "/" + (ix->key().isString() ? ix->key().toStringRef() : "int"));
+            expect_same(ix->value(), iy->value(),
+                        path + "/" + (ix->key().isString() ? ix->key().toStringRef() : "int"));
         }
     } else if (a.isList() || a.isTuple()) {
         const auto x = a.isList() ? a.toListRef() : a.toTupleRef().elements();
@@ -403,7 +405,8 @@ TEST_CASE("Values outside the model are refused by name; the earlier file stays"
     CHECK_THROWS_WITH(ck::save(bad, dir / "ck.pt"), Catch::Contains("cannot save a value of type Device"));
     auto latin1 = str_dict();
     latin1.insert("file", std::string("caf\xe9.pt"));
-    CHECK_THROWS_WITH(ck::save(latin1, dir / "ck.pt"), Catch::Contains("cannot save the string 'caf\\xe9.pt': it is not UTF-8"));
+    CHECK_THROWS_WITH(ck::save(latin1, dir / "ck.pt"),
+                      Catch::Contains("cannot save the string 'caf\\xe9.pt': it is not UTF-8"));
     auto sparse = str_dict();
     sparse.insert("s", at::eye(3).to_sparse());
     CHECK_THROWS_AS(ck::save(sparse, dir / "ck.pt"), ck::FileError);
@@ -464,8 +467,12 @@ TEST_CASE("Stray temporaries: ours are recognised and removed, nothing else is t
                                         ".a.ignite-tmp-99999998-ffffffffffffffff"};
     // A live writer's temporary (this process's) is not a stray.
     const std::string live = fmt::format(".b.ignite-tmp-{}-0123456789abcdef", ::getpid());
-    const std::vector<std::string> foreign{".hidden", "ck.pt", "ck.pt.tmp", ".ck.pt.ignite-tmp-12x-0123456789abcdef",
-                                           ".ck.pt.ignite-tmp-123-0123", "x.ignite-tmp-1-0123456789abcdef",
+    const std::vector<std::string> foreign{".hidden",
+                                           "ck.pt",
+                                           "ck.pt.tmp",
+                                           ".ck.pt.ignite-tmp-12x-0123456789abcdef",
+                                           ".ck.pt.ignite-tmp-123-0123",
+                                           "x.ignite-tmp-1-0123456789abcdef",
                                            ".ignite-tmp-1-0123456789abcdef"};
     for (const auto& n : ours) {
         CHECK(is_temporary_name(n));

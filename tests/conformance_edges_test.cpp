@@ -22,7 +22,6 @@ namespace {
 
 using Scenario = std::function<void(Trace&)>;
 
-
 DataPtr one_pass(std::int64_t n) {
     std::vector<c10::IValue> values;
     for (std::int64_t k = 0; k < n; ++k) values.emplace_back(k);
@@ -54,9 +53,9 @@ std::string dict_json(const Dict& d) { return ignite::test::format_value(c10::IV
 // ---- run() arguments (0.5.3) --------------------------------------------------------------
 
 void run_args_nonpositive_accepted(Trace& t) {
-    for (const Engine::RunArgs& args : {Engine::RunArgs{.max_epochs = 0}, Engine::RunArgs{.max_epochs = -1},
-                                        Engine::RunArgs{.epoch_length = 0},
-                                        Engine::RunArgs{.max_epochs = 2, .epoch_length = -2}}) {
+    for (const Engine::RunArgs& args :
+         {Engine::RunArgs{.max_epochs = 0}, Engine::RunArgs{.max_epochs = -1}, Engine::RunArgs{.epoch_length = 0},
+          Engine::RunArgs{.max_epochs = 2, .epoch_length = -2}}) {
         Engine e(t.echo());
         t.observe(e);
         t.run(e, list(2), list_label(2), args);
@@ -221,18 +220,22 @@ void max_iters_errors_and_resume(Trace& t) {
 void max_iters_state_dict(Trace& t) {
     Engine e(t.echo());
     t.observe(e);
-    t.call_raising("load_state_dict({iteration:2,max_iters:5,epoch_length:3})",
-                   [&] { e.load_state_dict({{"iteration", 2}, {"max_iters", 5}, {"epoch_length", 3}}); });
+    t.call_raising("load_state_dict({iteration:2,max_iters:5,epoch_length:3})", [&] {
+        e.load_state_dict({{"iteration", 2}, {"max_iters", 5}, {"epoch_length", 3}});
+    });
     t.state(e);
     t.run(e, list(3), list_label(3));
     t.call("state_dict()", dict_json(e.state_dict()));
     Engine e2(t.echo());
-    t.call_raising("load_state_dict({iteration:4,max_iters:3,epoch_length:3})",
-                   [&] { e2.load_state_dict({{"iteration", 4}, {"max_iters", 3}, {"epoch_length", 3}}); });
-    t.call_raising("load_state_dict({iteration:1,max_iters:0,epoch_length:3})",
-                   [&] { e2.load_state_dict({{"iteration", 1}, {"max_iters", 0}, {"epoch_length", 3}}); });
-    t.call_raising("load_state_dict({epoch:1,max_iters:7,epoch_length:3})",
-                   [&] { e2.load_state_dict({{"epoch", 1}, {"max_iters", 7}, {"epoch_length", 3}}); });
+    t.call_raising("load_state_dict({iteration:4,max_iters:3,epoch_length:3})", [&] {
+        e2.load_state_dict({{"iteration", 4}, {"max_iters", 3}, {"epoch_length", 3}});
+    });
+    t.call_raising("load_state_dict({iteration:1,max_iters:0,epoch_length:3})", [&] {
+        e2.load_state_dict({{"iteration", 1}, {"max_iters", 0}, {"epoch_length", 3}});
+    });
+    t.call_raising("load_state_dict({epoch:1,max_iters:7,epoch_length:3})", [&] {
+        e2.load_state_dict({{"epoch", 1}, {"max_iters", 7}, {"epoch_length", 3}});
+    });
     t.state(e2);
     t.run(e2, list(3), list_label(3));
 }
@@ -259,8 +262,7 @@ const std::map<std::string, Scenario>& scenarios() {
 
 }  // namespace
 
-TEST_CASE("the engine's edges replay Ignite 0.5.3 (run arguments, signatures) and 0.5.5 (max_iters)",
-          "[conformance]") {
+TEST_CASE("the engine's edges replay Ignite 0.5.3 (run arguments, signatures) and 0.5.5 (max_iters)", "[conformance]") {
     const auto fixture = ignite::test::load_fixture("ignite-engine-edges.json");
     REQUIRE(fixture.size() == scenarios().size());
     for (const auto& scenario : fixture) {

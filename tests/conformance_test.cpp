@@ -25,7 +25,6 @@ namespace {
 
 using Scenario = std::function<void(Trace&)>;
 
-
 // ---- plain runs ----------------------------------------------------------------------
 
 void plain_list(Trace& t) {
@@ -177,7 +176,8 @@ void has_event_handler(Trace& t) {
     t.call("has_event_handler(c, STARTED)", yes(e.has_event_handler(c, Event(Event::kStarted))));
     t.call("has_event_handler(a, 'iteration_completed')", yes(e.has_event_handler(a, "iteration_completed")));
     t.call("has_event_handler(a, 'ITERATION_COMPLETED')", yes(e.has_event_handler(a, "ITERATION_COMPLETED")));
-    t.call("has_registered_events(ITERATION_COMPLETED)", yes(e.has_registered_events(Event(Event::kIterationCompleted))));
+    t.call("has_registered_events(ITERATION_COMPLETED)",
+           yes(e.has_registered_events(Event(Event::kIterationCompleted))));
     t.call("has_registered_events('foo')", yes(e.has_registered_events("foo")));
     t.run(e, list(2), list_label(2), 1);
 }
@@ -312,11 +312,13 @@ void custom_events_event_to_attr(Trace& t) {
     e.register_events({step_started, step_completed}, {{step_started, "step"}, {step_completed, "step"}});
     t.call("state.step after register_events", std::to_string(e.state.get<std::int64_t>("step")));
     auto with_step = [&t](const std::string& label) {
-        return [&t, label](Engine& eng) { t.h(eng, label, fmt::format(" step={}", eng.state.get<std::int64_t>("step"))); };
+        return
+            [&t, label](Engine& eng) { t.h(eng, label, fmt::format(" step={}", eng.state.get<std::int64_t>("step"))); };
     };
     e.add_event_handler(step_started, with_step("step_started"));
     e.add_event_handler(EventSpec(step_completed).every(2), with_step("step_completed_every2"));
-    e.add_event_handler(EventSpec(step_completed).once(3) | Events::EPOCH_COMPLETED, with_step("step3_or_epoch_completed"));
+    e.add_event_handler(EventSpec(step_completed).once(3) | Events::EPOCH_COMPLETED,
+                        with_step("step3_or_epoch_completed"));
     t.run(e, list(2), list_label(2), 2);
     t.call("state.step", std::to_string(e.state.get<std::int64_t>("step")));
     t.run(e, list(2), list_label(2), 2);
@@ -340,15 +342,17 @@ void load_state_dict_epoch(Trace& t) {
     Engine e(t.echo());
     t.observe(e);
     add_lifecycle_observers(t, e, true, false);
-    t.call_raising("load_state_dict({epoch:1,max_epochs:3,epoch_length:4})",
-                   [&] { e.load_state_dict({{"epoch", 1}, {"max_epochs", 3}, {"epoch_length", 4}}); });
+    t.call_raising("load_state_dict({epoch:1,max_epochs:3,epoch_length:4})", [&] {
+        e.load_state_dict({{"epoch", 1}, {"max_epochs", 3}, {"epoch_length", 4}});
+    });
     t.add("STATE " + ignite::test::format_state(e.state));
     t.run(e, list(4), list_label(4));
 }
 
 std::string dict_json(const Dict& d) {
     std::string out = "{";
-    for (const auto& [k, v] : d) out += (out.size() > 1 ? "," : "") + ("\"" + k + "\":" + ignite::test::format_value(v));
+    for (const auto& [k, v] : d)
+        out += (out.size() > 1 ? "," : "") + ("\"" + k + "\":" + ignite::test::format_value(v));
     return out + "}";
 }
 
@@ -411,12 +415,15 @@ void errors_event_filters(Trace& t) {
 void errors_load_state_dict(Trace& t) {
     Engine e(t.echo());
     t.observe(e);
-    t.call_raising("load_state_dict({epoch:1,epoch_length:4})",
-                   [&] { e.load_state_dict({{"epoch", 1}, {"epoch_length", 4}}); });
-    t.call_raising("load_state_dict({epoch:1,max_epochs:4})",
-                   [&] { e.load_state_dict({{"epoch", 1}, {"max_epochs", 4}}); });
-    t.call_raising("load_state_dict({max_epochs:4,epoch_length:4})",
-                   [&] { e.load_state_dict({{"max_epochs", 4}, {"epoch_length", 4}}); });
+    t.call_raising("load_state_dict({epoch:1,epoch_length:4})", [&] {
+        e.load_state_dict({{"epoch", 1}, {"epoch_length", 4}});
+    });
+    t.call_raising("load_state_dict({epoch:1,max_epochs:4})", [&] {
+        e.load_state_dict({{"epoch", 1}, {"max_epochs", 4}});
+    });
+    t.call_raising("load_state_dict({max_epochs:4,epoch_length:4})", [&] {
+        e.load_state_dict({{"max_epochs", 4}, {"epoch_length", 4}});
+    });
     t.call_raising("load_state_dict({epoch:1,iteration:4,max_epochs:4,epoch_length:4})", [&] {
         e.load_state_dict({{"epoch", 1}, {"iteration", 4}, {"max_epochs", 4}, {"epoch_length", 4}});
     });
@@ -430,8 +437,9 @@ void errors_load_state_dict(Trace& t) {
     });
     t.add("STATE " + ignite::test::format_state(e.state));
     e.state_dict_user_keys.clear();
-    t.call_raising("load_state_dict({epoch:5,max_epochs:3,epoch_length:2})",
-                   [&] { e.load_state_dict({{"epoch", 5}, {"max_epochs", 3}, {"epoch_length", 2}}); });
+    t.call_raising("load_state_dict({epoch:5,max_epochs:3,epoch_length:2})", [&] {
+        e.load_state_dict({{"epoch", 5}, {"max_epochs", 3}, {"epoch_length", 2}});
+    });
     t.run(e, list(2), list_label(2));
 }
 
@@ -445,13 +453,21 @@ const std::set<std::string> kCompileTimeOnly = {
     "CALL load_state_dict([1,2])",
 };
 template <typename T>
-concept can_every = requires(T v) { Events::ITERATION_COMPLETED.every(v); };
+concept can_every = requires(T v) {
+    Events::ITERATION_COMPLETED.every(v);
+};
 template <typename F>
-concept can_filter = requires(F f) { Events::ITERATION_COMPLETED.filter(f); };
+concept can_filter = requires(F f) {
+    Events::ITERATION_COMPLETED.filter(f);
+};
 template <typename T>
-concept can_or = requires(T v) { Events::STARTED | v; };
+concept can_or = requires(T v) {
+    Events::STARTED | v;
+};
 template <typename T>
-concept can_load = requires(Engine& e, T v) { e.load_state_dict(v); };
+concept can_load = requires(Engine& e, T v) {
+    e.load_state_dict(v);
+};
 using OneArgFilter = bool (*)(std::int64_t);
 using TwoArgFilter = bool (*)(Engine&, std::int64_t);
 static_assert(can_every<std::int64_t> && !can_every<double>);
@@ -460,8 +476,7 @@ static_assert(can_or<EventSpec> && !can_or<const char*>);
 static_assert(can_load<Dict> && !can_load<std::vector<int>>);
 
 // Scenarios of the fixture that belong to later issues (and are replayed there).
-const std::set<std::string> kLaterIssues = {"deterministic_engine_docs_example",
-                                            "metrics_accuracy_average_evaluator"};
+const std::set<std::string> kLaterIssues = {"deterministic_engine_docs_example", "metrics_accuracy_average_evaluator"};
 
 const std::map<std::string, Scenario>& scenarios() {
     static const std::map<std::string, Scenario> all = {

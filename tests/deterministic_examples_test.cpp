@@ -10,7 +10,8 @@
 using ignite::test::lines_of;
 using ignite::test::run_process;
 
-TEST_CASE("deterministic_resume prints Ignite's batches and the resumed run repeats epoch 2", "[examples][deterministic]") {
+TEST_CASE("deterministic_resume prints Ignite's batches and the resumed run repeats epoch 2",
+          "[examples][deterministic]") {
     const auto r = run_process({DETERMINISTIC_RESUME_EXE});
     REQUIRE(r.exited);
     REQUIRE(r.rc == 0);

@@ -37,8 +37,8 @@ struct Step {
 
 ProcessFunction recording(std::vector<Step>& out) {
     return [&out](Engine& e, const c10::IValue& batch) -> c10::IValue {
-        std::vector<std::int64_t> b = batch.isTensor() ? to_vector(batch.toTensor())
-                                                       : std::vector<std::int64_t>{batch.toInt()};
+        std::vector<std::int64_t> b =
+            batch.isTensor() ? to_vector(batch.toTensor()) : std::vector<std::int64_t>{batch.toInt()};
         out.push_back({e.state.iteration, b, at::rand({1}).item<double>()});
         return {};
     };
@@ -65,16 +65,16 @@ std::vector<Step> steps_from(std::int64_t first_iteration, const Batches& batche
 
 // Python: manual_seed(56); DataLoader(torch.arange(40), batch_size=4, shuffle=True), 3 epochs,
 // process function drawing torch.rand(1) (torch 2.14.1).
-const Batches kFullBatches = {
-    {2, 17, 35, 32}, {30, 13, 38, 11}, {21, 16, 25, 29}, {22, 3, 18, 31}, {28, 39, 36, 14}, {5, 15, 6, 1},
-    {27, 9, 8, 23},  {20, 24, 12, 0},  {37, 7, 4, 19},   {33, 10, 26, 34}, {14, 38, 30, 32}, {21, 37, 11, 22},
-    {20, 36, 2, 35}, {3, 34, 9, 13},   {4, 16, 27, 17},  {5, 18, 8, 19},   {0, 10, 1, 26},   {12, 25, 15, 31},
-    {24, 7, 33, 23}, {6, 39, 28, 29},  {36, 12, 27, 24}, {13, 9, 38, 14},  {39, 29, 22, 10}, {33, 8, 4, 31},
-    {15, 21, 5, 7},  {6, 37, 19, 35},  {20, 32, 16, 11}, {34, 0, 18, 28},  {30, 17, 2, 23},  {26, 1, 25, 3}};
-const std::vector<double> kFullDraws = {
-    0.566023, 0.421949, 0.44113,  0.515419, 0.41999,  0.402457, 0.504219, 0.714928, 0.052585, 0.249177,
-    0.128481, 0.096244, 0.91783,  0.445203, 0.183478, 0.841199, 0.602143, 0.637616, 0.182395, 0.337393,
-    0.790866, 0.070746, 0.596551, 0.50047,  0.394299, 0.239993, 0.862609, 0.527556, 0.601157, 0.453202};
+const Batches kFullBatches = {{2, 17, 35, 32},  {30, 13, 38, 11}, {21, 16, 25, 29}, {22, 3, 18, 31}, {28, 39, 36, 14},
+                              {5, 15, 6, 1},    {27, 9, 8, 23},   {20, 24, 12, 0},  {37, 7, 4, 19},  {33, 10, 26, 34},
+                              {14, 38, 30, 32}, {21, 37, 11, 22}, {20, 36, 2, 35},  {3, 34, 9, 13},  {4, 16, 27, 17},
+                              {5, 18, 8, 19},   {0, 10, 1, 26},   {12, 25, 15, 31}, {24, 7, 33, 23}, {6, 39, 28, 29},
+                              {36, 12, 27, 24}, {13, 9, 38, 14},  {39, 29, 22, 10}, {33, 8, 4, 31},  {15, 21, 5, 7},
+                              {6, 37, 19, 35},  {20, 32, 16, 11}, {34, 0, 18, 28},  {30, 17, 2, 23}, {26, 1, 25, 3}};
+const std::vector<double> kFullDraws = {0.566023, 0.421949, 0.44113,  0.515419, 0.41999,  0.402457, 0.504219, 0.714928,
+                                        0.052585, 0.249177, 0.128481, 0.096244, 0.91783,  0.445203, 0.183478, 0.841199,
+                                        0.602143, 0.637616, 0.182395, 0.337393, 0.790866, 0.070746, 0.596551, 0.50047,
+                                        0.394299, 0.239993, 0.862609, 0.527556, 0.601157, 0.453202};
 constexpr std::int64_t kFullSeed = 809964516;
 
 DataPtr arange40() { return data::tensor_loader(at::arange(40, at::kLong), 4, /*shuffle=*/true); }
@@ -90,7 +90,8 @@ TEST_CASE("deterministic_engine_docs_example replays Ignite's trace; resumed bat
     const auto fixture = nlohmann::json::parse(in);
     std::vector<std::string> expected;
     for (const auto& s : fixture) {
-        if (s.at("name") == "deterministic_engine_docs_example") expected = s.at("trace").get<std::vector<std::string>>();
+        if (s.at("name") == "deterministic_engine_docs_example")
+            expected = s.at("trace").get<std::vector<std::string>>();
     }
     REQUIRE(!expected.empty());
 
@@ -193,8 +194,8 @@ TEST_CASE("a run resumed mid-epoch from state_dict() continues bit for bit (Igni
 TEST_CASE("terminate_epoch reseeds with the cut epoch's iteration count, as Ignite", "[deterministic]") {
     // Python: manual_seed(5); DataLoader(arange(12), bs=2, shuffle=True), 3 epochs,
     // terminate_epoch() at ITERATION_COMPLETED(once=3).
-    const Batches batches = {{7, 1}, {6, 2}, {10, 11}, {11, 10}, {3, 6}, {4, 7}, {5, 8}, {9, 0},
-                             {1, 2}, {11, 10}, {3, 6}, {4, 7}, {5, 8}, {9, 0}, {1, 2}};
+    const Batches batches = {{7, 1}, {6, 2},   {10, 11}, {11, 10}, {3, 6}, {4, 7}, {5, 8}, {9, 0},
+                             {1, 2}, {11, 10}, {3, 6},   {4, 7},   {5, 8}, {9, 0}, {1, 2}};
     const std::vector<double> draws = {0.254782, 0.086106, 0.226277, 0.804118, 0.793826, 0.969806, 0.769187, 0.825346,
                                        0.640467, 0.804118, 0.793826, 0.969806, 0.769187, 0.825346, 0.640467};
     std::vector<Step> got;
@@ -223,17 +224,20 @@ TEST_CASE("a source that cannot skip is replayed from the pass start and discard
 
     got.clear();
     std::int64_t produced = 0;
-    auto counting = data::reiterable([&produced] {
-        auto next = std::make_shared<std::int64_t>(0);
-        return [&produced, next](c10::IValue& out) {
-            if (*next >= 10) return false;
-            ++produced;
-            out = (*next)++;
-            return true;
-        };
-    }, 10);
+    auto counting = data::reiterable(
+        [&produced] {
+            auto next = std::make_shared<std::int64_t>(0);
+            return [&produced, next](c10::IValue& out) {
+                if (*next >= 10) return false;
+                ++produced;
+                out = (*next)++;
+                return true;
+            };
+        },
+        10);
     DeterministicEngine resumed(recording(got));
-    resumed.load_state_dict({{"iteration", 13}, {"epoch_length", 10}, {"max_epochs", 2}, {"rng_states", c10::IValue()}});
+    resumed.load_state_dict(
+        {{"iteration", 13}, {"epoch_length", 10}, {"max_epochs", 2}, {"rng_states", c10::IValue()}});
     manual_seed(9);
     resumed.run(counting);
     // Ignite seeds with seed + 0 here, so the draws are the first epoch's.
@@ -252,7 +256,8 @@ TEST_CASE("keep_random_state keeps the dataflow of the docs' example", "[determi
     for (const bool keep : {false, true}) {
         DYNAMIC_SECTION((keep ? "with" : "without") << " keep_random_state") {
             std::vector<std::int64_t> seen;
-            DeterministicEngine trainer([&](Engine&, const c10::IValue& b) { seen.push_back(b.toTensor().item<std::int64_t>()); });
+            DeterministicEngine trainer(
+                [&](Engine&, const c10::IValue& b) { seen.push_back(b.toTensor().item<std::int64_t>()); });
             auto user_handler = [] {
                 at::manual_seed(12);
                 (void)at::rand({1});
@@ -415,7 +420,8 @@ TEST_CASE("a one-pass iterator is fast-forwarded by fetching and discarding, as 
         });
     };
     std::vector<std::pair<std::int64_t, std::int64_t>> seen;
-    DeterministicEngine e([&](Engine& eng, const c10::IValue& b) { seen.emplace_back(eng.state.iteration, b.toInt()); });
+    DeterministicEngine e(
+        [&](Engine& eng, const c10::IValue& b) { seen.emplace_back(eng.state.iteration, b.toInt()); });
     e.load_state_dict({{"iteration", 7}, {"epoch_length", 5}, {"max_epochs", 2}, {"rng_states", c10::IValue()}});
     manual_seed(1);
     e.run(counter());
@@ -426,9 +432,11 @@ TEST_CASE("a one-pass iterator is fast-forwarded by fetching and discarding, as 
     // with the engine's "can not provide data anymore" warning.
     seen.clear();
     std::vector<std::string> warnings;
-    DeterministicEngine short_data([&](Engine& eng, const c10::IValue& b) { seen.emplace_back(eng.state.iteration, b.toInt()); });
+    DeterministicEngine short_data(
+        [&](Engine& eng, const c10::IValue& b) { seen.emplace_back(eng.state.iteration, b.toInt()); });
     short_data.set_warning_handler([&](const std::string& w) { warnings.push_back(w); });
-    short_data.load_state_dict({{"iteration", 7}, {"epoch_length", 5}, {"max_epochs", 3}, {"rng_states", c10::IValue()}});
+    short_data.load_state_dict(
+        {{"iteration", 7}, {"epoch_length", 5}, {"max_epochs", 3}, {"rng_states", c10::IValue()}});
     short_data.run(data::one_pass_values({0, 1, 2, 3, 4, 5}));
     CHECK(seen.empty());
     REQUIRE(!warnings.empty());

@@ -38,8 +38,8 @@ std::vector<std::pair<std::int64_t, std::vector<std::int64_t>>> run(const DataPt
     std::vector<std::pair<std::int64_t, std::vector<std::int64_t>>> seen;
     DeterministicEngine e([&](Engine& eng, const c10::IValue& b) {
         auto x = b.toTupleRef().elements()[0].toTensor().contiguous();
-        seen.emplace_back(eng.state.iteration,
-                          std::vector<std::int64_t>(x.data_ptr<std::int64_t>(), x.data_ptr<std::int64_t>() + x.numel()));
+        seen.emplace_back(eng.state.iteration, std::vector<std::int64_t>(x.data_ptr<std::int64_t>(),
+                                                                         x.data_ptr<std::int64_t>() + x.numel()));
     });
     e.load_state_dict({{"iteration", start}, {"epoch_length", 4}, {"max_epochs", 2}, {"rng_states", c10::IValue()}});
     manual_seed(21);

@@ -5,8 +5,8 @@
 #include <ignite/core/engine.hpp>
 
 #include <ATen/ATen.h>
-#include <torch/serialize.h>
 #include <catch2/catch.hpp>
+#include <torch/serialize.h>
 
 using namespace ignite;
 using ignite::test::Trace;
@@ -29,7 +29,8 @@ Lines only(const Trace& t, std::initializer_list<std::string> kinds) {
 std::vector<std::int64_t> fired_at(const EventSpec& spec, std::int64_t n, std::int64_t epochs, bool epoch_value) {
     Engine e([](Engine&, const c10::IValue& b) { return b; });
     std::vector<std::int64_t> seen;
-    e.add_event_handler(spec, [&](Engine& eng) { seen.push_back(epoch_value ? eng.state.epoch : eng.state.iteration); });
+    e.add_event_handler(spec,
+                        [&](Engine& eng) { seen.push_back(epoch_value ? eng.state.epoch : eng.state.iteration); });
     e.run(data::range(n), epochs);
     return seen;
 }
@@ -60,11 +61,14 @@ TEST_CASE("a sized one-pass iterator restarts nothing: the run ends with a warni
     t.observe(e);
     // 3 batches, 3 epochs asked: epoch 2 finds the pass exhausted and warns (Ignite does
     // not warn in the last epoch, where its _is_done() is already true).
-    t.run(e, data::one_pass([values](c10::IValue& out) {
-              if (*values >= 3) return false;
-              out = (*values)++;
-              return true;
-          }, 3),
+    t.run(e,
+          data::one_pass(
+              [values](c10::IValue& out) {
+                  if (*values >= 3) return false;
+                  out = (*values)++;
+                  return true;
+              },
+              3),
           "gen", 3);
     CHECK(only(t, {"PF", "WARN"}) ==
           Lines{"PF b=0 e=1 i=1", "PF b=1 e=1 i=2", "PF b=2 e=1 i=3",
@@ -79,21 +83,37 @@ TEST_CASE("epoch_length longer than the data restarts the data mid-epoch", "[eng
     Engine e(t.echo());
     t.observe(e);
     t.run(e, data::range(2), "list(range(2))", 1, 5);
-    CHECK(only(t, {"PF", "EV"}) ==
-          Lines{"EV STARTED e=0 i=0", "EV EPOCH_STARTED e=1 i=0",
-                "EV GET_BATCH_STARTED e=1 i=0", "EV GET_BATCH_COMPLETED e=1 i=0", "EV ITERATION_STARTED e=1 i=1",
-                "PF b=0 e=1 i=1", "EV ITERATION_COMPLETED e=1 i=1",
-                "EV GET_BATCH_STARTED e=1 i=1", "EV GET_BATCH_COMPLETED e=1 i=1", "EV ITERATION_STARTED e=1 i=2",
-                "PF b=1 e=1 i=2", "EV ITERATION_COMPLETED e=1 i=2",
-                "EV GET_BATCH_STARTED e=1 i=2", "EV DATALOADER_STOP_ITERATION e=1 i=2",
-                "EV GET_BATCH_COMPLETED e=1 i=2", "EV ITERATION_STARTED e=1 i=3",
-                "PF b=0 e=1 i=3", "EV ITERATION_COMPLETED e=1 i=3",
-                "EV GET_BATCH_STARTED e=1 i=3", "EV GET_BATCH_COMPLETED e=1 i=3", "EV ITERATION_STARTED e=1 i=4",
-                "PF b=1 e=1 i=4", "EV ITERATION_COMPLETED e=1 i=4",
-                "EV GET_BATCH_STARTED e=1 i=4", "EV DATALOADER_STOP_ITERATION e=1 i=4",
-                "EV GET_BATCH_COMPLETED e=1 i=4", "EV ITERATION_STARTED e=1 i=5",
-                "PF b=0 e=1 i=5", "EV ITERATION_COMPLETED e=1 i=5",
-                "EV EPOCH_COMPLETED e=1 i=5", "EV COMPLETED e=1 i=5"});
+    CHECK(only(t, {"PF", "EV"}) == Lines{"EV STARTED e=0 i=0",
+                                         "EV EPOCH_STARTED e=1 i=0",
+                                         "EV GET_BATCH_STARTED e=1 i=0",
+                                         "EV GET_BATCH_COMPLETED e=1 i=0",
+                                         "EV ITERATION_STARTED e=1 i=1",
+                                         "PF b=0 e=1 i=1",
+                                         "EV ITERATION_COMPLETED e=1 i=1",
+                                         "EV GET_BATCH_STARTED e=1 i=1",
+                                         "EV GET_BATCH_COMPLETED e=1 i=1",
+                                         "EV ITERATION_STARTED e=1 i=2",
+                                         "PF b=1 e=1 i=2",
+                                         "EV ITERATION_COMPLETED e=1 i=2",
+                                         "EV GET_BATCH_STARTED e=1 i=2",
+                                         "EV DATALOADER_STOP_ITERATION e=1 i=2",
+                                         "EV GET_BATCH_COMPLETED e=1 i=2",
+                                         "EV ITERATION_STARTED e=1 i=3",
+                                         "PF b=0 e=1 i=3",
+                                         "EV ITERATION_COMPLETED e=1 i=3",
+                                         "EV GET_BATCH_STARTED e=1 i=3",
+                                         "EV GET_BATCH_COMPLETED e=1 i=3",
+                                         "EV ITERATION_STARTED e=1 i=4",
+                                         "PF b=1 e=1 i=4",
+                                         "EV ITERATION_COMPLETED e=1 i=4",
+                                         "EV GET_BATCH_STARTED e=1 i=4",
+                                         "EV DATALOADER_STOP_ITERATION e=1 i=4",
+                                         "EV GET_BATCH_COMPLETED e=1 i=4",
+                                         "EV ITERATION_STARTED e=1 i=5",
+                                         "PF b=0 e=1 i=5",
+                                         "EV ITERATION_COMPLETED e=1 i=5",
+                                         "EV EPOCH_COMPLETED e=1 i=5",
+                                         "EV COMPLETED e=1 i=5"});
 }
 
 TEST_CASE("tensors and tuples flow through as batches and outputs", "[engine][data]") {
@@ -128,7 +148,8 @@ TEST_CASE("every, once, before, after and their combinations select Ignite's val
 
 TEST_CASE("invalid filter arguments throw at registration time, with Ignite's message", "[engine][filters][errors]") {
     const auto& it = Events::ITERATION_COMPLETED;
-    CHECK_THAT(thrown<ValueError>([&] { (void)it.every(0); }), Catch::Equals("Argument every should be integer and greater than zero"));
+    CHECK_THAT(thrown<ValueError>([&] { (void)it.every(0); }),
+               Catch::Equals("Argument every should be integer and greater than zero"));
     CHECK_THROWS_AS(it.once(-3), ValueError);
     CHECK_THROWS_AS(it({.event_filter = [](Engine&, std::int64_t) { return true; }, .every = 2}), ValueError);
     CHECK_THROWS_AS(it({.once = 2, .before = 3}), ValueError);
@@ -137,7 +158,8 @@ TEST_CASE("invalid filter arguments throw at registration time, with Ignite's me
 
 TEST_CASE("a filter on an event without a state attribute is refused at registration", "[engine][filters][errors]") {
     Engine e([](Engine&, const c10::IValue&) {});
-    CHECK_THAT(thrown<ValueError>([&] { (void)e.add_event_handler(Events::TERMINATE.every(2), [] {}); }), Catch::Contains("TERMINATE has no state attribute to filter on"));
+    CHECK_THAT(thrown<ValueError>([&] { (void)e.add_event_handler(Events::TERMINATE.every(2), [] {}); }),
+               Catch::Contains("TERMINATE has no state attribute to filter on"));
     const Event custom = Event::custom("test.NO_ATTR");
     e.register_events({custom});
     CHECK_THROWS_AS(e.add_event_handler(EventSpec(custom).every(2), [] {}), ValueError);
@@ -147,7 +169,8 @@ TEST_CASE("a filter on an event without a state attribute is refused at registra
 TEST_CASE("unregistered custom events cannot be handled or fired", "[engine][events][errors]") {
     Engine e([](Engine&, const c10::IValue&) {});
     const Event custom = Event::custom("test.UNREGISTERED");
-    CHECK_THAT(thrown<ValueError>([&] { (void)e.add_event_handler(custom, [] {}); }), Catch::Contains("Event test.UNREGISTERED is not a valid event for this Engine"));
+    CHECK_THAT(thrown<ValueError>([&] { (void)e.add_event_handler(custom, [] {}); }),
+               Catch::Contains("Event test.UNREGISTERED is not a valid event for this Engine"));
     CHECK_THROWS_AS(e.fire_event(custom), ValueError);
     CHECK_THROWS_AS(Event::custom("ITERATION_COMPLETED"), ValueError);
     CHECK(Event::custom("test.UNREGISTERED") == custom);  // interned by name
@@ -164,26 +187,31 @@ TEST_CASE("priority orders handlers, ties keep registration order", "[engine][ha
     e.add_event_handler(Events::EPOCH_COMPLETED, Priority{-10}, t.handler("metric_b"));
     e.add_event_handler(Events::EPOCH_COMPLETED, t.handler("logger2"));
     e.run(data::range(1));
-    CHECK(only(t, {"H"}) == Lines{"H metric_a e=1 i=1", "H metric_b e=1 i=1", "H logger e=1 i=1",
-                                  "H logger2 e=1 i=1", "H checkpoint e=1 i=1"});
+    CHECK(only(t, {"H"}) == Lines{"H metric_a e=1 i=1", "H metric_b e=1 i=1", "H logger e=1 i=1", "H logger2 e=1 i=1",
+                                  "H checkpoint e=1 i=1"});
 }
 
 TEST_CASE("handlers may take the fired event, the exception, bound arguments or nothing", "[engine][handlers]") {
     Engine e([](Engine&, const c10::IValue& b) { return b; });
     std::vector<std::string> calls;
     e.add_event_handler(Events::STARTED, [&] { calls.push_back("no-args"); });
-    e.add_event_handler(Events::STARTED, [&](Engine& eng) { calls.push_back("engine@" + std::to_string(eng.state.epoch)); });
-    e.add_event_handler(Events::STARTED, [&](Engine&, const FiredEvent& f) { calls.push_back("fired:" + f.event.name()); });
-    e.add_event_handler(Events::STARTED, [&](int a, const std::string& b) { calls.push_back(std::to_string(a) + b); }, 7,
-                        std::string("x"));
+    e.add_event_handler(Events::STARTED,
+                        [&](Engine& eng) { calls.push_back("engine@" + std::to_string(eng.state.epoch)); });
+    e.add_event_handler(Events::STARTED,
+                        [&](Engine&, const FiredEvent& f) { calls.push_back("fired:" + f.event.name()); });
+    e.add_event_handler(
+        Events::STARTED, [&](int a, const std::string& b) { calls.push_back(std::to_string(a) + b); }, 7,
+        std::string("x"));
     e.run(data::range(1));
     CHECK(calls == Lines{"no-args", "engine@0", "fired:STARTED", "7x"});
 }
 
-TEST_CASE("a handler that cannot take what an event passes is refused for the whole list", "[engine][handlers][errors]") {
+TEST_CASE("a handler that cannot take what an event passes is refused for the whole list",
+          "[engine][handlers][errors]") {
     Engine e([](Engine&, const c10::IValue& b) { return b; });
     auto on_exception = [](Engine&, const std::exception_ptr&) {};
-    CHECK_THAT(thrown<ValueError>([&] { (void)e.add_event_handler(Events::EXCEPTION_RAISED | Events::COMPLETED, on_exception); }),
+    CHECK_THAT(thrown<ValueError>(
+                   [&] { (void)e.add_event_handler(Events::EXCEPTION_RAISED | Events::COMPLETED, on_exception); }),
                Catch::Equals("Error adding handler on COMPLETED: it takes (Engine&, std::exception_ptr, args...) but "
                              "will be called with (Engine&, args...); give it those parameters or (Engine&, const "
                              "FiredEvent&, args...)"));
@@ -204,9 +232,9 @@ TEST_CASE("the type-erased overload fits every event and shares one callable", "
     // One call removes the registration from every event it is on.
     e.remove_event_handler(h.id());
     CHECK_FALSE(e.has_event_handler(h.id()));
-    CHECK_THAT(thrown<ValueError>([&] { e.remove_event_handler(h.id()); }),
-               Catch::Equals("Input handler '" + std::to_string(h.id()) +
-                             "' is not found among registered event handlers"));
+    CHECK_THAT(
+        thrown<ValueError>([&] { e.remove_event_handler(h.id()); }),
+        Catch::Equals("Input handler '" + std::to_string(h.id()) + "' is not found among registered event handlers"));
 }
 
 TEST_CASE("process functions take typed batches and return typed outputs", "[engine][data]") {
@@ -225,14 +253,16 @@ TEST_CASE("process functions take typed batches and return typed outputs", "[eng
 }
 
 TEST_CASE("unpack converts nested tuples, lists, optionals and numbers, naming what does not fit", "[engine][data]") {
-    const c10::IValue v = c10::ivalue::Tuple::create({std::int64_t{3}, 0.5, c10::IValue(), c10::List<std::int64_t>({1, 2})});
+    const c10::IValue v =
+        c10::ivalue::Tuple::create({std::int64_t{3}, 0.5, c10::IValue(), c10::List<std::int64_t>({1, 2})});
     auto [n, d, none, ints] = unpack<std::int64_t, double, std::optional<double>, std::vector<std::int64_t>>(v);
     CHECK(n == 3);
     CHECK(d == 0.5);
     CHECK_FALSE(none.has_value());
     CHECK(ints == std::vector<std::int64_t>{1, 2});
     CHECK(unpack<double>(c10::IValue(std::int64_t{2})) == 2.0);
-    CHECK(unpack<std::pair<std::int64_t, std::string>>(c10::ivalue::Tuple::create({std::int64_t{1}, std::string("a")})).second == "a");
+    CHECK(unpack<std::pair<std::int64_t, std::string>>(c10::ivalue::Tuple::create({std::int64_t{1}, std::string("a")}))
+              .second == "a");
     CHECK_THAT(thrown<TypeError>([&] { (void)unpack<at::Tensor, at::Tensor>(v, "output"); }),
                Catch::Equals("output should be a tuple or list (Tensor, Tensor), but given a Tuple of 4"));
     CHECK_THAT(thrown<TypeError>([&] { (void)unpack<std::vector<std::string>>(v, "names"); }),
@@ -286,8 +316,10 @@ TEST_CASE("a handler added during its event's dispatch runs in the same dispatch
 TEST_CASE("remove_event_handler errors name the event or handler", "[engine][handlers][errors]") {
     Engine e([](Engine&, const c10::IValue&) {});
     auto h = e.add_event_handler(Events::STARTED, [] {});
-    CHECK_THAT(thrown<ValueError>([&] { (void)e.remove_event_handler(h.id(), Event::kCompleted); }), Catch::Contains("is not found among registered event handlers of COMPLETED"));
-    CHECK_THAT(thrown<ValueError>([&] { (void)e.remove_event_handler(h.id(), Event::custom("test.NEVER")); }), Catch::Contains("Input event name 'test.NEVER' does not exist"));
+    CHECK_THAT(thrown<ValueError>([&] { (void)e.remove_event_handler(h.id(), Event::kCompleted); }),
+               Catch::Contains("is not found among registered event handlers of COMPLETED"));
+    CHECK_THAT(thrown<ValueError>([&] { (void)e.remove_event_handler(h.id(), Event::custom("test.NEVER")); }),
+               Catch::Contains("Input event name 'test.NEVER' does not exist"));
     e.remove_event_handler(h.id(), Event::kStarted);
     CHECK_FALSE(e.has_event_handler(h));
 }
@@ -342,7 +374,8 @@ TEST_CASE("terminate_epoch in STARTED or EPOCH_STARTED is a RuntimeError", "[eng
     for (const auto& spec : {Events::STARTED, Events::EPOCH_STARTED}) {
         Engine e([](Engine&, const c10::IValue&) {});
         e.add_event_handler(spec, [](Engine& eng) { eng.terminate_epoch(); });
-        CHECK_THAT(thrown<RuntimeError>([&] { (void)e.run(data::range(2)); }), Catch::Contains("terminate_epoch() should not be called on Event.STARTED"));
+        CHECK_THAT(thrown<RuntimeError>([&] { (void)e.run(data::range(2)); }),
+                   Catch::Contains("terminate_epoch() should not be called on Event.STARTED"));
     }
 }
 
@@ -503,13 +536,17 @@ TEST_CASE("resume from an iteration via load_state_dict continues mid-epoch", "[
 
 TEST_CASE("run argument errors are clear and leave the state alone", "[engine][run][errors]") {
     Engine e([](Engine&, const c10::IValue&) {});
-    CHECK_THAT(thrown<ValueError>([&] { (void)e.run(nullptr, 2); }), Catch::Equals("epoch_length should be provided if data is None"));
-    CHECK_THAT(thrown<ValueError>([&] { (void)e.run(data::range(0)); }), Catch::Equals("Input data has zero size. Please provide non-empty data"));
+    CHECK_THAT(thrown<ValueError>([&] { (void)e.run(nullptr, 2); }),
+               Catch::Equals("epoch_length should be provided if data is None"));
+    CHECK_THAT(thrown<ValueError>([&] { (void)e.run(data::range(0)); }),
+               Catch::Equals("Input data has zero size. Please provide non-empty data"));
     e.run(data::range(3), 3);
     e.load_state_dict({{"epoch", 2}, {"max_epochs", 3}, {"epoch_length", 3}});
-    CHECK_THAT(thrown<ValueError>([&] { (void)e.run(data::range(3), 1); }), Catch::Contains("Argument max_epochs should be greater than or equal to the start epoch "
-                                         "defined in the state: 1 vs 2"));
-    CHECK_THAT(thrown<ValueError>([&] { (void)e.run(data::range(3), 3, 4); }), Catch::Contains("Argument epoch_length should be same as in the state, but given 4 vs 3"));
+    CHECK_THAT(thrown<ValueError>([&] { (void)e.run(data::range(3), 1); }),
+               Catch::Contains("Argument max_epochs should be greater than or equal to the start epoch "
+                               "defined in the state: 1 vs 2"));
+    CHECK_THAT(thrown<ValueError>([&] { (void)e.run(data::range(3), 3, 4); }),
+               Catch::Contains("Argument epoch_length should be same as in the state, but given 4 vs 3"));
     CHECK(e.state.epoch == 2);
     CHECK(e.state.iteration == 6);
 }
@@ -536,8 +573,11 @@ TEST_CASE("max_iters: typed keyword arguments, state_dict round trip and its err
     resumed.load_state_dict({{"iteration", 2}, {"max_iters", 7}, {"epoch_length", 4}});
     resumed.run(data::range(4));
     CHECK(resumed.state.iteration == 7);
-    CHECK_THAT(thrown<ValueError>([&] { resumed.load_state_dict({{"iteration", 2}, {"max_iters", 7}, {"max_epochs", 2}, {"epoch_length", 4}}); }),
-               Catch::Contains("exactly one of '('max_epochs', 'max_iters')'"));
+    CHECK_THAT(
+        thrown<ValueError>([&] {
+            resumed.load_state_dict({{"iteration", 2}, {"max_iters", 7}, {"max_epochs", 2}, {"epoch_length", 4}});
+        }),
+        Catch::Contains("exactly one of '('max_epochs', 'max_iters')'"));
     CHECK_THAT(thrown<ValueError>([&] { e.run(data::range(4), {.max_epochs = 1, .max_iters = 1}); }),
                Catch::Contains("mutually exclusive"));
     Engine empty([](Engine&, const c10::IValue& b) { return b; });
@@ -551,15 +591,21 @@ TEST_CASE("state user attributes are typed with clear errors", "[engine][state][
     s.set("name", std::string("run-1"));
     CHECK(s.get<double>("alpha") == 0.5);
     CHECK(s.get<std::string>("name") == "run-1");
-    CHECK_THAT(thrown<ValueError>([&] { (void)s.get<double>("beta"); }), Catch::Contains("engine.state has no attribute 'beta'"));
-    CHECK_THAT(thrown<TypeError>([&] { (void)s.get<std::int64_t>("name"); }), Catch::Equals("state attribute 'name' holds a String, not an int"));
+    CHECK_THAT(thrown<ValueError>([&] { (void)s.get<double>("beta"); }),
+               Catch::Contains("engine.state has no attribute 'beta'"));
+    CHECK_THAT(thrown<TypeError>([&] { (void)s.get<std::int64_t>("name"); }),
+               Catch::Equals("state attribute 'name' holds a String, not an int"));
 }
 
 TEST_CASE("state_dict with a user key the state lacks is an error", "[engine][state][errors]") {
     Engine e([](Engine&, const c10::IValue&) {});
     e.state_dict_user_keys.push_back("beta");
     CHECK_THAT(thrown<ValueError>([&] { (void)e.state_dict(); }), Catch::Contains("names 'beta'"));
-    CHECK_THAT(thrown<TypeError>([&] { (void)e.load_state_dict({{"iteration", std::string("x")}, {"max_epochs", 1}, {"epoch_length", 1}, {"beta", 1}}); }), Catch::Contains("state_dict['iteration'] holds a String"));
+    CHECK_THAT(thrown<TypeError>([&] {
+                   (void)e.load_state_dict(
+                       {{"iteration", std::string("x")}, {"max_epochs", 1}, {"epoch_length", 1}, {"beta", 1}});
+               }),
+               Catch::Contains("state_dict['iteration'] holds a String"));
 }
 
 TEST_CASE("times record epoch and run durations in seconds", "[engine][state]") {

@@ -20,8 +20,11 @@ static ignite_status on_exception(void* user_data, ignite_engine* engine, const 
 }
 
 static ignite_status init(ignite_host* host, const ignite_host_api* api, void** plugin_state) {
-    ignite_event_spec spec = {.struct_size = sizeof(ignite_event_spec), .event = IGNITE_EVENT_EXCEPTION_RAISED,
-                              .filter = IGNITE_FILTER_NONE, .before = -1, .after = -1};
+    ignite_event_spec spec = {.struct_size = sizeof(ignite_event_spec),
+                              .event = IGNITE_EVENT_EXCEPTION_RAISED,
+                              .filter = IGNITE_FILTER_NONE,
+                              .before = -1,
+                              .after = -1};
     ignite_engine* trainer = api->engine(host, "trainer");
     *plugin_state = 0;
     g_api = api;
@@ -39,7 +42,10 @@ static ignite_status init(ignite_host* host, const ignite_host_api* api, void** 
 }
 
 static const ignite_option_spec kOptions[] = {
-    {.name = "handle", .type = IGNITE_OPTION_BOOL, .default_value = "false", .help = "handle (swallow) the trainer's exceptions instead of observing them"},
+    {.name = "handle",
+     .type = IGNITE_OPTION_BOOL,
+     .default_value = "false",
+     .help = "handle (swallow) the trainer's exceptions instead of observing them"},
 };
 
 static const ignite_plugin_info kInfo = {

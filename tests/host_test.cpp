@@ -52,9 +52,9 @@ const std::string kOpts = fixture("opts");
 
 struct Result {
     std::string cmd;
-    bool exited = false;    // terminated normally (not by a signal)
-    int status = -1;        // WEXITSTATUS when exited
-    std::string output;     // stdout and stderr together (2>&1)
+    bool exited = false;  // terminated normally (not by a signal)
+    int status = -1;      // WEXITSTATUS when exited
+    std::string output;   // stdout and stderr together (2>&1)
 
     [[nodiscard]] bool has(const std::string& text) const { return output.find(text) != std::string::npos; }
     [[nodiscard]] bool has_line(const std::string& line) const {
@@ -196,8 +196,7 @@ TEST_CASE("host: two different plugin files with the same name") {
 }
 
 TEST_CASE("host: a file named like a plugin that is not a shared library") {
-    check_failure(host(dry_run({"--plugin", bad("notalib")})), 2,
-                  {bad("notalib"), "is not a loadable shared library"});
+    check_failure(host(dry_run({"--plugin", bad("notalib")})), 2, {bad("notalib"), "is not a loadable shared library"});
 }
 
 TEST_CASE("host: a plugin file that does not exist") {
@@ -232,8 +231,8 @@ TEST_CASE("host: a plugin initialised before a failing init is shut down cleanly
 
 TEST_CASE("host: a handler returns an error at iteration 3 (C) and the run stops there") {
     // No plugin registers an EXCEPTION_RAISED handler: the error is reported without one.
-    const auto r = host(dry_run({"--epochs", "2", "--epoch-length", "4", "--plugin", kFrozen, "--plugin",
-                                 bad("handlerfail")}));
+    const auto r =
+        host(dry_run({"--epochs", "2", "--epoch-length", "4", "--plugin", kFrozen, "--plugin", bad("handlerfail")}));
     check_failure(r, 1, {"plugin 'handlerfail'", "ITERATION_COMPLETED", "handler gave up at 3"});
     INFO(r.output);
     CHECK(r.has_line("[handlerfail] iteration 3"));
@@ -245,8 +244,8 @@ TEST_CASE("host: a handler returns an error at iteration 3 (C) and the run stops
 }
 
 TEST_CASE("host: a handler's failing iteration follows its option") {
-    const auto r = host(dry_run({"--epochs", "3", "--epoch-length", "4", "--plugin", bad("handlerfail"),
-                                 "--plugin-opt", "handlerfail.at=6"}));
+    const auto r = host(dry_run(
+        {"--epochs", "3", "--epoch-length", "4", "--plugin", bad("handlerfail"), "--plugin-opt", "handlerfail.at=6"}));
     check_failure(r, 1, {"plugin 'handlerfail'", "handler gave up at 6"});
     CHECK(r.has_line("[handlerfail] iteration 6"));
     CHECK_FALSE(r.has("[handlerfail] iteration 7"));
@@ -270,8 +269,8 @@ TEST_CASE("host: options of every type are validated and reach the plugin") {
         CHECK(r.has_line("[opts] flag=true count=-7 ratio=0.25 label=hello world"));
     }
     SECTION("defaults apply to what is not given") {
-        const auto r = host(dry_run({"--epochs", "1", "--epoch-length", "1", "--plugin", kOpts, "--plugin-opt",
-                                     "opts.label=x"}));
+        const auto r =
+            host(dry_run({"--epochs", "1", "--epoch-length", "1", "--plugin", kOpts, "--plugin-opt", "opts.label=x"}));
         check_ok(r);
         CHECK(r.has_line("[opts] flag=false count=1 ratio=0.5 label=x"));
     }
@@ -282,28 +281,28 @@ TEST_CASE("host: options of every type are validated and reach the plugin") {
         CHECK(r.has_line("[opts] flag=false count=1 ratio=0.5 label=b"));
     }
     SECTION("a bool that is not a bool") {
-        check_failure(host(dry_run({"--plugin", kOpts, "--plugin-opt", "opts.label=x", "--plugin-opt",
-                                    "opts.flag=maybe"})),
-                      2, {"plugin 'opts'", "option 'flag'", "a bool", "maybe"});
+        check_failure(
+            host(dry_run({"--plugin", kOpts, "--plugin-opt", "opts.label=x", "--plugin-opt", "opts.flag=maybe"})), 2,
+            {"plugin 'opts'", "option 'flag'", "a bool", "maybe"});
     }
     SECTION("an int that is not an int") {
-        check_failure(host(dry_run({"--plugin", kOpts, "--plugin-opt", "opts.label=x", "--plugin-opt",
-                                    "opts.count=1.5"})),
-                      2, {"plugin 'opts'", "option 'count'", "an integer", "1.5"});
+        check_failure(
+            host(dry_run({"--plugin", kOpts, "--plugin-opt", "opts.label=x", "--plugin-opt", "opts.count=1.5"})), 2,
+            {"plugin 'opts'", "option 'count'", "an integer", "1.5"});
     }
     SECTION("a double that is not a number") {
-        check_failure(host(dry_run({"--plugin", kOpts, "--plugin-opt", "opts.label=x", "--plugin-opt",
-                                    "opts.ratio=fast"})),
-                      2, {"plugin 'opts'", "option 'ratio'", "a number", "fast"});
+        check_failure(
+            host(dry_run({"--plugin", kOpts, "--plugin-opt", "opts.label=x", "--plugin-opt", "opts.ratio=fast"})), 2,
+            {"plugin 'opts'", "option 'ratio'", "a number", "fast"});
     }
     SECTION("an int for the frozen fixture that is not an int") {
         check_failure(host(dry_run({"--plugin", kFrozen, "--plugin-opt", "frozen_fixture.every=two"})), 2,
                       {"plugin 'frozen_fixture'", "option 'every'", "an integer", "two"});
     }
     SECTION("an unknown key lists the valid ones") {
-        check_failure(host(dry_run({"--plugin", kOpts, "--plugin-opt", "opts.label=x", "--plugin-opt",
-                                    "opts.colour=red"})),
-                      2, {"plugin 'opts'", "no option 'colour'", "flag, count, ratio, label"});
+        check_failure(
+            host(dry_run({"--plugin", kOpts, "--plugin-opt", "opts.label=x", "--plugin-opt", "opts.colour=red"})), 2,
+            {"plugin 'opts'", "no option 'colour'", "flag, count, ratio, label"});
     }
     SECTION("a required option that is missing") {
         check_failure(host(dry_run({"--plugin", kOpts})), 2,
@@ -326,8 +325,10 @@ TEST_CASE("host: --config reads an INI file and the command line wins") {
                                 "# a dry run from a file\n"
                                 "epochs = 5\n"
                                 "epoch-length = 4\n"
-                                "plugin = " + kFrozen + "\n"
-                                "plugin-opt = frozen_fixture.every=4\n");
+                                "plugin = " +
+                                    kFrozen +
+                                    "\n"
+                                    "plugin-opt = frozen_fixture.every=4\n");
     SECTION("the file alone") {
         const auto r = host(dry_run({"--config", cfg.string()}));
         check_ok(r);
@@ -354,8 +355,8 @@ TEST_CASE("host: --plugin-opt on the command line wins over the config file", "[
     // The file's repeatable values are merged before the command line's, and the last
     // occurrence of an option wins; a plugin named in both is loaded once.
     const auto cfg = write_file("opt.ini", "plugin = " + kFrozen + "\nplugin-opt = frozen_fixture.every=4\n");
-    const auto r = host(dry_run({"--config", cfg.string(), "--epochs", "1", "--epoch-length", "4", "--plugin-opt",
-                                 "frozen_fixture.every=2"}));
+    const auto r = host(dry_run(
+        {"--config", cfg.string(), "--epochs", "1", "--epoch-length", "4", "--plugin-opt", "frozen_fixture.every=2"}));
     check_ok(r);
     CHECK(r.has_line("[frozen_fixture] loaded (every=2, host ABI 1.2)"));
 }
@@ -371,8 +372,10 @@ TEST_CASE("host: plugins inspect prints the options and events a plugin declares
         CHECK(r.has_line("version:     1.0.0"));
         CHECK(r.has_line("abi:         1.0"));
         CHECK(r.has_line("description: Fixture built against the frozen ABI 1.0 header"));
-        CHECK(std::regex_search(r.output, std::regex(R"(\n  every +int +default=2 +log \(and tick\) every N trainer iterations\n)")));
-        CHECK(std::regex_search(r.output, std::regex(R"(\n  frozen_fixture\.TICK +\[state\.ticks\] fired after each logged iteration\n)")));
+        CHECK(std::regex_search(
+            r.output, std::regex(R"(\n  every +int +default=2 +log \(and tick\) every N trainer iterations\n)")));
+        CHECK(std::regex_search(
+            r.output, std::regex(R"(\n  frozen_fixture\.TICK +\[state\.ticks\] fired after each logged iteration\n)")));
         CHECK(r.has_line("state:       (none)"));
     }
     SECTION("every option type, a required option, no events; by name") {
@@ -394,7 +397,9 @@ TEST_CASE("host: plugins list shows the plugins on IGNITE_PLUGIN_PATH") {
     const auto r = host({"plugins", "list"}, kFixtureDir);
     check_ok(r);
     INFO(r.output);
-    CHECK(std::regex_search(r.output, std::regex(R"(\nfrozen_fixture +1\.0\.0 +1\.0 +Fixture built against the frozen ABI 1\.0 header\n)")));
+    CHECK(std::regex_search(
+        r.output,
+        std::regex(R"(\nfrozen_fixture +1\.0\.0 +1\.0 +Fixture built against the frozen ABI 1\.0 header\n)")));
     CHECK(std::regex_search(r.output, std::regex(R"(\nopts +0\.3\.1 +1\.0 +Fixture with one option of every type\n)")));
 }
 

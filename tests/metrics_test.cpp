@@ -30,9 +30,8 @@ bool same(const c10::IValue& v, const at::Tensor& expected) {
 // An engine over data::range(n) whose output is batch + 10 * (epoch - 1), so each epoch
 // has its own values and a missing per-epoch reset shows.
 std::unique_ptr<Engine> epoch_shifted_engine() {
-    return std::make_unique<Engine>([](Engine& e, const c10::IValue& b) {
-        return static_cast<double>(b.toInt() + 10 * (e.state.epoch - 1));
-    });
+    return std::make_unique<Engine>(
+        [](Engine& e, const c10::IValue& b) { return static_cast<double>(b.toInt() + 10 * (e.state.epoch - 1)); });
 }
 
 // The metric's value, or -1 when the engine has none under that name yet.

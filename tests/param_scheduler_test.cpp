@@ -24,7 +24,9 @@ std::vector<double> lrs_seen(torch::optim::Optimizer& opt, const std::shared_ptr
     return seen;
 }
 
-torch::optim::SGD make_sgd(const std::vector<at::Tensor>& params) { return torch::optim::SGD(params, torch::optim::SGDOptions(0.5)); }
+torch::optim::SGD make_sgd(const std::vector<at::Tensor>& params) {
+    return torch::optim::SGD(params, torch::optim::SGDOptions(0.5));
+}
 
 }  // namespace
 
@@ -84,7 +86,8 @@ TEST_CASE("a scheduler restored from state_dict continues where the saved one wa
     CHECK(resumed.cycle() == 1);
     for (int i = 5; i < 8; ++i) {
         resumed();
-        CHECK(opt.param_groups()[0].options().get_lr() == Approx(uninterrupted[static_cast<std::size_t>(i)]).margin(1e-15));
+        CHECK(opt.param_groups()[0].options().get_lr() ==
+              Approx(uninterrupted[static_cast<std::size_t>(i)]).margin(1e-15));
     }
 }
 
@@ -98,8 +101,10 @@ TEST_CASE("cosine annealing refuses bad arguments with Ignite's messages", "[sch
     partial.set("event_index", std::int64_t{1});
     CHECK_THROWS_WITH(s.load_state_dict(partial), "Required state attribute 'cycle' is absent in provided state_dict");
     Engine e([](Engine&, const c10::IValue& b) { return b; });
-    CHECK_THROWS_WITH(CosineAnnealingScheduler::attach(e, nullptr), "CosineAnnealingScheduler::attach needs a scheduler");
-    CHECK_THROWS_WITH(CosineAnnealingScheduler(opt, 1.0, 0.0, 4, 0.0), "Argument cycle_mult should be > 0, but given 0");
+    CHECK_THROWS_WITH(CosineAnnealingScheduler::attach(e, nullptr),
+                      "CosineAnnealingScheduler::attach needs a scheduler");
+    CHECK_THROWS_WITH(CosineAnnealingScheduler(opt, 1.0, 0.0, 4, 0.0),
+                      "Argument cycle_mult should be > 0, but given 0");
 }
 
 TEST_CASE("a cycle_mult that shrinks the cycle to nothing is an error, not a division by zero", "[scheduler]") {

@@ -8,9 +8,9 @@
 //  - Installation: a staged `cmake --install --prefix STAGE` runs from STAGE without
 //    IGNITE_PLUGIN_PATH, finds libignite_core and the shipped plugins under STAGE (and not in
 //    the build tree), keeps working when the stage is moved, and trains.
+#include "support/process.hpp"
 #include <ignite/runtime/elf_check.hpp>
 #include <ignite/runtime/plugin_loader.hpp>
-#include "support/process.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -229,7 +229,10 @@ TEST_CASE("plugin files: the ELF check names what is wrong with a file that is n
     };
 
     CHECK_THAT(problem("#!/bin/sh\necho not a plugin\n"), Catch::StartsWith("is not a loadable shared library"));
-    CHECK_THAT(problem(std::string("\x7f" "ELX", 4)), Catch::StartsWith("is not a loadable shared library"));
+    CHECK_THAT(problem(std::string("\x7f"
+                                   "ELX",
+                                   4)),
+               Catch::StartsWith("is not a loadable shared library"));
     CHECK_THAT(problem(patched([](std::string& i) { i[EI_CLASS] = ELFCLASS32; })), Catch::Contains("32-bit"));
     CHECK_THAT(problem(patched([](std::string& i) { i[EI_DATA] = ELFDATA2MSB; })), Catch::Contains("big-endian"));
     CHECK_THAT(problem(patched([](std::string& i) { i[EI_CLASS] = 7; })), Catch::Contains("ELF class byte is 7"));
@@ -305,13 +308,13 @@ TEST_CASE("plugin files: ignite-host refuses a truncated or non-ELF plugin with 
         const std::string text = len == 0 ? "is empty" : "is not a complete ELF shared object";
         INFO("prefix of " << len << " bytes");
         check_refused(host(IGNITE_HOST_EXE, {"plugins", "inspect", file.string()}), file, text);
-        check_refused(host(IGNITE_HOST_EXE, {"dry-run", "--epochs", "1", "--epoch-length", "2", "--plugin",
-                                             file.string()}),
-                      file, text);
+        check_refused(
+            host(IGNITE_HOST_EXE, {"dry-run", "--epochs", "1", "--epoch-length", "2", "--plugin", file.string()}), file,
+            text);
         if (len == image.size() / 2) {
-            check_refused(host(IGNITE_HOST_EXE, {"train", "--model", "mlp", "--dataset", "synthetic:200", "--epochs",
-                                                 "1", "--plugin", file.string(), "--output-dir",
-                                                 fresh_output_dir("train_cut").string()}),
+            check_refused(host(IGNITE_HOST_EXE,
+                               {"train", "--model", "mlp", "--dataset", "synthetic:200", "--epochs", "1", "--plugin",
+                                file.string(), "--output-dir", fresh_output_dir("train_cut").string()}),
                           file, text, false);
         }
     }
@@ -347,11 +350,10 @@ TEST_CASE("plugin files: plugins list and metric suggestions go on past broken f
     // The good copy is listed (it comes first on the path), and so are the build's other plugins.
     CHECK_THAT(line_starting("console "), !Catch::Contains("unusable") && Catch::Contains("1."));
     CHECK_THAT(line_starting("trace "), !Catch::Contains("unusable"));
-    const std::vector<std::pair<std::string, std::string>> broken{
-        {"cut", "is not a complete ELF shared object"},
-        {"empty", "is empty"},
-        {"text", "is not a loadable shared library"},
-        {"folder", "is a directory"}};
+    const std::vector<std::pair<std::string, std::string>> broken{{"cut", "is not a complete ELF shared object"},
+                                                                  {"empty", "is empty"},
+                                                                  {"text", "is not a loadable shared library"},
+                                                                  {"folder", "is a directory"}};
     for (const auto& [name, why] : broken) {
         const auto file = dir / ("ignite-plugin-" + name + ".so");
         CHECK_THAT(line_starting(file.filename().string()),
@@ -424,8 +426,9 @@ TEST_CASE("install: a staged installation finds its core library and plugins und
             const auto inspect = host(host_exe.string(), {"plugins", "inspect", name});
             INFO(describe(inspect));
             REQUIRE(inspect.rc == 0);
-            CHECK_THAT(inspect.out,
-                       Catch::Contains("path:        " + (plugins / ("ignite-plugin-" + name + ".so")).string() + "\n"));
+            CHECK_THAT(
+                inspect.out,
+                Catch::Contains("path:        " + (plugins / ("ignite-plugin-" + name + ".so")).string() + "\n"));
         }
         // The build tree's plugin directory is not searched by an installed host.
         const auto missing = host(host_exe.string(), {"plugins", "inspect", "no_such_plugin"});
@@ -435,8 +438,8 @@ TEST_CASE("install: a staged installation finds its core library and plugins und
         CHECK_THAT(missing.err, !Catch::Contains(IGNITE_PLUGIN_DIR));
 
         const auto out = fresh_output_dir("installed_train");
-        const auto train = host(host_exe.string(), {"train", "--model", "mlp", "--dataset", "synthetic:200",
-                                                    "--epochs", "1", "--output-dir", out.string()});
+        const auto train = host(host_exe.string(), {"train", "--model", "mlp", "--dataset", "synthetic:200", "--epochs",
+                                                    "1", "--output-dir", out.string()});
         INFO(describe(train));
         REQUIRE(train.exited);
         CHECK(train.rc == 0);

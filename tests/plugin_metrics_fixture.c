@@ -107,10 +107,12 @@ static ignite_status load_statistics(void* metric_state, const double* in, size_
     return IGNITE_OK;
 }
 
-#define DECL(metric_name, help_text, compute_fn)                                                          \
-    {.struct_size = sizeof(ignite_metric_decl), .flags = 0, .name = metric_name, .help = help_text,       \
-     .create = create, .destroy = destroy, .reset = reset, .update = update, .compute = compute_fn,       \
-     .statistics = statistics, .load_statistics = load_statistics}
+#define DECL(metric_name, help_text, compute_fn)                                                       \
+    {                                                                                                  \
+        .struct_size = sizeof(ignite_metric_decl), .flags = 0, .name = metric_name, .help = help_text, \
+        .create = create, .destroy = destroy, .reset = reset, .update = update, .compute = compute_fn, \
+        .statistics = statistics, .load_statistics = load_statistics                                   \
+    }
 
 static const ignite_metric_decl kMetrics[] = {
     DECL("c_count", "samples seen", count_compute),

@@ -78,16 +78,16 @@ at::Tensor labels() { return at::tensor({0, 0, 1, 1, 2, 2}, at::kLong); }
 // recall_c    = [1/2, 1/2, 0/2 = 0, 0 (no samples)]
 // f1_c        = [2(1/3)(1/2)/(1/3+1/2) = (1/3)/(5/6) = 2/5, 2(1/4)/1 = 1/2, 0, 0]
 const std::map<std::string, double> kExpected = {
-    {"precision_macro", (1.0 / 3 + 1.0 / 2 + 0 + 0) / 4},                // 5/24
-    {"recall_macro", (0.5 + 0.5 + 0 + 0) / 4},                           // 1/4
-    {"f1_macro", (0.4 + 0.5 + 0 + 0) / 4},                               // 0.225
-    {"precision_micro", 2.0 / 6},                                        // sum tp / sum predicted
-    {"recall_micro", 2.0 / 6},                                           // sum tp / sum support
-    {"f1_micro", 2.0 / 6},                                               // 2PR/(P+R) with P = R = 1/3
+    {"precision_macro", (1.0 / 3 + 1.0 / 2 + 0 + 0) / 4},               // 5/24
+    {"recall_macro", (0.5 + 0.5 + 0 + 0) / 4},                          // 1/4
+    {"f1_macro", (0.4 + 0.5 + 0 + 0) / 4},                              // 0.225
+    {"precision_micro", 2.0 / 6},                                       // sum tp / sum predicted
+    {"recall_micro", 2.0 / 6},                                          // sum tp / sum support
+    {"f1_micro", 2.0 / 6},                                              // 2PR/(P+R) with P = R = 1/3
     {"precision_weighted", (2 * (1.0 / 3) + 2 * 0.5 + 2 * 0 + 0) / 6},  // 5/18
     {"recall_weighted", (2 * 0.5 + 2 * 0.5 + 2 * 0 + 0) / 6},           // 1/3
     {"f1_weighted", (2 * 0.4 + 2 * 0.5 + 2 * 0 + 0) / 6},               // 0.3
-    {"top_k_accuracy", 4.0 / 6},                                         // k = 2, see above
+    {"top_k_accuracy", 4.0 / 6},                                        // k = 2, see above
 };
 const std::vector<double> kConfusion = {1, 1, 0, 0, 0, 1, 0, 1, 2, 0, 0, 0, 0, 0, 0, 0};
 
@@ -244,7 +244,8 @@ TEST_CASE("plugin metrics refuse bad input with the plugin's message", "[plugin_
                                         Catch::Contains("must have at least one example"));
     CHECK_THROWS_WITH(m->update(pair(scores(), at::tensor({0, 1, 2, 3, 4, 0}, at::kLong))),
                       Catch::Contains("outside [0, 4)"));
-    CHECK_THROWS_WITH(m->update(pair(scores().reshape({24}), labels())), Catch::Contains("expects y_pred of shape (N, C)"));
+    CHECK_THROWS_WITH(m->update(pair(scores().reshape({24}), labels())),
+                      Catch::Contains("expects y_pred of shape (N, C)"));
     CHECK_THROWS_WITH(m->update(pair(scores(), labels().to(at::kFloat))), Catch::Contains("integer class indices"));
     CHECK_THROWS_WITH(m->update(c10::IValue(scores())), Catch::Contains("pair (y_pred, y)"));
     m->update(pair(scores(), labels()));
@@ -256,7 +257,8 @@ TEST_CASE("plugin metrics refuse bad input with the plugin's message", "[plugin_
     CHECK(t->statistics() == kConfusion);
 }
 
-TEST_CASE("a metrics plugin built against the frozen ABI 1.1 header keeps loading and computing", "[plugin_metrics][abi]") {
+TEST_CASE("a metrics plugin built against the frozen ABI 1.1 header keeps loading and computing",
+          "[plugin_metrics][abi]") {
     PluginHost host;
     host.load({kFrozen11So}, {});
     auto count = host.make_metric("c_count");
@@ -301,16 +303,17 @@ TEST_CASE("the host refuses clashing metric names and a 1.1 info without its met
     CHECK_THROWS_WITH(host.load({kMetricsSo, kCMetricsSo}, {}),
                       Catch::Contains("plugins 'metrics' and 'cmetrics' both declare metric 'mse'"));
     PluginHost other;
-    CHECK_THROWS_WITH(other.load({kShortSo}, {}),
-                      Catch::Contains("claims plugin ABI 1.1") && Catch::Contains("104 bytes") &&
-                          Catch::Contains("smaller than ABI 1.1's 120"));
+    CHECK_THROWS_WITH(other.load({kShortSo}, {}), Catch::Contains("claims plugin ABI 1.1") &&
+                                                      Catch::Contains("104 bytes") &&
+                                                      Catch::Contains("smaller than ABI 1.1's 120"));
 }
 
 TEST_CASE("ignite-host train --metric logs plugin metrics in metrics.jsonl", "[plugin_metrics][e2e]") {
     const auto out = scratch("train") / "out";
-    const auto r = run("train --model mlp --dataset synthetic:400 --epochs 1 --plugin metrics --metric f1_macro "
-                       "--metric confusion_matrix --plugin console --output-dir " +
-                       out.string());
+    const auto r =
+        run("train --model mlp --dataset synthetic:400 --epochs 1 --plugin metrics --metric f1_macro "
+            "--metric confusion_matrix --plugin console --output-dir " +
+            out.string());
     INFO(r.output);
     REQUIRE(r.exit_code == 0);
     const auto lines = ignite::test::read_jsonl(out / "metrics.jsonl");
@@ -331,21 +334,24 @@ TEST_CASE("ignite-host train --metric logs plugin metrics in metrics.jsonl", "[p
     }
     CHECK(total == 80);
     CHECK(diagonal / total == Approx(test["accuracy"].get<double>()).margin(1e-6));
-    CHECK_THAT(r.output, Catch::Contains(", f1_macro "));                     // the summary line
+    CHECK_THAT(r.output, Catch::Contains(", f1_macro "));                                // the summary line
     CHECK_THAT(r.output, Catch::Contains("f1_macro=") && Catch::Contains("accuracy="));  // the console plugin's line
 }
 
 TEST_CASE("ignite-host refuses an unknown --metric with exit 2 and names the plugin to load", "[plugin_metrics][e2e]") {
     const auto dir = scratch("unknown");
     const auto out = dir / "never";
-    auto r = run("train --no-default-plugins --model mlp --dataset synthetic:100 --epochs 1 --plugin metrics "
-                 "--metric nosuch --output-dir " + out.string());
+    auto r =
+        run("train --no-default-plugins --model mlp --dataset synthetic:100 --epochs 1 --plugin metrics "
+            "--metric nosuch --output-dir " +
+            out.string());
     CHECK(r.exit_code == 2);
     CHECK_THAT(r.output, Catch::Contains("ignite-host: error: unknown --metric 'nosuch'") &&
                              Catch::Contains("f1_macro (metrics)"));
     CHECK_FALSE(fs::exists(out));
-    r = run("train --no-default-plugins --model mlp --dataset synthetic:100 --epochs 1 --metric f1_macro --output-dir " +
-            out.string());
+    r = run(
+        "train --no-default-plugins --model mlp --dataset synthetic:100 --epochs 1 --metric f1_macro --output-dir " +
+        out.string());
     CHECK(r.exit_code == 2);
     CHECK_THAT(r.output, Catch::Contains("unknown --metric 'f1_macro'") && Catch::Contains("add --plugin metrics"));
     CHECK_FALSE(fs::exists(out));

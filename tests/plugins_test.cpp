@@ -92,7 +92,8 @@ using Ev = std::tuple<std::string, std::string, std::int64_t, std::int64_t>;
 
 std::string show(const std::vector<Ev>& evs) {
     std::string s;
-    for (const auto& [eng, ev, e, i] : evs) s += eng + " " + ev + " e=" + std::to_string(e) + " i=" + std::to_string(i) + "\n";
+    for (const auto& [eng, ev, e, i] : evs)
+        s += eng + " " + ev + " e=" + std::to_string(e) + " i=" + std::to_string(i) + "\n";
     return s;
 }
 
@@ -159,7 +160,8 @@ TEST_CASE("console prints an iteration line every N iterations and one summary p
         {1, 3, 10},  // fewer iterations than every -> none
     }));
     CAPTURE(epochs, length, every);
-    const auto r = host(dry_run(epochs, length, {"--plugin", "console", "--plugin-opt", "console.every=" + std::to_string(every)}));
+    const auto r = host(
+        dry_run(epochs, length, {"--plugin", "console", "--plugin-opt", "console.every=" + std::to_string(every)}));
     INFO(r.cmd << "\nstdout:\n" << r.out << "stderr:\n" << r.err);
     REQUIRE(r.rc == 0);
 
@@ -177,7 +179,8 @@ TEST_CASE("console prints an iteration line every N iterations and one summary p
         } else if (std::regex_match(line, m, kEpochLine)) {
             summaries.push_back(std::stoll(m[1]));
             CHECK(std::stoll(m[2]) == epochs);
-            CHECK(std::stod(m[3]) == Approx(1.0 / static_cast<double>(std::stoll(m[1]) * length)).margin(0.00005 + 1e-12));
+            CHECK(std::stod(m[3]) ==
+                  Approx(1.0 / static_cast<double>(std::stoll(m[1]) * length)).margin(0.00005 + 1e-12));
         } else {
             FAIL("unexpected stdout line: " << line);
         }
@@ -192,8 +195,8 @@ TEST_CASE("console prints an iteration line every N iterations and one summary p
 }
 
 TEST_CASE("console precision sets the digits after the decimal point", "[plugins][console]") {
-    const auto r = host(dry_run(1, 4, {"--plugin", "console", "--plugin-opt", "console.every=2", "--plugin-opt",
-                                       "console.precision=2"}));
+    const auto r = host(dry_run(
+        1, 4, {"--plugin", "console", "--plugin-opt", "console.every=2", "--plugin-opt", "console.precision=2"}));
     INFO(r.cmd << "\nstdout:\n" << r.out << "stderr:\n" << r.err);
     REQUIRE(r.rc == 0);
     const auto lines = r.out_lines();
@@ -204,8 +207,8 @@ TEST_CASE("console precision sets the digits after the decimal point", "[plugins
 }
 
 TEST_CASE("console json format prints one parseable JSON object per line", "[plugins][console]") {
-    const auto r = host(dry_run(2, 3, {"--plugin", "console", "--plugin-opt", "console.every=2", "--plugin-opt",
-                                       "console.format=json"}));
+    const auto r = host(dry_run(
+        2, 3, {"--plugin", "console", "--plugin-opt", "console.every=2", "--plugin-opt", "console.format=json"}));
     INFO(r.cmd << "\nstdout:\n" << r.out << "stderr:\n" << r.err);
     REQUIRE(r.rc == 0);
     std::vector<std::int64_t> iterations;
@@ -249,7 +252,8 @@ TEST_CASE("console reports the engines it is asked to", "[plugins][console]") {
         CHECK(count(r, "[evaluator] epoch 1/1 done in ") == 3);
     }
     SECTION("engines=trainer leaves the evaluator out") {
-        const auto r = host(dry_run(3, 2, {"--eval-every", "1", "--plugin", "console", "--plugin-opt", "console.engines=trainer"}));
+        const auto r = host(
+            dry_run(3, 2, {"--eval-every", "1", "--plugin", "console", "--plugin-opt", "console.engines=trainer"}));
         INFO(r.cmd << "\nstdout:\n" << r.out << "stderr:\n" << r.err);
         REQUIRE(r.rc == 0);
         CHECK(count(r, "[trainer] epoch ") == 3);
@@ -288,8 +292,8 @@ TEST_CASE("a bad console option stops the host with exit 2 and one line naming i
 TEST_CASE("console fails the run (exit 1) when stdout cannot be written", "[plugins][console]") {
     // stdout redirected to a full disk: the lines are the run's record, so losing them is
     // an error, reported once, naming stdout and the errno text.
-    const auto [rc, err] = host_with_stdout(dry_run(2, 3, {"--plugin", "console", "--plugin-opt", "console.every=1"}),
-                                            "/dev/full");
+    const auto [rc, err] =
+        host_with_stdout(dry_run(2, 3, {"--plugin", "console", "--plugin-opt", "console.every=1"}), "/dev/full");
     INFO("stderr:\n" << err);
     CHECK(rc == 1);
     CHECK(contains(err, "plugin 'console'"));
@@ -325,7 +329,8 @@ TEST_CASE("trace writes Ignite's event order as JSON lines", "[plugins][trace]")
 
 TEST_CASE("trace interleaves the evaluator's runs where the trainer makes them", "[plugins][trace]") {
     const auto path = scratch_dir() / "trace_eval.jsonl";
-    const auto r = host(dry_run(2, 3, {"--eval-every", "2", "--plugin", "trace", "--plugin-opt", "trace.path=" + path.string()}));
+    const auto r =
+        host(dry_run(2, 3, {"--eval-every", "2", "--plugin", "trace", "--plugin-opt", "trace.path=" + path.string()}));
     INFO(r.cmd << "\nstdout:\n" << r.out << "stderr:\n" << r.err);
     REQUIRE(r.rc == 0);
     const auto got = events_of(read_jsonl(path));
@@ -341,8 +346,9 @@ TEST_CASE("trace interleaves the evaluator's runs where the trainer makes them",
 
 TEST_CASE("trace.engines restricts the traced engines", "[plugins][trace]") {
     const auto path = scratch_dir() / "trace_engines.jsonl";
-    const auto r = host(dry_run(2, 2, {"--eval-every", "1", "--plugin", "trace", "--plugin-opt", "trace.path=" + path.string(),
-                                       "--plugin-opt", "trace.engines=evaluator"}));
+    const auto r = host(dry_run(2, 2,
+                                {"--eval-every", "1", "--plugin", "trace", "--plugin-opt",
+                                 "trace.path=" + path.string(), "--plugin-opt", "trace.engines=evaluator"}));
     INFO(r.cmd << "\nstdout:\n" << r.out << "stderr:\n" << r.err);
     REQUIRE(r.rc == 0);
     const auto got = events_of(read_jsonl(path));
@@ -385,8 +391,10 @@ TEST_CASE("trace refuses an unwritable path or an unknown custom event with exit
         CHECK(contains(err[0], "empty"));
     }
     SECTION("custom event nobody registered") {
-        const auto r = host(dry_run(1, 2, {"--plugin", "trace", "--plugin-opt", "trace.path=" + (scratch_dir() / "x.jsonl").string(),
-                                           "--plugin-opt", "trace.custom=tbptt.NOPE"}));
+        const auto r =
+            host(dry_run(1, 2,
+                         {"--plugin", "trace", "--plugin-opt", "trace.path=" + (scratch_dir() / "x.jsonl").string(),
+                          "--plugin-opt", "trace.custom=tbptt.NOPE"}));
         INFO(r.cmd << "\nstderr:\n" << r.err);
         CHECK(r.rc == 2);
         const auto err = r.err_lines();
@@ -405,8 +413,8 @@ TEST_CASE("trace refuses an unwritable path or an unknown custom event with exit
     }
 }
 
-
-TEST_CASE("trace leaves an existing file untouched when the host fails to start after trace's init", "[plugins][trace]") {
+TEST_CASE("trace leaves an existing file untouched when the host fails to start after trace's init",
+          "[plugins][trace]") {
     // trace is initialised first each time; what fails comes later, so trace must not have
     // opened (truncated) its file yet.
     const auto [name, later] = GENERATE(table<std::string, std::vector<std::string>>({
@@ -416,7 +424,8 @@ TEST_CASE("trace leaves an existing file untouched when the host fails to start 
     }));
     CAPTURE(name);
     const auto path = scratch_dir() / "trace_kept.jsonl";
-    const std::string before = "{\"engine\":\"trainer\",\"event\":\"STARTED\",\"epoch\":0,\"iteration\":0}\nprevious run\n";
+    const std::string before =
+        "{\"engine\":\"trainer\",\"event\":\"STARTED\",\"epoch\":0,\"iteration\":0}\nprevious run\n";
     { std::ofstream(path, std::ios::binary) << before; }
     std::vector<std::string> args{"--plugin", "trace", "--plugin-opt", "trace.path=" + path.string()};
     args.insert(args.end(), later.begin(), later.end());
@@ -442,8 +451,9 @@ TEST_CASE("trace truncates its file when a run starts, even one it traces nothin
     // not the previous run's left in place.
     const auto path = scratch_dir() / "trace_emptied.jsonl";
     { std::ofstream(path, std::ios::binary) << "stale\n"; }
-    const auto r = host(dry_run(1, 2, {"--plugin", "trace", "--plugin-opt", "trace.path=" + path.string(), "--plugin-opt",
-                                       "trace.engines=evaluator"}));
+    const auto r = host(dry_run(1, 2,
+                                {"--plugin", "trace", "--plugin-opt", "trace.path=" + path.string(), "--plugin-opt",
+                                 "trace.engines=evaluator"}));
     INFO(r.cmd << "\nstderr:\n" << r.err);
     REQUIRE(r.rc == 0);
     REQUIRE(fs::exists(path));
@@ -472,7 +482,8 @@ TEST_CASE("trace fails the run (exit 1) on a write error, naming the file and th
 // ---- tbptt ----------------------------------------------------------------------------------
 
 namespace {
-std::vector<std::string> tbptt_traced(std::int64_t time_steps, const fs::path& path, std::vector<std::string> extra = {}) {
+std::vector<std::string> tbptt_traced(std::int64_t time_steps, const fs::path& path,
+                                      std::vector<std::string> extra = {}) {
     std::vector<std::string> args{"--plugin", "tbptt", "--plugin-opt", "tbptt.time_steps=" + std::to_string(time_steps),
                                   // trace after tbptt: the custom events exist when trace initialises.
                                   "--plugin", "trace", "--plugin-opt", "trace.path=" + path.string(), "--plugin-opt",
@@ -522,8 +533,8 @@ TEST_CASE("tbptt fires time_steps TIME_ITERATION_STARTED/COMPLETED pairs per ite
 }
 
 TEST_CASE("tbptt log_every filters on time_iteration, not on iteration", "[plugins][tbptt]") {
-    const auto r = host(dry_run(2, 2, {"--plugin", "tbptt", "--plugin-opt", "tbptt.time_steps=3", "--plugin-opt",
-                                       "tbptt.log_every=5"}));
+    const auto r = host(dry_run(
+        2, 2, {"--plugin", "tbptt", "--plugin-opt", "tbptt.time_steps=3", "--plugin-opt", "tbptt.log_every=5"}));
     INFO(r.cmd << "\nstdout:\n" << r.out << "stderr:\n" << r.err);
     REQUIRE(r.rc == 0);
     std::vector<std::string> logged;
@@ -554,13 +565,14 @@ TEST_CASE("tbptt rejects time_steps < 1 and shows its events in plugins inspect"
 
 // ---- metrics --------------------------------------------------------------------------------
 
-TEST_CASE("metrics.k above the number of classes fails the run at the first update, naming both", "[plugins][metrics]") {
+TEST_CASE("metrics.k above the number of classes fails the run at the first update, naming both",
+          "[plugins][metrics]") {
     // The number of classes (10 for synthetic data) is first known at an update, so init
     // accepts k=100 and the evaluator's first update refuses it: a failed run (exit 1), not
     // a crash, with the option to change and the bound.
     const auto out = scratch_dir() / "topk_out";
-    const auto r = host({"train", "--no-default-plugins", "--model", "mlp", "--dataset", "synthetic:100", "--epochs", "1",
-                         "--plugin", "metrics", "--metric", "top_k_accuracy", "--plugin-opt", "metrics.k=100",
+    const auto r = host({"train", "--no-default-plugins", "--model", "mlp", "--dataset", "synthetic:100", "--epochs",
+                         "1", "--plugin", "metrics", "--metric", "top_k_accuracy", "--plugin-opt", "metrics.k=100",
                          "--output-dir", out.string()});
     INFO(r.cmd << "\nstdout:\n" << r.out << "stderr:\n" << r.err);
     CHECK(r.rc == 1);
@@ -579,7 +591,8 @@ TEST_CASE("json_number writes null for NaN and infinities, round-trippable numbe
     CHECK(json_number(0.1) == "0.1");
     CHECK(json_number(1.0 / 3.0) == "0.3333333333333333");
     CHECK(json_number(-2.0) == "-2");
-    for (const double v : {0.1, 1.0 / 3.0, 1e-300, 123456789.125}) CHECK(json::parse(json_number(v)).get<double>() == v);
+    for (const double v : {0.1, 1.0 / 3.0, 1e-300, 123456789.125})
+        CHECK(json::parse(json_number(v)).get<double>() == v);
 }
 
 TEST_CASE("OutputFile validates without touching, opens on first write, reports every error", "[plugins][sdk]") {

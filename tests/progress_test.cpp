@@ -58,8 +58,9 @@ Result host(const std::vector<std::string>& args) {
 }
 
 std::vector<std::string> dry_run(std::int64_t epochs, std::int64_t epoch_length, std::vector<std::string> extra = {}) {
-    std::vector<std::string> args{"dry-run", "--epochs", std::to_string(epochs), "--epoch-length",
-                                  std::to_string(epoch_length), "--plugin", "progress"};
+    std::vector<std::string> args{
+        "dry-run",  "--epochs", std::to_string(epochs), "--epoch-length", std::to_string(epoch_length),
+        "--plugin", "progress"};
     args.insert(args.end(), extra.begin(), extra.end());
     return args;
 }
@@ -152,8 +153,7 @@ TEST_CASE("progress loss= is the running mean over the current epoch's iteration
     // epoch 2 starts afresh: 1/5, (1/5 + 1/6)/2, (1/5 + 1/6 + 1/7)/3, (... + 1/8)/4.
     // Neither the last batch's value (0.1667 at 2/4 of epoch 2) nor the whole run's mean
     // (0.4083 there) would match.
-    const std::vector<std::string> want{"1.0000", "0.7500", "0.6111", "0.5208",
-                                        "0.2000", "0.1833", "0.1698", "0.1586"};
+    const std::vector<std::string> want{"1.0000", "0.7500", "0.6111", "0.5208", "0.2000", "0.1833", "0.1698", "0.1586"};
     SECTION("in a log") {
         const auto r = host(dry_run(2, 4));
         INFO(r.cmd << "\nstderr:\n" << r.err);
@@ -170,7 +170,8 @@ TEST_CASE("progress loss= is the running mean over the current epoch's iteration
         }
     }
     SECTION("on a terminal, every redraw") {
-        const auto r = host(dry_run(2, 4, {"--plugin-opt", "progress.tty=always", "--plugin-opt", "progress.min_interval=0"}));
+        const auto r =
+            host(dry_run(2, 4, {"--plugin-opt", "progress.tty=always", "--plugin-opt", "progress.min_interval=0"}));
         INFO(r.cmd << "\nstderr:\n" << r.err);
         REQUIRE(r.rc == 0);
         const auto lines = lines_of(r.err);
@@ -278,8 +279,9 @@ TEST_CASE("progress on a terminal redraws with \\r and keeps one final line per 
             {"1", 9},  // 0/8, 1/8 .. 7/8, final 8/8
             {"3", 4},  // 0/8, 3/8, 6/8, final 8/8
         }));
-        const auto r = host(dry_run(2, 8, {"--plugin-opt", "progress.tty=always", "--plugin-opt",
-                                           "progress.min_interval=0", "--plugin-opt", "progress.every=" + every}));
+        const auto r = host(dry_run(2, 8,
+                                    {"--plugin-opt", "progress.tty=always", "--plugin-opt", "progress.min_interval=0",
+                                     "--plugin-opt", "progress.every=" + every}));
         INFO(r.cmd << "\nstderr:\n" << r.err);
         REQUIRE(r.rc == 0);
         const auto lines = lines_of(r.err);
@@ -339,7 +341,8 @@ TEST_CASE("progress output_label renames or hides the output field", "[plugins][
 }
 
 TEST_CASE("progress width sets the bar's width", "[plugins][progress]") {
-    const auto r = host(dry_run(1, 4, {"--plugin-opt", "progress.width=10", "--plugin-opt", "progress.percent_step=100"}));
+    const auto r =
+        host(dry_run(1, 4, {"--plugin-opt", "progress.width=10", "--plugin-opt", "progress.percent_step=100"}));
     REQUIRE(r.rc == 0);
     const auto lines = lines_of(r.err);
     REQUIRE(lines.size() == 1);
@@ -350,8 +353,8 @@ TEST_CASE("progress width sets the bar's width", "[plugins][progress]") {
 
 TEST_CASE("progress evaluator=true adds a bar per evaluator run", "[plugins][progress]") {
     SECTION("with evaluator=true") {
-        const auto r = host(dry_run(2, 8, {"--eval-every", "1", "--eval-length", "4", "--plugin-opt",
-                                           "progress.evaluator=true"}));
+        const auto r =
+            host(dry_run(2, 8, {"--eval-every", "1", "--eval-length", "4", "--plugin-opt", "progress.evaluator=true"}));
         INFO(r.cmd << "\nstderr:\n" << r.err);
         REQUIRE(r.rc == 0);
         const auto lines = lines_of(r.err);
@@ -378,8 +381,9 @@ TEST_CASE("progress evaluator=true adds a bar per evaluator run", "[plugins][pro
         CHECK(lines_of(r.err).size() == 4);
     }
     SECTION("on a terminal, the evaluator's bar gets lines of its own") {
-        const auto r = host(dry_run(2, 8, {"--eval-every", "1", "--plugin-opt", "progress.evaluator=true",
-                                           "--plugin-opt", "progress.tty=always"}));
+        const auto r = host(dry_run(
+            2, 8,
+            {"--eval-every", "1", "--plugin-opt", "progress.evaluator=true", "--plugin-opt", "progress.tty=always"}));
         INFO(r.cmd << "\nstderr:\n" << r.err);
         REQUIRE(r.rc == 0);
         const auto lines = lines_of(r.err);
@@ -428,8 +432,8 @@ TEST_CASE("progress in train shows the epoch's running mean from the host's sum,
     // epoch's end it must equal the epoch's mean loss the host writes to metrics.jsonl.
     const auto dir = ignite::test::scratch_dir("ignite_progress_train") / "out";
     std::filesystem::remove_all(dir);
-    const auto r = host({"train", "--model", "mlp", "--dataset", "synthetic:300", "--epochs", "2", "--eval-every",
-                         "0", "--output-dir", dir.string()});
+    const auto r = host({"train", "--model", "mlp", "--dataset", "synthetic:300", "--epochs", "2", "--eval-every", "0",
+                         "--output-dir", dir.string()});
     INFO(r.err);
     REQUIRE(r.rc == 0);
     std::vector<std::string> finals;

@@ -1,8 +1,8 @@
 // create_supervised_trainer / create_supervised_evaluator and the Loss metric, checked
 // against values computed by hand on a model with fixed weights.
+#include <ignite/core/deterministic.hpp>
 #include <ignite/core/metrics/accuracy.hpp>
 #include <ignite/core/metrics/loss.hpp>
-#include <ignite/core/deterministic.hpp>
 #include <ignite/core/supervised.hpp>
 
 #include <torch/torch.h>
@@ -49,16 +49,16 @@ TEST_CASE("the supervised trainer runs train(), forward, loss, backward and step
     CHECK(lin->is_training());  // the step put the model in train mode, as Ignite does
 }
 
-TEST_CASE("the trainer takes a module holder and designated options, and gives the loss tensor on request", "[supervised]") {
+TEST_CASE("the trainer takes a module holder and designated options, and gives the loss tensor on request",
+          "[supervised]") {
     auto lin = zero_linear();
     torch::optim::SGD opt(lin->parameters(), torch::optim::SGDOptions(0.1));
     // What a program that avoids a device sync per iteration does (ignite-host does).
-    auto trainer = create_supervised_trainer(
-        lin, opt, torch::nn::MSELoss(),
-        {.device = torch::kCPU,
-         .output_transform = [](const at::Tensor&, const at::Tensor&, const at::Tensor&, const at::Tensor& loss) {
-             return c10::IValue(loss);
-         }});
+    auto trainer =
+        create_supervised_trainer(lin, opt, torch::nn::MSELoss(),
+                                  {.device = torch::kCPU,
+                                   .output_transform = [](const at::Tensor&, const at::Tensor&, const at::Tensor&,
+                                                          const at::Tensor& loss) { return c10::IValue(loss); }});
     trainer->run(one_batch(), 1);
     REQUIRE(trainer->state.output.isTensor());
     CHECK_FALSE(trainer->state.output.toTensor().requires_grad());
@@ -90,7 +90,8 @@ TEST_CASE("trainer options are validated when the trainer is created", "[supervi
     CHECK_THROWS_AS(create_supervised_trainer(supervised_model(lin), opt, mse, bad_steps), ValueError);
     TrainerOptions deterministic;
     deterministic.deterministic = true;  // Ignite's deterministic=True: a DeterministicEngine
-    CHECK(dynamic_cast<DeterministicEngine*>(create_supervised_trainer(supervised_model(lin), opt, mse, deterministic).get()));
+    CHECK(dynamic_cast<DeterministicEngine*>(
+        create_supervised_trainer(supervised_model(lin), opt, mse, deterministic).get()));
     CHECK_FALSE(dynamic_cast<DeterministicEngine*>(create_supervised_trainer(supervised_model(lin), opt, mse).get()));
     CHECK_THROWS_AS(create_supervised_trainer(supervised_model(lin), opt, nullptr), ValueError);
 }
@@ -114,8 +115,8 @@ TEST_CASE("the supervised evaluator runs eval() under no-grad and feeds its metr
     lin->train();
     auto ce = [](const at::Tensor& p, const at::Tensor& y) { return torch::nn::functional::cross_entropy(p, y); };
     // A module holder directly; metrics attached in the order given, not sorted.
-    auto evaluator =
-        create_supervised_evaluator(lin, {{"zloss", std::make_shared<Loss>(ce)}, {"acc", std::make_shared<Accuracy>()}});
+    auto evaluator = create_supervised_evaluator(
+        lin, {{"zloss", std::make_shared<Loss>(ce)}, {"acc", std::make_shared<Accuracy>()}});
     // Logits are [x0, x1, 0]: predictions 0, 1, 0 for the three samples; labels 0, 1, 2.
     auto x = torch::tensor({{2.0f, 0.0f}, {0.0f, 3.0f}, {1.0f, 0.0f}});
     auto y = torch::tensor({0, 1, 2}, torch::kLong);

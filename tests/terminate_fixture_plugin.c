@@ -15,8 +15,11 @@ static ignite_status on_epoch_completed(void* user_data, ignite_engine* engine, 
 }
 
 static ignite_status init(ignite_host* host, const ignite_host_api* api, void** plugin_state) {
-    ignite_event_spec spec = {.struct_size = sizeof(ignite_event_spec), .event = IGNITE_EVENT_EPOCH_COMPLETED,
-                              .filter = IGNITE_FILTER_NONE, .before = -1, .after = -1};
+    ignite_event_spec spec = {.struct_size = sizeof(ignite_event_spec),
+                              .event = IGNITE_EVENT_EPOCH_COMPLETED,
+                              .filter = IGNITE_FILTER_NONE,
+                              .before = -1,
+                              .after = -1};
     ignite_status s;
     g_api = api;
     *plugin_state = 0;
@@ -26,7 +29,10 @@ static ignite_status init(ignite_host* host, const ignite_host_api* api, void** 
 }
 
 static const ignite_option_spec kOptions[] = {
-    {.name = "at_epoch", .type = IGNITE_OPTION_INT, .default_value = "1", .help = "terminate the trainer when this epoch completes"},
+    {.name = "at_epoch",
+     .type = IGNITE_OPTION_INT,
+     .default_value = "1",
+     .help = "terminate the trainer when this epoch completes"},
 };
 
 static const ignite_plugin_info kInfo = {

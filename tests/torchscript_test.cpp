@@ -24,11 +24,11 @@ def forward(self, x):
         m.save(model_path);
     }
     const auto out = dir / "out";
-    const auto r = ignite::test::run_host(
-        IGNITE_HOST_EXE,
-        {"train", "--no-default-plugins", "--model", model_path, "--dataset", "synthetic:600", "--epochs", "2",
-         "--batch-size", "32", "--lr", "0.05", "--output-dir", out.string()},
-        {.merge_stderr = true});
+    const auto r =
+        ignite::test::run_host(IGNITE_HOST_EXE,
+                               {"train", "--no-default-plugins", "--model", model_path, "--dataset", "synthetic:600",
+                                "--epochs", "2", "--batch-size", "32", "--lr", "0.05", "--output-dir", out.string()},
+                               {.merge_stderr = true});
     INFO(r.out);
     REQUIRE(r.rc == 0);
     CHECK_THAT(r.out, Catch::Contains("torchscript " + model_path + " (7850 parameters)"));
@@ -41,7 +41,8 @@ def forward(self, x):
     // A file that is not TorchScript: one line, exit 2.
     { std::ofstream(dir / "bad.pt") << "not a model"; }
     const auto bad = ignite::test::run_host(
-        IGNITE_HOST_EXE, {"train", "--no-default-plugins", "--model", (dir / "bad.pt").string(), "--dataset", "synthetic:100"},
+        IGNITE_HOST_EXE,
+        {"train", "--no-default-plugins", "--model", (dir / "bad.pt").string(), "--dataset", "synthetic:100"},
         {.merge_stderr = true});
     CHECK(bad.rc == 2);
     CHECK_THAT(bad.out, Catch::Contains("is not a loadable TorchScript file"));

@@ -96,9 +96,10 @@ TEST_CASE("train learns Fashion-MNIST from a few hundred iterations", "[train]")
 
 TEST_CASE("train loads plugins next to its metrics", "[train]") {
     const auto out = scratch("plugins") / "out";
-    const auto r = run("train --model mlp --dataset synthetic:400 --epochs 1 --batch-size 50 --plugin console "
-                       "--plugin-opt console.every=4 --output-dir " +
-                       out.string());
+    const auto r =
+        run("train --model mlp --dataset synthetic:400 --epochs 1 --batch-size 50 --plugin console "
+            "--plugin-opt console.every=4 --output-dir " +
+            out.string());
     INFO(r.output);
     REQUIRE(r.exit_code == 0);
     CHECK_THAT(r.output, Catch::Contains("[trainer] epoch 1/1 iteration 8"));
@@ -108,9 +109,10 @@ TEST_CASE("train loads plugins next to its metrics", "[train]") {
 TEST_CASE("train anneals the learning rate by cosine unless --lr-schedule constant", "[train]") {
     // synthetic:400 has 400 training images: 10 batches of 40 per epoch, 20 iterations.
     const auto base = scratch("lr");
-    const auto cosine = run("train --no-default-plugins --model mlp --dataset synthetic:400 --epochs 2 --batch-size 40 "
-                            "--lr 0.02 --eval-every 0 --output-dir " +
-                            (base / "cosine").string());
+    const auto cosine =
+        run("train --no-default-plugins --model mlp --dataset synthetic:400 --epochs 2 --batch-size 40 "
+            "--lr 0.02 --eval-every 0 --output-dir " +
+            (base / "cosine").string());
     INFO(cosine.output);
     REQUIRE(cosine.exit_code == 0);
     const auto lines = ignite::test::read_jsonl(base / "cosine" / "metrics.jsonl");
@@ -121,9 +123,10 @@ TEST_CASE("train anneals the learning rate by cosine unless --lr-schedule consta
         const double expected = 0.02 * (1 + std::cos(M_PI * (10 * e - 1) / 20.0)) / 2;
         CHECK(lines[static_cast<std::size_t>(e - 1)]["lr"].get<double>() == Approx(expected).epsilon(1e-5));
     }
-    const auto constant = run("train --no-default-plugins --model mlp --dataset synthetic:400 --epochs 2 --batch-size 40 "
-                              "--lr 0.02 --lr-schedule constant --eval-every 0 --output-dir " +
-                              (base / "constant").string());
+    const auto constant =
+        run("train --no-default-plugins --model mlp --dataset synthetic:400 --epochs 2 --batch-size 40 "
+            "--lr 0.02 --lr-schedule constant --eval-every 0 --output-dir " +
+            (base / "constant").string());
     REQUIRE(constant.exit_code == 0);
     for (const auto& line : ignite::test::read_jsonl(base / "constant" / "metrics.jsonl")) CHECK(line["lr"] == 0.02);
 }
@@ -160,7 +163,8 @@ TEST_CASE("train refuses bad input with one line, exit 2 and no output", "[train
     const auto big = dir / "big";
     fs::create_directories(big);
     write_idx_folder(big, 20, 32);
-    check_refused("--dataset mnist:" + big.string() + " --model mlp", "takes 28x28 images but the dataset has 32x32", out);
+    check_refused("--dataset mnist:" + big.string() + " --model mlp", "takes 28x28 images but the dataset has 32x32",
+                  out);
 }
 
 TEST_CASE("train --device cuda without CUDA is one clear line", "[train][errors]") {

@@ -144,17 +144,17 @@ std::optional<std::int64_t> optional_int(const c10::IValue& v, std::string_view 
 }  // namespace
 
 // Ignite's _maybe_terminate_or_interrupt, placed after every event the loop fires.
-#define IGNITE_CHECKPOINT()                                                        \
-    do {                                                                           \
-        if (signal_pending()) [[unlikely]] {                                       \
-            if (should_terminate_ != Stop::kNone) throw TerminateSignal{};         \
+#define IGNITE_CHECKPOINT()                                                                  \
+    do {                                                                                     \
+        if (signal_pending()) [[unlikely]] {                                                 \
+            if (should_terminate_ != Stop::kNone) throw TerminateSignal{};                   \
             if (should_terminate_single_epoch_ != Stop::kNone) throw TerminateEpochSignal{}; \
-            if (should_interrupt_) {                                               \
-                fire_simple(Event::kInterrupt);                                    \
-                should_interrupt_ = false;                                         \
-                co_yield 0;                                                        \
-            }                                                                      \
-        }                                                                          \
+            if (should_interrupt_) {                                                         \
+                fire_simple(Event::kInterrupt);                                              \
+                should_interrupt_ = false;                                                   \
+                co_yield 0;                                                                  \
+            }                                                                                \
+        }                                                                                    \
     } while (false)
 
 // ---- construction ----------------------------------------------------------------------
@@ -164,8 +164,8 @@ Engine::Engine(ProcessFunction process_function)
     if (!process_function_) throw ValueError("Engine must be given a processing function in order to run.");
     slots_.resize(Event::kBuiltinEventCount);
     for (auto& s : slots_) s.allowed = true;
-    for (EventId id : {Event::kGetBatchStarted, Event::kGetBatchCompleted, Event::kIterationStarted,
-                       Event::kIterationCompleted}) {
+    for (EventId id :
+         {Event::kGetBatchStarted, Event::kGetBatchCompleted, Event::kIterationStarted, Event::kIterationCompleted}) {
         slots_[static_cast<std::size_t>(id)].attr = "iteration";
     }
     for (EventId id : {Event::kEpochStarted, Event::kEpochCompleted, Event::kStarted, Event::kCompleted}) {
@@ -193,7 +193,8 @@ void Engine::register_events(const std::vector<Event>& events,
     for (const auto& [event, attr] : event_to_attr) {
         if (attr.empty()) throw ValueError(fmt::format("event_to_attr maps {} to an empty name", event.name()));
         if (std::find(events.begin(), events.end(), event) == events.end()) {
-            throw ValueError(fmt::format("event_to_attr maps {}, which is not among the events registered", event.name()));
+            throw ValueError(
+                fmt::format("event_to_attr maps {}, which is not among the events registered", event.name()));
         }
     }
     for (Event e : events) slot(e.id()).allowed = true;
@@ -251,21 +252,24 @@ RemovableEventHandle Engine::register_handler(const EventList& events, Priority 
         const Event e = spec.event();
         const auto* s = find_slot(e.id());
         if (s == nullptr || !s->allowed) {
-            throw ValueError(fmt::format("Event {} is not a valid event for this Engine; register it with "
-                                         "register_events first",
-                                         e.name()));
+            throw ValueError(
+                fmt::format("Event {} is not a valid event for this Engine; register it with "
+                            "register_events first",
+                            e.name()));
         }
         if (spec.has_filter() && s->attr.empty()) {
-            throw ValueError(fmt::format("Event {} has no state attribute to filter on; register it with "
-                                         "event_to_attr or drop the filter",
-                                         e.name()));
+            throw ValueError(
+                fmt::format("Event {} has no state attribute to filter on; register it with "
+                            "event_to_attr or drop the filter",
+                            e.name()));
         }
         const auto kind = event_args(e);
         if (!handler.by_args[static_cast<std::size_t>(kind)]) {
             // Ignite's _check_signature message, in C++ terms.
-            throw ValueError(fmt::format("Error adding handler on {}: it takes {} but will be called with {}; "
-                                         "give it those parameters or (Engine&, const FiredEvent&, args...)",
-                                         e.name(), handler.takes, passes(kind)));
+            throw ValueError(
+                fmt::format("Error adding handler on {}: it takes {} but will be called with {}; "
+                            "give it those parameters or (Engine&, const FiredEvent&, args...)",
+                            e.name(), handler.takes, passes(kind)));
         }
     }
     const HandlerId id = next_handler_id_++;
@@ -303,8 +307,8 @@ RemovableEventHandle Engine::register_handler(const EventList& events, Priority 
 
 bool Engine::has_event_handler(HandlerId id, std::optional<Event> event) const {
     auto on_slot = [id](const EventSlot& s) {
-        return s.handlers && std::any_of(s.handlers->begin(), s.handlers->end(),
-                                         [id](const auto& h) { return h->id == id; });
+        return s.handlers &&
+               std::any_of(s.handlers->begin(), s.handlers->end(), [id](const auto& h) { return h->id == id; });
     };
     if (event) {
         const auto* s = find_slot(event->id());
@@ -324,10 +328,10 @@ void Engine::remove_event_handler(HandlerId id, Event event) {
         throw ValueError(fmt::format("Input event name '{}' does not exist", event.name()));
     }
     EventSlot& s = slot(event.id());
-    if (!s.handlers || std::none_of(s.handlers->begin(), s.handlers->end(),
-                                    [id](const auto& h) { return h->id == id; })) {
-        throw ValueError(fmt::format("Input handler '{}' is not found among registered event handlers of {}", id,
-                                     event.name()));
+    if (!s.handlers ||
+        std::none_of(s.handlers->begin(), s.handlers->end(), [id](const auto& h) { return h->id == id; })) {
+        throw ValueError(
+            fmt::format("Input handler '{}' is not found among registered event handlers of {}", id, event.name()));
     }
     auto fresh = std::make_unique<HandlerList>();
     for (const auto& h : *s.handlers) {
@@ -414,9 +418,10 @@ void Engine::fire(EventId id, const FiredEvent& fired) {
 
 void Engine::fire_event(Event event) {
     if (!has_registered_events(event)) {
-        throw ValueError(fmt::format("Event {} is not a valid event for this Engine; register it with "
-                                     "register_events first",
-                                     event.name()));
+        throw ValueError(
+            fmt::format("Event {} is not a valid event for this Engine; register it with "
+                        "register_events first",
+                        event.name()));
     }
     fire(event.id(), FiredEvent{event, nullptr, std::nullopt});
 }
@@ -479,16 +484,19 @@ State& Engine::run(DataPtr data, std::optional<std::int64_t> max_epochs, std::op
 void Engine::check_run_args(const DataPtr& data, const RunArgs& args) {
     // Ignite 0.5.5's max_iters rules come first (engine.py, run()).
     if (args.max_epochs && args.max_iters) {
-        throw ValueError("Arguments max_iters and max_epochs are mutually exclusive. Please provide only max_epochs "
-                         "or max_iters.");
+        throw ValueError(
+            "Arguments max_iters and max_epochs are mutually exclusive. Please provide only max_epochs "
+            "or max_iters.");
     }
     if (args.max_iters && state.max_epochs) {
-        throw ValueError("To switch from max_epochs to max_iters mode during resume, you must first reset by setting "
-                         "'engine.state.max_epochs = None' before calling run().");
+        throw ValueError(
+            "To switch from max_epochs to max_iters mode during resume, you must first reset by setting "
+            "'engine.state.max_epochs = None' before calling run().");
     }
     if (args.max_epochs && state.max_iters) {
-        throw ValueError("To switch from max_iters to max_epochs mode during resume, you must first reset by setting "
-                         "'engine.state.max_iters = None' before calling run().");
+        throw ValueError(
+            "To switch from max_iters to max_epochs mode during resume, you must first reset by setting "
+            "'engine.state.max_iters = None' before calling run().");
     }
     // Ignite 0.5.3: a defined state checks the overrides before deciding to resume.
     if (state.max_epochs && args.max_epochs && *args.max_epochs < state.epoch) {
@@ -645,8 +653,9 @@ Engine::RunTask Engine::run_as_coroutine() {
                                 if (state.max_iters) {
                                     // Ignite 0.5.5: max_epochs = ceil(max_iters / epoch_length).
                                     if (iter_counter == 0) {
-                                        throw ValueError("max_iters can never be reached: the data yielded no "
-                                                         "batch, so epoch_length is 0; give non-empty data");
+                                        throw ValueError(
+                                            "max_iters can never be reached: the data yielded no "
+                                            "batch, so epoch_length is 0; give non-empty data");
                                     }
                                     state.max_epochs = (*state.max_iters + iter_counter - 1) / iter_counter;
                                 }
@@ -654,8 +663,8 @@ Engine::RunTask Engine::run_as_coroutine() {
                             }
                             if (should_exit) {
                                 if (!is_done() && (state.max_epochs || state.max_iters)) {
-                                    const auto total = state.max_epochs ? *state.epoch_length * *state.max_epochs
-                                                                        : *state.max_iters;
+                                    const auto total =
+                                        state.max_epochs ? *state.epoch_length * *state.max_epochs : *state.max_iters;
                                     const auto msg = fmt::format(
                                         "Data iterator can not provide data anymore but required total number "
                                         "of iterations to run is not reached. Current iteration: {} vs Total "
@@ -693,8 +702,7 @@ Engine::RunTask Engine::run_as_coroutine() {
                         }
                     }
                 } catch (const TerminateEpochSignal&) {
-                    fire(Event::kTerminateSingleEpoch,
-                         FiredEvent{Event::kTerminateSingleEpoch, nullptr, iter_counter});
+                    fire(Event::kTerminateSingleEpoch, FiredEvent{Event::kTerminateSingleEpoch, nullptr, iter_counter});
                     setup_dataloader_iter();
                 } catch (const TerminateSignal&) {
                     throw;
@@ -752,9 +760,10 @@ Dict Engine::state_dict() const {
     }
     for (const auto& key : state_dict_user_keys) {
         if (!state.has(key)) {
-            throw ValueError(fmt::format("state_dict_user_keys names '{}' but engine.state has no such attribute; "
-                                         "set it (e.g. in a STARTED handler) before calling state_dict()",
-                                         key));
+            throw ValueError(
+                fmt::format("state_dict_user_keys names '{}' but engine.state has no such attribute; "
+                            "set it (e.g. in a STARTED handler) before calling state_dict()",
+                            key));
         }
         out.set(key, state.attr(key));
     }
@@ -769,8 +778,8 @@ void Engine::load_state_dict(const Dict& sd) {
     }
     for (const char* key : {"epoch_length", by_max_iters ? "max_iters" : "max_epochs"}) {
         if (!sd.contains(key)) {
-            throw ValueError(fmt::format("Required state attribute '{}' is absent in provided state_dict '{}'", key,
-                                         py_keys(sd)));
+            throw ValueError(
+                fmt::format("Required state attribute '{}' is absent in provided state_dict '{}'", key, py_keys(sd)));
         }
     }
     if (sd.contains("iteration") == sd.contains("epoch")) {
@@ -787,10 +796,11 @@ void Engine::load_state_dict(const Dict& sd) {
     const auto max_iters = by_max_iters ? optional_int(sd.at("max_iters"), "max_iters") : std::nullopt;
     const auto epoch_length = optional_int(sd.at("epoch_length"), "epoch_length");
     const bool by_iteration = sd.contains("iteration");
-    const auto counter = optional_int(sd.at(by_iteration ? "iteration" : "epoch"), by_iteration ? "iteration" : "epoch");
+    const auto counter =
+        optional_int(sd.at(by_iteration ? "iteration" : "epoch"), by_iteration ? "iteration" : "epoch");
     if (!counter || *counter < 0) {
-        throw ValueError(fmt::format("state_dict['{}'] should be a non-negative integer",
-                                     by_iteration ? "iteration" : "epoch"));
+        throw ValueError(
+            fmt::format("state_dict['{}'] should be a non-negative integer", by_iteration ? "iteration" : "epoch"));
     }
     if (epoch_length && *epoch_length < 1) {
         throw ValueError(fmt::format("state_dict['epoch_length'] should be positive or None, got {}", *epoch_length));

@@ -6,8 +6,8 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
-#include <iterator>
 #include <deque>
+#include <iterator>
 #include <mutex>
 #include <unordered_map>
 
@@ -143,9 +143,9 @@ EventSpec EventSpec::operator()(const FilterArgs& args) const {
     if (args.once.set) {
         const auto& v = args.once.values;
         if (v.empty() || std::any_of(v.begin(), v.end(), [](std::int64_t x) { return x <= 0; })) {
-            throw ValueError(fmt::format(
-                "Argument once should either be a positive integer or a list of positive integers, got {}",
-                v.size() == 1 ? fmt::format("{}", v[0]) : fmt::format("[{}]", fmt::join(v, ", "))));
+            throw ValueError(
+                fmt::format("Argument once should either be a positive integer or a list of positive integers, got {}",
+                            v.size() == 1 ? fmt::format("{}", v[0]) : fmt::format("[{}]", fmt::join(v, ", "))));
         }
     }
     if (args.before && *args.before < 0) {

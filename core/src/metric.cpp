@@ -46,9 +46,10 @@ void Metric::iteration_completed(Engine& engine) {
         // Ignite: a mapping output is turned into a tuple of the required keys, in order.
         const auto keys = required_output_keys();
         if (keys.empty()) {
-            throw TypeError(fmt::format("Transformed engine output for {} metric should be a tuple/list, but "
-                                        "given {}",
-                                        name(), output.tagKind()));
+            throw TypeError(
+                fmt::format("Transformed engine output for {} metric should be a tuple/list, but "
+                            "given {}",
+                            name(), output.tagKind()));
         }
         const auto dict = output.toGenericDict();
         std::vector<c10::IValue> items;
@@ -58,9 +59,10 @@ void Metric::iteration_completed(Engine& engine) {
             if (it == dict.end()) {
                 std::vector<std::string> present;
                 for (const auto& e : dict) present.push_back(e.key().isString() ? e.key().toStringRef() : "?");
-                throw ValueError(fmt::format("When transformed engine's output is a mapping, it should contain "
-                                             "['{}'] keys, but given ['{}']",
-                                             fmt::join(keys, "', '"), fmt::join(present, "', '")));
+                throw ValueError(
+                    fmt::format("When transformed engine's output is a mapping, it should contain "
+                                "['{}'] keys, but given ['{}']",
+                                fmt::join(keys, "', '"), fmt::join(present, "', '")));
             }
             items.push_back(it->value());
         }
@@ -109,9 +111,10 @@ void Metric::forget_dead() {
 void Metric::attach(Engine& engine, const std::string& metric_name, const MetricUsage& usage) {
     std::shared_ptr<Metric> self = weak_from_this().lock();
     if (!self) {
-        throw RuntimeError(fmt::format("{}.attach: the metric must be owned by a std::shared_ptr (create it with "
-                                       "std::make_shared) so the engine can keep it alive",
-                                       name()));
+        throw RuntimeError(
+            fmt::format("{}.attach: the metric must be owned by a std::shared_ptr (create it with "
+                        "std::make_shared) so the engine can keep it alive",
+                        name()));
     }
     forget_dead();
     // The token lives inside the handler: when the engine drops the handler, the weak

@@ -8,8 +8,8 @@ namespace ignite {
 
 const c10::IValue& State::attr(std::string_view name) const {
     if (const auto* v = attrs_.find(name)) return *v;
-    throw ValueError(fmt::format("engine.state has no attribute '{}'; set it with state.set(\"{}\", value) first",
-                                 name, name));
+    throw ValueError(
+        fmt::format("engine.state has no attribute '{}'; set it with state.set(\"{}\", value) first", name, name));
 }
 
 std::int64_t State::counter(std::string_view name) const {

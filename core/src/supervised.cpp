@@ -23,9 +23,10 @@ std::unique_ptr<Engine> create_supervised_trainer(SupervisedModel model, torch::
     if (!model.forward || !model.set_training) throw ValueError("create_supervised_trainer needs a model");
     if (!loss_fn) throw ValueError("create_supervised_trainer needs a loss function");
     if (options.gradient_accumulation_steps < 1) {
-        throw ValueError(fmt::format("Gradient_accumulation_steps must be strictly positive. No gradient accumulation "
-                                     "if the value set to one (default). Got {}",
-                                     options.gradient_accumulation_steps));
+        throw ValueError(
+            fmt::format("Gradient_accumulation_steps must be strictly positive. No gradient accumulation "
+                        "if the value set to one (default). Got {}",
+                        options.gradient_accumulation_steps));
     }
     const auto steps = options.gradient_accumulation_steps;
     auto step = [model = std::move(model), &optimizer, loss_fn = std::move(loss_fn), options = std::move(options),
@@ -49,7 +50,8 @@ std::unique_ptr<Engine> create_supervised_trainer(SupervisedModel model, torch::
 std::unique_ptr<Engine> create_supervised_evaluator(SupervisedModel model, const MetricList& metrics,
                                                     EvaluatorOptions options) {
     if (!model.forward || !model.set_training) throw ValueError("create_supervised_evaluator needs a model");
-    auto step = [model = std::move(model), options = std::move(options)](Engine&, const c10::IValue& batch) -> c10::IValue {
+    auto step = [model = std::move(model), options = std::move(options)](Engine&,
+                                                                         const c10::IValue& batch) -> c10::IValue {
         model.set_training(false);
         torch::NoGradGuard no_grad;
         auto [x, y] = options.prepare(batch, options.device, options.non_blocking);

@@ -12,7 +12,9 @@ using namespace ignite;
 namespace {
 
 // DataLoader(torch.arange(0, size), batch_size=4, shuffle=True)
-DataPtr random_train_data_loader(std::int64_t size) { return data::tensor_loader(at::arange(size, at::kLong), 4, true); }
+DataPtr random_train_data_loader(std::int64_t size) {
+    return data::tensor_loader(at::arange(size, at::kLong), 4, true);
+}
 
 void print_train_data(Engine& engine, const c10::IValue& batch) {
     const auto b = batch.toTensor().contiguous();

@@ -62,8 +62,7 @@ int main() try {
             ys.push_back(kSamples[j].label);
         }
         const auto n = static_cast<std::int64_t>(ys.size());
-        val_dataloader.emplace_back(
-            c10::ivalue::Tuple::create({torch::tensor(xs).reshape({n, 2}), torch::tensor(ys)}));
+        val_dataloader.emplace_back(c10::ivalue::Tuple::create({torch::tensor(xs).reshape({n, 2}), torch::tensor(ys)}));
     }
 
     const std::optional<c10::Device> device = torch::kCPU;

@@ -42,8 +42,8 @@ int main() try {
     torch::manual_seed(0);
     const torch::Tensor noise = torch::randn({kImages, kChannels, kSide, kSide}, torch::kDouble);
     const std::vector<int64_t> dims = {0, 2, 3};
-    const torch::Tensor z = (noise - noise.mean(dims, /*keepdim=*/true)) /
-                            noise.std(dims, /*unbiased=*/false, /*keepdim=*/true);
+    const torch::Tensor z =
+        (noise - noise.mean(dims, /*keepdim=*/true)) / noise.std(dims, /*unbiased=*/false, /*keepdim=*/true);
     const torch::Tensor c = torch::arange(kChannels, torch::kDouble).reshape({1, kChannels, 1, 1});
     const torch::Tensor images = (z * (c + 1) + c).to(torch::kFloat);
 
@@ -60,13 +60,13 @@ int main() try {
         const auto channels = image.size(1);
         const torch::Tensor data = image.reshape({b, channels, -1}).to(torch::kDouble);
         c10::Dict<std::string, at::Tensor> out;
-        out.insert("mean", data.mean(-1));               // (N, C): N samples for Average
-        out.insert("mean^2", (data * data).mean(-1));    // (N, C)
+        out.insert("mean", data.mean(-1));             // (N, C): N samples for Average
+        out.insert("mean^2", (data * data).mean(-1));  // (N, C)
         return out;
     });
 
-    auto img_mean = std::make_shared<ignite::Average>(
-        [](const c10::IValue& output) { return output.toGenericDict().at("mean"); });
+    auto img_mean =
+        std::make_shared<ignite::Average>([](const c10::IValue& output) { return output.toGenericDict().at("mean"); });
     img_mean->attach(compute_engine, "mean");
     auto img_mean2 = std::make_shared<ignite::Average>(
         [](const c10::IValue& output) { return output.toGenericDict().at("mean^2"); });

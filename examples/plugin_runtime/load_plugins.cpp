@@ -23,9 +23,8 @@ int main(int argc, char** argv) {
         return 2;
     }
     try {
-        ignite::Engine trainer([](ignite::Engine& e, const c10::IValue&) {
-            return 1.0 / static_cast<double>(e.state.iteration);
-        });
+        ignite::Engine trainer(
+            [](ignite::Engine& e, const c10::IValue&) { return 1.0 / static_cast<double>(e.state.iteration); });
         ignite::host::RawPluginOptions options;
         for (int i = 2; i < argc; ++i) ignite::host::add_raw_option(options, argv[i]);
 

@@ -82,10 +82,12 @@ public:
         require_cpu(p, "y_pred");
         require_cpu(t, "y");
         if (p.dtype.code != kDLFloat || p.dtype.bits != 32 || p.dtype.lanes != 1) {
-            throw Error(IGNITE_ERR_TYPE, "cost_weighted_error: y_pred must be float32 scores, got " + dtype_name(p.dtype));
+            throw Error(IGNITE_ERR_TYPE,
+                        "cost_weighted_error: y_pred must be float32 scores, got " + dtype_name(p.dtype));
         }
         if (t.dtype.code != kDLInt || t.dtype.bits != 64 || t.dtype.lanes != 1) {
-            throw Error(IGNITE_ERR_TYPE, "cost_weighted_error: y must be int64 class indices, got " + dtype_name(t.dtype));
+            throw Error(IGNITE_ERR_TYPE,
+                        "cost_weighted_error: y must be int64 class indices, got " + dtype_name(t.dtype));
         }
         if (p.ndim != 2 || t.ndim != 1 || p.shape[0] != t.shape[0] || p.shape[1] < 1) {
             throw Error(IGNITE_ERR_INVALID_ARGUMENT,
@@ -116,15 +118,16 @@ public:
 
     [[nodiscard]] std::vector<double> compute() const override {
         if (n_ == 0) {
-            throw Error(IGNITE_ERR_STATE, "cost_weighted_error must have at least one example before it can be computed.");
+            throw Error(IGNITE_ERR_STATE,
+                        "cost_weighted_error must have at least one example before it can be computed.");
         }
         return {cost_ / n_};
     }
     [[nodiscard]] std::vector<double> statistics() const override { return {cost_, n_}; }
     void load_statistics(const std::vector<double>& stats) override {
         if (stats.size() != 2) {
-            throw Error(IGNITE_ERR_INVALID_ARGUMENT, "cost_weighted_error takes 2 statistics {cost, N}, got " +
-                                                         std::to_string(stats.size()));
+            throw Error(IGNITE_ERR_INVALID_ARGUMENT,
+                        "cost_weighted_error takes 2 statistics {cost, N}, got " + std::to_string(stats.size()));
         }
         cost_ = stats[0];
         n_ = stats[1];
@@ -146,16 +149,16 @@ private:
 
 }  // namespace
 
-IGNITE_SDK_PLUGIN(SiteMetric,
-                  ignite::sdk::PluginSpec("site_metric")
-                      .version("1.0.0")
-                      .description("Site-specific evaluation: cost-weighted misclassification error")
-                      .option(ignite::sdk::Option::string("costs", "").help(
-                          "comma-separated cost per true class (default: all 1)"))
-                      .metric(ignite::sdk::MetricSpec("cost_weighted_error",
-                                                      [](ignite::sdk::Plugin& p) {
-                                                          return std::make_unique<CostWeightedError>(
-                                                              static_cast<SiteMetric&>(p).costs);
-                                                      })
-                                  .help("sum of costs[true class] over misclassified samples / N")
-                                  .cpu()))
+IGNITE_SDK_PLUGIN(
+    SiteMetric,
+    ignite::sdk::PluginSpec("site_metric")
+        .version("1.0.0")
+        .description("Site-specific evaluation: cost-weighted misclassification error")
+        .option(ignite::sdk::Option::string("costs", "").help("comma-separated cost per true class (default: all 1)"))
+        .metric(ignite::sdk::MetricSpec("cost_weighted_error",
+                                        [](ignite::sdk::Plugin& p) {
+                                            return std::make_unique<CostWeightedError>(
+                                                static_cast<SiteMetric&>(p).costs);
+                                        })
+                    .help("sum of costs[true class] over misclassified samples / N")
+                    .cpu()))

@@ -23,9 +23,11 @@ class Countdown : public Plugin {
 
         trainer.on(Events::ITERATION_COMPLETED, [&host, limit](Engine& engine, const EventInfo& ev) {
             const std::int64_t left = limit > ev.iteration ? limit - ev.iteration : 0;
-            host.log(IGNITE_LOG_INFO, "iteration " + std::to_string(ev.iteration) + ": " + std::to_string(left) + " left");
+            host.log(IGNITE_LOG_INFO,
+                     "iteration " + std::to_string(ev.iteration) + ": " + std::to_string(left) + " left");
             if (left == 0) {
-                host.log(IGNITE_LOG_INFO, "terminating the trainer after " + std::to_string(ev.iteration) + " iterations");
+                host.log(IGNITE_LOG_INFO,
+                         "terminating the trainer after " + std::to_string(ev.iteration) + " iterations");
                 engine.terminate();
             }
         });

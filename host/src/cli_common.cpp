@@ -12,12 +12,11 @@ namespace ignite::host {
 
 po::options_description plugin_options_description() {
     po::options_description d("Plugins");
-    d.add_options()
-        ("plugin", po::value<std::vector<std::string>>()->composing(),
-         "plugin NAME (searched on the plugin path) or PATH to its .so; repeatable, order kept")
-        ("plugin-opt", po::value<std::vector<std::string>>()->composing(),
-         "NAME.key=value option for a loaded plugin; repeatable")
-        ("config", po::value<std::string>(), "INI file with the same keys as the command line (the command line wins)");
+    d.add_options()("plugin", po::value<std::vector<std::string>>()->composing(),
+                    "plugin NAME (searched on the plugin path) or PATH to its .so; repeatable, order kept")(
+        "plugin-opt", po::value<std::vector<std::string>>()->composing(),
+        "NAME.key=value option for a loaded plugin; repeatable")(
+        "config", po::value<std::string>(), "INI file with the same keys as the command line (the command line wins)");
     return d;
 }
 
@@ -37,9 +36,10 @@ po::variables_map parse(const std::vector<std::string>& args, const po::options_
         const auto parsed_command_line = po::command_line_parser(args).options(with_stray).positional(stray).run();
         for (const auto& option : parsed_command_line.options) {
             if (option.string_key == kStrayKey && !option.value.empty()) {
-                throw UsageError(fmt::format("unexpected argument '{}': this command takes options only, as --name "
-                                             "value (e.g. --model mlp); see --help",
-                                             option.value.front()));
+                throw UsageError(
+                    fmt::format("unexpected argument '{}': this command takes options only, as --name "
+                                "value (e.g. --model mlp); see --help",
+                                option.value.front()));
             }
         }
         po::store(parsed_command_line, from_command_line);
@@ -53,9 +53,10 @@ po::variables_map parse(const std::vector<std::string>& args, const po::options_
                 throw UsageError(fmt::format("config file '{}' does not exist; check the path", path));
             }
             if (status.type() != std::filesystem::file_type::regular) {
-                throw UsageError(fmt::format("config file '{}' is not a regular file (a folder or device?); give the "
-                                             "path of an INI file",
-                                             path));
+                throw UsageError(
+                    fmt::format("config file '{}' is not a regular file (a folder or device?); give the "
+                                "path of an INI file",
+                                path));
             }
             std::ifstream in(path);
             if (!in) throw UsageError(fmt::format("config file '{}' cannot be read; check its permissions", path));
@@ -68,9 +69,10 @@ po::variables_map parse(const std::vector<std::string>& args, const po::options_
             }
             for (const auto& option : parsed.options) {
                 if (option.string_key == "config") {
-                    throw UsageError(fmt::format("config file '{}' sets `config`; config files do not nest: give "
-                                                 "every option in one file",
-                                                 path));
+                    throw UsageError(
+                        fmt::format("config file '{}' sets `config`; config files do not nest: give "
+                                    "every option in one file",
+                                    path));
                 }
                 if (option.string_key == "help") {
                     throw UsageError(fmt::format("config file '{}' sets `help`, which is a command-line flag", path));

@@ -1,9 +1,9 @@
 // ignite-host: the command line. Subcommands: train, dry-run, plugins list, plugins inspect.
-#include <ignite/runtime/bridge.hpp>
 #include "cli_common.hpp"
-#include <ignite/runtime/console_log.hpp>
 #include "train/run_failure.hpp"
 #include "train/train_command.hpp"
+#include <ignite/runtime/bridge.hpp>
+#include <ignite/runtime/console_log.hpp>
 #include <ignite/runtime/plugin_loader.hpp>
 #include <ignite/runtime/plugin_metric.hpp>
 #include <ignite/runtime/plugin_options.hpp>
@@ -44,11 +44,11 @@ void print_usage() {
 
 int dry_run(const std::vector<std::string>& args) {
     po::options_description desc("ignite-host dry-run: the trainer (and evaluator) over synthetic batches");
-    desc.add_options()("help,h", "this help")
-        ("epochs", po::value<std::int64_t>()->default_value(2), "trainer epochs")
-        ("epoch-length", po::value<std::int64_t>()->default_value(10), "iterations per trainer epoch")
-        ("eval-every", po::value<std::int64_t>()->default_value(0), "run the evaluator every K trainer epochs (0: never)")
-        ("eval-length", po::value<std::int64_t>()->default_value(2), "iterations per evaluator run");
+    desc.add_options()("help,h", "this help")("epochs", po::value<std::int64_t>()->default_value(2), "trainer epochs")(
+        "epoch-length", po::value<std::int64_t>()->default_value(10), "iterations per trainer epoch")(
+        "eval-every", po::value<std::int64_t>()->default_value(0),
+        "run the evaluator every K trainer epochs (0: never)")(
+        "eval-length", po::value<std::int64_t>()->default_value(2), "iterations per evaluator run");
     desc.add(plugin_options_description());
     const auto vm = parse(args, desc);
     if (vm.count("help")) {
@@ -65,9 +65,8 @@ int dry_run(const std::vector<std::string>& args) {
     if (eval_length < 1) throw UsageError(fmt::format("--eval-length must be >= 1, got {}", eval_length));
 
     // A no-op step whose output is a fake, decreasing loss (so loggers show something).
-    ignite::Engine trainer([](ignite::Engine& e, const c10::IValue&) {
-        return 1.0 / static_cast<double>(e.state.iteration);
-    });
+    ignite::Engine trainer(
+        [](ignite::Engine& e, const c10::IValue&) { return 1.0 / static_cast<double>(e.state.iteration); });
     ignite::Engine evaluator([](ignite::Engine&, const c10::IValue& batch) { return batch; });
     PluginHost plugins;
     plugins.add_engine("trainer", trainer);
@@ -83,11 +82,10 @@ int dry_run(const std::vector<std::string>& args) {
     plugins.shutdown();
     std::string loaded;
     for (const auto& p : plugin_names) loaded += (loaded.empty() ? "" : ", ") + p;
-    std::cout << fmt::format("dry-run: {} epochs x {} iterations, evaluator {}; plugins: {}\n", trainer.state.epoch,
-                             epoch_length,
-                             eval_every > 0 ? fmt::format("every {} epochs ({} iterations)", eval_every, eval_length)
-                                            : std::string("never"),
-                             loaded.empty() ? "none (add --plugin NAME; see ignite-host plugins list)" : loaded);
+    std::cout << fmt::format(
+        "dry-run: {} epochs x {} iterations, evaluator {}; plugins: {}\n", trainer.state.epoch, epoch_length,
+        eval_every > 0 ? fmt::format("every {} epochs ({} iterations)", eval_every, eval_length) : std::string("never"),
+        loaded.empty() ? "none (add --plugin NAME; see ignite-host plugins list)" : loaded);
     return 0;
 }
 
@@ -160,9 +158,10 @@ int plugins_command(const std::vector<std::string>& args) {
     }
     if (args[0] == "list") {
         if (args.size() > 1 && is_help(args[1])) {
-            std::cout << "Usage: ignite-host plugins list\n\nLists every plugin on the search path ($IGNITE_PLUGIN_PATH, "
-                         "then the shipped plugins) with its version, ABI and description; a file that cannot be "
-                         "loaded is listed as unusable, with the reason.\n";
+            std::cout
+                << "Usage: ignite-host plugins list\n\nLists every plugin on the search path ($IGNITE_PLUGIN_PATH, "
+                   "then the shipped plugins) with its version, ABI and description; a file that cannot be "
+                   "loaded is listed as unusable, with the reason.\n";
             return 0;
         }
         if (args.size() > 1) throw UsageError(fmt::format("plugins list takes no arguments, got '{}'", args[1]));
@@ -214,7 +213,8 @@ int main(int argc, char** argv) {
             return 0;
         }
         if (args[0] == "--version") {
-            std::cout << fmt::format("ignite-host {} (plugin ABI {}.{})\n", kVersion, IGNITE_ABI_MAJOR, IGNITE_ABI_MINOR);
+            std::cout << fmt::format("ignite-host {} (plugin ABI {}.{})\n", kVersion, IGNITE_ABI_MAJOR,
+                                     IGNITE_ABI_MINOR);
             return 0;
         }
         const std::string command = args[0];

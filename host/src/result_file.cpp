@@ -75,8 +75,9 @@ void ResultFile::close() {
 }
 
 void ResultFile::fail(const char* what, int error) const {
-    throw ResultWriteError(error != 0 ? fmt::format("result file '{}' {} ({})", path_.string(), what, std::strerror(error))
-                                      : fmt::format("result file '{}' {}", path_.string(), what));
+    throw ResultWriteError(error != 0
+                               ? fmt::format("result file '{}' {} ({})", path_.string(), what, std::strerror(error))
+                               : fmt::format("result file '{}' {}", path_.string(), what));
 }
 
 }  // namespace ignite::host

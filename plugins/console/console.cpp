@@ -53,7 +53,8 @@ class Console : public ignite::sdk::Plugin {
             if (every_ > 0)
                 engine->on(Events::ITERATION_COMPLETED.every(every_),
                            [this, name](Engine& e, const EventInfo& ev) { iteration_line(name, e, ev); });
-            engine->on(Events::EPOCH_COMPLETED, [this, name](Engine& e, const EventInfo& ev) { epoch_line(name, e, ev); });
+            engine->on(Events::EPOCH_COMPLETED,
+                       [this, name](Engine& e, const EventInfo& ev) { epoch_line(name, e, ev); });
         }
     }
 

@@ -132,9 +132,12 @@ public:
         auto f1 = [](double p, double r) { return p + r > 0 ? 2 * p * r / (p + r) : 0.0; };
         auto per_class = [&](std::size_t c) {
             switch (score_) {
-                case Score::kPrecision: return precision(c);
-                case Score::kRecall: return recall(c);
-                default: return f1(precision(c), recall(c));
+                case Score::kPrecision:
+                    return precision(c);
+                case Score::kRecall:
+                    return recall(c);
+                default:
+                    return f1(precision(c), recall(c));
             }
         };
         if (average_ == Average::kMicro) {
@@ -166,8 +169,9 @@ public:
         }
         const auto k = static_cast<std::int64_t>(std::llround(std::sqrt(static_cast<double>(stats.size()))));
         if (k < 2 || static_cast<std::size_t>(k * k) != stats.size()) {
-            throw Error(IGNITE_ERR_INVALID_ARGUMENT, std::string(name_) + ": load_statistics takes C*C confusion-matrix "
-                                                                         "counts (C >= 2), but given " +
+            throw Error(IGNITE_ERR_INVALID_ARGUMENT, std::string(name_) +
+                                                         ": load_statistics takes C*C confusion-matrix "
+                                                         "counts (C >= 2), but given " +
                                                          std::to_string(stats.size()) + " numbers");
         }
         const at::Device device = cm_.defined() ? cm_.device() : at::Device(at::kCPU);
@@ -198,10 +202,9 @@ public:
         // Refused rather than clamped, as Ignite's TopKCategoricalAccuracy (topk raises).
         if (k_ > y_pred.size(1)) {
             const auto classes = std::to_string(y_pred.size(1));
-            throw Error(IGNITE_ERR_INVALID_ARGUMENT, "top_k_accuracy: metrics.k=" + std::to_string(k_) +
-                                                         " exceeds the " + classes +
-                                                         " classes of y_pred; set --plugin-opt metrics.k=K with K <= " +
-                                                         classes);
+            throw Error(IGNITE_ERR_INVALID_ARGUMENT,
+                        "top_k_accuracy: metrics.k=" + std::to_string(k_) + " exceeds the " + classes +
+                            " classes of y_pred; set --plugin-opt metrics.k=K with K <= " + classes);
         }
         const at::Tensor top = std::get<1>(y_pred.topk(k_, 1));
         const at::Tensor hit = (top == y.unsqueeze(1)).any(1).sum();
@@ -218,8 +221,10 @@ public:
     }
     void load_statistics(const std::vector<double>& stats) override {
         if (stats.size() != 2) {
-            throw Error(IGNITE_ERR_INVALID_ARGUMENT, "top_k_accuracy: load_statistics takes {correct, total}, but "
-                                                     "given " + std::to_string(stats.size()) + " numbers");
+            throw Error(IGNITE_ERR_INVALID_ARGUMENT,
+                        "top_k_accuracy: load_statistics takes {correct, total}, but "
+                        "given " +
+                            std::to_string(stats.size()) + " numbers");
         }
         correct_ = at::scalar_tensor(stats[0], at::kDouble);
         total_ = static_cast<std::int64_t>(std::llround(stats[1]));
@@ -245,8 +250,9 @@ public:
         const at::Tensor y_pred = tensor_view(p, "y_pred");
         const at::Tensor y = tensor_view(t, "y");
         if (y_pred.sizes() != y.sizes() || y.dim() == 0) {
-            throw Error(IGNITE_ERR_INVALID_ARGUMENT, std::string(name_) + " expects y_pred and y of the same shape "
-                                                                         "(N, ...), but given y_pred " +
+            throw Error(IGNITE_ERR_INVALID_ARGUMENT, std::string(name_) +
+                                                         " expects y_pred and y of the same shape "
+                                                         "(N, ...), but given y_pred " +
                                                          shape(y_pred) + " and y " + shape(y));
         }
         const at::Tensor diff = y_pred.to(at::kDouble) - y.to(y_pred.device(), at::kDouble);
@@ -264,7 +270,8 @@ public:
     }
     void load_statistics(const std::vector<double>& stats) override {
         if (stats.size() != 2) {
-            throw Error(IGNITE_ERR_INVALID_ARGUMENT, std::string(name_) + ": load_statistics takes {sum, N}, but given " +
+            throw Error(IGNITE_ERR_INVALID_ARGUMENT, std::string(name_) +
+                                                         ": load_statistics takes {sum, N}, but given " +
                                                          std::to_string(stats.size()) + " numbers");
         }
         sum_ = at::scalar_tensor(stats[0], at::kDouble);
@@ -309,10 +316,13 @@ IGNITE_SDK_PLUGIN(
         .description("Classification and regression metrics: precision/recall/f1 (macro, micro, weighted), "
                      "confusion_matrix, top_k_accuracy, mse, mae")
         .option(ignite::sdk::Option::integer("k", 5).min(1).help("k of top_k_accuracy"))
-        .metric(confusion<Score::kPrecision, Average::kMacro>("precision_macro", "precision averaged over classes (undefined = 0)"))
+        .metric(confusion<Score::kPrecision, Average::kMacro>("precision_macro",
+                                                              "precision averaged over classes (undefined = 0)"))
         .metric(confusion<Score::kPrecision, Average::kMicro>("precision_micro", "global TP / (TP + FP)"))
-        .metric(confusion<Score::kPrecision, Average::kWeighted>("precision_weighted", "precision weighted by class support"))
-        .metric(confusion<Score::kRecall, Average::kMacro>("recall_macro", "recall averaged over classes (undefined = 0)"))
+        .metric(confusion<Score::kPrecision, Average::kWeighted>("precision_weighted",
+                                                                 "precision weighted by class support"))
+        .metric(confusion<Score::kRecall, Average::kMacro>("recall_macro",
+                                                           "recall averaged over classes (undefined = 0)"))
         .metric(confusion<Score::kRecall, Average::kMicro>("recall_micro", "global TP / (TP + FN)"))
         .metric(confusion<Score::kRecall, Average::kWeighted>("recall_weighted", "recall weighted by class support"))
         .metric(confusion<Score::kF1, Average::kMacro>("f1_macro", "per-class F1 averaged over classes"))
@@ -325,5 +335,6 @@ IGNITE_SDK_PLUGIN(
                     .help("fraction of samples whose class is among the k highest scores (option k)"))
         .metric(MetricSpec("mse", [](Plugin&) { return std::make_unique<ErrorSum>("mse", "MeanSquaredError", true); })
                     .help("mean squared error (summed over elements, divided by N)"))
-        .metric(MetricSpec("mae", [](Plugin&) { return std::make_unique<ErrorSum>("mae", "MeanAbsoluteError", false); })
-                    .help("mean absolute error (summed over elements, divided by N)")))
+        .metric(MetricSpec("mae", [](Plugin&) {
+                    return std::make_unique<ErrorSum>("mae", "MeanAbsoluteError", false);
+                }).help("mean absolute error (summed over elements, divided by N)")))

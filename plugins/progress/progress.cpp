@@ -85,10 +85,10 @@ class Progress;
 struct Bar {
     Progress* owner = nullptr;
     std::string engine_name;
-    bool open = false;              // between EPOCH_STARTED and the epoch's end
-    std::int64_t n = 0;             // iterations done in this epoch
-    std::int64_t n0 = 0;            // n when the epoch (or the resumed part of it) started
-    std::int64_t total = -1;        // epoch length; <= 0 when unknown
+    bool open = false;        // between EPOCH_STARTED and the epoch's end
+    std::int64_t n = 0;       // iterations done in this epoch
+    std::int64_t n0 = 0;      // n when the epoch (or the resumed part of it) started
+    std::int64_t total = -1;  // epoch length; <= 0 when unknown
     std::int64_t epoch = 0;
     std::int64_t max_epochs = -1;
     Clock::time_point start{};
@@ -138,13 +138,16 @@ private:
             Bar* bar = bars_.back().get();
             bar->owner = this;
             bar->engine_name = name;
-            engine->on(Events::EPOCH_STARTED, [this, bar](Engine& e, const EventInfo& ev) { epoch_started(*bar, e, ev); },
-                       kPriority);
-            engine->on(Events::ITERATION_COMPLETED, [this, bar](Engine& e) { iteration_completed(*bar, e); }, kPriority);
+            engine->on(
+                Events::EPOCH_STARTED, [this, bar](Engine& e, const EventInfo& ev) { epoch_started(*bar, e, ev); },
+                kPriority);
+            engine->on(
+                Events::ITERATION_COMPLETED, [this, bar](Engine& e) { iteration_completed(*bar, e); }, kPriority);
             // The epoch's end, however it comes: normally, cut by terminate, or by an error
             // (the bar's line is finished so the error message starts on a line of its own).
-            engine->on(Events::EPOCH_COMPLETED | Events::TERMINATE | Events::EXCEPTION_RAISED | Events::COMPLETED,
-                       [this, bar](Engine& e) { close(*bar, e); }, kPriority);
+            engine->on(
+                Events::EPOCH_COMPLETED | Events::TERMINATE | Events::EXCEPTION_RAISED | Events::COMPLETED,
+                [this, bar](Engine& e) { close(*bar, e); }, kPriority);
         }
     }
 
@@ -354,14 +357,18 @@ IGNITE_SDK_PLUGIN(
         .version("1.0")
         .description("tqdm-like progress bar per epoch (redrawn in place on a terminal, percentage lines in logs)")
         .option(Option::string("stream", "stderr").choices({"stderr", "stdout"}).help("where the bar goes"))
-        .option(Option::integer("every", 1).min(1).help(
-            "redraw at most every N iterations (terminal); with an unknown epoch length, a log line every N "
-            "iterations when N > 1"))
+        .option(
+            Option::integer("every", 1)
+                .min(1)
+                .help("redraw at most every N iterations (terminal); with an unknown epoch length, a log line every N "
+                      "iterations when N > 1"))
         .option(Option::number("min_interval", 0.1).min(0).help("minimum seconds between terminal redraws"))
-        .option(Option::integer("percent_step", 25).range(1, 100).help("not a terminal: a line every N percent of the epoch"))
+        .option(Option::integer("percent_step", 25)
+                    .range(1, 100)
+                    .help("not a terminal: a line every N percent of the epoch"))
         .option(Option::boolean("evaluator", false).help("also show a bar for the evaluator's runs"))
-        .option(Option::list("metrics", "").help(
-            "comma-separated metric names to show when present; empty: all numeric metrics"))
+        .option(Option::list("metrics", "")
+                    .help("comma-separated metric names to show when present; empty: all numeric metrics"))
         .option(Option::string("output_label", "loss")
                     .help("label of the running mean of state.output over the current epoch (when a single number); "
                           "empty hides it and skips reading the output each iteration"))

@@ -23,8 +23,8 @@
 namespace {
 
 using ignite::sdk::Engine;
-using ignite::sdk::EventSpec;
 using ignite::sdk::Events;
+using ignite::sdk::EventSpec;
 using ignite::sdk::Host;
 using ignite::sdk::Option;
 using ignite::sdk::PluginSpec;
@@ -69,12 +69,12 @@ class Tbptt : public ignite::sdk::Plugin {
 
 }  // namespace
 
-IGNITE_SDK_PLUGIN(Tbptt,
-                  PluginSpec("tbptt")
-                      .version("1.0")
-                      .description("Truncated BPTT time-step events (TIME_ITERATION_STARTED/COMPLETED) on the trainer")
-                      .option(Option::integer("time_steps", 4).min(1).help("time steps per trainer iteration"))
-                      .option(Option::integer("log_every", 0).min(0).help(
-                          "log \"time_iteration N\" every N time steps; 0 disables"))
-                      .event("TIME_ITERATION_STARTED", kAttr, "before each time step")
-                      .event("TIME_ITERATION_COMPLETED", kAttr, "after each time step"))
+IGNITE_SDK_PLUGIN(
+    Tbptt,
+    PluginSpec("tbptt")
+        .version("1.0")
+        .description("Truncated BPTT time-step events (TIME_ITERATION_STARTED/COMPLETED) on the trainer")
+        .option(Option::integer("time_steps", 4).min(1).help("time steps per trainer iteration"))
+        .option(Option::integer("log_every", 0).min(0).help("log \"time_iteration N\" every N time steps; 0 disables"))
+        .event("TIME_ITERATION_STARTED", kAttr, "before each time step")
+        .event("TIME_ITERATION_COMPLETED", kAttr, "after each time step"))

@@ -33,8 +33,8 @@ using ignite::sdk::json_escape_append;
 
 using ignite::sdk::Engine;
 using ignite::sdk::EventInfo;
-using ignite::sdk::EventSpec;
 using ignite::sdk::Events;
+using ignite::sdk::EventSpec;
 using ignite::sdk::Host;
 using ignite::sdk::Option;
 using ignite::sdk::PluginSpec;
@@ -99,7 +99,9 @@ private:
             bool traced = false;
             for (const auto& t : engines) traced = traced || t == name;
             const auto engine = host.engine(name);
-            if (engine && !traced) engine->on(Events::STARTED, [this] { file_.open(); }, kFirst);
+            if (engine && !traced)
+                engine->on(
+                    Events::STARTED, [this] { file_.open(); }, kFirst);
         }
         for (const auto& name : engines) {
             const auto engine = host.engine(name.c_str());
@@ -141,7 +143,8 @@ private:
             json_escape_append(line_, info.exception_message ? info.exception_message : "");
             line_ += "\"";
         }
-        if (info.event == IGNITE_EVENT_TERMINATE_SINGLE_EPOCH) line_ += ",\"iter_counter\":" + std::to_string(info.iter_counter);
+        if (info.event == IGNITE_EVENT_TERMINATE_SINGLE_EPOCH)
+            line_ += ",\"iter_counter\":" + std::to_string(info.iter_counter);
         for (const auto& attr : attrs_) {
             // An attribute that is not set (yet) is normal, not an error.
             if (const auto v = e.try_state_int(attr.c_str())) {
@@ -175,11 +178,13 @@ IGNITE_SDK_PLUGIN(
     PluginSpec("trace")
         .version("1.0")
         .description("Writes every event of the traced engines as JSON lines to a file")
-        .option(Option::string("path", "ignite-trace.jsonl").help("file to write (truncated when the run starts, not before)"))
+        .option(Option::string("path", "ignite-trace.jsonl")
+                    .help("file to write (truncated when the run starts, not before)"))
         .option(Option::list("engines", "trainer,evaluator")
                     .choices({"trainer", "evaluator"})
                     .help("comma-separated engines to trace: trainer, evaluator"))
-        .option(Option::list("custom", "").help(
-            "comma-separated qualified custom events to trace too (plugin.EVENT); load their plugin first"))
-        .option(Option::list("attrs", "").help(
-            "comma-separated int state attributes added to each line when set (e.g. time_iteration)")))
+        .option(
+            Option::list("custom", "")
+                .help("comma-separated qualified custom events to trace too (plugin.EVENT); load their plugin first"))
+        .option(Option::list("attrs", "")
+                    .help("comma-separated int state attributes added to each line when set (e.g. time_iteration)")))

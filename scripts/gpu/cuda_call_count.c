@@ -44,12 +44,12 @@ typedef struct {
 } pointer_attributes_t;
 
 static atomic_long n_stream_sync, n_device_sync, n_event_sync, n_memcpy_sync, n_memcpy_sync_d2h;
-static atomic_long n_async_h2d, n_async_h2d_pinned, n_async_h2d_pageable, n_async_h2d_other, n_async_d2h,
-    n_async_d2d, n_async_other;
+static atomic_long n_async_h2d, n_async_h2d_pinned, n_async_h2d_pageable, n_async_h2d_other, n_async_d2h, n_async_d2d,
+    n_async_other;
 static atomic_long n_launch, n_host_alloc;
 
-#define REAL(name, type)                                              \
-    static type real_##name;                                          \
+#define REAL(name, type)     \
+    static type real_##name; \
     if (!real_##name) real_##name = (type)dlsym(RTLD_NEXT, #name);
 
 typedef cudaError_t (*pointer_attr_fn)(pointer_attributes_t*, const void*);

@@ -56,13 +56,13 @@ class Probe : public ignite::sdk::Plugin {
 }  // namespace
 
 IGNITE_SDK_PLUGIN(
-    Probe,
-    ignite::sdk::PluginSpec("device_probe")
-        .version("1.0.0")
-        .description("gpu-check: the DLPack device type of the tensors a metric plugin is handed")
-        .metric(ignite::sdk::MetricSpec("probe_device", [](ignite::sdk::Plugin&) { return std::make_unique<DeviceProbe>(); })
-                    .help("DLPack device type of the tensors (no cpu flag)"))
-        .metric(ignite::sdk::MetricSpec("probe_device_cpu",
-                                        [](ignite::sdk::Plugin&) { return std::make_unique<DeviceProbe>(); })
-                    .help("DLPack device type of the tensors (declared cpu)")
-                    .cpu()))
+    Probe, ignite::sdk::PluginSpec("device_probe")
+               .version("1.0.0")
+               .description("gpu-check: the DLPack device type of the tensors a metric plugin is handed")
+               .metric(ignite::sdk::MetricSpec("probe_device",
+                                               [](ignite::sdk::Plugin&) { return std::make_unique<DeviceProbe>(); })
+                           .help("DLPack device type of the tensors (no cpu flag)"))
+               .metric(ignite::sdk::MetricSpec("probe_device_cpu",
+                                               [](ignite::sdk::Plugin&) { return std::make_unique<DeviceProbe>(); })
+                           .help("DLPack device type of the tensors (declared cpu)")
+                           .cpu()))

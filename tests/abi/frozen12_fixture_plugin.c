@@ -189,14 +189,31 @@ static const char* const kModes[] = {"log", "lr", NULL};
 static const char* const kEngines[] = {"trainer", "evaluator", NULL};
 
 static const ignite_option_spec kOptions[] = {
-    {.name = "every", .type = IGNITE_OPTION_INT, .default_value = "2", .help = "log every N iterations",
-     .flags = IGNITE_OPTION_HAS_MIN | IGNITE_OPTION_HAS_MAX, .min = 1, .max = 100},
-    {.name = "mode", .type = IGNITE_OPTION_STRING, .default_value = "log", .help = "log, or lr: schedule the lr",
+    {.name = "every",
+     .type = IGNITE_OPTION_INT,
+     .default_value = "2",
+     .help = "log every N iterations",
+     .flags = IGNITE_OPTION_HAS_MIN | IGNITE_OPTION_HAS_MAX,
+     .min = 1,
+     .max = 100},
+    {.name = "mode",
+     .type = IGNITE_OPTION_STRING,
+     .default_value = "log",
+     .help = "log, or lr: schedule the lr",
      .choices = kModes},
-    {.name = "scale", .type = IGNITE_OPTION_DOUBLE, .default_value = "0.5", .help = "lr scale",
-     .flags = IGNITE_OPTION_HAS_MIN | IGNITE_OPTION_HAS_MAX, .min = 0, .max = 1},
-    {.name = "engines", .type = IGNITE_OPTION_STRING, .default_value = "trainer", .help = "engines to log",
-     .flags = IGNITE_OPTION_LIST, .choices = kEngines},
+    {.name = "scale",
+     .type = IGNITE_OPTION_DOUBLE,
+     .default_value = "0.5",
+     .help = "lr scale",
+     .flags = IGNITE_OPTION_HAS_MIN | IGNITE_OPTION_HAS_MAX,
+     .min = 0,
+     .max = 1},
+    {.name = "engines",
+     .type = IGNITE_OPTION_STRING,
+     .default_value = "trainer",
+     .help = "engines to log",
+     .flags = IGNITE_OPTION_LIST,
+     .choices = kEngines},
 };
 
 static const ignite_plugin_info kInfo = {

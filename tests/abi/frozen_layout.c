@@ -33,5 +33,6 @@ const ignite_frozen_field ignite_frozen_dlpack_fields[] = {
 };
 #undef X
 
-const size_t ignite_frozen_dlpack_field_count = sizeof ignite_frozen_dlpack_fields / sizeof ignite_frozen_dlpack_fields[0];
+const size_t ignite_frozen_dlpack_field_count =
+    sizeof ignite_frozen_dlpack_fields / sizeof ignite_frozen_dlpack_fields[0];
 #endif

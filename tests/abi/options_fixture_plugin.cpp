@@ -16,8 +16,8 @@ class Options : public ignite::sdk::Plugin {
         const std::string label = host.option_string("label");
         char ratio_text[64];
         std::snprintf(ratio_text, sizeof ratio_text, "%g", ratio);
-        host.log(IGNITE_LOG_INFO, std::string("flag=") + (flag ? "true" : "false") + " count=" +
-                                      std::to_string(count) + " ratio=" + ratio_text + " label=" + label);
+        host.log(IGNITE_LOG_INFO, std::string("flag=") + (flag ? "true" : "false") + " count=" + std::to_string(count) +
+                                      " ratio=" + ratio_text + " label=" + label);
     }
 };
 

@@ -34,7 +34,8 @@ class SdkShapes : public Plugin {
         say(std::string("try_state_int missing: ") + (trainer.try_state_int("nope") ? "some" : "none"));
 
         trainer.on(Events::STARTED, [say] { say("started"); });
-        trainer.on(Events::EPOCH_STARTED, [say](Engine& e) { say("epoch_started epoch " + std::to_string(e.epoch())); });
+        trainer.on(Events::EPOCH_STARTED,
+                   [say](Engine& e) { say("epoch_started epoch " + std::to_string(e.epoch())); });
         trainer.on(Events::ITERATION_COMPLETED.every(2), Priority{5},
                    [say](Engine&, const EventInfo& ev) { say("every2 " + std::to_string(ev.iteration)); });
         trainer.on(Events::ITERATION_COMPLETED.filter([](Engine&, std::int64_t v) { return v == 3; }),

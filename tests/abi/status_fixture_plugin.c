@@ -18,15 +18,24 @@ static ignite_event g_custom; /* status.ON_EVALUATOR, registered on the evaluato
 
 static const char* status_name(ignite_status s) {
     switch (s) {
-        case IGNITE_OK: return "OK";
-        case IGNITE_ERR_INVALID_ARGUMENT: return "INVALID_ARGUMENT";
-        case IGNITE_ERR_NOT_FOUND: return "NOT_FOUND";
-        case IGNITE_ERR_TYPE: return "TYPE";
-        case IGNITE_ERR_STATE: return "STATE";
-        case IGNITE_ERR_UNSUPPORTED: return "UNSUPPORTED";
-        case IGNITE_ERR_PLUGIN: return "PLUGIN";
-        case IGNITE_ERR_INTERNAL: return "INTERNAL";
-        default: return "?";
+        case IGNITE_OK:
+            return "OK";
+        case IGNITE_ERR_INVALID_ARGUMENT:
+            return "INVALID_ARGUMENT";
+        case IGNITE_ERR_NOT_FOUND:
+            return "NOT_FOUND";
+        case IGNITE_ERR_TYPE:
+            return "TYPE";
+        case IGNITE_ERR_STATE:
+            return "STATE";
+        case IGNITE_ERR_UNSUPPORTED:
+            return "UNSUPPORTED";
+        case IGNITE_ERR_PLUGIN:
+            return "PLUGIN";
+        case IGNITE_ERR_INTERNAL:
+            return "INTERNAL";
+        default:
+            return "?";
     }
 }
 

@@ -52,17 +52,20 @@ struct Layout {
 Layout read_layout(std::span<const char> bytes) {
     if (bytes.empty()) throw Malformed("empty file (0 bytes)");
     if (view(bytes).starts_with(kLegacyMagic)) {
-        throw Malformed("legacy (non-zip) torch.save format of torch < 1.6; load it in Python and save it again "
-                        "with a current torch.save");
+        throw Malformed(
+            "legacy (non-zip) torch.save format of torch < 1.6; load it in Python and save it again "
+            "with a current torch.save");
     }
     if (!view(bytes).starts_with("PK")) throw Malformed("not a torch checkpoint (not a zip archive)");
     Layout layout;
     std::string compressed;
     for (auto& entry : detail::read_zip_entries(bytes)) {
-        if (entry.method != 0 && compressed.empty()) compressed = fmt::format("{} (method {})", detail::printable(entry.name), entry.method);
+        if (entry.method != 0 && compressed.empty())
+            compressed = fmt::format("{} (method {})", detail::printable(entry.name), entry.method);
         const auto slash = entry.name.find('/');
         if (slash == std::string::npos || slash == 0) {
-            throw Malformed(fmt::format("not a torch.save file (entry '{}' is outside the archive's folder)", detail::printable(entry.name)));
+            throw Malformed(fmt::format("not a torch.save file (entry '{}' is outside the archive's folder)",
+                                        detail::printable(entry.name)));
         }
         const std::string folder = entry.name.substr(0, slash);
         if (layout.records.empty() && layout.folder.empty()) layout.folder = folder;
@@ -80,18 +83,22 @@ Layout read_layout(std::span<const char> bytes) {
         throw Malformed(fmt::format("entry '{}' is compressed; torch.save writes stored entries only", compressed));
     }
     if (!layout.find("data.pkl")) {
-        throw Malformed(fmt::format("not a torch.save file (no record '{}/data.pkl')", detail::printable(layout.folder)));
+        throw Malformed(
+            fmt::format("not a torch.save file (no record '{}/data.pkl')", detail::printable(layout.folder)));
     }
     const auto* version = layout.find("version");
     if (!version) version = layout.find(".data/version");
-    if (!version) throw Malformed(fmt::format("not a torch.save file (no record '{}/version')", detail::printable(layout.folder)));
+    if (!version)
+        throw Malformed(
+            fmt::format("not a torch.save file (no record '{}/version')", detail::printable(layout.folder)));
     std::string_view v = view(*version);
     while (!v.empty() && (v.back() == '\n' || v.back() == '\r')) v.remove_suffix(1);
     if (v.empty() || v.size() > 4 || v.find_first_not_of("0123456789") != std::string_view::npos) {
         throw Malformed(fmt::format("record '{}/version' is not a version number", detail::printable(layout.folder)));
     }
     if (const auto* order = layout.find("byteorder"); order && view(*order) != "little") {
-        throw Malformed(fmt::format("byte order '{}' is not supported (only little-endian files load)", detail::printable(view(*order))));
+        throw Malformed(fmt::format("byte order '{}' is not supported (only little-endian files load)",
+                                    detail::printable(view(*order))));
     }
     return layout;
 }
@@ -101,12 +108,14 @@ c10::IValue decode_checked(std::span<const char> bytes) {
     const auto load_storage = [&layout](const std::string& key, c10::ScalarType dtype, std::uint64_t numel) {
         const std::string name = "data/" + key;
         const auto* record = layout.find(name);
-        if (!record) throw Malformed(fmt::format("the pickle refers to a missing record '{}/{}'", detail::printable(layout.folder), detail::printable(name)));
+        if (!record)
+            throw Malformed(fmt::format("the pickle refers to a missing record '{}/{}'",
+                                        detail::printable(layout.folder), detail::printable(name)));
         std::uint64_t nbytes = 0;
         if (__builtin_mul_overflow(numel, c10::elementSize(dtype), &nbytes) || nbytes != record->size()) {
             throw Malformed(fmt::format("record '{}/{}' holds {} bytes, but its tensor storage needs {} x {} bytes",
-                                        detail::printable(layout.folder), detail::printable(name), record->size(), numel,
-                                        c10::elementSize(dtype)));
+                                        detail::printable(layout.folder), detail::printable(name), record->size(),
+                                        numel, c10::elementSize(dtype)));
         }
         at::Tensor bytes_tensor = at::empty({static_cast<std::int64_t>(nbytes)}, at::kByte);
         if (nbytes > 0) std::memcpy(bytes_tensor.data_ptr(), record->data(), nbytes);
@@ -188,7 +197,9 @@ std::vector<char> read_whole_file(const std::filesystem::path& path) {
 }  // namespace
 
 FileError::FileError(std::string path, std::string reason)
-    : RuntimeError(fmt::format("checkpoint '{}': {}", path, reason)), path_(std::move(path)), reason_(std::move(reason)) {}
+    : RuntimeError(fmt::format("checkpoint '{}': {}", path, reason)),
+      path_(std::move(path)),
+      reason_(std::move(reason)) {}
 
 std::vector<char> encode(const c10::IValue& value, const std::string& name) {
     return checked(name, [&] { return encode_checked(value); });

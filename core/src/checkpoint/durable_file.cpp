@@ -80,7 +80,9 @@ void fsync_dir(const std::filesystem::path& dir, const std::filesystem::path& ta
     const int err = errno;
     ::close(dfd);
     // Some file systems cannot fsync a folder (EINVAL); the rename is as durable as they allow.
-    if (rc != 0 && err != EINVAL) fail(target, "fsync of the folder after the rename (the new file is in place, but may not survive a crash)", err);
+    if (rc != 0 && err != EINVAL)
+        fail(target, "fsync of the folder after the rename (the new file is in place, but may not survive a crash)",
+             err);
 }
 
 }  // namespace

@@ -24,18 +24,30 @@ enum class Kind { None, Bool, Int, Float, Str, Tuple, List, Dict, OrderedDict, G
 
 const char* kind_name(Kind k) {
     switch (k) {
-        case Kind::None: return "None";
-        case Kind::Bool: return "bool";
-        case Kind::Int: return "int";
-        case Kind::Float: return "float";
-        case Kind::Str: return "str";
-        case Kind::Tuple: return "tuple";
-        case Kind::List: return "list";
-        case Kind::Dict: return "dict";
-        case Kind::OrderedDict: return "OrderedDict";
-        case Kind::Global: return "global";
-        case Kind::Storage: return "storage";
-        case Kind::Tensor: return "tensor";
+        case Kind::None:
+            return "None";
+        case Kind::Bool:
+            return "bool";
+        case Kind::Int:
+            return "int";
+        case Kind::Float:
+            return "float";
+        case Kind::Str:
+            return "str";
+        case Kind::Tuple:
+            return "tuple";
+        case Kind::List:
+            return "list";
+        case Kind::Dict:
+            return "dict";
+        case Kind::OrderedDict:
+            return "OrderedDict";
+        case Kind::Global:
+            return "global";
+        case Kind::Storage:
+            return "storage";
+        case Kind::Tensor:
+            return "tensor";
     }
     return "?";
 }
@@ -128,7 +140,8 @@ private:
         return items;
     }
     Node* expect(Node* n, Kind k, std::string_view what) {
-        if (n->kind != k) throw Malformed(fmt::format("data.pkl: {} is a {}, expected a {}", what, kind_name(n->kind), kind_name(k)));
+        if (n->kind != k)
+            throw Malformed(fmt::format("data.pkl: {} is a {}, expected a {}", what, kind_name(n->kind), kind_name(k)));
         return n;
     }
 
@@ -169,7 +182,8 @@ private:
             v &= ~(std::uint64_t{0xFF} << (8 * k));
             v |= static_cast<std::uint64_t>(static_cast<unsigned char>(bytes[k])) << (8 * k);
         }
-        if (n >= 8 && ((v >> 63) != 0) != negative) throw Malformed("data.pkl holds an integer outside the int64 range");
+        if (n >= 8 && ((v >> 63) != 0) != negative)
+            throw Malformed("data.pkl holds an integer outside the int64 range");
         push_int(static_cast<std::int64_t>(v));
     }
 
@@ -177,7 +191,8 @@ private:
     static std::string key_of(const Node* k) {
         if (k->kind == Kind::Str) return "s" + k->s;
         if (k->kind == Kind::Int) return "i" + std::to_string(k->i);
-        throw Malformed(fmt::format("data.pkl: a dict key is a {} (only str and int keys can be loaded)", kind_name(k->kind)));
+        throw Malformed(
+            fmt::format("data.pkl: a dict key is a {} (only str and int keys can be loaded)", kind_name(k->kind)));
     }
     void set_items(Node* dict, const std::vector<Node*>& kv) {
         if (dict->kind != Kind::Dict && dict->kind != Kind::OrderedDict) {
@@ -206,10 +221,11 @@ private:
         const bool storage_class = module == "torch" && storage_class_dtype(name).has_value();
         if (qualified != kOrderedDict && qualified != kRebuildTensor && qualified != kRebuildParameter &&
             qualified != kSize && !storage_class) {
-            throw Malformed(fmt::format("data.pkl uses the global '{}', which a checkpoint may not (only tensors, "
-                                        "numbers, strings, lists, tuples, dicts and OrderedDicts load, as with "
-                                        "torch.load(weights_only=True))",
-                                        printable(qualified)));
+            throw Malformed(
+                fmt::format("data.pkl uses the global '{}', which a checkpoint may not (only tensors, "
+                            "numbers, strings, lists, tuples, dicts and OrderedDicts load, as with "
+                            "torch.load(weights_only=True))",
+                            printable(qualified)));
         }
         Node* n = make(Kind::Global);
         n->s = std::move(qualified);
@@ -241,11 +257,13 @@ private:
 
     static std::vector<std::int64_t> int_tuple(Node* n, std::string_view what) {
         if (n->kind != Kind::Tuple) throw Malformed(fmt::format("data.pkl: the {} of a tensor is not a tuple", what));
-        if (n->items.size() > kMaxDims) throw Malformed(fmt::format("data.pkl: a tensor has {} dimensions", n->items.size()));
+        if (n->items.size() > kMaxDims)
+            throw Malformed(fmt::format("data.pkl: a tensor has {} dimensions", n->items.size()));
         std::vector<std::int64_t> v;
         for (const Node* item : n->items) {
             if (item->kind != Kind::Int || item->i < 0) {
-                throw Malformed(fmt::format("data.pkl: the {} of a tensor holds a non-integer or negative value", what));
+                throw Malformed(
+                    fmt::format("data.pkl: the {} of a tensor holds a non-integer or negative value", what));
             }
             v.push_back(item->i);
         }
@@ -326,23 +344,39 @@ private:
             case op::PROTO:
                 if (static_cast<unsigned char>(take(1)[0]) > 5) throw Malformed("data.pkl: unknown pickle protocol");
                 return;
-            case op::FRAME: take(8); return;
-            case op::MARK: marks_.push_back(stack_.size()); return;
-            case op::POP: pop(); return;
-            case op::POP_MARK: pop_mark(); return;
-            case op::DUP: push(top()); return;
-            case op::NONE: return push(make(Kind::None));
+            case op::FRAME:
+                take(8);
+                return;
+            case op::MARK:
+                marks_.push_back(stack_.size());
+                return;
+            case op::POP:
+                pop();
+                return;
+            case op::POP_MARK:
+                pop_mark();
+                return;
+            case op::DUP:
+                push(top());
+                return;
+            case op::NONE:
+                return push(make(Kind::None));
             case op::NEWTRUE:
             case op::NEWFALSE: {
                 Node* n = make(Kind::Bool);
                 n->b = code == op::NEWTRUE;
                 return push(n);
             }
-            case op::BININT: return push_int(static_cast<std::int32_t>(take_le(4)));
-            case op::BININT1: return push_int(static_cast<std::int64_t>(take_le(1)));
-            case op::BININT2: return push_int(static_cast<std::int64_t>(take_le(2)));
-            case op::LONG1: return push_long(take_le(1));
-            case op::LONG4: return push_long(take_le(4));
+            case op::BININT:
+                return push_int(static_cast<std::int32_t>(take_le(4)));
+            case op::BININT1:
+                return push_int(static_cast<std::int64_t>(take_le(1)));
+            case op::BININT2:
+                return push_int(static_cast<std::int64_t>(take_le(2)));
+            case op::LONG1:
+                return push_long(take_le(1));
+            case op::LONG4:
+                return push_long(take_le(4));
             case op::BINFLOAT: {
                 const auto s = take(8);
                 std::uint64_t v = 0;
@@ -351,13 +385,20 @@ private:
                 n->d = std::bit_cast<double>(v);
                 return push(n);
             }
-            case op::SHORT_BINUNICODE: return push_str(take_text(take_le(1)));
-            case op::BINUNICODE: return push_str(take_text(take_le(4)));
-            case op::BINUNICODE8: return push_str(take_text(take_le(8)));
-            case op::EMPTY_DICT: return push(make(Kind::Dict));
-            case op::EMPTY_LIST: return push(make(Kind::List));
-            case op::EMPTY_TUPLE: return push_tuple({});
-            case op::TUPLE: return push_tuple(pop_mark());
+            case op::SHORT_BINUNICODE:
+                return push_str(take_text(take_le(1)));
+            case op::BINUNICODE:
+                return push_str(take_text(take_le(4)));
+            case op::BINUNICODE8:
+                return push_str(take_text(take_le(8)));
+            case op::EMPTY_DICT:
+                return push(make(Kind::Dict));
+            case op::EMPTY_LIST:
+                return push(make(Kind::List));
+            case op::EMPTY_TUPLE:
+                return push_tuple({});
+            case op::TUPLE:
+                return push_tuple(pop_mark());
             case op::TUPLE1:
             case op::TUPLE2:
             case op::TUPLE3: {
@@ -391,14 +432,22 @@ private:
                 Node* module = expect(pop(), Kind::Str, "the module of a STACK_GLOBAL");
                 return global(module->s, name->s);
             }
-            case op::REDUCE: return reduce();
-            case op::BUILD: return build();
-            case op::BINPERSID: return persistent_load();
-            case op::BINPUT: return memo_put(take_le(1));
-            case op::LONG_BINPUT: return memo_put(take_le(4));
-            case op::MEMOIZE: return memo_put(memo_.size());
-            case op::BINGET: return memo_get(take_le(1));
-            case op::LONG_BINGET: return memo_get(take_le(4));
+            case op::REDUCE:
+                return reduce();
+            case op::BUILD:
+                return build();
+            case op::BINPERSID:
+                return persistent_load();
+            case op::BINPUT:
+                return memo_put(take_le(1));
+            case op::LONG_BINPUT:
+                return memo_put(take_le(4));
+            case op::MEMOIZE:
+                return memo_put(memo_.size());
+            case op::BINGET:
+                return memo_get(take_le(1));
+            case op::LONG_BINGET:
+                return memo_get(take_le(4));
             default:
                 throw Malformed(fmt::format("data.pkl: unsupported pickle opcode 0x{:02x} at offset {}",
                                             static_cast<unsigned char>(code), at));
@@ -409,16 +458,23 @@ private:
     c10::IValue convert(const Node* n, int depth) {
         if (depth > kMaxDepth) throw Malformed("data.pkl: value nested too deeply");
         switch (n->kind) {
-            case Kind::None: return {};
-            case Kind::Bool: return n->b;
-            case Kind::Int: return n->i;
-            case Kind::Float: return n->d;
-            case Kind::Str: return n->s;
-            case Kind::Tensor: return n->tensor;
+            case Kind::None:
+                return {};
+            case Kind::Bool:
+                return n->b;
+            case Kind::Int:
+                return n->i;
+            case Kind::Float:
+                return n->d;
+            case Kind::Str:
+                return n->s;
+            case Kind::Tensor:
+                return n->tensor;
             case Kind::Global:
             case Kind::Storage:
                 throw Malformed(fmt::format("data.pkl: a bare {} is not a value", kind_name(n->kind)));
-            default: break;
+            default:
+                break;
         }
         // Containers are shared as in Python: each converts once (this also keeps a pickle of
         // repeated references linear), and a container inside itself is an error.
@@ -452,8 +508,9 @@ private:
         }
         if (int_keys && str_keys) throw Malformed("data.pkl: a dict has both str and int keys");
         const bool state_dict = n->kind == Kind::OrderedDict && all_tensors && !int_keys;
-        c10::impl::GenericDict dict(int_keys ? c10::TypePtr(c10::IntType::get()) : c10::TypePtr(c10::StringType::get()),
-                                    state_dict ? c10::TypePtr(c10::TensorType::get()) : c10::TypePtr(c10::AnyType::get()));
+        c10::impl::GenericDict dict(
+            int_keys ? c10::TypePtr(c10::IntType::get()) : c10::TypePtr(c10::StringType::get()),
+            state_dict ? c10::TypePtr(c10::TensorType::get()) : c10::TypePtr(c10::AnyType::get()));
         dict.reserve(n->items.size() / 2);
         for (std::size_t k = 0; k < n->items.size(); k += 2) {
             dict.insert(convert(n->items[k], depth + 1), convert(n->items[k + 1], depth + 1));

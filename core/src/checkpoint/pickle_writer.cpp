@@ -164,7 +164,8 @@ private:
         }
         const at::Tensor t = tensor.resolve_conj().resolve_neg();
         const auto class_name = storage_class_name(t.scalar_type());
-        if (!class_name) throw Malformed(fmt::format("cannot save a tensor of dtype {}", c10::toString(t.scalar_type())));
+        if (!class_name)
+            throw Malformed(fmt::format("cannot save a tensor of dtype {}", c10::toString(t.scalar_type())));
         const std::size_t key = storage_key(t);
 
         write_global("torch._utils", "_rebuild_tensor_v2");

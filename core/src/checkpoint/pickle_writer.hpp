@@ -12,7 +12,7 @@
 namespace ignite::checkpoint::detail {
 
 struct Pickled {
-    std::string pickle;                 // the bytes of data.pkl
+    std::string pickle;                  // the bytes of data.pkl
     std::vector<c10::Storage> storages;  // CPU storages; storage i is record "data/i"
 };
 

@@ -91,7 +91,8 @@ Directory read_directory(const Bytes& b) {
             b.get<std::uint32_t>(locator + 4) != 0 || b.get<std::uint32_t>(locator + 16) > 1) {
             throw Malformed("corrupt zip archive (bad ZIP64 end-of-central-directory record)");
         }
-        const Directory z{b.get<std::uint64_t>(at + 32), b.get<std::uint64_t>(at + 48), b.get<std::uint64_t>(at + 40), at};
+        const Directory z{b.get<std::uint64_t>(at + 32), b.get<std::uint64_t>(at + 48), b.get<std::uint64_t>(at + 40),
+                          at};
         // The 32-bit copies are all ones or the same values.
         if ((d.entries != 0xFFFF && d.entries != z.entries) || (d.offset != 0xFFFFFFFF && d.offset != z.offset) ||
             (d.size != 0xFFFFFFFF && d.size != z.size)) {
@@ -184,7 +185,8 @@ std::uint64_t check_local(const Bytes& b, const Central& c, std::uint64_t limit)
     const auto extra_len = b.get<std::uint16_t>(at + 28);
     const std::uint64_t data = at + kLocalSize + name_len + extra_len;
     if (data > limit || c.size > limit - data) {
-        throw Malformed(fmt::format("truncated or corrupt zip archive (entry '{}' extends past the data)", printable(c.name)));
+        throw Malformed(
+            fmt::format("truncated or corrupt zip archive (entry '{}' extends past the data)", printable(c.name)));
     }
     const auto local_name = b.sub(at + kLocalSize, name_len);
     if (!std::equal(local_name.begin(), local_name.end(), c.name.begin(), c.name.end())) {
@@ -245,7 +247,8 @@ std::vector<ZipEntry> read_zip_entries(std::span<const char> archive) {
         const auto disk = b.get<std::uint16_t>(pos + 34);
         c.local = b.get<std::uint32_t>(pos + 42);
         const std::uint64_t next = pos + kCentralSize + name_len + extra_len + comment_len;
-        if (next > dir.end) throw Malformed(fmt::format("corrupt zip archive (central directory entry {} is damaged)", i));
+        if (next > dir.end)
+            throw Malformed(fmt::format("corrupt zip archive (central directory entry {} is damaged)", i));
         const auto name_bytes = b.sub(pos + kCentralSize, name_len);
         c.name.assign(name_bytes.begin(), name_bytes.end());
         if (disk != 0 && disk != 0xFFFF) damaged(c, "on another disk");
@@ -261,7 +264,8 @@ std::vector<ZipEntry> read_zip_entries(std::span<const char> archive) {
         if (c.method == 0 && crc32_of(b.sub(data, c.size)) != c.crc) {
             throw Malformed(fmt::format("CRC32 mismatch in entry '{}' (the file is corrupt)", printable(c.name)));
         }
-        if (!names.insert(c.name).second) throw Malformed(fmt::format("zip archive has entry '{}' twice", printable(c.name)));
+        if (!names.insert(c.name).second)
+            throw Malformed(fmt::format("zip archive has entry '{}' twice", printable(c.name)));
         entries.push_back(ZipEntry{std::move(c.name), data, c.size, c.method});
         pos = next;
     }

@@ -2,8 +2,8 @@
 // statement, except where the header says it deliberately differs.
 #include <ignite/core/deterministic.hpp>
 
-#include <ATen/Context.h>
 #include <ATen/ATen.h>
+#include <ATen/Context.h>
 #include <fmt/format.h>
 #include <torch/cuda.h>
 
@@ -37,7 +37,8 @@ void DeterministicEngine::setup_engine() {
             "Deterministic engine does not support the option of data=None. Please, provide data as iterable");
     }
     dataloader_len_ = state.dataloader->size();
-    if (dataloader_len_ && *dataloader_len_ < 1) throw ValueError("Input data has zero size. Please provide non-empty data");
+    if (dataloader_len_ && *dataloader_len_ < 1)
+        throw ValueError("Input data has zero size. Please provide non-empty data");
 
     std::int64_t iteration = state.iteration;
     set_dataloader_iter(from_iteration(iteration));

@@ -66,7 +66,8 @@ std::shared_ptr<IndexedLoader> tensor_loader(at::Tensor data, std::int64_t batch
 
 std::shared_ptr<IndexedLoader> tensor_loader(at::Tensor x, at::Tensor y, std::int64_t batch_size, bool shuffle,
                                              bool drop_last) {
-    if (x.size(0) != y.size(0)) throw ValueError(fmt::format("Size mismatch between tensors: {} vs {}", x.size(0), y.size(0)));
+    if (x.size(0) != y.size(0))
+        throw ValueError(fmt::format("Size mismatch between tensors: {} vs {}", x.size(0), y.size(0)));
     const auto n = x.size(0);
     return dataloader(
         n,
@@ -80,8 +81,8 @@ std::shared_ptr<IndexedLoader> tensor_loader(at::Tensor x, at::Tensor y, std::in
 
 namespace ignite {
 
-std::shared_ptr<data::IndexedLoader> update_dataloader(const data::IndexedLoader& loader,
-                                                       std::shared_ptr<data::ReproducibleBatchSampler> new_batch_sampler) {
+std::shared_ptr<data::IndexedLoader> update_dataloader(
+    const data::IndexedLoader& loader, std::shared_ptr<data::ReproducibleBatchSampler> new_batch_sampler) {
     return std::make_shared<data::IndexedLoader>(std::move(new_batch_sampler), loader.fetch());
 }
 

@@ -16,7 +16,9 @@
 namespace ignite {
 namespace {
 
-std::int64_t cuda_devices() { return torch::cuda::is_available() ? static_cast<std::int64_t>(torch::cuda::device_count()) : 0; }
+std::int64_t cuda_devices() {
+    return torch::cuda::is_available() ? static_cast<std::int64_t>(torch::cuda::device_count()) : 0;
+}
 
 at::Generator cpu_generator() { return at::globalContext().defaultGenerator(c10::Device(c10::kCPU)); }
 
@@ -35,14 +37,16 @@ void restore(at::Generator gen, const at::Tensor& state) {
 }
 
 at::Tensor as_state_tensor(const c10::IValue& v, std::string_view what) {
-    if (!v.isTensor()) throw ValueError(fmt::format("rng_states: {} should be a uint8 tensor, got {}", what, v.tagKind()));
+    if (!v.isTensor())
+        throw ValueError(fmt::format("rng_states: {} should be a uint8 tensor, got {}", what, v.tagKind()));
     return v.toTensor();
 }
 
 }  // namespace
 
 void manual_seed(std::int64_t seed) {
-    if (seed < 0 || seed > 0xFFFFFFFFLL) throw ValueError(fmt::format("Seed must be between 0 and 2**32 - 1, got {}", seed));
+    if (seed < 0 || seed > 0xFFFFFFFFLL)
+        throw ValueError(fmt::format("Seed must be between 0 and 2**32 - 1, got {}", seed));
     torch::manual_seed(static_cast<std::uint64_t>(seed));  // CPU and every CUDA device
 }
 

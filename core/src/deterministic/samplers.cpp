@@ -59,7 +59,8 @@ BatchIndices::BatchIndices(at::Tensor indices, std::int64_t batch_size, bool dro
 }
 
 at::Tensor BatchIndices::batch(std::int64_t k) const {
-    if (k < 0 || k >= count_) throw ValueError(fmt::format("batch {} is out of range: the pass has {} batches", k, count_));
+    if (k < 0 || k >= count_)
+        throw ValueError(fmt::format("batch {} is out of range: the pass has {} batches", k, count_));
     const auto start = (first_ + k) * batch_size_;
     return indices_.narrow(0, start, std::min(batch_size_, indices_.numel() - start));
 }
@@ -77,7 +78,8 @@ BatchSampler::BatchSampler(std::shared_ptr<Sampler> sampler, std::int64_t batch_
     : sampler_(std::move(sampler)), batch_size_(batch_size), drop_last_(drop_last) {
     if (!sampler_) throw ValueError("BatchSampler needs a sampler");
     if (batch_size_ < 1) {
-        throw ValueError(fmt::format("batch_size should be a positive integer value, but got batch_size={}", batch_size_));
+        throw ValueError(
+            fmt::format("batch_size should be a positive integer value, but got batch_size={}", batch_size_));
     }
 }
 

@@ -24,7 +24,8 @@ CosineAnnealingScheduler::CosineAnnealingScheduler(torch::optim::Optimizer& opti
             fmt::format("Argument cycle_size should be positive and larger than 1, but given {}", cycle_size_));
     }
     // Ignite would divide by zero once cycle_size * cycle_mult truncates to 0.
-    if (!(cycle_mult_ > 0)) throw ValueError(fmt::format("Argument cycle_mult should be > 0, but given {}", cycle_mult_));
+    if (!(cycle_mult_ > 0))
+        throw ValueError(fmt::format("Argument cycle_mult should be > 0, but given {}", cycle_mult_));
 }
 
 double CosineAnnealingScheduler::get_param() const {
@@ -37,9 +38,10 @@ void CosineAnnealingScheduler::operator()() {
     if (event_index_ != 0 && event_index_ % cycle_size_ == 0) {
         const auto next_size = static_cast<std::int64_t>(static_cast<double>(cycle_size_) * cycle_mult_);
         if (next_size < 1) {
-            throw ValueError(fmt::format("cycle_mult {} shrank cycle_size {} to 0 at the end of cycle {}; use "
-                                         "cycle_mult >= 1 or a larger cycle_size",
-                                         cycle_mult_, cycle_size_, cycle_));
+            throw ValueError(
+                fmt::format("cycle_mult {} shrank cycle_size {} to 0 at the end of cycle {}; use "
+                            "cycle_mult >= 1 or a larger cycle_size",
+                            cycle_mult_, cycle_size_, cycle_));
         }
         event_index_ = 0;
         cycle_size_ = next_size;
@@ -52,7 +54,8 @@ void CosineAnnealingScheduler::operator()() {
     ++event_index_;
 }
 
-RemovableEventHandle CosineAnnealingScheduler::attach(Engine& engine, std::shared_ptr<CosineAnnealingScheduler> scheduler,
+RemovableEventHandle CosineAnnealingScheduler::attach(Engine& engine,
+                                                      std::shared_ptr<CosineAnnealingScheduler> scheduler,
                                                       const EventSpec& event) {
     if (!scheduler) throw ValueError("CosineAnnealingScheduler::attach needs a scheduler");
     return engine.add_event_handler(event, [s = std::move(scheduler)] { (*s)(); });

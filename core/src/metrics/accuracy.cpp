@@ -16,7 +16,6 @@ const char* type_name(int t) {
     return names[t];
 }
 
-
 }  // namespace
 
 Accuracy::Accuracy(OutputTransform output_transform, bool is_multilabel)
@@ -33,20 +32,22 @@ void Accuracy::reset() {
 
 void Accuracy::check_shape(const at::Tensor& y_pred, const at::Tensor& y) const {
     if (!(y.dim() == y_pred.dim() || y.dim() + 1 == y_pred.dim())) {
-        throw ValueError(fmt::format("y must have shape of (batch_size, ...) and y_pred must have shape of "
-                                     "(batch_size, num_categories, ...) or (batch_size, ...), but given {} vs {}.",
-                                     shape(y), shape(y_pred)));
+        throw ValueError(
+            fmt::format("y must have shape of (batch_size, ...) and y_pred must have shape of "
+                        "(batch_size, num_categories, ...) or (batch_size, ...), but given {} vs {}.",
+                        shape(y), shape(y_pred)));
     }
     std::vector<std::int64_t> pred_shape(y_pred.sizes().begin(), y_pred.sizes().end());
     if (y.dim() + 1 == y_pred.dim()) pred_shape.erase(pred_shape.begin() + 1);  // drop num_categories
     if (!(y.sizes() == at::IntArrayRef(pred_shape))) {
-        throw ValueError(fmt::format("y and y_pred must have compatible shapes, but given {} vs {}.", shape(y),
-                                     shape(y_pred)));
+        throw ValueError(
+            fmt::format("y and y_pred must have compatible shapes, but given {} vs {}.", shape(y), shape(y_pred)));
     }
     if (is_multilabel_ && !(y.sizes() == y_pred.sizes() && y.dim() > 1 && y.size(1) > 1)) {
-        throw ValueError(fmt::format("y and y_pred must have same shape of (batch_size, num_categories, ...) and "
-                                     "num_categories > 1, but given {} vs {}.",
-                                     shape(y), shape(y_pred)));
+        throw ValueError(
+            fmt::format("y and y_pred must have same shape of (batch_size, num_categories, ...) and "
+                        "num_categories > 1, but given {} vs {}.",
+                        shape(y), shape(y_pred)));
     }
 }
 
@@ -131,8 +132,8 @@ std::vector<double> Accuracy::statistics() const {
 
 void Accuracy::load_statistics(const std::vector<double>& stats) {
     if (stats.size() != 2) {
-        throw ValueError(fmt::format("Accuracy.load_statistics: expected {{correct, total}}, got {} numbers",
-                                     stats.size()));
+        throw ValueError(
+            fmt::format("Accuracy.load_statistics: expected {{correct, total}}, got {} numbers", stats.size()));
     }
     num_correct_ = at::scalar_tensor(static_cast<std::int64_t>(stats[0]), num_correct_.options());
     num_examples_ = static_cast<std::int64_t>(stats[1]);

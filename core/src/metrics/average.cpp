@@ -71,9 +71,10 @@ std::vector<double> Average::statistics() const {
 
 void Average::load_statistics(const std::vector<double>& stats) {
     if (stats.size() < 2) {
-        throw ValueError(fmt::format("Average.load_statistics: expected the accumulator and the count (at least "
-                                     "2 numbers), got {}",
-                                     stats.size()));
+        throw ValueError(
+            fmt::format("Average.load_statistics: expected the accumulator and the count (at least "
+                        "2 numbers), got {}",
+                        stats.size()));
     }
     const auto n = static_cast<std::int64_t>(stats.size()) - 1;
     at::Tensor values = at::tensor(at::ArrayRef<double>(stats.data(), static_cast<std::size_t>(n)),

@@ -16,10 +16,10 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdio>
-#include <type_traits>
 #include <deque>
-#include <optional>
 #include <limits>
+#include <optional>
+#include <type_traits>
 #include <utility>
 
 // The ABI promises DLPack 0.6's DLManagedTensor (plugin.h); LibTorch 2.x's at::toDLPack makes
@@ -37,7 +37,7 @@ static_assert(kDLCPU == 1 && kDLCUDA == 2 && kDLCUDAHost == 3 && kDLInt == 0 && 
 
 // Every built-in event of the ABI (ignite/events.def, the one list) is core's event of the
 // same id, so the bridge passes ids through unchanged.
-#define IGNITE_BUILTIN_EVENT(name, core, value, help)                                       \
+#define IGNITE_BUILTIN_EVENT(name, core, value, help)                                                \
     static_assert(static_cast<int>(IGNITE_EVENT_##name) == static_cast<int>(ignite::Event::k##core), \
                   "IGNITE_EVENT_" #name " must equal core's ignite::Event::k" #core);
 #include <ignite/events.def>
@@ -57,7 +57,7 @@ struct ignite_engine {
     ignite::host::PluginHost::Loaded* running_plugin = nullptr;
     const std::string* exception_text = nullptr;
     std::optional<ignite::host::PluginHost::Termination> termination;  // the first terminate a plugin asked for
-    torch::optim::Optimizer* optimizer = nullptr;  // the engine's, for param_group_* (may be null)
+    torch::optim::Optimizer* optimizer = nullptr;                      // the engine's, for param_group_* (may be null)
 
     void release_borrowed() noexcept {
         for (auto* t : borrowed) t->deleter(t);
@@ -131,11 +131,10 @@ ignite_status fail(ignite_status status, std::string message) {
     return status;
 }
 
-#define IGNITE_REQUIRE(cond, status, ...) \
-    do {                                  \
+#define IGNITE_REQUIRE(cond, status, ...)                           \
+    do {                                                            \
         if (!(cond)) return fail(status, fmt::format(__VA_ARGS__)); \
     } while (false)
-
 
 // ---- errors and logging ----
 
@@ -212,8 +211,8 @@ ignite::Event engine_event(ignite_engine* engine, ignite_event id) {
         throw StatusError(IGNITE_ERR_NOT_FOUND, fmt::format("no event has id {}", id));
     }
     if (!ev->is_builtin() && !engine->engine->has_registered_events(*ev)) {
-        throw StatusError(IGNITE_ERR_NOT_FOUND, fmt::format("event '{}' is not registered on engine '{}'", ev->name(),
-                                                            engine->name));
+        throw StatusError(IGNITE_ERR_NOT_FOUND,
+                          fmt::format("event '{}' is not registered on engine '{}'", ev->name(), engine->name));
     }
     return *ev;
 }
@@ -307,7 +306,7 @@ ignite_status api_add_handler(ignite_host* host, ignite_engine* engine, const ig
         };
         // Observers: a plugin swallows an exception only by calling handle_exception.
         auto handle = engine->engine->add_event_handler(list, ignite::Priority{priority}, std::move(handler),
-                                                       ignite::ExceptionRole::kObserves);
+                                                        ignite::ExceptionRole::kObserves);
         if (out_id) *out_id = handle.id();
         return IGNITE_OK;
     });
@@ -410,7 +409,8 @@ ignite_status set_state(ignite_engine* engine, const char* name, T value) {
         IGNITE_REQUIRE(engine && name && *name, IGNITE_ERR_INVALID_ARGUMENT, "set_state needs a name");
         const std::string_view n = name;
         IGNITE_REQUIRE(n != "epoch" && n != "iteration" && n != "max_epochs" && n != "epoch_length",
-                       IGNITE_ERR_INVALID_ARGUMENT, "state.{} is the engine's own counter; plugins may not set it", name);
+                       IGNITE_ERR_INVALID_ARGUMENT, "state.{} is the engine's own counter; plugins may not set it",
+                       name);
         engine->engine->state.set(name, c10::IValue(value));
         return IGNITE_OK;
     });
@@ -478,7 +478,8 @@ ignite_status api_set_metric_double(ignite_engine* engine, const char* name, dou
 const c10::IValue& pick(ignite_engine* engine, int32_t which) {
     if (which == IGNITE_VALUE_OUTPUT) return engine->engine->state.output;
     if (which == IGNITE_VALUE_BATCH) return engine->engine->state.batch;
-    throw std::invalid_argument(fmt::format("`which` must be IGNITE_VALUE_OUTPUT or IGNITE_VALUE_BATCH, got {}", which));
+    throw std::invalid_argument(
+        fmt::format("`which` must be IGNITE_VALUE_OUTPUT or IGNITE_VALUE_BATCH, got {}", which));
 }
 
 const c10::IValue& element(ignite_engine* engine, int32_t which, size_t index) {
@@ -526,8 +527,12 @@ ignite_status tensor_out(ignite_engine* engine, int32_t which, size_t index, DLM
         return IGNITE_OK;
     });
 }
-ignite_status api_value_tensor(ignite_engine* e, int32_t w, size_t i, DLManagedTensor** o) { return tensor_out(e, w, i, o, true); }
-ignite_status api_keep_tensor(ignite_engine* e, int32_t w, size_t i, DLManagedTensor** o) { return tensor_out(e, w, i, o, false); }
+ignite_status api_value_tensor(ignite_engine* e, int32_t w, size_t i, DLManagedTensor** o) {
+    return tensor_out(e, w, i, o, true);
+}
+ignite_status api_keep_tensor(ignite_engine* e, int32_t w, size_t i, DLManagedTensor** o) {
+    return tensor_out(e, w, i, o, false);
+}
 
 // ---- control ----
 
@@ -549,15 +554,17 @@ ignite_status api_terminate_epoch(ignite_engine* engine) {
 
 ignite_status api_handle_exception(ignite_host* host, ignite_engine* engine) {
     return guarded([&] {
-        IGNITE_REQUIRE(host && engine, IGNITE_ERR_INVALID_ARGUMENT, "handle_exception needs the plugin's host and an engine");
+        IGNITE_REQUIRE(host && engine, IGNITE_ERR_INVALID_ARGUMENT,
+                       "handle_exception needs the plugin's host and an engine");
         IGNITE_REQUIRE(engine->exception_text != nullptr && engine->running_plugin == host->plugin, IGNITE_ERR_STATE,
                        "handle_exception is only valid inside this plugin's EXCEPTION_RAISED handler on engine '{}'",
                        engine->name);
         engine->engine->mark_exception_handled();
-        log_line(fmt::format("ignite-host: warning: plugin '{}' handled (swallowed) the {}'s exception at epoch {}, "
-                             "iteration {}: {}",
-                             host->plugin->module.info->name, engine->name, engine->engine->state.epoch,
-                             engine->engine->state.iteration, *engine->exception_text));
+        log_line(
+            fmt::format("ignite-host: warning: plugin '{}' handled (swallowed) the {}'s exception at epoch {}, "
+                        "iteration {}: {}",
+                        host->plugin->module.info->name, engine->name, engine->engine->state.epoch,
+                        engine->engine->state.iteration, *engine->exception_text));
         return IGNITE_OK;
     });
 }
@@ -589,8 +596,9 @@ double* param_slot(torch::optim::OptimizerOptions& o, std::string_view key) {
 double& param(ignite_engine* engine, size_t group, const char* key) {
     const size_t groups = engine->optimizer ? engine->optimizer->param_groups().size() : 0;
     if (group >= groups) {
-        throw StatusError(IGNITE_ERR_NOT_FOUND, fmt::format("engine '{}' has {} optimizer parameter group{}, no group {}",
-                                                            engine->name, groups, groups == 1 ? "" : "s", group));
+        throw StatusError(IGNITE_ERR_NOT_FOUND,
+                          fmt::format("engine '{}' has {} optimizer parameter group{}, no group {}", engine->name,
+                                      groups, groups == 1 ? "" : "s", group));
     }
     double* slot = param_slot(engine->optimizer->param_groups()[group].options(), key);
     if (!slot) {
@@ -687,7 +695,8 @@ void PluginHost::add_engine(const std::string& name, ignite::Engine& engine) {
 
 void PluginHost::set_optimizer(const std::string& engine, torch::optim::Optimizer& optimizer) {
     const auto it = engines_.find(engine);
-    if (it == engines_.end()) throw std::invalid_argument(fmt::format("set_optimizer: no engine '{}' was added", engine));
+    if (it == engines_.end())
+        throw std::invalid_argument(fmt::format("set_optimizer: no engine '{}' was added", engine));
     it->second->optimizer = &optimizer;
 }
 
@@ -716,8 +725,8 @@ void PluginHost::open(const std::vector<std::string>& plugins, const RawPluginOp
     }
     for (const auto& [name, raw] : options) {
         if (!names.count(name)) {
-            throw PluginError(fmt::format("--plugin-opt names plugin '{}', which is not loaded; add --plugin {}", name,
-                                          name));
+            throw PluginError(
+                fmt::format("--plugin-opt names plugin '{}', which is not loaded; add --plugin {}", name, name));
         }
     }
     // Metric names are the state.metrics keys: unique across every loaded plugin.
@@ -758,9 +767,10 @@ void PluginHost::init() {
         try {
             status = ref.module.info->init(ref.host.get(), &kApi, &ref.state);
         } catch (...) {
-            throw PluginError(fmt::format("plugin '{}': init threw a C++ exception across the C ABI; catch it inside "
-                                          "the plugin (the SDK's C++ layer does)",
-                                          ref.module.info->name));
+            throw PluginError(
+                fmt::format("plugin '{}': init threw a C++ exception across the C ABI; catch it inside "
+                            "the plugin (the SDK's C++ layer does)",
+                            ref.module.info->name));
         }
         if (status != IGNITE_OK) {
             throw PluginError(fmt::format("plugin '{}' failed to initialise: {}", ref.module.info->name,
@@ -801,7 +811,8 @@ std::shared_ptr<ignite::Metric> PluginHost::make_metric(const std::string& name)
         }
     }
     std::string available;
-    for (const auto& m : metrics()) available += fmt::format("{}{} ({})", available.empty() ? "" : ", ", m.name, m.plugin);
+    for (const auto& m : metrics())
+        available += fmt::format("{}{} ({})", available.empty() ? "" : ", ", m.name, m.plugin);
     throw PluginError(fmt::format("no loaded plugin declares metric '{}'; loaded plugins declare: {}", name,
                                   available.empty() ? "none" : available));
 }

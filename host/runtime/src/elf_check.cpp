@@ -47,21 +47,30 @@ std::uint16_t host_elf_machine() {
 namespace {
 
 std::string truncated(const std::string& detail) {
-    return fmt::format("is not a complete ELF shared object ({}; the file is truncated or corrupt): rebuild or "
-                       "reinstall it",
-                       detail);
+    return fmt::format(
+        "is not a complete ELF shared object ({}; the file is truncated or corrupt): rebuild or "
+        "reinstall it",
+        detail);
 }
 
 std::string machine_name(std::uint16_t m) {
     switch (m) {
-        case EM_386: return "x86 (EM_386)";
-        case EM_X86_64: return "x86-64 (EM_X86_64)";
-        case EM_ARM: return "ARM (EM_ARM)";
-        case EM_AARCH64: return "AArch64 (EM_AARCH64)";
-        case EM_RISCV: return "RISC-V (EM_RISCV)";
-        case EM_PPC64: return "PowerPC64 (EM_PPC64)";
-        case EM_S390: return "s390 (EM_S390)";
-        default: return fmt::format("ELF machine {}", m);
+        case EM_386:
+            return "x86 (EM_386)";
+        case EM_X86_64:
+            return "x86-64 (EM_X86_64)";
+        case EM_ARM:
+            return "ARM (EM_ARM)";
+        case EM_AARCH64:
+            return "AArch64 (EM_AARCH64)";
+        case EM_RISCV:
+            return "RISC-V (EM_RISCV)";
+        case EM_PPC64:
+            return "PowerPC64 (EM_PPC64)";
+        case EM_S390:
+            return "s390 (EM_S390)";
+        default:
+            return fmt::format("ELF machine {}", m);
     }
 }
 
@@ -95,27 +104,32 @@ std::optional<std::string> check(std::uint64_t size, ReadAt read_at) {
         }
         return std::nullopt;
     };
-    if (size == 0) return std::string("is empty (0 bytes; the file is truncated or was never written): rebuild or "
-                                      "reinstall it");
+    if (size == 0)
+        return std::string(
+            "is empty (0 bytes; the file is truncated or was never written): rebuild or "
+            "reinstall it");
 
     unsigned char ident[EI_NIDENT] = {};
     const auto have = static_cast<std::size_t>(std::min<std::uint64_t>(size, EI_NIDENT));
     if (auto e = read(0, ident, have)) return e;
     if (std::memcmp(ident, ELFMAG, std::min<std::size_t>(have, SELFMAG)) != 0) {
-        return std::string("is not a loadable shared library (it does not start with the ELF magic bytes \\x7fELF): "
-                           "build it as a plugin with ignite_add_plugin(), or reinstall it");
+        return std::string(
+            "is not a loadable shared library (it does not start with the ELF magic bytes \\x7fELF): "
+            "build it as a plugin with ignite_add_plugin(), or reinstall it");
     }
     if (size < sizeof(Elf64_Ehdr)) {
         return truncated(fmt::format("its ELF header needs {} bytes but the file has {}", sizeof(Elf64_Ehdr), size));
     }
     if (ident[EI_CLASS] == ELFCLASS32) {
-        return std::string("is a 32-bit ELF file (ELFCLASS32) but this ignite-host is 64-bit: rebuild the plugin for "
-                           "this machine");
+        return std::string(
+            "is a 32-bit ELF file (ELFCLASS32) but this ignite-host is 64-bit: rebuild the plugin for "
+            "this machine");
     }
     if (ident[EI_CLASS] != ELFCLASS64) return truncated(fmt::format("its ELF class byte is {}", ident[EI_CLASS]));
     if (ident[EI_DATA] == ELFDATA2MSB) {
-        return std::string("is a big-endian ELF file but this ignite-host is little-endian: rebuild the plugin for "
-                           "this machine");
+        return std::string(
+            "is a big-endian ELF file but this ignite-host is little-endian: rebuild the plugin for "
+            "this machine");
     }
     if (ident[EI_DATA] != ELFDATA2LSB) return truncated(fmt::format("its ELF data byte is {}", ident[EI_DATA]));
     if (ident[EI_VERSION] != EV_CURRENT) {
@@ -125,13 +139,14 @@ std::optional<std::string> check(std::uint64_t size, ReadAt read_at) {
     Elf64_Ehdr eh{};
     if (auto e = read(0, &eh, sizeof eh)) return e;
     if (eh.e_type != ET_DYN) {
-        const char* kind = eh.e_type == ET_EXEC ? "an executable (ET_EXEC)"
-                           : eh.e_type == ET_REL ? "an object file (ET_REL)"
+        const char* kind = eh.e_type == ET_EXEC   ? "an executable (ET_EXEC)"
+                           : eh.e_type == ET_REL  ? "an object file (ET_REL)"
                            : eh.e_type == ET_CORE ? "a core dump (ET_CORE)"
                                                   : "not a shared object";
-        return fmt::format("is {}, not a shared object (ET_DYN): build it as a plugin with ignite_add_plugin() (a "
-                           "MODULE library)",
-                           kind);
+        return fmt::format(
+            "is {}, not a shared object (ET_DYN): build it as a plugin with ignite_add_plugin() (a "
+            "MODULE library)",
+            kind);
     }
     if (const auto host = host_elf_machine(); host != EM_NONE && eh.e_machine != host) {
         return fmt::format("was built for {} but this ignite-host runs on {}: rebuild the plugin for this machine",
@@ -191,8 +206,8 @@ std::optional<std::string> check(std::uint64_t size, ReadAt read_at) {
     // run past its end is not the file that was built.
     if (eh.e_shoff != 0) {
         if (shnum > size / sizeof(Elf64_Shdr)) {
-            return truncated(fmt::format("it claims {} section headers, more than a {}-byte file can hold", shnum,
-                                         size));
+            return truncated(
+                fmt::format("it claims {} section headers, more than a {}-byte file can hold", shnum, size));
         }
         if (auto e = outside("its section headers", true, eh.e_shoff, shnum * sizeof(Elf64_Shdr), size)) return e;
         std::vector<Elf64_Shdr> sections(shnum);
@@ -236,26 +251,27 @@ std::optional<std::string> elf_file_problem(const std::filesystem::path& path) {
         return fmt::format("cannot be examined ({}): check that it exists and is readable", std::strerror(errno));
     }
     if (S_ISDIR(st.st_mode)) {
-        return std::string("is a directory, not a shared object file: remove it from the plugin directory or name "
-                           "the plugin's .so file");
+        return std::string(
+            "is a directory, not a shared object file: remove it from the plugin directory or name "
+            "the plugin's .so file");
     }
     if (!S_ISREG(st.st_mode)) {
         return std::string("is not a regular file (a device, FIFO or socket): name the plugin's .so file");
     }
-    return check(static_cast<std::uint64_t>(st.st_size), [&](std::uint64_t offset, void* out,
-                                                             std::size_t n) -> const char* {
-        auto* p = static_cast<char*>(out);
-        while (n > 0) {
-            const ssize_t got = ::pread(f.fd, p, n, static_cast<off_t>(offset));
-            if (got < 0 && errno == EINTR) continue;
-            if (got < 0) return std::strerror(errno);
-            if (got == 0) return "the file shrank while it was read";
-            p += got;
-            n -= static_cast<std::size_t>(got);
-            offset += static_cast<std::uint64_t>(got);
-        }
-        return nullptr;
-    });
+    return check(static_cast<std::uint64_t>(st.st_size),
+                 [&](std::uint64_t offset, void* out, std::size_t n) -> const char* {
+                     auto* p = static_cast<char*>(out);
+                     while (n > 0) {
+                         const ssize_t got = ::pread(f.fd, p, n, static_cast<off_t>(offset));
+                         if (got < 0 && errno == EINTR) continue;
+                         if (got < 0) return std::strerror(errno);
+                         if (got == 0) return "the file shrank while it was read";
+                         p += got;
+                         n -= static_cast<std::size_t>(got);
+                         offset += static_cast<std::uint64_t>(got);
+                     }
+                     return nullptr;
+                 });
 }
 
 }  // namespace ignite::host

@@ -84,9 +84,10 @@ fs::path resolve_plugin(const std::string& name_or_path) {
         if (fs::exists(candidate)) return candidate;
         searched += (searched.empty() ? "" : ", ") + dir.string();
     }
-    throw PluginError(fmt::format("plugin '{}' not found: no {} in [{}]; give its path or add its directory to "
-                                  "IGNITE_PLUGIN_PATH",
-                                  name_or_path, plugin_file_name(name_or_path), searched));
+    throw PluginError(
+        fmt::format("plugin '{}' not found: no {} in [{}]; give its path or add its directory to "
+                    "IGNITE_PLUGIN_PATH",
+                    name_or_path, plugin_file_name(name_or_path), searched));
 }
 
 namespace {
@@ -113,9 +114,10 @@ void validate_strides(const ignite_plugin_info& info, const std::string& label) 
                    {"bytes_size", info.bytes_size, sizeof(ignite_bytes)}};
     for (const auto& s : strides) {
         if (s.value != 0 && s.value < s.minimum) {
-            throw PluginError(fmt::format("plugin '{}' ({}) has {} {}, smaller than ABI 1.0's {}; rebuild it against "
-                                          "this SDK",
-                                          info.name, label, s.what, s.value, s.minimum));
+            throw PluginError(
+                fmt::format("plugin '{}' ({}) has {} {}, smaller than ABI 1.0's {}; rebuild it against "
+                            "this SDK",
+                            info.name, label, s.what, s.value, s.minimum));
         }
     }
 }
@@ -128,9 +130,10 @@ void validate_metrics(const ignite_plugin_info& info, const std::string& label) 
                                       label, info.metric_count));
     }
     if (info.metrics->struct_size < kMetricDeclSize_1_1) {
-        throw PluginError(fmt::format("plugin '{}' ({}) has an ignite_metric_decl of {} bytes, smaller than ABI 1.1's "
-                                      "{}; rebuild it against this SDK",
-                                      info.name, label, info.metrics->struct_size, kMetricDeclSize_1_1));
+        throw PluginError(
+            fmt::format("plugin '{}' ({}) has an ignite_metric_decl of {} bytes, smaller than ABI 1.1's "
+                        "{}; rebuild it against this SDK",
+                        info.name, label, info.metrics->struct_size, kMetricDeclSize_1_1));
     }
     static const std::regex kMetricName("[a-z0-9_]+");
     std::set<std::string> seen;
@@ -138,14 +141,16 @@ void validate_metrics(const ignite_plugin_info& info, const std::string& label) 
     for (std::size_t k = 0; k < info.metric_count; ++k) {
         const auto& d = *reinterpret_cast<const ignite_metric_decl*>(base + k * info.metrics->struct_size);
         if (d.struct_size != info.metrics->struct_size) {
-            throw PluginError(fmt::format("plugin '{}' ({}): metric {} has struct_size {}, the first has {}; every "
-                                          "entry of the metrics array must have the same size",
-                                          info.name, label, k, d.struct_size, info.metrics->struct_size));
+            throw PluginError(
+                fmt::format("plugin '{}' ({}): metric {} has struct_size {}, the first has {}; every "
+                            "entry of the metrics array must have the same size",
+                            info.name, label, k, d.struct_size, info.metrics->struct_size));
         }
         if (d.name == nullptr || !std::regex_match(d.name, kMetricName)) {
-            throw PluginError(fmt::format("plugin '{}' ({}) declares a metric with an invalid name '{}'; use lowercase "
-                                          "letters, digits and _",
-                                          info.name, label, d.name ? d.name : "(null)"));
+            throw PluginError(
+                fmt::format("plugin '{}' ({}) declares a metric with an invalid name '{}'; use lowercase "
+                            "letters, digits and _",
+                            info.name, label, d.name ? d.name : "(null)"));
         }
         if (!seen.insert(d.name).second) {
             throw PluginError(fmt::format("plugin '{}' ({}) declares metric '{}' twice", info.name, label, d.name));
@@ -153,10 +158,11 @@ void validate_metrics(const ignite_plugin_info& info, const std::string& label) 
         const bool create_metric = d.struct_size >= kMetricDeclSize_1_2 && d.create_metric;
         if (!(d.create || create_metric) || !d.destroy || !d.reset || !d.update || !d.compute || !d.statistics ||
             !d.load_statistics) {
-            throw PluginError(fmt::format("plugin '{}' ({}): metric '{}' lacks a callback (create or create_metric, "
-                                          "destroy, reset, update, compute, statistics and load_statistics are all "
-                                          "required)",
-                                          info.name, label, d.name));
+            throw PluginError(
+                fmt::format("plugin '{}' ({}): metric '{}' lacks a callback (create or create_metric, "
+                            "destroy, reset, update, compute, statistics and load_statistics are all "
+                            "required)",
+                            info.name, label, d.name));
         }
     }
 }
@@ -169,54 +175,60 @@ LoadedModule load_plugin_module(const fs::path& path) {
     }
     boost::dll::shared_library lib;
     boost::system::error_code ec;
-    lib.load(boost::dll::fs::path(path.string()),
-             boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local, ec);
+    lib.load(boost::dll::fs::path(path.string()), boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local,
+             ec);
     if (ec) {
-        throw PluginError(fmt::format("'{}' is not a loadable shared library ({}); rebuild it as a plugin with "
-                                      "ignite_add_plugin()",
-                                      path.string(), ec.message()));
+        throw PluginError(
+            fmt::format("'{}' is not a loadable shared library ({}); rebuild it as a plugin with "
+                        "ignite_add_plugin()",
+                        path.string(), ec.message()));
     }
     if (!lib.has(IGNITE_PLUGIN_ENTRY_SYMBOL)) {
-        throw PluginError(fmt::format("'{}' exports no {} symbol; define it with IGNITE_DEFINE_PLUGIN or "
-                                      "IGNITE_SDK_PLUGIN",
-                                      path.string(), IGNITE_PLUGIN_ENTRY_SYMBOL));
+        throw PluginError(
+            fmt::format("'{}' exports no {} symbol; define it with IGNITE_DEFINE_PLUGIN or "
+                        "IGNITE_SDK_PLUGIN",
+                        path.string(), IGNITE_PLUGIN_ENTRY_SYMBOL));
     }
     auto entry = lib.get<const ignite_plugin_info*()>(IGNITE_PLUGIN_ENTRY_SYMBOL);
     const ignite_plugin_info* info = nullptr;
     try {
         info = entry();
     } catch (...) {
-        throw PluginError(fmt::format("'{}': {} threw an exception; it must only return its info",
-                                      path.string(), IGNITE_PLUGIN_ENTRY_SYMBOL));
+        throw PluginError(fmt::format("'{}': {} threw an exception; it must only return its info", path.string(),
+                                      IGNITE_PLUGIN_ENTRY_SYMBOL));
     }
     if (info == nullptr) {
-        throw PluginError(fmt::format("'{}': {} returned no plugin info (null)", path.string(),
-                                      IGNITE_PLUGIN_ENTRY_SYMBOL));
+        throw PluginError(
+            fmt::format("'{}': {} returned no plugin info (null)", path.string(), IGNITE_PLUGIN_ENTRY_SYMBOL));
     }
     const std::string label = fmt::format("'{}'", path.string());
     if (info->abi_major != IGNITE_ABI_MAJOR) {
-        throw PluginError(fmt::format("{} was built for plugin ABI {}.{}, this host implements ABI {}.{}; rebuild the "
-                                      "plugin against this SDK",
-                                      label, info->abi_major, info->abi_minor, IGNITE_ABI_MAJOR, IGNITE_ABI_MINOR));
+        throw PluginError(
+            fmt::format("{} was built for plugin ABI {}.{}, this host implements ABI {}.{}; rebuild the "
+                        "plugin against this SDK",
+                        label, info->abi_major, info->abi_minor, IGNITE_ABI_MAJOR, IGNITE_ABI_MINOR));
     }
     if (info->abi_minor > IGNITE_ABI_MINOR) {
         throw PluginError(fmt::format("{} needs plugin ABI {}.{}, newer than this host's {}.{}; upgrade ignite-host",
                                       label, info->abi_major, info->abi_minor, IGNITE_ABI_MAJOR, IGNITE_ABI_MINOR));
     }
     if (info->struct_size < kInfoSize_1_0) {
-        throw PluginError(fmt::format("{} has a plugin info of {} bytes, smaller than ABI 1.0's {}; it was not built "
-                                      "with the SDK header",
-                                      label, info->struct_size, kInfoSize_1_0));
+        throw PluginError(
+            fmt::format("{} has a plugin info of {} bytes, smaller than ABI 1.0's {}; it was not built "
+                        "with the SDK header",
+                        label, info->struct_size, kInfoSize_1_0));
     }
     if (info->abi_minor >= 1 && info->struct_size < kInfoSize_1_1) {
-        throw PluginError(fmt::format("{} claims plugin ABI {}.{} but its plugin info is {} bytes, smaller than ABI "
-                                      "1.1's {} (no metrics fields); rebuild it against this SDK",
-                                      label, info->abi_major, info->abi_minor, info->struct_size, kInfoSize_1_1));
+        throw PluginError(
+            fmt::format("{} claims plugin ABI {}.{} but its plugin info is {} bytes, smaller than ABI "
+                        "1.1's {} (no metrics fields); rebuild it against this SDK",
+                        label, info->abi_major, info->abi_minor, info->struct_size, kInfoSize_1_1));
     }
     if (info->abi_minor >= 2 && info->struct_size < kInfoSize_1_2) {
-        throw PluginError(fmt::format("{} claims plugin ABI {}.{} but its plugin info is {} bytes, smaller than ABI "
-                                      "1.2's {} (no stride fields); rebuild it against this SDK",
-                                      label, info->abi_major, info->abi_minor, info->struct_size, kInfoSize_1_2));
+        throw PluginError(
+            fmt::format("{} claims plugin ABI {}.{} but its plugin info is {} bytes, smaller than ABI "
+                        "1.2's {} (no stride fields); rebuild it against this SDK",
+                        label, info->abi_major, info->abi_minor, info->struct_size, kInfoSize_1_2));
     }
     static const std::regex kName("[a-z0-9_]+");
     if (info->name == nullptr || !std::regex_match(info->name, kName)) {

@@ -54,7 +54,8 @@ void* PluginMetric::instance() const {
         void* created = nullptr;
         // ABI 1.2: create_metric is told which metric; 1.1 plugins have only create.
         const auto* d = binding_.decl;
-        const bool told = d->struct_size >= offsetof(ignite_metric_decl, create_metric) + sizeof(void*) && d->create_metric;
+        const bool told =
+            d->struct_size >= offsetof(ignite_metric_decl, create_metric) + sizeof(void*) && d->create_metric;
         check(told ? d->create_metric(plugin_state, d, &created) : d->create(plugin_state, &created), "create");
         if (!created) {
             throw PluginRunError(fmt::format("plugin '{}' created no instance of metric '{}' (null)", binding_.plugin,
@@ -92,8 +93,7 @@ void PluginMetric::update(const c10::IValue& output) {
     check(binding_.decl->update(m, p.get(), t.get()), "update");
 }
 
-std::vector<double> PluginMetric::values(ignite_status (*fn)(void*, double*, size_t, size_t*),
-                                         const char* what) const {
+std::vector<double> PluginMetric::values(ignite_status (*fn)(void*, double*, size_t, size_t*), const char* what) const {
     void* m = instance();
     std::vector<double> out(64);
     for (int attempt = 0; attempt < 3; ++attempt) {
@@ -106,15 +106,15 @@ std::vector<double> PluginMetric::values(ignite_status (*fn)(void*, double*, siz
         }
         out.assign(count, 0.0);
     }
-    throw PluginRunError(fmt::format("plugin '{}': {} of metric '{}' keeps asking for a larger buffer",
-                                     binding_.plugin, what, binding_.decl->name));
+    throw PluginRunError(fmt::format("plugin '{}': {} of metric '{}' keeps asking for a larger buffer", binding_.plugin,
+                                     what, binding_.decl->name));
 }
 
 c10::IValue PluginMetric::compute() const {
     const auto v = values(binding_.decl->compute, "compute");
     if (v.empty()) {
-        throw PluginRunError(fmt::format("plugin '{}': compute of metric '{}' returned no value", binding_.plugin,
-                                         binding_.decl->name));
+        throw PluginRunError(
+            fmt::format("plugin '{}': compute of metric '{}' returned no value", binding_.plugin, binding_.decl->name));
     }
     if (v.size() == 1 && !(binding_.decl->flags & IGNITE_METRIC_SQUARE)) return c10::IValue(v[0]);
     auto t = at::tensor(v, at::TensorOptions().dtype(at::kDouble));

@@ -13,11 +13,16 @@ namespace ignite::host {
 
 const char* option_type_name(ignite_option_type type) {
     switch (type) {
-        case IGNITE_OPTION_BOOL: return "bool";
-        case IGNITE_OPTION_INT: return "int";
-        case IGNITE_OPTION_DOUBLE: return "double";
-        case IGNITE_OPTION_STRING: return "string";
-        default: return "unknown";
+        case IGNITE_OPTION_BOOL:
+            return "bool";
+        case IGNITE_OPTION_INT:
+            return "int";
+        case IGNITE_OPTION_DOUBLE:
+            return "double";
+        case IGNITE_OPTION_STRING:
+            return "string";
+        default:
+            return "unknown";
     }
 }
 
@@ -116,13 +121,15 @@ namespace {
 
 OptionValue parse(const ignite_plugin_info& info, const OptionSchema& opt, const std::string& text) {
     auto bad = [&](const std::string& expected) {
-        return std::invalid_argument(fmt::format("plugin '{}': option '{}' expects {}, got '{}'; give --plugin-opt "
-                                                 "{}.{}=VALUE (see `ignite-host plugins inspect {}`)",
-                                                 info.name, opt.name, expected, text, info.name, opt.name, info.name));
+        return std::invalid_argument(
+            fmt::format("plugin '{}': option '{}' expects {}, got '{}'; give --plugin-opt "
+                        "{}.{}=VALUE (see `ignite-host plugins inspect {}`)",
+                        info.name, opt.name, expected, text, info.name, opt.name, info.name));
     };
     const auto allowed = describe_constraints(opt);
     auto in_bounds = [&](double v) {
-        return !((opt.flags & IGNITE_OPTION_HAS_MIN) && v < opt.min) && !((opt.flags & IGNITE_OPTION_HAS_MAX) && v > opt.max);
+        return !((opt.flags & IGNITE_OPTION_HAS_MIN) && v < opt.min) &&
+               !((opt.flags & IGNITE_OPTION_HAS_MAX) && v > opt.max);
     };
     auto one_of = [&](const std::string& v) {
         return opt.choices.empty() || std::find(opt.choices.begin(), opt.choices.end(), v) != opt.choices.end();
@@ -177,15 +184,15 @@ OptionValue parse(const ignite_plugin_info& info, const OptionSchema& opt, const
             return text;
         }
         default:
-            throw std::invalid_argument(fmt::format("plugin '{}': option '{}' declares an unknown type {}", info.name,
-                                                    opt.name, opt.type));
+            throw std::invalid_argument(
+                fmt::format("plugin '{}': option '{}' declares an unknown type {}", info.name, opt.name, opt.type));
     }
 }
 
 }  // namespace
 
 std::map<std::string, OptionValue> validate_options(const ignite_plugin_info& info,
-                                                     const std::vector<std::pair<std::string, std::string>>& raw) {
+                                                    const std::vector<std::pair<std::string, std::string>>& raw) {
     const auto schema = option_schema(info);
     std::map<std::string, OptionValue> out;
     auto find = [&](const std::string& key) -> const OptionSchema* {
@@ -199,24 +206,27 @@ std::map<std::string, OptionValue> validate_options(const ignite_plugin_info& in
         if (opt == nullptr) {
             std::string known;
             for (const auto& o : schema) known += (known.empty() ? "" : ", ") + o.name;
-            throw std::invalid_argument(fmt::format("plugin '{}' has no option '{}' (options: {}); see `ignite-host "
-                                                    "plugins inspect {}`",
-                                                    info.name, key, known.empty() ? "none" : known, info.name));
+            throw std::invalid_argument(
+                fmt::format("plugin '{}' has no option '{}' (options: {}); see `ignite-host "
+                            "plugins inspect {}`",
+                            info.name, key, known.empty() ? "none" : known, info.name));
         }
         out[key] = parse(info, *opt, value);  // the last occurrence wins, as on a command line
     }
     for (const auto& opt : schema) {
         if (out.count(opt.name)) continue;
         if (!opt.default_value) {
-            throw std::invalid_argument(fmt::format("plugin '{}' requires option '{}' ({}); pass --plugin-opt {}.{}=VALUE",
-                                                    info.name, opt.name, option_type_name(opt.type), info.name, opt.name));
+            throw std::invalid_argument(
+                fmt::format("plugin '{}' requires option '{}' ({}); pass --plugin-opt {}.{}=VALUE", info.name, opt.name,
+                            option_type_name(opt.type), info.name, opt.name));
         }
         try {
             out[opt.name] = parse(info, opt, *opt.default_value);
         } catch (const std::invalid_argument& e) {
-            throw std::invalid_argument(fmt::format("plugin '{}' declares option '{}' with the default '{}', which its own "
-                                                    "spec refuses; fix the plugin ({})",
-                                                    info.name, opt.name, *opt.default_value, e.what()));
+            throw std::invalid_argument(
+                fmt::format("plugin '{}' declares option '{}' with the default '{}', which its own "
+                            "spec refuses; fix the plugin ({})",
+                            info.name, opt.name, *opt.default_value, e.what()));
         }
     }
     return out;

@@ -40,14 +40,16 @@ std::pair<at::Tensor, at::Tensor> read_split(const std::filesystem::path& dir, c
 
 TrainTestSplit load_mnist_dir(const std::filesystem::path& dir, std::int64_t limit) {
     if (std::filesystem::exists(dir) && !std::filesystem::is_directory(dir)) {
-        throw DatasetError(fmt::format("dataset '{}' is not a folder: --dataset mnist:DIR takes the folder that holds "
-                                       "the four IDX files, not a file",
-                                       dir.string()));
+        throw DatasetError(
+            fmt::format("dataset '{}' is not a folder: --dataset mnist:DIR takes the folder that holds "
+                        "the four IDX files, not a file",
+                        dir.string()));
     }
     if (!std::filesystem::is_directory(dir)) {
-        throw DatasetError(fmt::format("dataset folder '{}' does not exist; install dataset-fashion-mnist or pass "
-                                       "--dataset mnist:DIR",
-                                       dir.string()));
+        throw DatasetError(
+            fmt::format("dataset folder '{}' does not exist; install dataset-fashion-mnist or pass "
+                        "--dataset mnist:DIR",
+                        dir.string()));
     }
     auto [train_x, train_y] = read_split(dir, "train", limit);
     auto [test_x, test_y] = read_split(dir, "t10k", limit);

@@ -5,8 +5,8 @@
 #include <zlib.h>
 
 #include <array>
-#include <cstdio>
 #include <cstdint>
+#include <cstdio>
 #include <memory>
 #include <string>
 #include <vector>
@@ -19,9 +19,10 @@ class GzFile {
 public:
     explicit GzFile(const std::filesystem::path& path) : path_(path) {
         if (!std::filesystem::exists(path)) {
-            throw DatasetError(fmt::format("dataset file '{}' does not exist; install dataset-fashion-mnist or pass "
-                                           "--dataset mnist:DIR",
-                                           path.string()));
+            throw DatasetError(
+                fmt::format("dataset file '{}' does not exist; install dataset-fashion-mnist or pass "
+                            "--dataset mnist:DIR",
+                            path.string()));
         }
         file_ = gzopen(path.c_str(), "rb");
         if (file_ == nullptr) throw DatasetError(fmt::format("dataset file '{}' cannot be opened", path.string()));
@@ -86,9 +87,10 @@ void check_declared_size(const std::filesystem::path& path, std::uint64_t header
     }
     std::fclose(f);
     if (!ok) {
-        throw DatasetError(fmt::format("dataset file '{}' declares {} ({} bytes with its header) but holds {} bytes{}; "
-                                       "the file is truncated or its header is corrupt: re-download it",
-                                       path.string(), declared, needed, holds, gzip ? " uncompressed" : ""));
+        throw DatasetError(
+            fmt::format("dataset file '{}' declares {} ({} bytes with its header) but holds {} bytes{}; "
+                        "the file is truncated or its header is corrupt: re-download it",
+                        path.string(), declared, needed, holds, gzip ? " uncompressed" : ""));
     }
 }
 
@@ -98,8 +100,8 @@ at::Tensor read_idx_images(const std::filesystem::path& path) {
     GzFile f(path);
     const auto magic = f.read_u32("the header");
     if (magic != 0x00000803) {
-        throw DatasetError(fmt::format("'{}' is not an IDX image file (magic 0x{:08x}, expected 0x00000803)",
-                                       path.string(), magic));
+        throw DatasetError(
+            fmt::format("'{}' is not an IDX image file (magic 0x{:08x}, expected 0x00000803)", path.string(), magic));
     }
     const auto n = f.read_u32("the header"), rows = f.read_u32("the header"), cols = f.read_u32("the header");
     if (n == 0 || rows == 0 || cols == 0 || rows > 4096 || cols > 4096) {
@@ -115,8 +117,8 @@ at::Tensor read_idx_labels(const std::filesystem::path& path) {
     GzFile f(path);
     const auto magic = f.read_u32("the header");
     if (magic != 0x00000801) {
-        throw DatasetError(fmt::format("'{}' is not an IDX label file (magic 0x{:08x}, expected 0x00000801)",
-                                       path.string(), magic));
+        throw DatasetError(
+            fmt::format("'{}' is not an IDX label file (magic 0x{:08x}, expected 0x00000801)", path.string(), magic));
     }
     const auto n = f.read_u32("the header");
     if (n == 0) throw DatasetError(fmt::format("'{}' declares no labels", path.string()));

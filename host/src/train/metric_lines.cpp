@@ -31,7 +31,8 @@ std::string MetricJson::tensor(const at::Tensor& t, const std::string& name, con
     return out + "]";
 }
 
-std::string MetricJson::fields(const ignite::State& s, const std::vector<std::string>& names, const std::string& where) {
+std::string MetricJson::fields(const ignite::State& s, const std::vector<std::string>& names,
+                               const std::string& where) {
     std::string out;
     for (const auto& name : names) {
         if (const auto* v = s.metrics.find(name)) out += fmt::format(",\"{}\":{}", name, value(*v, name, where));
@@ -41,10 +42,10 @@ std::string MetricJson::fields(const ignite::State& s, const std::vector<std::st
 
 void MetricJson::report(const std::string& name, const std::string& where, double v) {
     if (name.empty() || !reported_.insert(name).second) return;
-    log_line(fmt::format("ignite-host: warning: {} at {} is {}; written as null in metrics.jsonl (JSON has no {}){}",
-                         name, where, std::isnan(v) ? "NaN" : (v > 0 ? "+inf" : "-inf"), std::isnan(v) ? "NaN" : "infinity",
-                         name == "loss" ? ": the training diverged or the data holds non-finite values; try a lower --lr"
-                                        : ""));
+    log_line(fmt::format(
+        "ignite-host: warning: {} at {} is {}; written as null in metrics.jsonl (JSON has no {}){}", name, where,
+        std::isnan(v) ? "NaN" : (v > 0 ? "+inf" : "-inf"), std::isnan(v) ? "NaN" : "infinity",
+        name == "loss" ? ": the training diverged or the data holds non-finite values; try a lower --lr" : ""));
 }
 
 double metric_value(const ignite::State& s, const char* name) {

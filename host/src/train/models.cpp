@@ -12,7 +12,8 @@ namespace {
 
 struct MlpImpl : torch::nn::Module {
     MlpImpl(std::int64_t in, std::int64_t classes)
-        : fc1(register_module("fc1", torch::nn::Linear(in, 256))), fc2(register_module("fc2", torch::nn::Linear(256, classes))) {}
+        : fc1(register_module("fc1", torch::nn::Linear(in, 256))),
+          fc2(register_module("fc2", torch::nn::Linear(256, classes))) {}
     at::Tensor forward(const at::Tensor& x) { return fc2(torch::relu(fc1(x.flatten(1)))); }
     torch::nn::Linear fc1, fc2;
 };
@@ -80,7 +81,9 @@ public:
     }
     void train(bool on) override { m_.train(on); }
     void to(const c10::Device& d) override { m_.to(d); }
-    std::string describe() override { return fmt::format("torchscript {} ({} parameters)", path_, count(parameters())); }
+    std::string describe() override {
+        return fmt::format("torchscript {} ({} parameters)", path_, count(parameters()));
+    }
 
 private:
     torch::jit::Module m_;
@@ -92,15 +95,17 @@ private:
 std::unique_ptr<Model> make_model(const std::string& name, std::int64_t image_hw, std::int64_t classes) {
     if (name == "mlp" || name == "cnn") {
         if (image_hw != 28) {
-            throw std::invalid_argument(fmt::format("model '{}' takes 28x28 images but the dataset has {}x{}; use a "
-                                                    "TorchScript model (--model file.pt) for other sizes",
-                                                    name, image_hw, image_hw));
+            throw std::invalid_argument(
+                fmt::format("model '{}' takes 28x28 images but the dataset has {}x{}; use a "
+                            "TorchScript model (--model file.pt) for other sizes",
+                            name, image_hw, image_hw));
         }
         if (name == "mlp") return std::make_unique<NativeModel<Mlp>>(Mlp(28 * 28, classes), "mlp 784-256-10");
         return std::make_unique<NativeModel<Cnn>>(Cnn(classes), "cnn conv32-conv64-fc128-fc10");
     }
     if (std::filesystem::exists(name)) return std::make_unique<ScriptedModel>(name);
-    throw std::invalid_argument(fmt::format("unknown --model '{}': use mlp, cnn or the path of a TorchScript file", name));
+    throw std::invalid_argument(
+        fmt::format("unknown --model '{}': use mlp, cnn or the path of a TorchScript file", name));
 }
 
 }  // namespace ignite::host

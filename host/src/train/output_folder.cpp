@@ -18,15 +18,17 @@ namespace fs = std::filesystem;
 namespace {
 
 [[noreturn]] void refuse_in_use(const fs::path& dir) {
-    throw UsageError(fmt::format("--output-dir '{}' is in use by another ignite-host run (it holds {}); wait for it "
-                                 "to finish or choose another --output-dir",
-                                 dir.string(), (dir / kOutputLockName).string()));
+    throw UsageError(
+        fmt::format("--output-dir '{}' is in use by another ignite-host run (it holds {}); wait for it "
+                    "to finish or choose another --output-dir",
+                    dir.string(), (dir / kOutputLockName).string()));
 }
 
 [[noreturn]] void refuse_not_empty(const fs::path& dir, const fs::path& entry) {
-    throw UsageError(fmt::format("--output-dir '{}' is not empty (it holds '{}', e.g. an earlier run's results); "
-                                 "choose a new --output-dir, or pass --overwrite to write over it",
-                                 dir.string(), entry.filename().string()));
+    throw UsageError(
+        fmt::format("--output-dir '{}' is not empty (it holds '{}', e.g. an earlier run's results); "
+                    "choose a new --output-dir, or pass --overwrite to write over it",
+                    dir.string(), entry.filename().string()));
 }
 
 // Another process holds the folder's lock: tries it with a short-lived descriptor.

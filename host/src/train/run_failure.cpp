@@ -25,12 +25,13 @@ std::string returned_shape(const FailureContext& context) {
 // LibTorch's words for a mistake in the model or its data, and what they mean here.
 std::string hint(const std::string& message, const FailureContext& context) {
     static const std::regex kTargetOutOfBounds(R"(Target (-?\d+) is out of bounds)");
-    const auto logits = fmt::format("the model must return one tensor of floating-point logits [batch, {}]",
-                                    context.num_classes);
+    const auto logits =
+        fmt::format("the model must return one tensor of floating-point logits [batch, {}]", context.num_classes);
     if (std::regex_search(message, kTargetOutOfBounds)) {
-        return fmt::format("the model outputs fewer classes than the labels, which go from 0 to {}{}: make its last "
-                           "layer output {} values per sample",
-                           context.num_classes - 1, returned_shape(context), context.num_classes);
+        return fmt::format(
+            "the model outputs fewer classes than the labels, which go from 0 to {}{}: make its last "
+            "layer output {} values per sample",
+            context.num_classes - 1, returned_shape(context), context.num_classes);
     }
     if (message.find("does not require grad and does not have a grad_fn") != std::string::npos) {
         return "the loss does not depend on any trainable parameter: the model has no parameters, or its output is "

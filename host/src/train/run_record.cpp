@@ -14,7 +14,8 @@ RunRecord::RunRecord(const TrainOptions& options, Training& training)
       output_(options.output_dir, options.overwrite),
       metrics_out_(output_.path() / "metrics.jsonl") {
     auto& trainer = *training_.trainer;
-    trainer.add_event_handler(ignite::Events::EPOCH_STARTED, [this] { epoch_start_ = std::chrono::steady_clock::now(); });
+    trainer.add_event_handler(ignite::Events::EPOCH_STARTED,
+                              [this] { epoch_start_ = std::chrono::steady_clock::now(); });
     // Priority 50: after loggers (0) report the epoch, before checkpoints (100).
     trainer.add_event_handler(ignite::Events::EPOCH_COMPLETED, ignite::Priority{50},
                               [this](ignite::Engine& t) { epoch_completed(t); });
@@ -48,10 +49,10 @@ void RunRecord::evaluate(ignite::Engine& t) {
     const auto test_where = fmt::format("test epoch {}", t.state.epoch);
     const auto accuracy = metric_value(evaluator.state, "accuracy");
     const auto loss = metric_value(evaluator.state, "loss");
-    metrics_out_.append_line(fmt::format(
-        "{{\"split\":\"test\",\"epoch\":{},\"iteration\":{},\"accuracy\":{},\"loss\":{}{}}}", t.state.epoch,
-        t.state.iteration, json_.number(accuracy, "accuracy", test_where), json_.number(loss, "loss", test_where),
-        json_.fields(evaluator.state, metric_names, test_where)));
+    metrics_out_.append_line(
+        fmt::format("{{\"split\":\"test\",\"epoch\":{},\"iteration\":{},\"accuracy\":{},\"loss\":{}{}}}", t.state.epoch,
+                    t.state.iteration, json_.number(accuracy, "accuracy", test_where),
+                    json_.number(loss, "loss", test_where), json_.fields(evaluator.state, metric_names, test_where)));
     std::string extra;
     for (const auto& name : metric_names) {
         if (const auto* v = evaluator.state.metrics.find(name)) extra += fmt::format(", {} {}", name, metric_text(*v));

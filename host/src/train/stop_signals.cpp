@@ -11,7 +11,8 @@ namespace {
 
 std::atomic<int> g_received{0};
 static_assert(std::atomic<int>::is_always_lock_free, "read and written from a signal handler");
-struct sigaction g_previous_int {}, g_previous_term {};
+struct sigaction g_previous_int {
+}, g_previous_term{};
 
 void on_stop_signal(int signal) {
     int expected = 0;
@@ -22,9 +23,10 @@ void on_stop_signal(int signal) {
         return;
     }
     // write(2) is async-signal-safe; stdio is not.
-    const char* msg = signal == SIGINT
-                          ? "\nignite-host: SIGINT: stopping after the current iteration (Ctrl-C again stops at once)\n"
-                          : "\nignite-host: SIGTERM: stopping after the current iteration (a second signal stops at once)\n";
+    const char* msg =
+        signal == SIGINT
+            ? "\nignite-host: SIGINT: stopping after the current iteration (Ctrl-C again stops at once)\n"
+            : "\nignite-host: SIGTERM: stopping after the current iteration (a second signal stops at once)\n";
     [[maybe_unused]] const auto n = ::write(STDERR_FILENO, msg, std::strlen(msg));
 }
 

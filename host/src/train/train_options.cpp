@@ -28,19 +28,23 @@ void validate(const TrainOptions& c, const po::variables_map& vm) {
     finite("momentum", c.momentum);
     finite("weight-decay", c.weight_decay);
     positive("lr", c.lr);
-    if (c.lr > 10) throw UsageError(fmt::format("--lr {} is absurdly large (the training diverges at once); use a value in (0, 10], e.g. 0.03", c.lr));
+    if (c.lr > 10)
+        throw UsageError(fmt::format(
+            "--lr {} is absurdly large (the training diverges at once); use a value in (0, 10], e.g. 0.03", c.lr));
     if (c.eval_every < 0) throw UsageError(fmt::format("--eval-every must be >= 0, got {}", c.eval_every));
     if (c.threads < 0) throw UsageError(fmt::format("--threads must be >= 0 (0: one per core), got {}", c.threads));
     if (c.threads > kMaxThreads) {
-        throw UsageError(fmt::format("--threads {} is above the limit of {}; use 0 (one per core, {} here) or a smaller "
-                                     "number",
-                                     c.threads, kMaxThreads, std::max(1u, std::thread::hardware_concurrency())));
+        throw UsageError(
+            fmt::format("--threads {} is above the limit of {}; use 0 (one per core, {} here) or a smaller "
+                        "number",
+                        c.threads, kMaxThreads, std::max(1u, std::thread::hardware_concurrency())));
     }
     if (c.limit < 0) throw UsageError(fmt::format("--limit must be >= 0, got {}", c.limit));
     if (c.prefetch < -1 || c.prefetch > 1024) {
         throw UsageError(fmt::format("--prefetch must be -1 (auto) or in 0..1024, got {}", c.prefetch));
     }
-    if (c.momentum < 0 || c.momentum >= 1) throw UsageError(fmt::format("--momentum must be in [0, 1), got {}", c.momentum));
+    if (c.momentum < 0 || c.momentum >= 1)
+        throw UsageError(fmt::format("--momentum must be in [0, 1), got {}", c.momentum));
     if (c.weight_decay < 0 || c.weight_decay > 1) {
         throw UsageError(fmt::format("--weight-decay must be in [0, 1] (typical: 1e-4), got {}", c.weight_decay));
     }
@@ -54,15 +58,16 @@ void validate(const TrainOptions& c, const po::variables_map& vm) {
     if (c.optimizer == "adam") {
         for (const char* sgd_only : {"momentum", "nesterov"}) {
             if (vm.count(sgd_only) && !vm[sgd_only].defaulted()) {
-                throw UsageError(fmt::format("--{} applies to --optimizer sgd only; drop it or use --optimizer sgd",
-                                             sgd_only));
+                throw UsageError(
+                    fmt::format("--{} applies to --optimizer sgd only; drop it or use --optimizer sgd", sgd_only));
             }
         }
     }
     if (c.eval_every == 0 && vm.count("metric")) {
-        throw UsageError(fmt::format("--metric {} can never be computed with --eval-every 0 (the evaluator never runs); "
-                                     "drop --metric or use --eval-every K",
-                                     vm["metric"].as<std::vector<std::string>>().front()));
+        throw UsageError(
+            fmt::format("--metric {} can never be computed with --eval-every 0 (the evaluator never runs); "
+                        "drop --metric or use --eval-every K",
+                        vm["metric"].as<std::vector<std::string>>().front()));
     }
     OutputFolder::check(c.output_dir, c.overwrite);
 }
@@ -72,38 +77,40 @@ void validate(const TrainOptions& c, const po::variables_map& vm) {
 std::optional<TrainOptions> parse_train_options(const std::vector<std::string>& args) {
     po::options_description desc("ignite-host train: supervised training of an image classifier");
     TrainOptions c;
-    desc.add_options()("help,h", "this help")
-        ("model", po::value(&c.model)->default_value("cnn"), "mlp, cnn, or a TorchScript file (.pt)")
-        ("dataset", po::value(&c.dataset)->default_value("fashion-mnist"),
-         "fashion-mnist (Debian's dataset-fashion-mnist), mnist:DIR (IDX files) or synthetic[:N]")
-        ("limit", po::value(&c.limit)->default_value(0), "use only the first N samples of each split (0: all)")
-        ("epochs", po::value(&c.epochs)->default_value(5), "training epochs")
-        ("batch-size", po::value(&c.batch_size)->default_value(64), "samples per batch")
-        ("optimizer", po::value(&c.optimizer)->default_value("sgd"), "sgd or adam")
-        ("lr", po::value(&c.lr)->default_value(0.03, "0.03"), "learning rate (the start value with --lr-schedule cosine)")
-        ("lr-schedule", po::value(&c.lr_schedule)->default_value("cosine"),
-         "cosine: anneal the learning rate from --lr to 0 over the run, per iteration (Ignite's "
-         "CosineAnnealingScheduler); constant: keep --lr")
-        ("momentum", po::value(&c.momentum)->default_value(0.9, "0.9"), "SGD momentum")
-        ("nesterov", po::bool_switch(&c.nesterov), "SGD with Nesterov momentum")
-        ("weight-decay", po::value(&c.weight_decay)->default_value(0.0, "0"), "L2 weight decay")
-        ("seed", po::value(&c.seed)->default_value(0), "seed for weights and shuffling")
-        ("threads", po::value(&c.threads)->default_value(0), "LibTorch intra-op threads (0: one per core)")
-        ("device", po::value(&c.device)->default_value("auto"), "auto, cpu, cuda or cuda:N")
-        ("output-dir", po::value(&c.output_dir)->default_value("ignite-output"),
-         "folder for metrics.jsonl; must not exist yet or be empty (see --overwrite)")
-        ("overwrite", po::bool_switch(&c.overwrite),
-         "write into a non-empty --output-dir, replacing its metrics.jsonl (never while another run holds it)")
-        ("eval-every", po::value(&c.eval_every)->default_value(1), "evaluate on the test split every K epochs (0: never)")
-        ("drop-last", po::bool_switch(&c.drop_last), "drop the last incomplete training batch")
-        ("prefetch", po::value(&c.prefetch)->default_value(-1),
-         "batches prepared ahead on a background thread; 0: prepared on the training thread; -1 (auto): 4 when "
-         "the thread has a core of its own (CUDA, or more cores than LibTorch threads), else 0")
-        ("no-shuffle", po::bool_switch(), "keep the training data in file order")
-        ("no-default-plugins", po::bool_switch(), "do not load the progress plugin by default")
-        ("metric", po::value<std::vector<std::string>>()->composing(),
-         "NAME of a metric a loaded plugin declares (e.g. f1_macro with --plugin metrics), computed by the evaluator "
-         "after accuracy and loss; repeatable");
+    desc.add_options()("help,h", "this help")("model", po::value(&c.model)->default_value("cnn"),
+                                              "mlp, cnn, or a TorchScript file (.pt)")(
+        "dataset", po::value(&c.dataset)->default_value("fashion-mnist"),
+        "fashion-mnist (Debian's dataset-fashion-mnist), mnist:DIR (IDX files) or synthetic[:N]")(
+        "limit", po::value(&c.limit)->default_value(0), "use only the first N samples of each split (0: all)")(
+        "epochs", po::value(&c.epochs)->default_value(5), "training epochs")(
+        "batch-size", po::value(&c.batch_size)->default_value(64), "samples per batch")(
+        "optimizer", po::value(&c.optimizer)->default_value("sgd"), "sgd or adam")(
+        "lr", po::value(&c.lr)->default_value(0.03, "0.03"),
+        "learning rate (the start value with --lr-schedule cosine)")(
+        "lr-schedule", po::value(&c.lr_schedule)->default_value("cosine"),
+        "cosine: anneal the learning rate from --lr to 0 over the run, per iteration (Ignite's "
+        "CosineAnnealingScheduler); constant: keep --lr")("momentum", po::value(&c.momentum)->default_value(0.9, "0.9"),
+                                                          "SGD momentum")("nesterov", po::bool_switch(&c.nesterov),
+                                                                          "SGD with Nesterov momentum")(
+        "weight-decay", po::value(&c.weight_decay)->default_value(0.0, "0"), "L2 weight decay")(
+        "seed", po::value(&c.seed)->default_value(0), "seed for weights and shuffling")(
+        "threads", po::value(&c.threads)->default_value(0), "LibTorch intra-op threads (0: one per core)")(
+        "device", po::value(&c.device)->default_value("auto"), "auto, cpu, cuda or cuda:N")(
+        "output-dir", po::value(&c.output_dir)->default_value("ignite-output"),
+        "folder for metrics.jsonl; must not exist yet or be empty (see --overwrite)")(
+        "overwrite", po::bool_switch(&c.overwrite),
+        "write into a non-empty --output-dir, replacing its metrics.jsonl (never while another run holds it)")(
+        "eval-every", po::value(&c.eval_every)->default_value(1),
+        "evaluate on the test split every K epochs (0: never)")("drop-last", po::bool_switch(&c.drop_last),
+                                                                "drop the last incomplete training batch")(
+        "prefetch", po::value(&c.prefetch)->default_value(-1),
+        "batches prepared ahead on a background thread; 0: prepared on the training thread; -1 (auto): 4 when "
+        "the thread has a core of its own (CUDA, or more cores than LibTorch threads), else 0")(
+        "no-shuffle", po::bool_switch(), "keep the training data in file order")(
+        "no-default-plugins", po::bool_switch(), "do not load the progress plugin by default")(
+        "metric", po::value<std::vector<std::string>>()->composing(),
+        "NAME of a metric a loaded plugin declares (e.g. f1_macro with --plugin metrics), computed by the evaluator "
+        "after accuracy and loss; repeatable");
     desc.add(plugin_options_description());
     c.vm = parse(args, desc);
     if (c.vm.count("help")) {

@@ -23,7 +23,8 @@ std::string unknown_metric_message(const std::string& name, const std::vector<Pl
         try {
             const auto module = load_plugin_module(path);
             for (const auto* d : metric_decls(*module.info)) {
-                if (std::any_of(loaded.begin(), loaded.end(), [&](const auto& m) { return m.name == d->name; })) continue;
+                if (std::any_of(loaded.begin(), loaded.end(), [&](const auto& m) { return m.name == d->name; }))
+                    continue;
                 if (name == d->name) {
                     providers += fmt::format("{}--plugin {}", providers.empty() ? "" : " or ", module.info->name);
                 } else {
@@ -38,9 +39,10 @@ std::string unknown_metric_message(const std::string& name, const std::vector<Pl
         return fmt::format("unknown --metric '{}': no loaded plugin declares it; add {} (loaded plugins declare: {})",
                            name, providers, available.empty() ? "none" : available);
     }
-    return fmt::format("unknown --metric '{}': loaded plugins declare: {}; plugins on the search path also offer: {}; "
-                       "load the plugin with --plugin NAME",
-                       name, available.empty() ? "none" : available, elsewhere.empty() ? "none" : elsewhere);
+    return fmt::format(
+        "unknown --metric '{}': loaded plugins declare: {}; plugins on the search path also offer: {}; "
+        "load the plugin with --plugin NAME",
+        name, available.empty() ? "none" : available, elsewhere.empty() ? "none" : elsewhere);
 }
 
 // The default plugins that are installed, then --plugin in order, each once.
@@ -52,7 +54,8 @@ std::vector<std::string> plugin_list(const TrainOptions& c) {
                 resolve_plugin(name);
                 list.emplace_back(name);
             } catch (const PluginError&) {
-                log_line(fmt::format("ignite-host: warning: default plugin '{}' not found; continuing without it", name));
+                log_line(
+                    fmt::format("ignite-host: warning: default plugin '{}' not found; continuing without it", name));
             }
         }
     }
@@ -77,7 +80,8 @@ void attach_plugins(PluginHost& plugins, Training& training, const TrainOptions&
     for (std::size_t i = 0; i < metric_names.size(); ++i) {
         const auto& name = metric_names[i];
         if (name == "accuracy" || name == "loss") {
-            throw UsageError(fmt::format("--metric {}: the evaluator always computes '{}'; name a plugin metric", name, name));
+            throw UsageError(
+                fmt::format("--metric {}: the evaluator always computes '{}'; name a plugin metric", name, name));
         }
         if (std::find(metric_names.begin(), metric_names.begin() + static_cast<std::ptrdiff_t>(i), name) !=
             metric_names.begin() + static_cast<std::ptrdiff_t>(i)) {

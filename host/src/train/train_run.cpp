@@ -34,17 +34,17 @@ std::string summary_line(const TrainOptions& c, Training& training, PluginHost& 
                          double total) {
     const auto& trainer = *training.trainer;
     const auto train_samples = training.data.train.size();
-    std::string summary = fmt::format("trained {} epochs in {:.1f} s ({:.0f} samples/s)", epochs_completed, total,
-                                      static_cast<double>(train_samples) * static_cast<double>(trainer.state.iteration) /
-                                          static_cast<double>(std::max<std::int64_t>(training.train_loader->size().value_or(1), 1)) /
-                                          total);
+    std::string summary = fmt::format(
+        "trained {} epochs in {:.1f} s ({:.0f} samples/s)", epochs_completed, total,
+        static_cast<double>(train_samples) * static_cast<double>(trainer.state.iteration) /
+            static_cast<double>(std::max<std::int64_t>(training.train_loader->size().value_or(1), 1)) / total);
     if (epochs_completed < c.epochs) {
         const auto stop = plugins.termination("trainer");
-        summary = fmt::format("trained {} of {} epochs in {:.1f} s, stopped early: {}", epochs_completed, c.epochs,
-                              total,
-                              stop ? fmt::format("plugin '{}' terminated the trainer at epoch {}, iteration {}",
-                                                 stop->plugin, stop->epoch, stop->iteration)
-                                   : std::string("the trainer was terminated"));
+        summary =
+            fmt::format("trained {} of {} epochs in {:.1f} s, stopped early: {}", epochs_completed, c.epochs, total,
+                        stop ? fmt::format("plugin '{}' terminated the trainer at epoch {}, iteration {}", stop->plugin,
+                                           stop->epoch, stop->iteration)
+                             : std::string("the trainer was terminated"));
     }
     return summary;
 }
@@ -86,17 +86,17 @@ int run_training(const TrainOptions& c, Training& training, PluginHost& plugins,
             FailureContext context;
             context.num_classes = training.data.train.num_classes;
             context.output_shape = [&training] { return training.output_shape_for_two_samples(); };
-            throw RunFailed(fmt::format("{}; {} of {} epochs completed, results so far in {}",
-                                        describe_failure(failure, training.evaluator_failure, training.trainer_failure,
-                                                         context),
-                                        record.epochs_completed(), c.epochs, metrics_out.path().string()));
+            throw RunFailed(
+                fmt::format("{}; {} of {} epochs completed, results so far in {}",
+                            describe_failure(failure, training.evaluator_failure, training.trainer_failure, context),
+                            record.epochs_completed(), c.epochs, metrics_out.path().string()));
         }
         if (const int signal = StopSignals::received()) {
-            log_line(fmt::format("ignite-host: stopped by {} at epoch {}, iteration {}: {} of {} epochs completed in "
-                                 "{:.1f} s; every logger flushed, results in {}",
-                                 StopSignals::name(signal), training.trainer->state.epoch,
-                                 training.trainer->state.iteration, record.epochs_completed(), c.epochs, total,
-                                 metrics_out.path().string()));
+            log_line(
+                fmt::format("ignite-host: stopped by {} at epoch {}, iteration {}: {} of {} epochs completed in "
+                            "{:.1f} s; every logger flushed, results in {}",
+                            StopSignals::name(signal), training.trainer->state.epoch, training.trainer->state.iteration,
+                            record.epochs_completed(), c.epochs, total, metrics_out.path().string()));
             return stopped_by_signal(signal);
         }
         std::cout << summary_line(c, training, plugins, record.epochs_completed(), total);

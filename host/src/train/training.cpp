@@ -42,14 +42,15 @@ c10::Device parse_device(const std::string& text) {
             throw UsageError(fmt::format("--device '{}' is not auto, cpu, cuda or cuda:N", text));
         }
         if (!torch::cuda::is_available()) {
-            throw UsageError(fmt::format("--device {}: CUDA is not available (this LibTorch has no CUDA support or no "
-                                         "GPU is visible); use --device cpu or auto",
-                                         text));
+            throw UsageError(
+                fmt::format("--device {}: CUDA is not available (this LibTorch has no CUDA support or no "
+                            "GPU is visible); use --device cpu or auto",
+                            text));
         }
         const auto index = d.has_index() ? d.index() : 0;
         if (index >= static_cast<int>(torch::cuda::device_count())) {
-            throw UsageError(fmt::format("--device {}: only {} CUDA device(s) are visible", text,
-                                         torch::cuda::device_count()));
+            throw UsageError(
+                fmt::format("--device {}: only {} CUDA device(s) are visible", text, torch::cuda::device_count()));
         }
         return c10::Device(c10::kCUDA, index);
     }
@@ -67,9 +68,10 @@ void set_up_libtorch(const TrainOptions& c, const c10::Device& device) {
     // loader's thread: probe for all of them at once.
     const int threads = std::clamp((startable_threads(2 * wanted_threads + 2) - 2) / 2, 1, wanted_threads);
     if (threads < wanted_threads) {
-        log_line(fmt::format("ignite-host: warning: only {} of the {} threads asked for can be started (a process or "
-                             "thread limit); training with {}",
-                             threads, wanted_threads, threads));
+        log_line(
+            fmt::format("ignite-host: warning: only {} of the {} threads asked for can be started (a process or "
+                        "thread limit); training with {}",
+                        threads, wanted_threads, threads));
     }
     at::set_num_threads(threads);
     torch::manual_seed(static_cast<std::uint64_t>(c.seed));
@@ -99,7 +101,8 @@ TrainTestSplit load_dataset(const std::string& spec, std::int64_t limit, std::ui
 
 std::unique_ptr<torch::optim::Optimizer> make_optimizer(const TrainOptions& c, const std::vector<at::Tensor>& params) {
     if (c.optimizer == "adam") {
-        return std::make_unique<torch::optim::Adam>(params, torch::optim::AdamOptions(c.lr).weight_decay(c.weight_decay));
+        return std::make_unique<torch::optim::Adam>(params,
+                                                    torch::optim::AdamOptions(c.lr).weight_decay(c.weight_decay));
     }
     return std::make_unique<torch::optim::SGD>(
         params, torch::optim::SGDOptions(c.lr).momentum(c.momentum).nesterov(c.nesterov).weight_decay(c.weight_decay));
@@ -120,7 +123,8 @@ Training::Training(const TrainOptions& c) : device(parse_device(c.device)) {
         throw UsageError(e.what());
     }
     if (data.train.images.size(2) != data.train.images.size(3)) {
-        throw UsageError(fmt::format("images must be square, got {}x{}", data.train.images.size(2), data.train.images.size(3)));
+        throw UsageError(
+            fmt::format("images must be square, got {}x{}", data.train.images.size(2), data.train.images.size(3)));
     }
     model->to(device);
     log_line(fmt::format("ignite-host: {} on {}", model->describe(), data.description));
@@ -133,18 +137,23 @@ Training::Training(const TrainOptions& c) : device(parse_device(c.device)) {
         const bool spare_core = std::thread::hardware_concurrency() > static_cast<unsigned>(at::get_num_threads());
         prefetch = cuda || spare_core ? 4 : 0;
     }
-    train_loader = make_batch_loader(data.train, {c.batch_size, c.shuffle, c.drop_last,
-                                                  static_cast<std::uint64_t>(c.seed), cuda, static_cast<int>(prefetch)});
-    test_loader = make_batch_loader(data.test, {std::max<std::int64_t>(c.batch_size, 256), false, false, 0, cuda, static_cast<int>(prefetch)});
+    train_loader = make_batch_loader(
+        data.train,
+        {c.batch_size, c.shuffle, c.drop_last, static_cast<std::uint64_t>(c.seed), cuda, static_cast<int>(prefetch)});
+    test_loader = make_batch_loader(
+        data.test, {std::max<std::int64_t>(c.batch_size, 256), false, false, 0, cuda, static_cast<int>(prefetch)});
     if (train_loader->size().value_or(1) == 0) {
-        throw UsageError(fmt::format("the training split yields no batches: {} samples{} with --batch-size {} and "
-                                     "--drop-last; use a smaller --batch-size{} or drop --drop-last",
-                                     data.train.size(), c.limit > 0 ? fmt::format(" (--limit {})", c.limit) : "",
-                                     c.batch_size, c.limit > 0 ? ", a larger --limit" : ""));
+        throw UsageError(
+            fmt::format("the training split yields no batches: {} samples{} with --batch-size {} and "
+                        "--drop-last; use a smaller --batch-size{} or drop --drop-last",
+                        data.train.size(), c.limit > 0 ? fmt::format(" (--limit {})", c.limit) : "", c.batch_size,
+                        c.limit > 0 ? ", a larger --limit" : ""));
     }
 
     optimizer = make_optimizer(c, model->parameters());
-    auto cross_entropy = [](const at::Tensor& y_pred, const at::Tensor& y) { return torch::nn::functional::cross_entropy(y_pred, y); };
+    auto cross_entropy = [](const at::Tensor& y_pred, const at::Tensor& y) {
+        return torch::nn::functional::cross_entropy(y_pred, y);
+    };
     ignite::SupervisedModel supervised{[m = model.get()](const at::Tensor& x) { return m->forward(x); },
                                        [m = model.get()](bool on) { m->train(on); }};
     ignite::TrainerOptions trainer_options;
@@ -166,8 +175,9 @@ Training::Training(const TrainOptions& c) : device(parse_device(c.device)) {
     record_failures(*evaluator, "evaluator", evaluator_failure);
     if (c.lr_schedule == "cosine") {
         const auto iterations = c.epochs * train_loader->size().value_or(1);
-        ignite::CosineAnnealingScheduler::attach(*trainer, std::make_shared<ignite::CosineAnnealingScheduler>(
-                                                               *optimizer, c.lr, 0.0, std::max<std::int64_t>(iterations, 2)));
+        ignite::CosineAnnealingScheduler::attach(
+            *trainer, std::make_shared<ignite::CosineAnnealingScheduler>(*optimizer, c.lr, 0.0,
+                                                                         std::max<std::int64_t>(iterations, 2)));
     }
     // The epoch's mean training loss: a tensor sum on the training device (no sync per
     // iteration), also published to plugins as the running sum (IGNITE_STATE_EPOCH_OUTPUT_SUM)
@@ -183,7 +193,8 @@ std::string Training::output_shape_for_two_samples() {
     try {
         at::NoGradGuard no_grad;
         model->train(false);
-        const auto y = model->forward(data.test.images.narrow(0, 0, std::min<std::int64_t>(2, data.test.size())).to(device));
+        const auto y =
+            model->forward(data.test.images.narrow(0, 0, std::min<std::int64_t>(2, data.test.size())).to(device));
         std::string shape = "[";
         for (std::int64_t d = 0; d < y.dim(); ++d) shape += (d ? ", " : "") + std::to_string(y.size(d));
         return shape + "]";

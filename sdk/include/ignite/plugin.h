@@ -138,7 +138,7 @@ typedef int32_t (*ignite_filter_fn)(void* user_data, ignite_engine* engine, int6
 
 /* An event with an optional filter. The host copies it during add_handler. */
 typedef struct ignite_event_spec {
-    uint32_t struct_size;      /* sizeof(ignite_event_spec) */
+    uint32_t struct_size; /* sizeof(ignite_event_spec) */
     ignite_event event;
     ignite_filter_kind filter; /* IGNITE_FILTER_NONE for a bare event */
     int64_t every;             /* EVERY: > 0 */
@@ -146,8 +146,8 @@ typedef struct ignite_event_spec {
     int64_t after;             /* EVERY/RANGE: < 0 means unset */
     const int64_t* once;       /* ONCE: positive values, borrowed during add_handler */
     size_t once_count;
-    ignite_filter_fn custom;   /* CUSTOM */
-    void* custom_user_data;    /* passed to custom; owned by the plugin, must outlive the run */
+    ignite_filter_fn custom; /* CUSTOM */
+    void* custom_user_data;  /* passed to custom; owned by the plugin, must outlive the run */
 } ignite_event_spec;
 
 /* What a handler is told about the event being dispatched. Borrowed for the call. */
@@ -179,15 +179,16 @@ typedef ignite_status (*ignite_handler_fn)(void* user_data, ignite_engine* engin
 /* ---- options --------------------------------------------------------------------------- */
 
 typedef int32_t ignite_option_type;
-#define IGNITE_OPTION_BOOL 0   /* true/false/1/0/yes/no/on/off */
-#define IGNITE_OPTION_INT 1    /* 64-bit signed */
+#define IGNITE_OPTION_BOOL 0 /* true/false/1/0/yes/no/on/off */
+#define IGNITE_OPTION_INT 1  /* 64-bit signed */
 #define IGNITE_OPTION_DOUBLE 2
 #define IGNITE_OPTION_STRING 3
 
 /* ignite_option_spec.flags (ABI 1.2). */
 #define IGNITE_OPTION_HAS_MIN 1u /* INT/DOUBLE: the value must be >= min */
 #define IGNITE_OPTION_HAS_MAX 2u /* INT/DOUBLE: the value must be <= max */
-#define IGNITE_OPTION_LIST 4u    /* STRING: a comma-separated list; items are trimmed, an empty
+#define IGNITE_OPTION_LIST \
+    4u /* STRING: a comma-separated list; items are trimmed, an empty
                                     item is refused, an empty value is the empty list;
                                     `choices` (if any) applies to every item and min/max
                                     bound the number of items */
@@ -199,7 +200,7 @@ typedef int32_t ignite_option_type;
  * finite stops the host with one line naming NAME.key and what is allowed, exit 2. So a
  * plugin reads its options without checking them again. */
 typedef struct ignite_option_spec {
-    const char* name;          /* [a-z0-9_]+ */
+    const char* name; /* [a-z0-9_]+ */
     ignite_option_type type;
     const char* default_value; /* as text; NULL means the option is required */
     const char* help;          /* one line */
@@ -328,8 +329,8 @@ typedef struct ignite_host_api {
     /* Custom events. register_event declares "<plugin>.<name>" on an engine, with an
      * optional state attribute filters count with (created as int 0); find_event looks
      * any event up by qualified name; fire_event runs its handlers now. */
-    ignite_status (*register_event)(ignite_host* host, ignite_engine* engine, const char* name,
-                                    const char* state_attr, ignite_event* out_event);
+    ignite_status (*register_event)(ignite_host* host, ignite_engine* engine, const char* name, const char* state_attr,
+                                    ignite_event* out_event);
     ignite_status (*find_event)(ignite_host* host, const char* qualified_name, ignite_event* out_event);
     ignite_status (*fire_event)(ignite_host* host, ignite_engine* engine, ignite_event event);
 
@@ -394,8 +395,7 @@ typedef struct ignite_host_api {
 #define IGNITE_VALUE_BATCH 1
 
 /* True when `api` (a struct with struct_size first) has the member `field`. */
-#define IGNITE_API_HAS(api, type, field) \
-    ((api)->struct_size >= offsetof(type, field) + sizeof(((type*)0)->field))
+#define IGNITE_API_HAS(api, type, field) ((api)->struct_size >= offsetof(type, field) + sizeof(((type*)0)->field))
 
 /* ---- metrics (ABI 1.1) ----------------------------------------------------------------------- */
 
@@ -454,16 +454,16 @@ typedef struct ignite_metric_decl {
 /* ---- the plugin's static description ---------------------------------------------------- */
 
 typedef struct ignite_plugin_info {
-    uint32_t struct_size; /* sizeof(ignite_plugin_info) of the header the plugin was built with */
-    uint16_t abi_major;   /* IGNITE_ABI_MAJOR */
-    uint16_t abi_minor;   /* IGNITE_ABI_MINOR */
-    const char* name;     /* [a-z0-9_]+, unique among loaded plugins; namespaces its events */
-    const char* version;  /* the plugin's own version, free text */
+    uint32_t struct_size;    /* sizeof(ignite_plugin_info) of the header the plugin was built with */
+    uint16_t abi_major;      /* IGNITE_ABI_MAJOR */
+    uint16_t abi_minor;      /* IGNITE_ABI_MINOR */
+    const char* name;        /* [a-z0-9_]+, unique among loaded plugins; namespaces its events */
+    const char* version;     /* the plugin's own version, free text */
     const char* description; /* one line */
 
     const ignite_option_spec* options; /* option schema, `option_count` entries */
     size_t option_count;
-    const ignite_event_decl* events;   /* custom events it registers (for `plugins inspect`) */
+    const ignite_event_decl* events; /* custom events it registers (for `plugins inspect`) */
     size_t event_count;
 
     /* Called once after options are validated. Register handlers and events here; store
@@ -504,17 +504,15 @@ typedef const ignite_plugin_info* (*ignite_plugin_entry_fn)(void);
 /* ABI 1.2: a plugin's info, options and events, with the strides filled in (C):
  *   static const ignite_plugin_info info = {IGNITE_PLUGIN_INFO_HEADER, .name = "mine", ...};
  */
-#define IGNITE_PLUGIN_INFO_HEADER                                                             \
-    .struct_size = sizeof(ignite_plugin_info), .abi_major = IGNITE_ABI_MAJOR,                 \
-    .abi_minor = IGNITE_ABI_MINOR, .option_stride = sizeof(ignite_option_spec),               \
-    .event_stride = sizeof(ignite_event_decl), .bytes_size = sizeof(ignite_bytes)
+#define IGNITE_PLUGIN_INFO_HEADER                                                                            \
+    .struct_size = sizeof(ignite_plugin_info), .abi_major = IGNITE_ABI_MAJOR, .abi_minor = IGNITE_ABI_MINOR, \
+    .option_stride = sizeof(ignite_option_spec), .event_stride = sizeof(ignite_event_decl),                  \
+    .bytes_size = sizeof(ignite_bytes)
 
 /* Defines the entry point. Use once per plugin, at file scope:
  *   IGNITE_DEFINE_PLUGIN(my_info)   where my_info is a static ignite_plugin_info. */
-#define IGNITE_DEFINE_PLUGIN(info_object)                                          \
-    IGNITE_PLUGIN_EXPORT const ignite_plugin_info* ignite_plugin_entry(void) {     \
-        return &(info_object);                                                     \
-    }
+#define IGNITE_DEFINE_PLUGIN(info_object) \
+    IGNITE_PLUGIN_EXPORT const ignite_plugin_info* ignite_plugin_entry(void) { return &(info_object); }
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -104,11 +104,26 @@ public:
         spec_.after = -1;
     }
     /// Fires when the counter is a multiple of n (n > 0), within before/after when also set.
-    [[nodiscard]] EventSpec every(std::int64_t n) const { return with([n](ignite_event_spec& s) { s.filter = IGNITE_FILTER_EVERY; s.every = n; }); }
+    [[nodiscard]] EventSpec every(std::int64_t n) const {
+        return with([n](ignite_event_spec& s) {
+            s.filter = IGNITE_FILTER_EVERY;
+            s.every = n;
+        });
+    }
     /// Fires only when the counter is < n.
-    [[nodiscard]] EventSpec before(std::int64_t n) const { return with([n](ignite_event_spec& s) { range(s); s.before = n; }); }
+    [[nodiscard]] EventSpec before(std::int64_t n) const {
+        return with([n](ignite_event_spec& s) {
+            range(s);
+            s.before = n;
+        });
+    }
     /// Fires only when the counter is > n.
-    [[nodiscard]] EventSpec after(std::int64_t n) const { return with([n](ignite_event_spec& s) { range(s); s.after = n; }); }
+    [[nodiscard]] EventSpec after(std::int64_t n) const {
+        return with([n](ignite_event_spec& s) {
+            range(s);
+            s.after = n;
+        });
+    }
     /// Fires once, when the counter equals one of `values` (positive).
     [[nodiscard]] EventSpec once(std::vector<std::int64_t> values) const {
         EventSpec e = *this;
@@ -183,13 +198,13 @@ inline EventSpec on(ignite_event event) { return EventSpec(event); }
 /// What a handler is told about the event (borrowed for the call).
 struct EventInfo {
     ignite_event event = 0;
-    std::string_view name;                   ///< "ITERATION_COMPLETED", "tbptt.TIME_ITERATION_STARTED"
-    const char* exception_message = nullptr; ///< EXCEPTION_RAISED only ("Kind: message"), else nullptr
-    std::int64_t iter_counter = -1;          ///< TERMINATE_SINGLE_EPOCH only, else -1
-    std::int64_t epoch = 0;                  ///< state.epoch when the event fired
-    std::int64_t iteration = 0;              ///< state.iteration, over all epochs
-    std::int64_t max_epochs = -1;            ///< -1 while not set
-    std::int64_t epoch_length = -1;          ///< -1 while not known
+    std::string_view name;                    ///< "ITERATION_COMPLETED", "tbptt.TIME_ITERATION_STARTED"
+    const char* exception_message = nullptr;  ///< EXCEPTION_RAISED only ("Kind: message"), else nullptr
+    std::int64_t iter_counter = -1;           ///< TERMINATE_SINGLE_EPOCH only, else -1
+    std::int64_t epoch = 0;                   ///< state.epoch when the event fired
+    std::int64_t iteration = 0;               ///< state.iteration, over all epochs
+    std::int64_t max_epochs = -1;             ///< -1 while not set
+    std::int64_t epoch_length = -1;           ///< -1 while not known
 
     /// EXCEPTION_RAISED: the engine's exception as a RunError; null otherwise.
     [[nodiscard]] std::exception_ptr exception() const {
@@ -217,8 +232,9 @@ Handler adapt_handler(F&& f) {
     } else if constexpr (std::is_invocable_v<Fn&>) {
         return [g = Fn(std::forward<F>(f))](Engine&, const EventInfo&) mutable { g(); };
     } else {
-        static_assert(kAlwaysFalse<F>, "a handler takes (), (Engine&), (Engine&, const EventInfo&) or "
-                                       "(Engine&, std::exception_ptr)");
+        static_assert(kAlwaysFalse<F>,
+                      "a handler takes (), (Engine&), (Engine&, const EventInfo&) or "
+                      "(Engine&, std::exception_ptr)");
     }
 }
 
@@ -266,7 +282,9 @@ public:
     [[nodiscard]] std::int64_t epoch() const { return state_int(IGNITE_STATE_EPOCH); }
     [[nodiscard]] std::int64_t iteration() const { return state_int(IGNITE_STATE_ITERATION); }
     /// nullopt while not set (before the first run / while the epoch length is unknown).
-    [[nodiscard]] std::optional<std::int64_t> max_epochs() const noexcept { return try_state_int(IGNITE_STATE_MAX_EPOCHS); }
+    [[nodiscard]] std::optional<std::int64_t> max_epochs() const noexcept {
+        return try_state_int(IGNITE_STATE_MAX_EPOCHS);
+    }
     [[nodiscard]] std::optional<std::int64_t> epoch_length() const noexcept {
         return try_state_int(IGNITE_STATE_EPOCH_LENGTH);
     }
@@ -298,7 +316,7 @@ public:
     [[nodiscard]] std::optional<std::string> try_state_string(const char* name) const {
         const char* v = nullptr;
         return api()->state_string(engine_, name, &v) == IGNITE_OK ? std::optional<std::string>(v ? v : "")
-                                                                    : std::nullopt;
+                                                                   : std::nullopt;
     }
     void set_state(const char* name, std::int64_t v) const { check(api()->set_state_int(engine_, name, v), name); }
     void set_state(const char* name, int v) const { set_state(name, static_cast<std::int64_t>(v)); }
@@ -345,7 +363,8 @@ public:
         return n;
     }
     /// Element `index` as a number; nullopt when there is none or it is not a number.
-    [[nodiscard]] std::optional<double> value_double(int which = IGNITE_VALUE_OUTPUT, std::size_t index = 0) const noexcept {
+    [[nodiscard]] std::optional<double> value_double(int which = IGNITE_VALUE_OUTPUT,
+                                                     std::size_t index = 0) const noexcept {
         double v = 0;
         return api()->value_double(engine_, which, index, &v) == IGNITE_OK ? std::optional<double>(v) : std::nullopt;
     }
@@ -464,7 +483,8 @@ public:
             const auto comma = s.find(',', start);
             const auto item = s.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
             const auto b = item.find_first_not_of(" \t");
-            out.push_back(b == std::string::npos ? std::string() : item.substr(b, item.find_last_not_of(" \t") - b + 1));
+            out.push_back(b == std::string::npos ? std::string()
+                                                 : item.substr(b, item.find_last_not_of(" \t") - b + 1));
             if (comma == std::string::npos) break;
             start = comma + 1;
         }
@@ -669,16 +689,33 @@ public:
     }
 
     /// One line for `plugins inspect`.
-    Option& help(std::string text) { help_ = std::move(text); return *this; }
+    Option& help(std::string text) {
+        help_ = std::move(text);
+        return *this;
+    }
     /// No default: the user must give it.
-    Option& required() { required_ = true; return *this; }
+    Option& required() {
+        required_ = true;
+        return *this;
+    }
     /// Smallest / largest allowed value (int and double options; the number of items of a
     /// list option).
-    Option& min(double v) { flags_ |= IGNITE_OPTION_HAS_MIN; min_ = v; return *this; }
-    Option& max(double v) { flags_ |= IGNITE_OPTION_HAS_MAX; max_ = v; return *this; }
+    Option& min(double v) {
+        flags_ |= IGNITE_OPTION_HAS_MIN;
+        min_ = v;
+        return *this;
+    }
+    Option& max(double v) {
+        flags_ |= IGNITE_OPTION_HAS_MAX;
+        max_ = v;
+        return *this;
+    }
     Option& range(double lo, double hi) { return min(lo).max(hi); }
     /// The allowed values of a string option (of each item of a list option).
-    Option& choices(std::vector<std::string> values) { choices_ = std::move(values); return *this; }
+    Option& choices(std::vector<std::string> values) {
+        choices_ = std::move(values);
+        return *this;
+    }
 
 private:
     friend class PluginSpec;
@@ -699,11 +736,20 @@ private:
 class MetricSpec {
 public:
     MetricSpec(std::string name, MetricFactory factory) : name_(std::move(name)), factory_(std::move(factory)) {}
-    MetricSpec& help(std::string text) { help_ = std::move(text); return *this; }
+    MetricSpec& help(std::string text) {
+        help_ = std::move(text);
+        return *this;
+    }
     /// compute() returns k*k values forming a k x k matrix.
-    MetricSpec& square() { square_ = true; return *this; }
+    MetricSpec& square() {
+        square_ = true;
+        return *this;
+    }
     /// update() wants CPU tensors (the host copies device tensors first).
-    MetricSpec& cpu() { cpu_ = true; return *this; }
+    MetricSpec& cpu() {
+        cpu_ = true;
+        return *this;
+    }
 
 private:
     template <typename P>
@@ -720,18 +766,33 @@ private:
 class PluginSpec {
 public:
     explicit PluginSpec(std::string name) : name_(std::move(name)) {}
-    PluginSpec& version(std::string v) { version_ = std::move(v); return *this; }
+    PluginSpec& version(std::string v) {
+        version_ = std::move(v);
+        return *this;
+    }
     /// One line for `plugins list`.
-    PluginSpec& description(std::string d) { description_ = std::move(d); return *this; }
-    PluginSpec& option(Option o) { options_.push_back(std::move(o)); return *this; }
+    PluginSpec& description(std::string d) {
+        description_ = std::move(d);
+        return *this;
+    }
+    PluginSpec& option(Option o) {
+        options_.push_back(std::move(o));
+        return *this;
+    }
     /// A custom event the plugin registers (unqualified name; `state_attr` may be empty).
     PluginSpec& event(std::string name, std::string state_attr, std::string help) {
         events_.push_back({std::move(name), std::move(state_attr), std::move(help)});
         return *this;
     }
     /// Saves Plugin::save_state() into checkpoints under `key`.
-    PluginSpec& state_key(std::string key) { state_key_ = std::move(key); return *this; }
-    PluginSpec& metric(MetricSpec m) { metrics_.push_back(std::move(m)); return *this; }
+    PluginSpec& state_key(std::string key) {
+        state_key_ = std::move(key);
+        return *this;
+    }
+    PluginSpec& metric(MetricSpec m) {
+        metrics_.push_back(std::move(m));
+        return *this;
+    }
 
 private:
     template <typename P>
@@ -760,7 +821,8 @@ private:
             options_raw_.push_back(s);
         }
         for (const auto& e : events_)
-            events_raw_.push_back({e.name.c_str(), e.state_attr.empty() ? nullptr : e.state_attr.c_str(), e.help.c_str()});
+            events_raw_.push_back(
+                {e.name.c_str(), e.state_attr.empty() ? nullptr : e.state_attr.c_str(), e.help.c_str()});
     }
     [[nodiscard]] bool uses_abi_1_2() const {
         for (const auto& o : options_)
@@ -794,7 +856,8 @@ struct PluginGlue {
     }
     static PluginSpec& kept() { return *kept_slot(); }
 
-    static ignite_status create_metric(void* plugin_state, const ignite_metric_decl* decl, void** metric_state) noexcept {
+    static ignite_status create_metric(void* plugin_state, const ignite_metric_decl* decl,
+                                       void** metric_state) noexcept {
         auto* p = static_cast<Plugin*>(plugin_state);
         if (!p || !decl || !metric_state) return IGNITE_ERR_INVALID_ARGUMENT;
         return p->host_->guarded([&] {
@@ -931,7 +994,7 @@ struct PluginGlue {
 
 /// Defines the plugin's entry symbol for class PluginClass (derived from
 /// ignite::sdk::Plugin) described by a PluginSpec expression. Use once per plugin.
-#define IGNITE_SDK_PLUGIN(PluginClass, ...)                                                 \
-    extern "C" IGNITE_PLUGIN_EXPORT const ignite_plugin_info* ignite_plugin_entry(void) {   \
-        return ::ignite::sdk::PluginGlue<PluginClass>::info(__VA_ARGS__);                   \
+#define IGNITE_SDK_PLUGIN(PluginClass, ...)                                               \
+    extern "C" IGNITE_PLUGIN_EXPORT const ignite_plugin_info* ignite_plugin_entry(void) { \
+        return ::ignite::sdk::PluginGlue<PluginClass>::info(__VA_ARGS__);                 \
     }

@@ -54,13 +54,27 @@ inline std::vector<std::string> split_list(const std::string& s, bool drop_empty
 inline void json_escape_append(std::string& out, std::string_view s) {
     for (const unsigned char c : s) {
         switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            case '\b': out += "\\b"; break;
-            case '\f': out += "\\f"; break;
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            case '\b':
+                out += "\\b";
+                break;
+            case '\f':
+                out += "\\f";
+                break;
             default:
                 if (c < 0x20) {
                     char buf[8];
@@ -190,8 +204,9 @@ public:
         if (err != ENOENT)
             throw std::invalid_argument(label_ + ": cannot use this path (" + std::strerror(err) + ")" + fix);
         const auto slash = path_.find_last_of('/');
-        const std::string folder =
-            slash == std::string::npos ? std::string(".") : slash == 0 ? std::string("/") : path_.substr(0, slash);
+        const std::string folder = slash == std::string::npos ? std::string(".")
+                                   : slash == 0               ? std::string("/")
+                                                              : path_.substr(0, slash);
         if (!detail::is_folder(folder, &err)) {
             if (err == ENOENT)
                 throw std::invalid_argument(label_ + ": the folder " + folder + " does not exist" + fix +
@@ -200,8 +215,8 @@ public:
                                         std::strerror(err ? err : ENOTDIR) + ")" + fix);
         }
         if (!detail::writable(folder, true, &err))
-            throw std::invalid_argument(label_ + ": cannot create a file in " + folder + " (" + std::strerror(err) + ")" +
-                                        fix);
+            throw std::invalid_argument(label_ + ": cannot create a file in " + folder + " (" + std::strerror(err) +
+                                        ")" + fix);
     }
 
     /// Opens (creating or truncating) the file. No-op when already open.

@@ -21,9 +21,26 @@ static ignite_status must_not_run(ignite_host* host, const ignite_host_api* api,
 }
 
 static const ignite_plugin_info kInfo = {
-    BAD_STRUCT_SIZE, BAD_ABI_MAJOR, BAD_ABI_MINOR, BAD_NAME, "0.0.1", "refused by the host",
-    NULL, 0, NULL, 0, must_not_run, NULL, NULL, NULL, NULL, NULL, 0, /* 1.1: no metrics */
-    sizeof(ignite_option_spec), sizeof(ignite_event_decl), sizeof(ignite_bytes), /* 1.2: strides */
+    BAD_STRUCT_SIZE,
+    BAD_ABI_MAJOR,
+    BAD_ABI_MINOR,
+    BAD_NAME,
+    "0.0.1",
+    "refused by the host",
+    NULL,
+    0,
+    NULL,
+    0,
+    must_not_run,
+    NULL,
+    NULL,
+    NULL,
+    NULL,
+    NULL,
+    0, /* 1.1: no metrics */
+    sizeof(ignite_option_spec),
+    sizeof(ignite_event_decl),
+    sizeof(ignite_bytes), /* 1.2: strides */
 };
 
 IGNITE_DEFINE_PLUGIN(kInfo)

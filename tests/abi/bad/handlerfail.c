@@ -26,8 +26,16 @@ static ignite_status on_iteration(void* user_data, ignite_engine* engine, const 
 }
 
 static ignite_status init(ignite_host* host, const ignite_host_api* api, void** plugin_state) {
-    ignite_event_spec spec = {sizeof(ignite_event_spec), IGNITE_EVENT_ITERATION_COMPLETED, IGNITE_FILTER_NONE, 0, -1, -1,
-                              NULL, 0, NULL, NULL};
+    ignite_event_spec spec = {sizeof(ignite_event_spec),
+                              IGNITE_EVENT_ITERATION_COMPLETED,
+                              IGNITE_FILTER_NONE,
+                              0,
+                              -1,
+                              -1,
+                              NULL,
+                              0,
+                              NULL,
+                              NULL};
     ignite_handler_id id = 0;
     ignite_engine* trainer = api->engine(host, "trainer");
     (void)plugin_state;
@@ -53,9 +61,26 @@ static const ignite_option_spec kOptions[] = {
 };
 
 static const ignite_plugin_info kInfo = {
-    sizeof(ignite_plugin_info), IGNITE_ABI_MAJOR, IGNITE_ABI_MINOR, "handlerfail", "0.0.1",
-    "a handler returns an error", kOptions, 1, NULL, 0, init, NULL, NULL, NULL, NULL, NULL, 0, /* 1.1: no metrics */
-    sizeof(ignite_option_spec), sizeof(ignite_event_decl), sizeof(ignite_bytes), /* 1.2: strides */
+    sizeof(ignite_plugin_info),
+    IGNITE_ABI_MAJOR,
+    IGNITE_ABI_MINOR,
+    "handlerfail",
+    "0.0.1",
+    "a handler returns an error",
+    kOptions,
+    1,
+    NULL,
+    0,
+    init,
+    NULL,
+    NULL,
+    NULL,
+    NULL,
+    NULL,
+    0, /* 1.1: no metrics */
+    sizeof(ignite_option_spec),
+    sizeof(ignite_event_decl),
+    sizeof(ignite_bytes), /* 1.2: strides */
 };
 
 IGNITE_DEFINE_PLUGIN(kInfo)

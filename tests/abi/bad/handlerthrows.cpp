@@ -9,13 +9,12 @@ namespace {
 
 class HandlerThrows : public ignite::sdk::Plugin {
     void init(ignite::sdk::Host& host) override {
-        host.require_engine("trainer").on(ignite::sdk::Events::ITERATION_COMPLETED,
-                                          [&host](ignite::sdk::Engine&, const ignite::sdk::EventInfo& ev) {
-                                              host.log(IGNITE_LOG_INFO, "iteration " + std::to_string(ev.iteration));
-                                              if (ev.iteration == 2)
-                                                  throw std::runtime_error("handler threw at iteration " +
-                                                                           std::to_string(ev.iteration));
-                                          });
+        host.require_engine("trainer").on(
+            ignite::sdk::Events::ITERATION_COMPLETED, [&host](ignite::sdk::Engine&, const ignite::sdk::EventInfo& ev) {
+                host.log(IGNITE_LOG_INFO, "iteration " + std::to_string(ev.iteration));
+                if (ev.iteration == 2)
+                    throw std::runtime_error("handler threw at iteration " + std::to_string(ev.iteration));
+            });
     }
 };
 

@@ -69,8 +69,7 @@ DataPtr one_pass_values(std::vector<c10::IValue> batches);
 
 /// A re-iterable source whose passes come from `make_pass` (called once per pass), with
 /// an optional known length. Adapts any C++ container or loader without copying.
-DataPtr reiterable(std::function<Generator()> make_pass,
-                   std::optional<std::int64_t> length = std::nullopt);
+DataPtr reiterable(std::function<Generator()> make_pass, std::optional<std::int64_t> length = std::nullopt);
 
 }  // namespace data
 }  // namespace ignite

@@ -110,9 +110,7 @@ struct AdaptedHandler {
 /// event argument to its one parameter).
 template <EventArgs kind, typename Fn, typename... B>
 HandlerFn handler_for(const std::shared_ptr<BoundHandler<Fn, B...>>& h) {
-    auto call = [h](auto&&... lead) {
-        std::apply([&](auto&... a) { h->fn(lead..., a...); }, h->args);
-    };
+    auto call = [h](auto&&... lead) { std::apply([&](auto&... a) { h->fn(lead..., a...); }, h->args); };
     if constexpr (std::is_invocable_v<Fn&, Engine&, const FiredEvent&, B&...>) {
         return [call](Engine& e, const FiredEvent& f) { call(e, f); };
     } else if constexpr (kind == EventArgs::kException &&
@@ -163,9 +161,8 @@ AdaptedHandler adapt_handler(F&& f, Bound&&... bound) {
 
 /// f(engine, batch) with batch an IValue, or with one parameter type unpack() produces.
 template <typename F>
-concept ProcessFunctionLike =
-    std::is_invocable_v<F&, Engine&, const c10::IValue&> ||
-    (HasParameterTypes<F> && CallableTraits<F>::arity == 2 && Unpackable<typename CallableTraits<F>::template Arg<1>> &&
+concept ProcessFunctionLike = std::is_invocable_v<F&, Engine&, const c10::IValue&> ||
+    (HasParameterTypes<F>&& CallableTraits<F>::arity == 2 && Unpackable<typename CallableTraits<F>::template Arg<1>> &&
      std::is_invocable_v<F&, Engine&, typename CallableTraits<F>::template Arg<1>>);
 
 /// Adapts a process function returning void, c10::IValue or anything an IValue can be
@@ -249,8 +246,8 @@ public:
     /// type unpack() produces, such as `const std::tuple<at::Tensor, at::Tensor>&`: each
     /// batch is unpacked to it first (TypeError naming the batch when it does not fit).
     template <typename F>
-        requires(!std::same_as<std::decay_t<F>, ProcessFunction> && detail::ProcessFunctionLike<std::decay_t<F>>)
-    explicit Engine(F&& process_function)
+    requires(!std::same_as<std::decay_t<F>, ProcessFunction> &&
+             detail::ProcessFunctionLike<std::decay_t<F>>) explicit Engine(F&& process_function)
         : Engine(detail::adapt_process_function(std::forward<F>(process_function))) {}
 
     virtual ~Engine();
@@ -288,24 +285,24 @@ public:
     /// the handler cannot take what an event passes (e.g. an exception-taking handler on
     /// ITERATION_COMPLETED, or f() on EXCEPTION_RAISED).
     template <typename F, typename... Args>
-        requires(!std::same_as<std::decay_t<F>, Priority> && !std::same_as<std::decay_t<F>, HandlerFn>)
-    RemovableEventHandle add_event_handler(const EventSpec& event, F&& handler, Args&&... args) {
+    requires(!std::same_as<std::decay_t<F>, Priority> && !std::same_as<std::decay_t<F>, HandlerFn>) RemovableEventHandle
+        add_event_handler(const EventSpec& event, F&& handler, Args&&... args) {
         return add_event_handler(EventList{event}, Priority{}, std::forward<F>(handler), std::forward<Args>(args)...);
     }
     template <typename F, typename... Args>
-        requires(!std::same_as<std::decay_t<F>, Priority> && !std::same_as<std::decay_t<F>, HandlerFn>)
-    RemovableEventHandle add_event_handler(const EventList& events, F&& handler, Args&&... args) {
+    requires(!std::same_as<std::decay_t<F>, Priority> && !std::same_as<std::decay_t<F>, HandlerFn>) RemovableEventHandle
+        add_event_handler(const EventList& events, F&& handler, Args&&... args) {
         return add_event_handler(events, Priority{}, std::forward<F>(handler), std::forward<Args>(args)...);
     }
     /// Same, with an explicit priority (lower runs first; ties in registration order).
     template <typename F, typename... Args>
-        requires(!std::same_as<std::decay_t<F>, HandlerFn>)
-    RemovableEventHandle add_event_handler(const EventSpec& event, Priority priority, F&& handler, Args&&... args) {
+    requires(!std::same_as<std::decay_t<F>, HandlerFn>) RemovableEventHandle
+        add_event_handler(const EventSpec& event, Priority priority, F&& handler, Args&&... args) {
         return add_event_handler(EventList{event}, priority, std::forward<F>(handler), std::forward<Args>(args)...);
     }
     template <typename F, typename... Args>
-        requires(!std::same_as<std::decay_t<F>, HandlerFn>)
-    RemovableEventHandle add_event_handler(const EventList& events, Priority priority, F&& handler, Args&&... args) {
+    requires(!std::same_as<std::decay_t<F>, HandlerFn>) RemovableEventHandle
+        add_event_handler(const EventList& events, Priority priority, F&& handler, Args&&... args) {
         return register_handler(events, priority,
                                 detail::adapt_handler(std::forward<F>(handler), std::forward<Args>(args)...),
                                 ExceptionRole::kHandles);
@@ -465,8 +462,7 @@ private:
     }
     void update_dispatch_mask() noexcept;
     [[nodiscard]] bool signal_pending() const noexcept {
-        return should_terminate_ != Stop::kNone || should_terminate_single_epoch_ != Stop::kNone ||
-               should_interrupt_;
+        return should_terminate_ != Stop::kNone || should_terminate_single_epoch_ != Stop::kNone || should_interrupt_;
     }
     [[nodiscard]] bool is_done() const noexcept;
     void check_run_args(const DataPtr& data, const RunArgs& args);

@@ -27,10 +27,10 @@ using EventId = std::int32_t;
 /// An event: a name with a process-wide id. Cheap to copy and compare.
 class Event {
 public:
-    /// The built-in event ids, in Ignite's declaration order.
+    /// The built-in event ids, in Ignite's declaration order, from the one list of built-in
+    /// events (sdk/include/ignite/events.def, copied into the build as
+    /// ignite/core/builtin_events.def): the ABI's values are core's ids.
     enum Builtin : EventId {
-        // From the one list of built-in events (sdk/include/ignite/events.def, copied into
-        // the build as ignite/core/builtin_events.def): the ABI's values are core's ids.
 #define IGNITE_BUILTIN_EVENT(name, core, value, help) k##core = value,
 #include <ignite/core/builtin_events.def>
         kBuiltinEventCount
@@ -94,8 +94,8 @@ struct EventFilter {
     enum class Kind : std::uint8_t { kEvery, kOnce, kBetween, kEveryBetween, kCustom };
     Kind kind = Kind::kEvery;
     std::int64_t every = 1;
-    std::int64_t after = 0;                                  // exclusive lower bound
-    std::int64_t before = INT64_MAX;                         // exclusive upper bound
+    std::int64_t after = 0;           // exclusive lower bound
+    std::int64_t before = INT64_MAX;  // exclusive upper bound
     std::vector<std::int64_t> once;
     EventFilterFn custom;
 
@@ -107,7 +107,7 @@ struct EventFilter {
 /// constructible from an Event, so every API taking an EventSpec takes a bare event.
 class EventSpec {
 public:
-    EventSpec(Event e) : event_(e) {}  // NOLINT: implicit by design
+    EventSpec(Event e) : event_(e) {}           // NOLINT: implicit by design
     EventSpec(Event::Builtin e) : event_(e) {}  // NOLINT
 
     /// Applies Ignite's filter arguments. Throws ValueError at construction (never at run
@@ -143,7 +143,10 @@ class EventList {
 public:
     EventList() = default;
     EventList(std::initializer_list<EventSpec> specs) : specs_(specs) {}
-    EventList& operator|=(const EventSpec& spec) { specs_.push_back(spec); return *this; }
+    EventList& operator|=(const EventSpec& spec) {
+        specs_.push_back(spec);
+        return *this;
+    }
     EventList& operator|=(const EventList& other) {
         specs_.insert(specs_.end(), other.specs_.begin(), other.specs_.end());
         return *this;
@@ -158,7 +161,10 @@ private:
 };
 
 inline EventList operator|(const EventSpec& a, const EventSpec& b) { return EventList{a, b}; }
-inline EventList operator|(EventList a, const EventSpec& b) { a |= b; return a; }
+inline EventList operator|(EventList a, const EventSpec& b) {
+    a |= b;
+    return a;
+}
 inline EventList operator|(Event::Builtin a, Event::Builtin b) { return EventSpec(a) | EventSpec(b); }
 
 /// The built-in events under Ignite's names: `Events::ITERATION_COMPLETED.every(10)`.

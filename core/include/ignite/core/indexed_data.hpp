@@ -74,8 +74,8 @@ std::shared_ptr<IndexedLoader> tensor_loader(at::Tensor x, at::Tensor y, std::in
 
 /// Ignite's update_dataloader: the same loader (same fetch) with another batch sampler.
 /// Throws ValueError for a null sampler.
-std::shared_ptr<data::IndexedLoader> update_dataloader(const data::IndexedLoader& loader,
-                                                       std::shared_ptr<data::ReproducibleBatchSampler> new_batch_sampler);
+std::shared_ptr<data::IndexedLoader> update_dataloader(
+    const data::IndexedLoader& loader, std::shared_ptr<data::ReproducibleBatchSampler> new_batch_sampler);
 std::shared_ptr<data::IndexedLoader> update_dataloader(const data::IndexedLoader& loader,
                                                        std::shared_ptr<data::BatchSampler> new_batch_sampler);
 

@@ -49,9 +49,8 @@ private:
 /// so it registers with add_event_handler in every signature `f` supports.
 template <typename F>
 auto keep_random_state(F f) {
-    return [f = std::move(f)]<typename... Args>(Args&&... args) mutable -> decltype(auto)
-               requires std::invocable<F&, Args...>
-    {
+    return [f = std::move(f)]<typename... Args>(
+               Args && ... args) mutable -> decltype(auto) requires std::invocable<F&, Args...> {
         RandomStateGuard guard;
         return std::invoke(f, std::forward<Args>(args)...);
     };

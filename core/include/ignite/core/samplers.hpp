@@ -39,7 +39,7 @@ private:
 };
 
 struct RandomSamplerOptions {
-    bool replacement = false;                ///< draw with replacement (randint) instead of permutations
+    bool replacement = false;                 ///< draw with replacement (randint) instead of permutations
     std::optional<std::int64_t> num_samples;  ///< indices per pass; default n
     /// Generator to draw from. Unset (Python's generator=None): each pass draws a seed from
     /// torch's default CPU generator and permutes with a fresh generator seeded with it.

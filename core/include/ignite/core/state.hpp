@@ -36,7 +36,7 @@ struct State {
     c10::IValue output;                        ///< last output of the process function
     Dict metrics;                              ///< metric name -> value, in attach order
     Times times;
-    std::shared_ptr<DataSource> dataloader;    ///< data being iterated; null for run(None)
+    std::shared_ptr<DataSource> dataloader;  ///< data being iterated; null for run(None)
 
     /// User attributes (Ignite's `engine.state.alpha = 0.1`). set() creates or replaces.
     void set(std::string_view name, c10::IValue value) { attrs_.set(name, std::move(value)); }

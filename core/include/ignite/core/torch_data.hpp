@@ -38,8 +38,7 @@ c10::IValue to_ivalue(Batch&& batch) {
 /// is re-iterable: each pass calls loader->begin(). Its size is reported when the
 /// dataset size is known, as ceil(size / batch_size) (or floor with drop_last).
 template <typename Loader>
-DataPtr from_dataloader(std::shared_ptr<Loader> loader,
-                        std::optional<std::int64_t> length = std::nullopt) {
+DataPtr from_dataloader(std::shared_ptr<Loader> loader, std::optional<std::int64_t> length = std::nullopt) {
     return reiterable(
         [loader]() -> Generator {
             auto it = std::make_shared<typename Loader::iterator>(loader->begin());
@@ -54,8 +53,7 @@ DataPtr from_dataloader(std::shared_ptr<Loader> loader,
 }
 
 template <typename Loader>
-DataPtr from_dataloader(std::unique_ptr<Loader> loader,
-                        std::optional<std::int64_t> length = std::nullopt) {
+DataPtr from_dataloader(std::unique_ptr<Loader> loader, std::optional<std::int64_t> length = std::nullopt) {
     return from_dataloader(std::shared_ptr<Loader>(std::move(loader)), length);
 }
 

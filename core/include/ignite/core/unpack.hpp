@@ -41,22 +41,27 @@ struct Unpack;
 
 template <typename T>
 concept Scalar = std::is_same_v<T, at::Tensor> || std::is_same_v<T, double> || std::is_same_v<T, std::int64_t> ||
-                 std::is_same_v<T, bool> || std::is_same_v<T, std::string>;
+    std::is_same_v<T, bool> || std::is_same_v<T, std::string>;
 
 template <Scalar T>
 struct Unpack<T> {
     static std::string name() {
-        if constexpr (std::is_same_v<T, at::Tensor>) return "Tensor";
-        else if constexpr (std::is_same_v<T, double>) return "float";
-        else if constexpr (std::is_same_v<T, std::int64_t>) return "int";
-        else if constexpr (std::is_same_v<T, bool>) return "bool";
-        else return "str";
+        if constexpr (std::is_same_v<T, at::Tensor>)
+            return "Tensor";
+        else if constexpr (std::is_same_v<T, double>)
+            return "float";
+        else if constexpr (std::is_same_v<T, std::int64_t>)
+            return "int";
+        else if constexpr (std::is_same_v<T, bool>)
+            return "bool";
+        else
+            return "str";
     }
     static T from(const c10::IValue& v, std::string_view what) {
         // value_as gives the same rules (ints widen to double) with its own message.
-        const bool ok = std::is_same_v<T, at::Tensor>     ? v.isTensor()
-                        : std::is_same_v<T, double>       ? v.isDouble() || v.isInt() ||
-                                                          (v.isTensor() && v.toTensor().numel() == 1)
+        const bool ok = std::is_same_v<T, at::Tensor> ? v.isTensor()
+                        : std::is_same_v<T, double>
+                            ? v.isDouble() || v.isInt() || (v.isTensor() && v.toTensor().numel() == 1)
                         : std::is_same_v<T, std::int64_t> ? v.isInt() || v.isBool()
                         : std::is_same_v<T, bool>         ? v.isBool()
                                                           : v.isString();
@@ -107,7 +112,8 @@ struct UnpackSequence {
         if (!items || items->size() != sizeof...(Ts)) unpack_mismatch(v, what, "a tuple or list " + name());
         return [&]<std::size_t... I>(std::index_sequence<I...>) {
             return Result{Unpack<Ts>::from((*items)[I], what)...};
-        }(std::index_sequence_for<Ts...>{});
+        }
+        (std::index_sequence_for<Ts...>{});
     }
 };
 
@@ -130,7 +136,10 @@ struct Unpack<std::pair<A, B>> {
 /// A callable whose parameter types can be read: a non-generic lambda or functor, a
 /// function pointer, a std::function.
 template <typename F>
-concept HasParameterTypes = requires { &F::operator(); } || std::is_function_v<std::remove_pointer_t<F>>;
+concept HasParameterTypes = requires {
+    &F::operator();
+}
+|| std::is_function_v<std::remove_pointer_t<F>>;
 
 /// The parameter types of a callable with one call operator (a non-generic lambda, a
 /// function pointer, a std::function): Arg<N> is the N-th parameter, decayed.
@@ -151,7 +160,9 @@ struct CallableTraits<R(A...)> : CallableTraits<R (*)(A...)> {};
 
 /// T is a type unpack<T>() produces.
 template <typename T>
-concept Unpackable = requires(const c10::IValue& v) { Unpack<T>::from(v, std::string_view{}); };
+concept Unpackable = requires(const c10::IValue& v) {
+    Unpack<T>::from(v, std::string_view{});
+};
 
 }  // namespace detail
 
@@ -161,8 +172,7 @@ concept Unpackable = requires(const c10::IValue& v) { Unpack<T>::from(v, std::st
 /// types and what `v` holds, e.g. "output should be a tuple or list (Tensor, Tensor),
 /// but given a Tuple of 3".
 template <typename... Ts>
-    requires(sizeof...(Ts) >= 1)
-auto unpack(const c10::IValue& v, std::string_view what = "value") {
+requires(sizeof...(Ts) >= 1) auto unpack(const c10::IValue& v, std::string_view what = "value") {
     if constexpr (sizeof...(Ts) == 1) {
         return detail::Unpack<Ts...>::from(v, what);
     } else {

@@ -28,10 +28,10 @@ struct OptionSchema {
     ignite_option_type type = IGNITE_OPTION_STRING;
     std::optional<std::string> default_value;  ///< nullopt: required
     std::string help;
-    std::uint32_t flags = 0;                   ///< IGNITE_OPTION_HAS_MIN | _HAS_MAX | _LIST
+    std::uint32_t flags = 0;  ///< IGNITE_OPTION_HAS_MIN | _HAS_MAX | _LIST
     double min = 0;
     double max = 0;
-    std::vector<std::string> choices;          ///< empty: any value
+    std::vector<std::string> choices;  ///< empty: any value
 };
 
 /// The options `info` declares, stepping through its array by option_stride (ABI 1.2).
@@ -50,7 +50,7 @@ std::string describe_constraints(const OptionSchema& option);
 /// an unknown key, a value of the wrong type, out of range, not among the choices, or a
 /// missing required option.
 std::map<std::string, OptionValue> validate_options(const ignite_plugin_info& info,
-                                                     const std::vector<std::pair<std::string, std::string>>& raw);
+                                                    const std::vector<std::pair<std::string, std::string>>& raw);
 
 /// Human name of an option type ("bool", "int", "double", "string").
 const char* option_type_name(ignite_option_type type);
