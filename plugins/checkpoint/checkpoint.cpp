@@ -71,7 +71,9 @@ private:
             trainer.on(when, [this](Engine& e) { save_by_step(e); }, kCheckpointPriority);
             if (host.option_bool("on_terminate")) {
                 trainer.on(Events::TERMINATE, [this](Engine& e) {
-                    if (e.iteration() != last_iteration_) save_by_step(e);
+                    if (e.iteration() == last_iteration_) return;  // saved at this iteration already
+                    save_by_step(e);
+                    this->host().log(IGNITE_LOG_INFO, "the trainer was terminated: saved " + last_saved_);
                 }, kCheckpointPriority);
             }
         } else {

@@ -128,11 +128,17 @@ void check_resumable(const std::string& path, const c10::IValue& v, const TrainO
 
 void restore_checkpoint(const std::string& path, const c10::IValue& v, Training& t, PluginHost& plugins) {
     const auto d = as_dict(v, path);
-    const auto bad = [&](const char* what, const std::exception& e) {
-        return UsageError(fmt::format("checkpoint '{}': its '{}' does not fit this run: {}", path, what, e.what()));
+    // Runs one part's restore; its error becomes one line naming the file and the entry.
+    const auto restoring = [&](const char* what, auto&& restore) {
+        try {
+            restore(entry(d, what, path));
+        } catch (const UsageError&) {
+            throw;
+        } catch (const std::exception& e) {
+            throw UsageError(fmt::format("checkpoint '{}': its '{}' does not fit this run: {}", path, what, e.what()));
+        }
     };
-    const auto model = entry(d, "model", path);
-    try {
+    restoring("model", [&](const c10::IValue& model) {
         if (!model.isGenericDict()) throw std::invalid_argument("not a state_dict");
         c10::Dict<std::string, at::Tensor> sd;
         for (const auto& item : model.toGenericDict()) {
@@ -140,31 +146,12 @@ void restore_checkpoint(const std::string& path, const c10::IValue& v, Training&
             sd.insert(item.key().toStringRef(), item.value().toTensor());
         }
         load_model_state(*t.model, sd);
-    } catch (const std::exception& e) {
-        throw bad("model", e);
-    }
-    try {
-        load_optimizer_state_dict(*t.optimizer, entry(d, "optimizer", path));
-    } catch (const UsageError&) {
-        throw;
-    } catch (const std::exception& e) {
-        throw bad("optimizer", e);
-    }
-    try {
-        t.trainer->load_state_dict(checkpoint::to_dict(entry(d, "trainer", path), "trainer"));
-    } catch (const UsageError&) {
-        throw;
-    } catch (const std::exception& e) {
-        throw bad("trainer", e);
-    }
+    });
+    restoring("optimizer", [&](const c10::IValue& o) { load_optimizer_state_dict(*t.optimizer, o); });
+    restoring("trainer", [&](const c10::IValue& s) { t.trainer->load_state_dict(checkpoint::to_dict(s, "trainer")); });
     if (t.lr_scheduler) {
-        try {
-            t.lr_scheduler->load_state_dict(checkpoint::to_dict(entry(d, "lr_scheduler", path), "lr_scheduler"));
-        } catch (const UsageError&) {
-            throw;
-        } catch (const std::exception& e) {
-            throw bad("lr_scheduler", e);
-        }
+        restoring("lr_scheduler",
+                  [&](const c10::IValue& s) { t.lr_scheduler->load_state_dict(checkpoint::to_dict(s, "lr_scheduler")); });
     }
     static const char* const kHostKeys[] = {"model", "optimizer", "trainer", "lr_scheduler", "ignite_host"};
     std::map<std::string, std::string> states;

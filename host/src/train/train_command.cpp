@@ -49,6 +49,15 @@ int train_command(const std::vector<std::string>& args) {
         restore_checkpoint(point->path.string(), point->checkpoint, training, plugins);
         log_line(fmt::format("ignite-host: resuming from '{}' at epoch {}, iteration {}", point->path.string(),
                              training.trainer->state.epoch, training.trainer->state.iteration));
+        // A finished run stays finished (Ignite's run() would start it over from iteration 0),
+        // so a restart loop that resumes after the last checkpoint does no harm.
+        const auto total = options->epochs * training.train_loader->size().value_or(1);
+        if (training.trainer->state.iteration >= total) {
+            log_line(fmt::format("ignite-host: the checkpointed run already completed {} epochs (--epochs {}); nothing "
+                                 "to train",
+                                 training.trainer->state.epoch, options->epochs));
+            return exit_code(ExitStatus::kSuccess);
+        }
     }
     plugins.set_checkpoint_source([&] { return checkpoint_bytes(*options, training, plugins); });
     RunRecord record(*options, training);
