@@ -406,14 +406,14 @@ TEST_CASE("host: plugins list survives a directory of broken plugins") {
         CHECK(r.has("ignite-plugin-" + std::string(name) + ".so (unusable: "));
     }
     // Loadable ones are listed, even those that fail later (at init or in a handler).
-    CHECK(std::regex_search(r.output, std::regex(R"(\ninitfail +0\.0\.1 +1\.2 )")));
-    CHECK(std::regex_search(r.output, std::regex(R"(\ndupname +0\.0\.1-a +1\.2 )")));
+    CHECK(std::regex_search(r.output, std::regex(R"(\ninitfail +0\.0\.1 +1\.3 )")));
+    CHECK(std::regex_search(r.output, std::regex(R"(\ndupname +0\.0\.1-a +1\.3 )")));
 }
 
 TEST_CASE("host: --version names the host and plugin ABI versions") {
     const auto r = host({"--version"});
     check_ok(r);
-    CHECK(std::regex_search(r.output, std::regex(R"(^ignite-host [0-9]+\.[0-9]+\.[0-9]+ \(plugin ABI 1\.2\)\n$)")));
+    CHECK(std::regex_search(r.output, std::regex(R"(^ignite-host [0-9]+\.[0-9]+\.[0-9]+ \(plugin ABI 1\.3\)\n$)")));
 }
 
 TEST_CASE("host: an unknown command is bad input") {
