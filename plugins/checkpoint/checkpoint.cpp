@@ -57,12 +57,15 @@ private:
         const auto every = host.option_int("every");
         policy_.emplace(o);
 
+        // The folder is created at the first save (Ignite's DiskSaver(create_dir=True)), not
+        // here: the host takes its --output-dir after init, and dirname may lie inside it.
         std::error_code ec;
-        fs::create_directories(dir_, ec);  // Ignite's DiskSaver(create_dir=True)
-        if (ec) throw std::invalid_argument("checkpoint.dirname '" + dir_ + "' cannot be created: " + ec.message());
-        const auto strays = host.remove_stray_temporaries(dir_);
-        if (strays > 0) host.log(IGNITE_LOG_INFO, "removed " + std::to_string(strays) + " stray temporary file(s) in " + dir_);
-        adopt();
+        if (fs::exists(dir_, ec)) {
+            if (!fs::is_directory(dir_, ec)) throw std::invalid_argument("checkpoint.dirname '" + dir_ + "' is not a folder");
+            const auto strays = host.remove_stray_temporaries(dir_);
+            if (strays > 0) host.log(IGNITE_LOG_INFO, "removed " + std::to_string(strays) + " stray temporary file(s) in " + dir_);
+            adopt();
+        }
 
         Engine trainer = host.require_engine("trainer");
         if (o.score_name.empty()) {
@@ -130,11 +133,13 @@ private:
             throw;
         }
         pending_ = nullptr;
+        std::error_code ec;
+        fs::create_directories(dir_, ec);
+        if (ec) throw std::runtime_error("checkpoint.dirname '" + dir_ + "' cannot be created: " + ec.message());
         const auto path = (fs::path(dir_) / plan->filename).string();
         host().write_file_durably(path, bytes);  // throws: nothing changed, earlier files intact
         policy_->commit(*plan);
         for (const auto& old : plan->remove) {
-            std::error_code ec;
             fs::remove(fs::path(dir_) / old, ec);
             if (ec) host().log(IGNITE_LOG_WARNING, "could not delete the rotated checkpoint " + old + ": " + ec.message());
         }
