@@ -68,8 +68,9 @@ std::string python(const std::vector<std::string>& args) {
 }  // namespace
 
 TEST_CASE("checkpoint plugin: every=4 n_saved=2 keeps Ignite's names of the last two saves", "[checkpoint]") {
-    const auto dir = ignite::test::scratch_dir("ckpt_every");
-    const auto r = host(kSmall + " --epochs 2 --output-dir " + (dir / "out").string() + " --plugin-opt checkpoint.dirname=" +
+    // dirname inside --output-dir: created at the first save, after the host took the folder.
+    const auto dir = ignite::test::scratch_dir("ckpt_every") / "out";
+    const auto r = host(kSmall + " --epochs 2 --output-dir " + dir.string() + " --plugin-opt checkpoint.dirname=" +
                         (dir / "ck").string() + " --plugin-opt checkpoint.every=4 --plugin-opt checkpoint.n_saved=2");
     INFO(r.out);
     REQUIRE(r.rc == 0);
