@@ -157,6 +157,11 @@ TEST_CASE("resume auto: the newest checkpoint by the iteration inside, corrupt o
     CHECK_THAT(r.out, Catch::Contains("skips checkpoint '" + (dir / "ck" / "checkpoint_20.pt").string() + "': CRC32 mismatch"));
     CHECK_THAT(r.out, Catch::Contains("skips checkpoint '" + (dir / "ck" / "checkpoint_99.pt").string()));
     CHECK_THAT(r.out, Catch::Contains("resuming from '" + (dir / "ck" / "checkpoint_15.pt").string() + "' at epoch 1, iteration 15"));
+    // The resumed run continued into its folder: metrics.jsonl holds the first run's 3 train
+    // and 3 test lines, then the resumed run's epochs 2 and 3.
+    const auto lines = ignite::test::read_jsonl(dir / "out" / "metrics.jsonl");
+    REQUIRE(lines.size() == 10);
+    CHECK(lines[6]["epoch"] == 2);
 }
 
 TEST_CASE("resume: an empty folder starts fresh; another model or dataset size is refused (exit 2, one line)",
@@ -245,4 +250,19 @@ TEST_CASE("resume: bit-identical to the uninterrupted run after SIGKILL mid-epoc
     REQUIRE(r.rc == 0);
     CHECK_THAT(r.out, Catch::Contains("resuming from"));
     check_same_tensors(dir / "whole" / "ck" / "checkpoint_250.pt", dir / "killed" / "ck" / "checkpoint_250.pt");
+}
+
+TEST_CASE("checkpoint plugin: a host with nothing to checkpoint (dry-run) fails the run, one line, no folder",
+          "[checkpoint]") {
+    const auto dir = ignite::test::scratch_dir("ckpt_dry");
+    const auto r = ignite::test::run_host(
+        IGNITE_HOST_EXE,
+        ignite::test::words_of("dry-run --epochs 1 --epoch-length 3 --plugin checkpoint --plugin-opt checkpoint.every=2 "
+                               "--plugin-opt checkpoint.dirname=" + (dir / "ck").string()),
+        {.plugin_path = IGNITE_PLUGIN_DIR, .merge_stderr = true});
+    INFO(r.out);
+    CHECK(r.rc == 1);
+    CHECK_THAT(r.out, Catch::Contains("plugin 'checkpoint' failed in its ITERATION_COMPLETED handler: this host has "
+                                      "nothing to checkpoint"));
+    CHECK_FALSE(fs::exists(dir / "ck"));
 }
