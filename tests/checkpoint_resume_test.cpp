@@ -266,3 +266,17 @@ TEST_CASE("checkpoint plugin: a host with nothing to checkpoint (dry-run) fails 
                                       "nothing to checkpoint"));
     CHECK_FALSE(fs::exists(dir / "ck"));
 }
+
+TEST_CASE("checkpoint plugin: SAVED_CHECKPOINT fires after each save (Ignite's CheckpointEvents)", "[checkpoint]") {
+    const auto dir = ignite::test::scratch_dir("ckpt_event");
+    const auto r = host(kSmall + " --epochs 1 --output-dir " + (dir / "out").string() + " --plugin-opt checkpoint.dirname=" +
+                        (dir / "ck").string() + " --plugin-opt checkpoint.every=5 --plugin trace --plugin-opt "
+                        "trace.custom=checkpoint.SAVED_CHECKPOINT --plugin-opt trace.path=" + (dir / "trace.jsonl").string());
+    INFO(r.out);
+    REQUIRE(r.rc == 0);
+    std::vector<std::int64_t> saved_at;
+    for (const auto& line : ignite::test::read_jsonl(dir / "trace.jsonl")) {
+        if (line["event"] == "checkpoint.SAVED_CHECKPOINT") saved_at.push_back(line["iteration"].get<std::int64_t>());
+    }
+    CHECK(saved_at == std::vector<std::int64_t>{5, 10});
+}
