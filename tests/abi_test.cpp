@@ -32,7 +32,7 @@ namespace {
 // ---- constants ---------------------------------------------------------------------------
 
 static_assert(IGNITE_ABI_MAJOR == 1);
-static_assert(IGNITE_ABI_MINOR == 2);
+static_assert(IGNITE_ABI_MINOR == 3);
 static_assert(std::string_view(IGNITE_PLUGIN_ENTRY_SYMBOL) == "ignite_plugin_entry");
 
 static_assert(IGNITE_OK == 0);
@@ -158,8 +158,9 @@ static_assert(sizeof(ignite_bytes) == 16);
 static_assert(offsetof(ignite_bytes, data) == 0);
 static_assert(offsetof(ignite_bytes, size) == 8);
 
-static_assert(sizeof(ignite_host_api) ==
-              288);  // 256 in 1.0 and 1.1; 1.2 appended handle_exception .. set_param_group_double
+static_assert(
+    sizeof(ignite_host_api) ==
+    312);  // 256 in 1.0 and 1.1; 1.2 appended handle_exception .. set_param_group_double; 1.3 checkpoint_bytes .. remove_stray_temporaries
 static_assert(offsetof(ignite_host_api, struct_size) == 0);
 static_assert(offsetof(ignite_host_api, abi_major) == 4);
 static_assert(offsetof(ignite_host_api, abi_minor) == 6);
@@ -194,10 +195,13 @@ static_assert(offsetof(ignite_host_api, value_tensor) == 224);
 static_assert(offsetof(ignite_host_api, keep_tensor) == 232);
 static_assert(offsetof(ignite_host_api, terminate) == 240);
 static_assert(offsetof(ignite_host_api, terminate_epoch) == 248);
-static_assert(offsetof(ignite_host_api, handle_exception) == 256);        // 1.2
-static_assert(offsetof(ignite_host_api, param_group_count) == 264);       // 1.2
-static_assert(offsetof(ignite_host_api, param_group_double) == 272);      // 1.2
-static_assert(offsetof(ignite_host_api, set_param_group_double) == 280);  // 1.2
+static_assert(offsetof(ignite_host_api, handle_exception) == 256);          // 1.2
+static_assert(offsetof(ignite_host_api, param_group_count) == 264);         // 1.2
+static_assert(offsetof(ignite_host_api, param_group_double) == 272);        // 1.2
+static_assert(offsetof(ignite_host_api, set_param_group_double) == 280);    // 1.2
+static_assert(offsetof(ignite_host_api, checkpoint_bytes) == 288);          // 1.3
+static_assert(offsetof(ignite_host_api, write_file_durably) == 296);        // 1.3
+static_assert(offsetof(ignite_host_api, remove_stray_temporaries) == 304);  // 1.3
 
 static_assert(sizeof(ignite_plugin_info) == 144);  // 104 in 1.0; 1.1 appended metrics, metric_count; 1.2 the strides
 static_assert(offsetof(ignite_plugin_info, struct_size) == 0);

@@ -12,8 +12,8 @@
 
 namespace ignite::host {
 
-ResultFile::ResultFile(std::filesystem::path path) : path_(std::move(path)) {
-    fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+ResultFile::ResultFile(std::filesystem::path path, bool append) : path_(std::move(path)) {
+    fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | (append ? O_APPEND : O_TRUNC) | O_CLOEXEC, 0644);
     if (fd_ < 0) fail("cannot be created", errno);
     struct stat st {};
     if (::fstat(fd_, &st) != 0) {

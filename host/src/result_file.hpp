@@ -22,8 +22,9 @@ struct ResultWriteError : std::runtime_error {
 /// Not copyable; closes (ignoring errors) on destruction if close() was not called.
 class ResultFile {
 public:
-    /// Creates or truncates `path` (O_CLOEXEC, mode 0644). Throws ResultWriteError.
-    explicit ResultFile(std::filesystem::path path);
+    /// Creates or truncates `path` (O_CLOEXEC, mode 0644); with `append`, keeps what it holds
+    /// and adds lines after it (a resumed run). Throws ResultWriteError.
+    explicit ResultFile(std::filesystem::path path, bool append = false);
     ~ResultFile();
     ResultFile(const ResultFile&) = delete;
     ResultFile& operator=(const ResultFile&) = delete;

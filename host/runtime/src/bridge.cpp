@@ -13,6 +13,8 @@
 
 #include <ignite/runtime/console_log.hpp>
 
+#include <ignite/core/durable_file.hpp>
+
 #include <cmath>
 #include <cstddef>
 #include <cstdio>
@@ -74,7 +76,8 @@ struct PluginHost::Loaded {
     void* state = nullptr;
     bool initialised = false;
     bool init_called = false;
-    std::string error;  // set_error from the plugin's current failure
+    std::string error;             // set_error from the plugin's current failure
+    std::vector<char> checkpoint;  // behind checkpoint_bytes' result (ABI 1.3)
 };
 
 }  // namespace ignite::host
@@ -89,6 +92,23 @@ namespace ignite::host {
 namespace {
 
 thread_local std::string g_last_error;
+
+}  // namespace
+
+// The API functions' way into PluginHost's private members.
+struct BridgeAccess {
+    static std::function<std::vector<char>()>& checkpoint_source(PluginHost& h) { return h.checkpoint_source_; }
+};
+
+namespace {
+
+// The size of ignite_bytes the plugin was built with (plugin.h: bytes_size; 0 or absent: 1.2's).
+std::size_t plugin_bytes_size(const ignite_plugin_info& info) {
+    if (info.struct_size >= offsetof(ignite_plugin_info, bytes_size) + sizeof(size_t) && info.bytes_size != 0) {
+        return info.bytes_size;
+    }
+    return sizeof(ignite_bytes);
+}
 
 // A failure with the status plugin.h gives it by meaning (NOT_FOUND, STATE, ...).
 class StatusError : public std::runtime_error {
@@ -636,6 +656,47 @@ ignite_status api_set_param_group_double(ignite_engine* engine, size_t group, co
     });
 }
 
+// ---- checkpoints (ABI 1.3) ----
+
+ignite_status api_checkpoint_bytes(ignite_host* host, ignite_engine* engine, ignite_bytes* out) {
+    return guarded([&] {
+        IGNITE_REQUIRE(host && engine && out, IGNITE_ERR_INVALID_ARGUMENT,
+                       "checkpoint_bytes needs a host, engine and out");
+        auto& source = BridgeAccess::checkpoint_source(*host->owner);
+        IGNITE_REQUIRE(static_cast<bool>(source), IGNITE_ERR_UNSUPPORTED, "this host has nothing to checkpoint");
+        host->plugin->checkpoint = source();
+        out->data = host->plugin->checkpoint.data();
+        out->size = host->plugin->checkpoint.size();
+        return IGNITE_OK;
+    });
+}
+
+ignite_status api_write_file_durably(ignite_host* host, const char* path, const void* data, size_t size) {
+    return guarded([&] {
+        IGNITE_REQUIRE(host && path && (data || size == 0), IGNITE_ERR_INVALID_ARGUMENT,
+                       "write_file_durably needs a path and data");
+        try {
+            ignite::io::write_file_durably(path, std::span<const char>(static_cast<const char*>(data), size));
+        } catch (const ignite::io::WriteError& e) {
+            return fail(IGNITE_ERR_STATE, e.what());
+        }
+        return IGNITE_OK;
+    });
+}
+
+ignite_status api_remove_stray_temporaries(ignite_host* host, const char* dir, size_t* removed) {
+    return guarded([&] {
+        IGNITE_REQUIRE(host && dir, IGNITE_ERR_INVALID_ARGUMENT, "remove_stray_temporaries needs a folder");
+        try {
+            const auto gone = ignite::io::remove_stray_temporaries(dir);
+            if (removed) *removed = gone.size();
+        } catch (const ignite::io::WriteError& e) {
+            return fail(IGNITE_ERR_STATE, e.what());
+        }
+        return IGNITE_OK;
+    });
+}
+
 // Designated initializers: two slots of the same type can no longer be swapped silently.
 const ignite_host_api kApi = {
     .struct_size = sizeof(ignite_host_api),
@@ -676,6 +737,9 @@ const ignite_host_api kApi = {
     .param_group_count = api_param_group_count,
     .param_group_double = api_param_group_double,
     .set_param_group_double = api_set_param_group_double,
+    .checkpoint_bytes = api_checkpoint_bytes,
+    .write_file_durably = api_write_file_durably,
+    .remove_stray_temporaries = api_remove_stray_temporaries,
 };
 
 }  // namespace
@@ -833,6 +897,58 @@ void PluginHost::shutdown() noexcept {
         if (l.initialised && l.module.info->shutdown) l.module.info->shutdown(l.state);
         l.initialised = false;
     }
+}
+
+void PluginHost::set_checkpoint_source(std::function<std::vector<char>()> source) {
+    checkpoint_source_ = std::move(source);
+}
+
+std::vector<std::pair<std::string, std::string>> PluginHost::save_plugin_states() {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (auto& l : plugins_) {
+        const auto& info = *l->module.info;
+        if (!l->initialised || !info.state_key || !info.save_state) continue;
+        // A zeroed ignite_bytes as large as the plugin's header declares (plugin.h, bytes_size).
+        const std::size_t size = std::max(sizeof(ignite_bytes), plugin_bytes_size(info));
+        std::vector<std::max_align_t> buffer((size + sizeof(std::max_align_t) - 1) / sizeof(std::max_align_t));
+        auto* bytes = reinterpret_cast<ignite_bytes*>(buffer.data());
+        l->error.clear();
+        if (info.save_state(l->state, bytes) != IGNITE_OK) {
+            throw PluginRunError(fmt::format("plugin '{}': save_state failed: {}", info.name,
+                                             l->error.empty() ? "no message given" : l->error));
+        }
+        if (bytes->size == 0) continue;
+        out.emplace_back(info.state_key, std::string(static_cast<const char*>(bytes->data), bytes->size));
+    }
+    return out;
+}
+
+std::vector<std::string> PluginHost::load_plugin_states(const std::map<std::string, std::string>& states) {
+    std::vector<std::string> unclaimed;
+    for (const auto& [key, bytes] : states) {
+        bool claimed = false;
+        for (auto& l : plugins_) {
+            const auto& info = *l->module.info;
+            if (!l->initialised || !info.state_key || key != info.state_key || !info.load_state) continue;
+            claimed = true;
+            l->error.clear();
+            if (info.load_state(l->state, bytes.data(), bytes.size()) != IGNITE_OK) {
+                throw PluginRunError(fmt::format("plugin '{}': load_state failed: {}", info.name,
+                                                 l->error.empty() ? "no message given" : l->error));
+            }
+        }
+        if (!claimed) unclaimed.push_back(key);
+    }
+    return unclaimed;
+}
+
+std::optional<OptionValue> PluginHost::plugin_option(const std::string& plugin, const std::string& option) const {
+    for (const auto& l : plugins_) {
+        if (plugin != l->module.info->name) continue;
+        const auto it = l->options.find(option);
+        if (it != l->options.end()) return it->second;
+    }
+    return std::nullopt;
 }
 
 }  // namespace ignite::host

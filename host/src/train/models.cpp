@@ -1,6 +1,7 @@
 #include "models.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <torch/script.h>
 #include <torch/torch.h>
 
@@ -50,6 +51,13 @@ public:
     std::vector<at::Tensor> parameters() override { return m_->parameters(); }
     void train(bool on) override { m_->train(on); }
     void to(const c10::Device& d) override { m_->to(d); }
+    c10::Dict<std::string, at::Tensor> state_dict() override {
+        c10::Dict<std::string, at::Tensor> out;
+        // PyTorch's order: each module's parameters then its buffers, modules in order.
+        for (const auto& item : m_->named_parameters(/*recurse=*/true)) out.insert(item.key(), item.value());
+        for (const auto& item : m_->named_buffers(/*recurse=*/true)) out.insert(item.key(), item.value());
+        return out;
+    }
     std::string describe() override { return fmt::format("{} ({} parameters)", label_, count(parameters())); }
 
 private:
@@ -81,6 +89,12 @@ public:
     }
     void train(bool on) override { m_.train(on); }
     void to(const c10::Device& d) override { m_.to(d); }
+    c10::Dict<std::string, at::Tensor> state_dict() override {
+        c10::Dict<std::string, at::Tensor> out;
+        for (const auto& item : m_.named_parameters(/*recurse=*/true)) out.insert(item.name, item.value);
+        for (const auto& item : m_.named_buffers(/*recurse=*/true)) out.insert(item.name, item.value);
+        return out;
+    }
     std::string describe() override {
         return fmt::format("torchscript {} ({} parameters)", path_, count(parameters()));
     }
@@ -91,6 +105,27 @@ private:
 };
 
 }  // namespace
+
+void load_model_state(Model& model, const c10::Dict<std::string, at::Tensor>& state) {
+    auto own = model.state_dict();
+    // Everything is checked before anything is copied.
+    for (const auto& item : own) {
+        const auto it = state.find(item.key());
+        if (it == state.end()) throw std::invalid_argument(fmt::format("the model's '{}' is missing", item.key()));
+        if (it->value().sizes() != item.value().sizes()) {
+            throw std::invalid_argument(fmt::format("'{}' has shape {} but the model's is {}", item.key(),
+                                                    fmt::join(it->value().sizes(), "x"),
+                                                    fmt::join(item.value().sizes(), "x")));
+        }
+    }
+    for (const auto& item : state) {
+        if (own.find(item.key()) == own.end()) {
+            throw std::invalid_argument(fmt::format("'{}' is not an entry of this model", item.key()));
+        }
+    }
+    at::NoGradGuard no_grad;
+    for (const auto& item : own) item.value().copy_(state.at(item.key()));
+}
 
 std::unique_ptr<Model> make_model(const std::string& name, std::int64_t image_hw, std::int64_t classes) {
     if (name == "mlp" || name == "cnn") {

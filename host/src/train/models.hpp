@@ -1,6 +1,7 @@
 #pragma once
 // Models ignite-host trains: built-in `mlp` (784-256-10) and `cnn`, or a TorchScript file.
 
+#include <ATen/core/Dict.h>
 #include <ATen/core/Tensor.h>
 #include <c10/core/Device.h>
 
@@ -20,6 +21,9 @@ public:
     /// model.train() / model.eval().
     virtual void train(bool on) = 0;
     virtual void to(const c10::Device& device) = 0;
+    /// PyTorch's state_dict: parameters and buffers under their module paths ("fc1.weight"),
+    /// in registration order, sharing storage with the model (on its device).
+    virtual c10::Dict<std::string, at::Tensor> state_dict() = 0;
     /// One line, e.g. "mlp 784-256-10 (203,530 parameters)".
     [[nodiscard]] virtual std::string describe() = 0;
 };
@@ -28,6 +32,11 @@ public:
 /// logits. `image_hw` is the images' side (28 for Fashion-MNIST): the built-in models
 /// are sized for 28x28 and refuse other sizes. Throws std::invalid_argument with a
 /// one-line message for an unknown name, a wrong image size or an unloadable file.
+/// Copies `state` into `model` (PyTorch's load_state_dict with strict=True). Throws
+/// std::invalid_argument naming the first missing, unexpected or mis-shaped entry; the
+/// model is unchanged then.
+void load_model_state(Model& model, const c10::Dict<std::string, at::Tensor>& state);
+
 std::unique_ptr<Model> make_model(const std::string& name_or_path, std::int64_t image_hw, std::int64_t classes);
 
 }  // namespace ignite::host

@@ -11,8 +11,9 @@ namespace ignite::host {
 RunRecord::RunRecord(const TrainOptions& options, Training& training)
     : options_(options),
       training_(training),
-      output_(options.output_dir, options.overwrite),
-      metrics_out_(output_.path() / "metrics.jsonl") {
+      output_(options.output_dir, options.overwrite || !options.resume.empty()),
+      metrics_out_(output_.path() / "metrics.jsonl", !options.resume.empty()),
+      epochs_completed_(training.trainer->state.epoch) {
     auto& trainer = *training_.trainer;
     trainer.add_event_handler(ignite::Events::EPOCH_STARTED,
                               [this] { epoch_start_ = std::chrono::steady_clock::now(); });

@@ -15,6 +15,8 @@ namespace ignite::host {
 
 /// The run's results. Constructing it takes the output folder (OutputFolder: created or
 /// emptied, and locked) and opens metrics.jsonl: from then on the run writes its outputs.
+/// With --resume the folder may hold the earlier run's files and metrics.jsonl is appended
+/// to; epochs_completed() counts from the trainer's epoch at construction.
 /// Registers its handlers on `training`'s trainer (epoch timing, and at EPOCH_COMPLETED,
 /// priority 50, the train line, the evaluation every --eval-every epochs and its test
 /// line); `training` and `options` must outlive the run. Throws UsageError when the folder

@@ -1,5 +1,8 @@
 #include "train_command.hpp"
 
+#include "checkpoint_state.hpp"
+#include "cli_common.hpp"
+#include "resume.hpp"
 #include "run_record.hpp"
 #include "train_options.hpp"
 #include "train_plugins.hpp"
@@ -7,8 +10,32 @@
 #include "training.hpp"
 
 #include <ignite/runtime/bridge.hpp>
+#include <ignite/runtime/console_log.hpp>
+
+#include <fmt/format.h>
 
 namespace ignite::host {
+namespace {
+
+// The checkpoint --resume names, or nullopt to start fresh (auto with none found).
+std::optional<ResumePoint> resume_point(const TrainOptions& c, const PluginHost& plugins) {
+    if (c.resume.empty()) return std::nullopt;
+    if (c.resume != "auto") return checkpoint_at(c.resume);
+    const auto dirname = plugins.plugin_option("checkpoint", "dirname");
+    if (!dirname) {
+        throw UsageError(
+            "--resume auto looks for checkpoints in the checkpoint plugin's dirname; add --plugin "
+            "checkpoint (and --plugin-opt checkpoint.dirname=DIR), or give --resume PATH");
+    }
+    auto point = newest_checkpoint(std::get<std::string>(*dirname));
+    if (!point) {
+        log_line(fmt::format("ignite-host: --resume auto: no valid checkpoint in '{}'; starting fresh",
+                             std::get<std::string>(*dirname)));
+    }
+    return point;
+}
+
+}  // namespace
 
 int train_command(const std::vector<std::string>& args) {
     // parse -> build -> attach -> run. Everything that can be refused is checked before the
@@ -18,6 +45,23 @@ int train_command(const std::vector<std::string>& args) {
     Training training(*options);
     PluginHost plugins;
     attach_plugins(plugins, training, *options);
+    if (const auto point = resume_point(*options, plugins)) {
+        check_resumable(point->path.string(), point->checkpoint, *options, training);
+        restore_checkpoint(point->path.string(), point->checkpoint, training, plugins);
+        log_line(fmt::format("ignite-host: resuming from '{}' at epoch {}, iteration {}", point->path.string(),
+                             training.trainer->state.epoch, training.trainer->state.iteration));
+        // A finished run stays finished (Ignite's run() would start it over from iteration 0),
+        // so a restart loop that resumes after the last checkpoint does no harm.
+        const auto total = options->epochs * training.train_loader->size().value_or(1);
+        if (training.trainer->state.iteration >= total) {
+            log_line(
+                fmt::format("ignite-host: the checkpointed run already completed {} epochs (--epochs {}); nothing "
+                            "to train",
+                            training.trainer->state.epoch, options->epochs));
+            return exit_code(ExitStatus::kSuccess);
+        }
+    }
+    plugins.set_checkpoint_source([&] { return checkpoint_bytes(*options, training, plugins); });
     RunRecord record(*options, training);
     return run_training(*options, training, plugins, record);
 }

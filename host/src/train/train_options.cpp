@@ -69,7 +69,11 @@ void validate(const TrainOptions& c, const po::variables_map& vm) {
                         "drop --metric or use --eval-every K",
                         vm["metric"].as<std::vector<std::string>>().front()));
     }
-    OutputFolder::check(c.output_dir, c.overwrite);
+    if (vm.count("resume") && c.resume.empty()) {
+        throw UsageError("--resume is empty; give auto (the newest valid checkpoint in checkpoint.dirname) or a file");
+    }
+    // A resumed run continues into its own folder: --resume allows a non-empty one.
+    OutputFolder::check(c.output_dir, c.overwrite || !c.resume.empty());
 }
 
 }  // namespace
@@ -100,6 +104,10 @@ std::optional<TrainOptions> parse_train_options(const std::vector<std::string>& 
         "folder for metrics.jsonl; must not exist yet or be empty (see --overwrite)")(
         "overwrite", po::bool_switch(&c.overwrite),
         "write into a non-empty --output-dir, replacing its metrics.jsonl (never while another run holds it)")(
+        "resume", po::value(&c.resume),
+        "continue a run from a checkpoint: auto (the newest checkpoint in the checkpoint plugin's dirname that "
+        "verifies, by the iteration stored inside; none: start fresh) or PATH; the options must match the "
+        "checkpoint's run, and the run continues into its --output-dir (metrics.jsonl is appended to)")(
         "eval-every", po::value(&c.eval_every)->default_value(1),
         "evaluate on the test split every K epochs (0: never)")("drop-last", po::bool_switch(&c.drop_last),
                                                                 "drop the last incomplete training batch")(

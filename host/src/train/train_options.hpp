@@ -15,6 +15,7 @@ namespace ignite::host {
 /// the machine, the data or the plugins.
 struct TrainOptions {
     std::string model, dataset, optimizer, lr_schedule, device, output_dir;
+    std::string resume;  ///< --resume: "" (none), "auto" or a checkpoint's path
     std::int64_t limit, epochs, batch_size, seed, threads, eval_every, prefetch;
     double lr, momentum, weight_decay;
     bool nesterov, drop_last, shuffle, default_plugins, overwrite;

@@ -137,9 +137,10 @@ Training::Training(const TrainOptions& c) : device(parse_device(c.device)) {
         const bool spare_core = std::thread::hardware_concurrency() > static_cast<unsigned>(at::get_num_threads());
         prefetch = cuda || spare_core ? 4 : 0;
     }
-    train_loader = make_batch_loader(
+    train_batches = make_batch_loader(
         data.train,
         {c.batch_size, c.shuffle, c.drop_last, static_cast<std::uint64_t>(c.seed), cuda, static_cast<int>(prefetch)});
+    train_loader = train_batches;
     test_loader = make_batch_loader(
         data.test, {std::max<std::int64_t>(c.batch_size, 256), false, false, 0, cuda, static_cast<int>(prefetch)});
     if (train_loader->size().value_or(1) == 0) {
@@ -159,6 +160,7 @@ Training::Training(const TrainOptions& c) : device(parse_device(c.device)) {
     ignite::TrainerOptions trainer_options;
     trainer_options.device = device;
     trainer_options.non_blocking = cuda;
+    trainer_options.deterministic = true;  // resumable bit for bit (deterministic.hpp)
     // The loss tensor as the output, not the library's default loss.item(): no device sync per iteration.
     trainer_options.output_transform = [](const at::Tensor&, const at::Tensor&, const at::Tensor&,
                                           const at::Tensor& loss) { return c10::IValue(loss); };
@@ -175,9 +177,9 @@ Training::Training(const TrainOptions& c) : device(parse_device(c.device)) {
     record_failures(*evaluator, "evaluator", evaluator_failure);
     if (c.lr_schedule == "cosine") {
         const auto iterations = c.epochs * train_loader->size().value_or(1);
-        ignite::CosineAnnealingScheduler::attach(
-            *trainer, std::make_shared<ignite::CosineAnnealingScheduler>(*optimizer, c.lr, 0.0,
-                                                                         std::max<std::int64_t>(iterations, 2)));
+        lr_scheduler = std::make_shared<ignite::CosineAnnealingScheduler>(*optimizer, c.lr, 0.0,
+                                                                          std::max<std::int64_t>(iterations, 2));
+        ignite::CosineAnnealingScheduler::attach(*trainer, lr_scheduler);
     }
     // The epoch's mean training loss: a tensor sum on the training device (no sync per
     // iteration), also published to plugins as the running sum (IGNITE_STATE_EPOCH_OUTPUT_SUM)

@@ -3,6 +3,7 @@
 // engines, built from the options. Building refuses bad input (device, data, model, batch
 // size) before anything is written.
 
+#include "batch_loader.hpp"
 #include "dataset.hpp"
 #include "models.hpp"
 #include "run_failure.hpp"
@@ -10,6 +11,7 @@
 
 #include <ignite/core/data.hpp>
 #include <ignite/core/engine.hpp>
+#include <ignite/core/handlers/cosine_annealing.hpp>
 
 #include <c10/core/Device.h>
 #include <torch/optim/optimizer.h>
@@ -33,8 +35,14 @@ struct Training {
     TrainTestSplit data;
     std::unique_ptr<Model> model;
     ignite::DataPtr train_loader, test_loader;
+    /// train_loader as what it is, to seek() it when a run resumes.
+    std::shared_ptr<BatchLoader> train_batches;
     std::unique_ptr<torch::optim::Optimizer> optimizer;
+    /// A DeterministicEngine: every pass's data order and random stream are functions of
+    /// --seed and the iteration, so a run resumed from a checkpoint is bit-identical.
     std::unique_ptr<ignite::Engine> trainer, evaluator;
+    /// The learning-rate scheduler (--lr-schedule cosine), null for constant.
+    std::shared_ptr<ignite::CosineAnnealingScheduler> lr_scheduler;
     /// The first exception each engine raised, where it happened (run_failure.hpp).
     std::optional<FailureSite> trainer_failure, evaluator_failure;
 

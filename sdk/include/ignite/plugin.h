@@ -42,7 +42,8 @@
  * bytes_size, ignite_metric_decl.create_metric, ignite_host_api.param_group_count /
  * param_group_double / set_param_group_double, and defined the status codes by meaning
  * (NOT_FOUND for a missing attribute, STATE for "not now"); the built-in events come from
- * ignite/events.def.
+ * ignite/events.def. 1.3 appended ignite_host_api.checkpoint_bytes / write_file_durably /
+ * remove_stray_temporaries (checkpointing plugins).
  */
 #ifndef IGNITE_PLUGIN_H
 #define IGNITE_PLUGIN_H
@@ -61,7 +62,7 @@ extern "C" {
 #endif
 
 #define IGNITE_ABI_MAJOR 1
-#define IGNITE_ABI_MINOR 2
+#define IGNITE_ABI_MINOR 3
 
 /* Name of the exported entry point, as a string for dlsym-style lookups. */
 #define IGNITE_PLUGIN_ENTRY_SYMBOL "ignite_plugin_entry"
@@ -389,6 +390,34 @@ typedef struct ignite_host_api {
     ignite_status (*param_group_count)(ignite_engine* engine, size_t* out);
     ignite_status (*param_group_double)(ignite_engine* engine, size_t group, const char* key, double* out);
     ignite_status (*set_param_group_double)(ignite_engine* engine, size_t group, const char* key, double value);
+
+    /* ---- ABI 1.3 (check IGNITE_API_HAS(api, ignite_host_api, checkpoint_bytes) first) ---- */
+
+    /* Checkpoints: the policy (when, which file, rotation) is the plugin's; what to save and
+     * how it is written durably are the host's.
+     *
+     * checkpoint_bytes: the whole checkpoint for "now" (call it from a handler of `engine`'s
+     * owner run, e.g. the trainer's ITERATION_COMPLETED) as the bytes of one file in torch's
+     * zip format (docs/checkpoint-format.md), a dict laid out as Ignite's Checkpoint lays it
+     * out: "model", "optimizer", "trainer" (with rng_states), "lr_scheduler" when there is
+     * one, every loaded plugin's save_state bytes under its state_key (a uint8 tensor;
+     * this plugin's own save_state is called too, so state that must name the file being
+     * written is set before the call), and "ignite_host" (what a resume checks). The bytes
+     * are the HOST's, BORROWED until this plugin's next checkpoint_bytes call or shutdown.
+     * IGNITE_ERR_UNSUPPORTED: this host has nothing to checkpoint (e.g. dry-run).
+     *
+     * write_file_durably: replaces (or creates) `path` with `size` bytes so that after
+     * IGNITE_OK the file holds them even across a power loss (temporary file in the same
+     * folder, fsync, rename, fsync of the folder); on a failure (IGNITE_ERR_STATE; last_error
+     * names the file and the system's reason, e.g. "File too large") `path` holds what it
+     * held before and no temporary is left. The folder must exist.
+     *
+     * remove_stray_temporaries: deletes, in folder `dir` (not recursive), the temporaries
+     * that writers killed during write_file_durably left; a writer still running keeps
+     * its temporary, and no other file is touched. *removed (may be NULL) gets the count. */
+    ignite_status (*checkpoint_bytes)(ignite_host* host, ignite_engine* engine, ignite_bytes* out);
+    ignite_status (*write_file_durably)(ignite_host* host, const char* path, const void* data, size_t size);
+    ignite_status (*remove_stray_temporaries)(ignite_host* host, const char* dir, size_t* removed);
 } ignite_host_api;
 
 #define IGNITE_VALUE_OUTPUT 0

@@ -495,6 +495,30 @@ public:
     void log(std::int32_t level, const std::string& message) const { api_->log(host_, level, message.c_str()); }
 
     /// Registers `fn` on `events` of `engine` (Engine::on is the usual spelling).
+    // ---- checkpoints (ABI 1.3; the plugin's spec says needs_abi_minor(3)) ----
+
+    /// The host's checkpoint of "now" (plugin.h: checkpoint_bytes), BORROWED until the next
+    /// call. Throws Error (IGNITE_ERR_UNSUPPORTED: this host checkpoints nothing).
+    [[nodiscard]] std::string_view checkpoint_bytes(const Engine& engine) {
+        require_api(IGNITE_API_HAS(api_, ignite_host_api, checkpoint_bytes), "checkpoint_bytes");
+        ignite_bytes b{};
+        check(api_->checkpoint_bytes(host_, engine.raw(), &b));
+        return {static_cast<const char*>(b.data), b.size};
+    }
+    /// Replaces `path` with `bytes` durably (plugin.h: write_file_durably). Throws Error;
+    /// `path` then holds what it held before.
+    void write_file_durably(const std::string& path, std::string_view bytes) {
+        require_api(IGNITE_API_HAS(api_, ignite_host_api, write_file_durably), "write_file_durably");
+        check(api_->write_file_durably(host_, path.c_str(), bytes.data(), bytes.size()));
+    }
+    /// Deletes the temporaries killed durable writes left in `dir`; returns how many.
+    std::size_t remove_stray_temporaries(const std::string& dir) {
+        require_api(IGNITE_API_HAS(api_, ignite_host_api, remove_stray_temporaries), "remove_stray_temporaries");
+        std::size_t n = 0;
+        check(api_->remove_stray_temporaries(host_, dir.c_str(), &n));
+        return n;
+    }
+
     ignite_handler_id on(const Engine& engine, const EventList& events, Handler fn, std::int32_t priority = 0) {
         std::vector<ignite_event_spec> raw;
         raw.reserve(events.specs().size());
@@ -596,6 +620,9 @@ private:
         } catch (...) {
             return 0;  // a filter cannot fail; a throwing one does not fire
         }
+    }
+    void require_api(bool has, const char* call) const {
+        if (!has) throw Error(IGNITE_ERR_UNSUPPORTED, std::string("this host predates ABI 1.3 (") + call + ")");
     }
     void check(ignite_status s) const {
         if (s != IGNITE_OK) {
@@ -784,6 +811,13 @@ public:
         events_.push_back({std::move(name), std::move(state_attr), std::move(help)});
         return *this;
     }
+    /// The plugin calls host functions of ABI 1.`minor` (e.g. 3 for Host::checkpoint_bytes):
+    /// it claims that minor, so an older host refuses it with a clear message instead of
+    /// the plugin failing at its first call.
+    PluginSpec& needs_abi_minor(std::uint16_t minor) {
+        needs_minor_ = minor;
+        return *this;
+    }
     /// Saves Plugin::save_state() into checkpoints under `key`.
     PluginSpec& state_key(std::string key) {
         state_key_ = std::move(key);
@@ -831,6 +865,7 @@ private:
     }
 
     std::string name_, version_, description_, state_key_;
+    std::uint16_t needs_minor_ = 0;
     std::vector<Option> options_;
     std::vector<EventDecl> events_;
     std::vector<MetricSpec> metrics_;
@@ -966,6 +1001,7 @@ struct PluginGlue {
             // still loads in a 1.0 host (which ignores the larger struct_size); one with
             // option ranges or metrics needs a host that validates / creates them.
             i.abi_minor = k.uses_abi_1_2() ? 2 : 0;
+            if (k.needs_minor_ > i.abi_minor) i.abi_minor = k.needs_minor_;
             i.name = k.name_.c_str();
             i.version = k.version_.c_str();
             i.description = k.description_.c_str();

@@ -10,6 +10,7 @@
 #include <ignite/plugin.h>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -85,6 +86,27 @@ public:
     /// The first terminate a plugin asked of engine `name` (nullopt: none, or no such engine).
     [[nodiscard]] std::optional<Termination> termination(const std::string& name) const;
 
+    // ---- checkpoints (ABI 1.3) ----
+
+    /// What the ABI's checkpoint_bytes hands a plugin: the source is called on every
+    /// checkpoint_bytes and returns the file's bytes (it may call save_plugin_states). Until
+    /// one is set, checkpoint_bytes answers IGNITE_ERR_UNSUPPORTED. An exception of the
+    /// source becomes the call's error (its message for the plugin's last_error).
+    void set_checkpoint_source(std::function<std::vector<char>()> source);
+
+    /// Every initialised plugin's state (save_state) under its state_key, in load order;
+    /// plugins without a state_key, or whose bytes are empty, are left out. Throws
+    /// PluginRunError naming the plugin whose save_state failed.
+    [[nodiscard]] std::vector<std::pair<std::string, std::string>> save_plugin_states();
+    /// Hands each loaded plugin the bytes saved under its state_key (load_state); a plugin
+    /// whose key is absent keeps its state. Returns the keys no loaded plugin claims (the
+    /// caller warns). Throws PluginRunError naming the plugin whose load_state failed.
+    std::vector<std::string> load_plugin_states(const std::map<std::string, std::string>& states);
+
+    /// The validated value of option `option` of the loaded plugin named `plugin` (defaults
+    /// applied); nullopt when no such plugin is loaded or it declares no such option.
+    [[nodiscard]] std::optional<OptionValue> plugin_option(const std::string& plugin, const std::string& option) const;
+
     /// Calls every plugin's shutdown, last loaded first. Idempotent.
     void shutdown() noexcept;
 
@@ -97,6 +119,7 @@ private:
     std::vector<std::unique_ptr<Loaded>> plugins_;
     std::map<std::string, std::unique_ptr<ignite_engine>> engines_;
     std::vector<std::weak_ptr<ignite::Metric>> metric_instances_;  // released before shutdown
+    std::function<std::vector<char>()> checkpoint_source_;
     friend struct BridgeAccess;
 };
 

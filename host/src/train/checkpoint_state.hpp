@@ -1,0 +1,47 @@
+#pragma once
+// What `ignite-host train` saves in a checkpoint, and how a run is restored from one. One
+// dict, laid out as Ignite's Checkpoint lays out `to_save`, so Python's
+// torch.load(weights_only=True) and Ignite's Checkpoint.load_objects read it:
+//   "model":        the model's state_dict (PyTorch names: fc1.weight, ...)
+//   "optimizer":    PyTorch's optimizer state_dict (optimizer_state.hpp)
+//   "trainer":      the trainer's state_dict (Ignite's, plus "rng_states": DeterministicEngine)
+//   "lr_scheduler": Ignite's CosineAnnealingScheduler state_dict (only with --lr-schedule cosine)
+//   STATE_KEY:      each loaded plugin's save_state bytes, as a uint8 tensor
+//   "ignite_host":  {"format": 1, "model", "dataset", "train_samples", "batch_size", "seed",
+//                    "optimizer", "lr_schedule", "epochs", "drop_last", "shuffle"}: what a
+//                    resume checks, so a checkpoint never silently continues another run.
+
+#include "train_options.hpp"
+#include "training.hpp"
+
+#include <ignite/runtime/bridge.hpp>
+
+#include <ATen/core/ivalue.h>
+
+#include <string>
+#include <vector>
+
+namespace ignite::host {
+
+/// The checkpoint of `training` now, as file bytes (core's checkpoint format).
+[[nodiscard]] std::vector<char> checkpoint_bytes(const TrainOptions& options, Training& training, PluginHost& plugins);
+
+/// Checks that `checkpoint` (from checkpoint::load) belongs to a run with these options:
+/// same model, dataset, dataset size, batch size, optimizer, schedule, seed, drop-last and
+/// shuffle. Throws UsageError (exit 2) naming the first difference and the fix. `path` names
+/// the file in the message.
+void check_resumable(const std::string& path, const c10::IValue& checkpoint, const TrainOptions& options,
+                     const Training& training);
+
+/// Restores model, optimizer, trainer, scheduler and plugin states from `checkpoint` and
+/// seeks the training loader to the trainer's iteration, so the next trainer->run continues
+/// where the checkpoint was taken. Call after the plugins' init. Throws UsageError naming the
+/// file and the entry that does not fit (nothing meaningful is left half-restored: the run
+/// does not start).
+void restore_checkpoint(const std::string& path, const c10::IValue& checkpoint, Training& training,
+                        PluginHost& plugins);
+
+/// The trainer's iteration stored inside `checkpoint`, or -1 when it holds none.
+[[nodiscard]] std::int64_t checkpoint_iteration(const c10::IValue& checkpoint);
+
+}  // namespace ignite::host

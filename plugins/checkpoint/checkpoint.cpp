@@ -1,0 +1,214 @@
+// checkpoint: Ignite's Checkpoint + DiskSaver as a plugin. The policy (when, which files,
+// rotation, names: policy.hpp) is here; what is saved (model, optimizer, trainer with its RNG
+// states, scheduler, every plugin's state) and the durable write come from the host through
+// ABI 1.3 (checkpoint_bytes, write_file_durably, remove_stray_temporaries), so the file
+// format is written in one place (core) and this plugin includes only the SDK.
+//
+// When: `every` K > 0 saves at every K-th trainer ITERATION_COMPLETED, 0 at every trainer
+// EPOCH_COMPLETED; with `score_name` it saves at the evaluator's COMPLETED instead, scored by
+// score_sign * evaluator.state.metrics[score_name], global step = the trainer's epoch
+// (Ignite's global_step_from_engine(trainer)). Priority 100: after metrics, loggers and the
+// host's evaluation (50). Without a score it also saves when the trainer is terminated (a
+// stop signal, another plugin), so a stopped run resumes where it stopped.
+//
+// Never lose a checkpoint (unlike Ignite, which deletes the worst file first): the new file
+// is written durably, and only then is the worst one deleted and `_saved` updated; a failed
+// save fails the run with the host's message and leaves every earlier file and `_saved` as
+// they were. At start the folder's stray temporaries (of killed writes) are removed and this
+// policy's own earlier files (same prefix/score name) are adopted into `_saved`, so rotation
+// continues across runs; no other file is ever touched.
+#include "policy.hpp"
+
+#include <ignite/plugin.hpp>
+
+#include <cmath>
+#include <filesystem>
+#include <system_error>
+
+namespace {
+
+namespace fs = std::filesystem;
+using ignite::sdk::Engine;
+using ignite::sdk::Events;
+using ignite::sdk::EventSpec;
+using ignite::sdk::Host;
+using ignite::sdk::Option;
+using ignite::sdk::PluginSpec;
+using ignite_checkpoint::Item;
+using ignite_checkpoint::Plan;
+using ignite_checkpoint::Policy;
+using ignite_checkpoint::PolicyOptions;
+
+constexpr std::int32_t kCheckpointPriority = 100;
+
+class Checkpoint : public ignite::sdk::Plugin {
+private:
+    void init(Host& host) override {
+        dir_ = host.option_string("dirname");
+        if (dir_.empty()) throw std::invalid_argument("checkpoint.dirname is empty; give the folder checkpoints go to");
+        PolicyOptions o;
+        o.filename_prefix = host.option_string("filename_prefix");
+        o.score_name = host.option_string("score_name");
+        o.n_saved = host.option_int("n_saved");
+        o.greater_or_equal = host.option_bool("greater_or_equal");
+        score_sign_ = host.option_int("score_sign");
+        if (score_sign_ == 0) throw std::invalid_argument("checkpoint.score_sign must be 1 or -1, got 0");
+        include_self_ = host.option_bool("include_self");
+        const auto every = host.option_int("every");
+        policy_.emplace(o);
+
+        // The folder is created at the first save (Ignite's DiskSaver(create_dir=True)), not
+        // here: the host takes its --output-dir after init, and dirname may lie inside it.
+        std::error_code ec;
+        if (fs::exists(dir_, ec)) {
+            if (!fs::is_directory(dir_, ec))
+                throw std::invalid_argument("checkpoint.dirname '" + dir_ + "' is not a folder");
+            const auto strays = host.remove_stray_temporaries(dir_);
+            if (strays > 0)
+                host.log(IGNITE_LOG_INFO, "removed " + std::to_string(strays) + " stray temporary file(s) in " + dir_);
+            adopt();
+        }
+
+        Engine trainer = host.require_engine("trainer");
+        if (o.score_name.empty()) {
+            saved_event_ = trainer.register_event("SAVED_CHECKPOINT");
+            const auto when = every > 0 ? Events::ITERATION_COMPLETED.every(every) : Events::EPOCH_COMPLETED;
+            trainer.on(
+                when, [this](Engine& e) { save_by_step(e); }, kCheckpointPriority);
+            if (host.option_bool("on_terminate")) {
+                trainer.on(
+                    Events::TERMINATE,
+                    [this](Engine& e) {
+                        if (e.iteration() == last_iteration_) return;  // saved at this iteration already
+                        save_by_step(e);
+                        this->host().log(IGNITE_LOG_INFO, "the trainer was terminated: saved " + last_saved_);
+                    },
+                    kCheckpointPriority);
+            }
+        } else {
+            auto evaluator = host.engine("evaluator");
+            if (!evaluator) {
+                throw std::invalid_argument(
+                    "checkpoint.score_name needs the evaluator (train with --eval-every K > 0)");
+            }
+            saved_event_ = evaluator->register_event("SAVED_CHECKPOINT");
+            evaluator->on(
+                Events::COMPLETED, [this, trainer](Engine& e) { save_by_score(e, trainer); }, kCheckpointPriority);
+        }
+    }
+
+    // This policy's files already in the folder, e.g. of the run being resumed.
+    void adopt() {
+        std::vector<Item> items;
+        std::error_code ec;
+        for (const auto& entry : fs::directory_iterator(dir_, ec)) {
+            if (!entry.is_regular_file(ec)) continue;
+            if (auto item = policy_->parse(entry.path().filename().string())) items.push_back(std::move(*item));
+        }
+        if (ec) throw std::invalid_argument("checkpoint.dirname '" + dir_ + "' cannot be listed: " + ec.message());
+        // Equal priorities in name order, a stand-in for the order they were written in.
+        std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) { return a.filename < b.filename; });
+        if (!items.empty())
+            host().log(IGNITE_LOG_INFO,
+                       "adopted " + std::to_string(items.size()) + " earlier checkpoint(s) in " + dir_);
+        policy_->set_saved(std::move(items));
+    }
+
+    void save_by_step(Engine& trainer) {
+        const auto iteration = trainer.iteration();
+        last_iteration_ = iteration;
+        save(trainer, static_cast<double>(iteration), true, iteration);
+    }
+
+    void save_by_score(Engine& evaluator, const Engine& trainer) {
+        const auto& name = host().option_string("score_name");
+        const auto value = evaluator.metric(name);
+        if (!value) {
+            throw std::invalid_argument("checkpoint.score_name '" + name +
+                                        "' is not a metric of the evaluator; use "
+                                        "accuracy, loss or a --metric NAME");
+        }
+        save(evaluator, static_cast<double>(score_sign_) * *value, false, trainer.epoch());
+    }
+
+    void save(Engine& engine, double priority, bool integral, std::int64_t global_step) {
+        const auto plan = policy_->plan(priority, integral, global_step);
+        if (!plan) return;
+        // save_state (include_self) already lists the new file, as Ignite's checkpointer entry does.
+        pending_ = &*plan;
+        std::string_view bytes;
+        try {
+            bytes = host().checkpoint_bytes(engine);
+        } catch (...) {
+            pending_ = nullptr;
+            throw;
+        }
+        pending_ = nullptr;
+        std::error_code ec;
+        fs::create_directories(dir_, ec);
+        if (ec) throw std::runtime_error("checkpoint.dirname '" + dir_ + "' cannot be created: " + ec.message());
+        const auto path = (fs::path(dir_) / plan->filename).string();
+        host().write_file_durably(path, bytes);  // throws: nothing changed, earlier files intact
+        policy_->commit(*plan);
+        for (const auto& old : plan->remove) {
+            fs::remove(fs::path(dir_) / old, ec);
+            if (ec)
+                host().log(IGNITE_LOG_WARNING, "could not delete the rotated checkpoint " + old + ": " + ec.message());
+        }
+        last_saved_ = path;
+        engine.fire(saved_event_);
+    }
+
+    std::string save_state() override {
+        if (!include_self_) return {};
+        return Policy::encode(pending_ ? pending_->saved : policy_->saved());
+    }
+    void load_state(std::string_view bytes) override {
+        // Only entries whose files still exist: a restored list never names a deleted file.
+        std::vector<Item> items;
+        for (auto& item : Policy::decode(bytes)) {
+            std::error_code ec;
+            if (fs::is_regular_file(fs::path(dir_) / item.filename, ec)) items.push_back(std::move(item));
+        }
+        policy_->set_saved(std::move(items));
+    }
+
+    std::string dir_;
+    std::optional<Policy> policy_;
+    const Plan* pending_ = nullptr;
+    std::int64_t score_sign_ = 1;
+    bool include_self_ = false;
+    std::int64_t last_iteration_ = -1;
+    std::string last_saved_;
+    EventSpec saved_event_{0};
+};
+
+}  // namespace
+
+IGNITE_SDK_PLUGIN(
+    Checkpoint,
+    PluginSpec("checkpoint")
+        .version("1.0")
+        .description("Ignite's Checkpoint/DiskSaver: saves model, optimizer, trainer, RNG and plugin states durably, "
+                     "keeps the best n_saved")
+        .needs_abi_minor(3)
+        .state_key("checkpointer")
+        .event("SAVED_CHECKPOINT", "", "after a checkpoint file is durably written (Ignite's CheckpointEvents)")
+        .option(Option::string("dirname", "checkpoints").help("folder of the checkpoint files (created when missing)"))
+        .option(Option::integer("every", 0)
+                    .min(0)
+                    .help("save every K trainer iterations; 0: at every trainer epoch end (ignored with score_name)"))
+        .option(
+            Option::integer("n_saved", 1).min(0).help("files kept (the best by priority); 0: keep all (Ignite's None)"))
+        .option(Option::string("score_name", "")
+                    .help("evaluator metric that scores a checkpoint (saved at the evaluator's COMPLETED, global step "
+                          "= trainer "
+                          "epoch), e.g. accuracy: best_checkpoint_3_accuracy=0.7700.pt; empty: score by iteration"))
+        .option(Option::integer("score_sign", 1).range(-1, 1).help("1: higher score is better; -1: lower (e.g. loss)"))
+        .option(Option::string("filename_prefix", "").help("prefix of file names ({prefix}_checkpoint_...)"))
+        .option(Option::boolean("greater_or_equal", false)
+                    .help("a score equal to the worst kept one replaces it (Ignite: the first equal ones are kept)"))
+        .option(Option::boolean("include_self", false)
+                    .help("save the checkpointer's own _saved list into each checkpoint (key 'checkpointer')"))
+        .option(Option::boolean("on_terminate", true)
+                    .help("also save when the trainer is terminated (e.g. SIGINT), without score_name")))

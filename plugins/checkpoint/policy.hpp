@@ -1,0 +1,79 @@
+#pragma once
+// Ignite's Checkpoint policy (ignite/handlers/checkpoint.py, v0.5.3), without I/O: which
+// checkpoints are kept (n_saved, priorities, ties), their file names, and the `_saved` list.
+// The plugin (checkpoint.cpp) does the writing; this part is plain C++ so tests run it alone.
+//
+// One deliberate difference from Ignite: plan() only DECIDES; the caller writes the new file
+// durably and only then commit()s, which drops the worst file(s) from the list and says which
+// to delete. Ignite deletes the worst file before writing the new one, so a failed save can
+// leave none (n_saved=1) and `_saved` naming a file never written.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ignite_checkpoint {
+
+/// One kept checkpoint (Ignite's Checkpoint.Item).
+struct Item {
+    double priority = 0;
+    bool integral = true;  ///< an int priority (iteration/epoch), printed without decimals
+    std::string filename;  ///< a name inside the checkpoint folder
+    friend bool operator==(const Item&, const Item&) = default;
+};
+
+struct PolicyOptions {
+    std::string filename_prefix;  ///< Ignite's filename_prefix ("" = none)
+    std::string score_name;       ///< "" = no score: the priority is the global step (iteration)
+    std::int64_t n_saved = 1;     ///< 0 = keep every file (Ignite's n_saved=None)
+    bool greater_or_equal = false;
+};
+
+/// What saving a checkpoint now would do.
+struct Plan {
+    std::string filename;             ///< the file to write
+    std::vector<Item> saved;          ///< `_saved` once the file is written
+    std::vector<std::string> remove;  ///< files to delete once it is written (never `filename`)
+};
+
+class Policy {
+public:
+    explicit Policy(PolicyOptions options) : options_(std::move(options)) {}
+
+    /// Ignite's __call__ up to the save: nullopt when the priority does not make it into the
+    /// kept list (list full and priority < the worst kept one, or <= without
+    /// greater_or_equal; NaN never does once the list is full). `global_step` is part of the
+    /// name when given (Ignite: always without a score: the iteration).
+    [[nodiscard]] std::optional<Plan> plan(double priority, bool integral,
+                                           std::optional<std::int64_t> global_step) const;
+    /// The plan's file is durably written: `_saved` becomes plan.saved.
+    void commit(const Plan& plan) { saved_ = plan.saved; }
+
+    /// Ignite's file name: {prefix}_{name}_{global_step}_{score_name}={score}.pt with each part
+    /// only when set; name is "checkpoint" (the host saves several objects).
+    [[nodiscard]] std::string filename(double priority, bool integral, std::optional<std::int64_t> global_step) const;
+    /// The priority (and global step) a file name of this policy encodes, for adopting an
+    /// earlier run's files; nullopt for any other name.
+    [[nodiscard]] std::optional<Item> parse(std::string_view filename) const;
+
+    /// Ignite's `_saved`, worst first (stable by insertion among equal priorities).
+    [[nodiscard]] const std::vector<Item>& saved() const noexcept { return saved_; }
+    /// Replaces `_saved` (adopted files or a loaded state), sorted as Ignite keeps it.
+    void set_saved(std::vector<Item> items);
+
+    /// `_saved` as text, one "i|d PRIORITY FILENAME" line per item (the plugin's state).
+    [[nodiscard]] static std::string encode(const std::vector<Item>& items);
+    /// The inverse; throws std::invalid_argument for malformed text.
+    [[nodiscard]] static std::vector<Item> decode(std::string_view text);
+
+    /// Python's f"{p}" for an int priority, f"{p:.4f}" otherwise.
+    [[nodiscard]] static std::string priority_text(double priority, bool integral);
+
+private:
+    PolicyOptions options_;
+    std::vector<Item> saved_;
+};
+
+}  // namespace ignite_checkpoint

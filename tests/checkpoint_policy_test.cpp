@@ -1,0 +1,138 @@
+// The checkpoint plugin's policy (plugins/checkpoint/policy.cpp) against Ignite 0.5.3's
+// Checkpoint rules, case by case (notes/checkpoint-interop.md §1.1, E6), without I/O.
+#include "../plugins/checkpoint/policy.hpp"
+
+#include <catch2/catch.hpp>
+
+using ignite_checkpoint::Item;
+using ignite_checkpoint::Plan;
+using ignite_checkpoint::Policy;
+using ignite_checkpoint::PolicyOptions;
+
+namespace {
+
+// Saves (plans and commits) like Ignite's __call__; returns the file name or "" when skipped.
+std::string call(Policy& p, double priority, bool integral, std::optional<std::int64_t> step,
+                 std::vector<std::string>* removed = nullptr) {
+    const auto plan = p.plan(priority, integral, step);
+    if (!plan) return "";
+    p.commit(*plan);
+    if (removed) removed->insert(removed->end(), plan->remove.begin(), plan->remove.end());
+    return plan->filename;
+}
+
+std::vector<std::string> names(const Policy& p) {
+    std::vector<std::string> out;
+    for (const auto& i : p.saved()) out.push_back(i.filename);
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("checkpoint policy: by iteration, n_saved=2 keeps the last two and deletes the oldest", "[checkpoint]") {
+    Policy p(PolicyOptions{});
+    PolicyOptions o;
+    o.n_saved = 2;
+    p = Policy(o);
+    std::vector<std::string> removed;
+    for (int it : {4, 8, 12}) CHECK(call(p, it, true, it, &removed) == "checkpoint_" + std::to_string(it) + ".pt");
+    CHECK(names(p) == std::vector<std::string>{"checkpoint_8.pt", "checkpoint_12.pt"});
+    CHECK(removed == std::vector<std::string>{"checkpoint_4.pt"});
+}
+
+TEST_CASE("checkpoint policy: n_saved=0 (Ignite's None) keeps every file", "[checkpoint]") {
+    PolicyOptions o;
+    o.n_saved = 0;
+    Policy p(o);
+    std::vector<std::string> removed;
+    for (int it = 1; it <= 5; ++it) call(p, it, true, it, &removed);
+    CHECK(p.saved().size() == 5);
+    CHECK(removed.empty());
+}
+
+TEST_CASE("checkpoint policy: score names as Ignite (.4f, prefix, global step)", "[checkpoint]") {
+    PolicyOptions o;
+    o.filename_prefix = "best";
+    o.score_name = "accuracy";
+    Policy p(o);
+    CHECK(call(p, 0.77, false, 3) == "best_checkpoint_3_accuracy=0.7700.pt");
+    CHECK(Policy::priority_text(-0.28011, false) == "-0.2801");
+    CHECK(Policy::priority_text(30, true) == "30");
+    PolicyOptions plain;
+    plain.filename_prefix = "run";
+    CHECK(Policy(plain).filename(30, true, 30) == "run_checkpoint_30.pt");
+    // A lower score than the one kept (n_saved=1) is not saved.
+    CHECK(call(p, 0.5, false, 4).empty());
+    CHECK(names(p) == std::vector<std::string>{"best_checkpoint_3_accuracy=0.7700.pt"});
+}
+
+TEST_CASE("checkpoint policy: ties as Ignite (E6: 0.5 0.7 0.7 0.6 0.7, n_saved=2)", "[checkpoint]") {
+    const double scores[] = {0.5, 0.7, 0.7, 0.6, 0.7};
+    for (const bool ge : {false, true}) {
+        PolicyOptions o;
+        o.score_name = "acc";
+        o.n_saved = 2;
+        o.greater_or_equal = ge;
+        Policy p(o);
+        for (int epoch = 1; epoch <= 5; ++epoch) call(p, scores[epoch - 1], false, epoch);
+        // Without greater_or_equal the first equal ones are kept (epochs 2 and 3); with it a
+        // tie replaces the oldest of the equal-worst (epochs 3 and 5).
+        const auto expected = ge ? std::vector<std::string>{"checkpoint_3_acc=0.7000.pt", "checkpoint_5_acc=0.7000.pt"}
+                                 : std::vector<std::string>{"checkpoint_2_acc=0.7000.pt", "checkpoint_3_acc=0.7000.pt"};
+        CHECK(names(p) == expected);
+    }
+}
+
+TEST_CASE("checkpoint policy: a plan that is not committed (failed save) changes nothing", "[checkpoint]") {
+    Policy p(PolicyOptions{});
+    call(p, 10, true, 10);
+    const auto before = p.saved();
+    const auto plan = p.plan(20, true, 20);
+    REQUIRE(plan);
+    CHECK(plan->remove == std::vector<std::string>{"checkpoint_10.pt"});  // only after the new file is written
+    CHECK(p.saved() == before);
+}
+
+TEST_CASE("checkpoint policy: the same name again is rewritten in place, nothing deleted", "[checkpoint]") {
+    PolicyOptions o;
+    o.n_saved = 2;
+    Policy p(o);
+    call(p, 5, true, 5);
+    call(p, 10, true, 10);
+    const auto plan = p.plan(10, true, 10);
+    REQUIRE(plan);
+    CHECK(plan->remove.empty());
+    CHECK(plan->saved.size() == 2);
+}
+
+TEST_CASE("checkpoint policy: own file names are adopted, others are not", "[checkpoint]") {
+    PolicyOptions o;
+    o.score_name = "accuracy";
+    o.filename_prefix = "best";
+    Policy p(o);
+    const auto item = p.parse("best_checkpoint_3_accuracy=0.7700.pt");
+    REQUIRE(item);
+    CHECK(item->priority == Approx(0.77));
+    CHECK_FALSE(item->integral);
+    for (const char* foreign : {"checkpoint_3.pt", "best_checkpoint_3_loss=0.1.pt", "best_checkpoint_x_accuracy=1.pt",
+                                "best_checkpoint_3_accuracy=0.77.pt.tmp", "notes.txt"}) {
+        CHECK_FALSE(p.parse(foreign));
+    }
+    Policy by_step(PolicyOptions{});
+    CHECK(by_step.parse("checkpoint_40.pt") == Item{40, true, "checkpoint_40.pt"});
+    CHECK_FALSE(by_step.parse("checkpoint_-4.pt"));
+    CHECK_FALSE(by_step.parse("checkpoint_4x.pt"));
+    // Adopted files over n_saved: the next save rotates down to n_saved.
+    by_step.set_saved({{30, true, "checkpoint_30.pt"}, {10, true, "checkpoint_10.pt"}, {20, true, "checkpoint_20.pt"}});
+    std::vector<std::string> removed;
+    call(by_step, 40, true, 40, &removed);
+    CHECK(removed == std::vector<std::string>{"checkpoint_10.pt", "checkpoint_20.pt", "checkpoint_30.pt"});
+    CHECK(names(by_step) == std::vector<std::string>{"checkpoint_40.pt"});
+}
+
+TEST_CASE("checkpoint policy: _saved round-trips through the plugin state", "[checkpoint]") {
+    const std::vector<Item> items{{3, true, "checkpoint_3.pt"}, {0.7712345, false, "a b=0.7712.pt"}};
+    CHECK(Policy::decode(Policy::encode(items)) == items);
+    CHECK_THROWS_AS(Policy::decode("x 1 f\n"), std::invalid_argument);
+    CHECK_THROWS_AS(Policy::decode("i 1 f"), std::invalid_argument);
+}

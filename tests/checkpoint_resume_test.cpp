@@ -1,0 +1,309 @@
+// The checkpoint plugin and `ignite-host train --resume` end to end: Ignite's file names and
+// rotation on disk, a failed save losing nothing (unlike Ignite), stray temporaries and
+// foreign files, corrupt checkpoints skipped by --resume auto, options checked on resume,
+// interop with Python torch / Ignite, SIGINT saving, and bit-identical resume after SIGKILL.
+#include "support/process.hpp"
+
+#include <ignite/core/checkpoint_file.hpp>
+
+#include <ATen/ATen.h>
+#include <catch2/catch.hpp>
+
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+namespace fs = std::filesystem;
+using ignite::test::ProcessResult;
+
+namespace {
+
+// 300 synthetic samples, batch 32: 10 iterations per epoch.
+const std::string kSmall =
+    "--model mlp --dataset synthetic:300 --batch-size 32 --device cpu --threads 1 --no-default-plugins "
+    "--plugin checkpoint";
+
+ProcessResult host(const std::string& args, const ignite::test::HostRun& extra = {}) {
+    auto how = extra;
+    how.plugin_path = IGNITE_PLUGIN_DIR;
+    how.merge_stderr = true;
+    return ignite::test::run_host(IGNITE_HOST_EXE, ignite::test::words_of("train " + args), how);
+}
+
+std::set<std::string> files_in(const fs::path& dir) {
+    std::set<std::string> out;
+    for (const auto& e : fs::directory_iterator(dir)) out.insert(e.path().filename().string());
+    return out;
+}
+
+// The model and optimizer tensors of two checkpoints are bit-identical (torch::equal).
+void check_same_tensors(const fs::path& a, const fs::path& b) {
+    const auto x = ignite::checkpoint::load(a).toGenericDict(), y = ignite::checkpoint::load(b).toGenericDict();
+    const auto xm = x.at("model").toGenericDict(), ym = y.at("model").toGenericDict();
+    REQUIRE(xm.size() == ym.size());
+    for (const auto& item : xm) CHECK(at::equal(item.value().toTensor(), ym.at(item.key()).toTensor()));
+    const auto xs = x.at("optimizer").toGenericDict().at("state").toGenericDict();
+    const auto ys = y.at("optimizer").toGenericDict().at("state").toGenericDict();
+    REQUIRE(xs.size() == ys.size());
+    REQUIRE(xs.size() > 0);
+    for (const auto& item : xs) {
+        for (const auto& t : item.value().toGenericDict()) {
+            CHECK(at::equal(t.value().toTensor(), ys.at(item.key()).toGenericDict().at(t.key()).toTensor()));
+        }
+    }
+    CHECK(x.at("trainer").toGenericDict().at("iteration") == y.at("trainer").toGenericDict().at("iteration"));
+}
+
+std::string python(const std::vector<std::string>& args) {
+    std::vector<std::string> argv{IGNITE_VENV_PYTHON,
+                                  std::string(IGNITE_SOURCE_DIR) + "/tests/checkpoint_interop/host_checkpoint_load.py"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    const auto r = ignite::test::run_process(argv, {}, true);
+    INFO(r.out);
+    REQUIRE(r.rc == 0);
+    return r.out;
+}
+
+}  // namespace
+
+TEST_CASE("checkpoint plugin: every=4 n_saved=2 keeps Ignite's names of the last two saves", "[checkpoint]") {
+    // dirname inside --output-dir: created at the first save, after the host took the folder.
+    const auto dir = ignite::test::scratch_dir("ckpt_every") / "out";
+    const auto r = host(kSmall + " --epochs 2 --output-dir " + dir.string() + " --plugin-opt checkpoint.dirname=" +
+                        (dir / "ck").string() + " --plugin-opt checkpoint.every=4 --plugin-opt checkpoint.n_saved=2");
+    INFO(r.out);
+    REQUIRE(r.rc == 0);
+    CHECK(files_in(dir / "ck") == std::set<std::string>{"checkpoint_16.pt", "checkpoint_20.pt"});
+    CHECK(ignite::checkpoint::load(dir / "ck" / "checkpoint_20.pt")
+              .toGenericDict()
+              .at("trainer")
+              .toGenericDict()
+              .at("iteration") == c10::IValue(std::int64_t{20}));
+}
+
+TEST_CASE(
+    "checkpoint plugin: every=0 saves at each epoch end; foreign files and others' names untouched, strays removed",
+    "[checkpoint]") {
+    const auto dir = ignite::test::scratch_dir("ckpt_epoch");
+    fs::create_directories(dir / "ck");
+    std::ofstream(dir / "ck" / "notes.txt") << "mine";
+    std::ofstream(dir / "ck" / "model_7.pt") << "someone else's";
+    // A temporary a killed writer left (core's pattern, a PID that does not run).
+    std::ofstream(dir / "ck" / ".checkpoint_5.pt.ignite-tmp-999999999-0123456789abcdef") << "half";
+    const auto r =
+        host(kSmall + " --epochs 3 --output-dir " + (dir / "out").string() +
+             " --plugin-opt checkpoint.dirname=" + (dir / "ck").string() + " --plugin-opt checkpoint.n_saved=0");
+    INFO(r.out);
+    REQUIRE(r.rc == 0);
+    CHECK(files_in(dir / "ck") ==
+          std::set<std::string>{"checkpoint_10.pt", "checkpoint_20.pt", "checkpoint_30.pt", "model_7.pt", "notes.txt"});
+}
+
+TEST_CASE("checkpoint plugin: score_name saves the best by the evaluator's metric, named by the trainer's epoch",
+          "[checkpoint]") {
+    const auto dir = ignite::test::scratch_dir("ckpt_score");
+    const auto r = host(kSmall + " --epochs 3 --output-dir " + (dir / "out").string() +
+                        " --plugin-opt checkpoint.dirname=" + (dir / "ck").string() +
+                        " --plugin-opt checkpoint.score_name=loss --plugin-opt checkpoint.score_sign=-1 "
+                        "--plugin-opt checkpoint.filename_prefix=best --plugin-opt checkpoint.include_self=true");
+    INFO(r.out);
+    REQUIRE(r.rc == 0);
+    const auto names = files_in(dir / "ck");
+    REQUIRE(names.size() == 1);
+    const auto name = *names.begin();
+    CHECK(name.rfind("best_checkpoint_", 0) == 0);
+    CHECK(name.find("_loss=-0.") != std::string::npos);
+    // include_self: the checkpointer's _saved (already naming this file) is in the file.
+    const auto d = ignite::checkpoint::load(dir / "ck" / name).toGenericDict();
+    const auto state = d.at("checkpointer").toTensor();
+    const std::string text(static_cast<const char*>(state.data_ptr()), static_cast<std::size_t>(state.numel()));
+    CHECK(text.find(name) != std::string::npos);
+}
+
+TEST_CASE("checkpoint plugin: a failed save (EFBIG) fails the run and loses no earlier checkpoint", "[checkpoint]") {
+    // Ignite deletes the worst file before writing the new one: with n_saved=1 a failed save
+    // leaves none (notes E6). Here the earlier file stays and still verifies.
+    const auto dir = ignite::test::scratch_dir("ckpt_efbig");
+    const auto common = kSmall + " --output-dir " + (dir / "out").string() +
+                        " --plugin-opt checkpoint.dirname=" + (dir / "ck").string() +
+                        " --plugin-opt checkpoint.every=5 --lr-schedule constant";
+    REQUIRE(host(common + " --epochs 1").rc == 0);
+    REQUIRE(files_in(dir / "ck") == std::set<std::string>{"checkpoint_10.pt"});
+    // A 1 MiB file-size limit (the mlp checkpoint is ~1.6 MB); SIGXFSZ ignored so write fails with EFBIG.
+    const auto r = host(common + " --epochs 2 --resume auto", {.shell_prefix = "trap '' XFSZ; ulimit -f 1024"});
+    INFO(r.out);
+    CHECK(r.rc == 1);
+    CHECK_THAT(r.out, Catch::Contains("File too large"));
+    CHECK(files_in(dir / "ck") == std::set<std::string>{"checkpoint_10.pt"});
+    CHECK_NOTHROW(ignite::checkpoint::load(dir / "ck" / "checkpoint_10.pt"));
+}
+
+TEST_CASE("resume auto: the newest checkpoint by the iteration inside, corrupt ones skipped with a warning",
+          "[checkpoint]") {
+    const auto dir = ignite::test::scratch_dir("ckpt_corrupt");
+    const auto common = kSmall + " --epochs 3 --output-dir " + (dir / "out").string() +
+                        " --plugin-opt checkpoint.dirname=" + (dir / "ck").string() +
+                        " --plugin-opt checkpoint.every=5 --plugin-opt checkpoint.n_saved=0";
+    REQUIRE(host(common).rc == 0);  // checkpoint_5 .. checkpoint_30
+    fs::remove(dir / "ck" / "checkpoint_25.pt");
+    fs::remove(dir / "ck" / "checkpoint_30.pt");
+    // The newest one gets a flipped bit in its tensor data; another name holds garbage.
+    {
+        std::fstream f(dir / "ck" / "checkpoint_20.pt", std::ios::in | std::ios::out | std::ios::binary);
+        f.seekg(20000);
+        char c = 0;
+        f.get(c);
+        f.seekp(20000);
+        f.put(static_cast<char>(c ^ 1));
+    }
+    std::ofstream(dir / "ck" / "checkpoint_99.pt") << "not a zip";
+    const auto r = host(common + " --resume auto");
+    INFO(r.out);
+    REQUIRE(r.rc == 0);
+    CHECK_THAT(r.out, Catch::Contains("skips checkpoint '" + (dir / "ck" / "checkpoint_20.pt").string() +
+                                      "': CRC32 mismatch"));
+    CHECK_THAT(r.out, Catch::Contains("skips checkpoint '" + (dir / "ck" / "checkpoint_99.pt").string()));
+    CHECK_THAT(r.out, Catch::Contains("resuming from '" + (dir / "ck" / "checkpoint_15.pt").string() +
+                                      "' at epoch 1, iteration 15"));
+    // The resumed run continued into its folder: metrics.jsonl holds the first run's 3 train
+    // and 3 test lines, then the resumed run's epochs 2 and 3.
+    const auto lines = ignite::test::read_jsonl(dir / "out" / "metrics.jsonl");
+    REQUIRE(lines.size() == 10);
+    CHECK(lines[6]["epoch"] == 2);
+}
+
+TEST_CASE("resume: an empty folder starts fresh; another model or dataset size is refused (exit 2, one line)",
+          "[checkpoint]") {
+    const auto dir = ignite::test::scratch_dir("ckpt_opts");
+    const auto ck = " --plugin-opt checkpoint.dirname=" + (dir / "ck").string();
+    const auto fresh = host(kSmall + " --epochs 1 --output-dir " + (dir / "out").string() + ck + " --resume auto");
+    INFO(fresh.out);
+    REQUIRE(fresh.rc == 0);
+    CHECK_THAT(fresh.out, Catch::Contains("no valid checkpoint in"));
+    const auto path = (dir / "ck" / "checkpoint_10.pt").string();
+    const auto other_model = host(
+        "--model cnn --dataset synthetic:300 --batch-size 32 --device cpu --threads 1 "
+        "--no-default-plugins --epochs 1 --output-dir " +
+        (dir / "o2").string() + " --resume " + path);
+    CHECK(other_model.rc == 2);
+    CHECK_THAT(other_model.out, Catch::Contains("the checkpoint's model is mlp but this run's is cnn"));
+    const auto other_size =
+        host(kSmall + " --epochs 1 --limit 200 --output-dir " + (dir / "o3").string() + ck + " --resume " + path);
+    CHECK(other_size.rc == 2);
+    CHECK_THAT(other_size.out, Catch::Contains("training set size is 300 but this run's is 200"));
+    const auto no_plugin = host(
+        "--model mlp --dataset synthetic:300 --device cpu --no-default-plugins --epochs 1 "
+        "--output-dir " +
+        (dir / "o4").string() + " --resume auto");
+    CHECK(no_plugin.rc == 2);
+    CHECK_THAT(no_plugin.out, Catch::Contains("add --plugin checkpoint"));
+}
+
+TEST_CASE("checkpoint: Python torch.load(weights_only=True) and Ignite's load_objects (strict) read it",
+          "[checkpoint]") {
+    const auto dir = ignite::test::scratch_dir("ckpt_python");
+    for (const std::string model : {"mlp", "cnn"}) {
+        for (const std::string optimizer : {"sgd", "adam"}) {
+            const auto ck = dir / (model + optimizer);
+            const auto r =
+                host("--model " + model + " --optimizer " + optimizer +
+                     " --dataset synthetic:100 --batch-size 50 --device cpu --threads 1 --no-default-plugins "
+                     "--plugin checkpoint --epochs 1 --output-dir " +
+                     (ck / "out").string() + " --plugin-opt checkpoint.dirname=" + ck.string());
+            INFO(r.out);
+            REQUIRE(r.rc == 0);
+            CHECK(python({(ck / "checkpoint_2.pt").string(), model, optimizer}) == "ok 2\n");
+        }
+    }
+}
+
+TEST_CASE("checkpoint: SIGINT finishes the iteration, saves a checkpoint and exits 130", "[checkpoint]") {
+    const auto dir = ignite::test::scratch_dir("ckpt_sigint");
+    const auto cmd = ignite::test::host_command(
+        IGNITE_HOST_EXE,
+        ignite::test::words_of("train --model cnn --dataset synthetic:20000 --batch-size 32 --device cpu --threads 1 "
+                               "--no-default-plugins --plugin checkpoint --epochs 3 --output-dir " +
+                               (dir / "out").string() + " --plugin-opt checkpoint.dirname=" + (dir / "ck").string()),
+        {.plugin_path = IGNITE_PLUGIN_DIR});
+    // Started in the background; SIGINT once the first iterations ran (the log says so).
+    const auto r = ignite::test::run_process(
+        {"/bin/sh", "-c",
+         "(" + cmd + ") > " + (dir / "log").string() + " 2>&1 & p=$!; sleep 2; kill -INT $p; wait $p; echo rc=$?"});
+    const auto log = ignite::test::read_file(dir / "log");
+    INFO(log);
+    CHECK(r.out == "rc=130\n");
+    const auto names = files_in(dir / "ck");
+    REQUIRE(names.size() == 1);
+    const auto it = ignite::checkpoint::load(dir / "ck" / *names.begin())
+                        .toGenericDict()
+                        .at("trainer")
+                        .toGenericDict()
+                        .at("iteration")
+                        .toInt();
+    CHECK(*names.begin() == "checkpoint_" + std::to_string(it) + ".pt");
+    CHECK_THAT(log, Catch::Contains("stopped by SIGINT at epoch 1, iteration " + std::to_string(it)));
+}
+
+TEST_CASE("resume: bit-identical to the uninterrupted run after SIGKILL mid-epoch, twice", "[checkpoint]") {
+    // 4000 samples, batch 32: 125 iterations per epoch, 250 in all; checkpoint every 25.
+    const auto dir = ignite::test::scratch_dir("ckpt_kill");
+    const auto args = [&](const std::string& name) {
+        return "--model cnn --dataset synthetic:4000 --batch-size 32 --device cpu --threads 1 --no-default-plugins "
+               "--plugin checkpoint --epochs 2 --plugin-opt checkpoint.every=25 --plugin-opt checkpoint.n_saved=2 "
+               "--output-dir " +
+               (dir / name / "out").string() + " --plugin-opt checkpoint.dirname=" + (dir / name / "ck").string();
+    };
+    REQUIRE(host(args("whole")).rc == 0);
+    // Killed with SIGKILL as soon as checkpoint N exists (mid-epoch 1, then mid-epoch 2 of
+    // the resumed run), then resumed with --resume auto to the end.
+    for (const std::string wait_for : {"checkpoint_75.pt", "checkpoint_175.pt"}) {
+        const auto cmd = ignite::test::host_command(
+            IGNITE_HOST_EXE, ignite::test::words_of("train " + args("killed") + " --resume auto"),
+            {.plugin_path = IGNITE_PLUGIN_DIR});
+        const auto ck = (dir / "killed" / "ck" / wait_for).string();
+        const auto r = ignite::test::run_process(
+            {"/bin/sh", "-c",
+             "(" + cmd + ") > /dev/null 2>&1 & p=$!; n=0; while [ ! -e " + ck +
+                 " ] && [ $n -lt 3000 ]; do sleep 0.01; n=$((n+1)); done; kill -KILL $p; wait $p; echo rc=$?"});
+        CHECK(r.out == "rc=137\n");
+    }
+    const auto r = host(args("killed") + " --resume auto");
+    INFO(r.out);
+    REQUIRE(r.rc == 0);
+    CHECK_THAT(r.out, Catch::Contains("resuming from"));
+    check_same_tensors(dir / "whole" / "ck" / "checkpoint_250.pt", dir / "killed" / "ck" / "checkpoint_250.pt");
+}
+
+TEST_CASE("checkpoint plugin: a host with nothing to checkpoint (dry-run) fails the run, one line, no folder",
+          "[checkpoint]") {
+    const auto dir = ignite::test::scratch_dir("ckpt_dry");
+    const auto r = ignite::test::run_host(
+        IGNITE_HOST_EXE,
+        ignite::test::words_of(
+            "dry-run --epochs 1 --epoch-length 3 --plugin checkpoint --plugin-opt checkpoint.every=2 "
+            "--plugin-opt checkpoint.dirname=" +
+            (dir / "ck").string()),
+        {.plugin_path = IGNITE_PLUGIN_DIR, .merge_stderr = true});
+    INFO(r.out);
+    CHECK(r.rc == 1);
+    CHECK_THAT(r.out, Catch::Contains("plugin 'checkpoint' failed in its ITERATION_COMPLETED handler: this host has "
+                                      "nothing to checkpoint"));
+    CHECK_FALSE(fs::exists(dir / "ck"));
+}
+
+TEST_CASE("checkpoint plugin: SAVED_CHECKPOINT fires after each save (Ignite's CheckpointEvents)", "[checkpoint]") {
+    const auto dir = ignite::test::scratch_dir("ckpt_event");
+    const auto r = host(kSmall + " --epochs 1 --output-dir " + (dir / "out").string() +
+                        " --plugin-opt checkpoint.dirname=" + (dir / "ck").string() +
+                        " --plugin-opt checkpoint.every=5 --plugin trace --plugin-opt "
+                        "trace.custom=checkpoint.SAVED_CHECKPOINT --plugin-opt trace.path=" +
+                        (dir / "trace.jsonl").string());
+    INFO(r.out);
+    REQUIRE(r.rc == 0);
+    std::vector<std::int64_t> saved_at;
+    for (const auto& line : ignite::test::read_jsonl(dir / "trace.jsonl")) {
+        if (line["event"] == "checkpoint.SAVED_CHECKPOINT") saved_at.push_back(line["iteration"].get<std::int64_t>());
+    }
+    CHECK(saved_at == std::vector<std::int64_t>{5, 10});
+}
