@@ -136,3 +136,51 @@ TEST_CASE("checkpoint policy: _saved round-trips through the plugin state", "[ch
     CHECK_THROWS_AS(Policy::decode("x 1 f\n"), std::invalid_argument);
     CHECK_THROWS_AS(Policy::decode("i 1 f"), std::invalid_argument);
 }
+
+TEST_CASE("checkpoint policy: filename_pattern renders and adopts as Ignite's str.format", "[checkpoint]") {
+    // Ignite: Checkpoint(..., filename_pattern="{global_step}-{name}-{score}.pt") with a
+    // score_name, global step from the trainer's epoch; an unset field renders "None".
+    PolicyOptions o;
+    o.score_name = "accuracy";
+    o.filename_pattern = "{global_step}-{name}-{score}.{ext}";
+    Policy p(o);
+    CHECK(call(p, 0.77, false, 3) == "3-checkpoint-0.7700.pt");
+    CHECK(p.parse("5-checkpoint-0.8123.pt") == Item{0.8123, false, "5-checkpoint-0.8123.pt"});
+    CHECK_FALSE(p.parse("5-checkpoint-x.pt"));
+    CHECK_FALSE(p.parse("checkpoint_5.pt"));
+    PolicyOptions by_step;
+    by_step.filename_prefix = "run";
+    by_step.filename_pattern = "{filename_prefix}.{name}.{global_step}.{score_name}={score}.{ext}";
+    Policy s(by_step);
+    CHECK(s.filename(40, true, 40) == "run.checkpoint.40.None=None.pt");
+    CHECK(s.parse("run.checkpoint.40.None=None.pt") == Item{40, true, "run.checkpoint.40.None=None.pt"});
+    CHECK_FALSE(s.parse("runXcheckpoint.40.None=None.pt"));  // '.' is literal, not a regex dot
+    PolicyOptions braces;
+    braces.filename_pattern = "{{ckpt}}_{global_step}.pt";
+    CHECK(Policy(braces).filename(7, true, 7) == "{ckpt}_7.pt");
+    PolicyOptions no_key;
+    no_key.filename_pattern = "latest.pt";  // nothing in the name orders the files: none adopted
+    CHECK(Policy(no_key).filename(7, true, 7) == "latest.pt");
+    CHECK_FALSE(Policy(no_key).parse("latest.pt"));
+}
+
+TEST_CASE("checkpoint policy: a bad filename_pattern is refused with one line naming the fix", "[checkpoint]") {
+    auto refused = [](const std::string& pattern) {
+        PolicyOptions o;
+        o.filename_pattern = pattern;
+        try {
+            Policy p(o);
+        } catch (const std::invalid_argument& e) {
+            return std::string(e.what());
+        }
+        return std::string();
+    };
+    CHECK(refused("{step}.pt") ==
+          "filename_pattern '{step}.pt' names an unknown field {step}; use {filename_prefix} {name} {score} "
+          "{score_name} {global_step} {ext}");
+    CHECK(refused("{global_step.pt") == "filename_pattern '{global_step.pt' has a '{' without its '}'");
+    CHECK(refused("a}.pt") == "filename_pattern 'a}.pt' has a '}' without its '{'");
+    CHECK(refused("sub/{global_step}.pt") ==
+          "filename_pattern 'sub/{global_step}.pt' makes names with '/'; the files go straight into dirname");
+    CHECK(refused("{global_step}.pt").empty());
+}

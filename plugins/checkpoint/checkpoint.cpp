@@ -51,11 +51,16 @@ private:
         o.score_name = host.option_string("score_name");
         o.n_saved = host.option_int("n_saved");
         o.greater_or_equal = host.option_bool("greater_or_equal");
+        o.filename_pattern = host.option_string("filename_pattern");
         score_sign_ = host.option_int("score_sign");
         if (score_sign_ == 0) throw std::invalid_argument("checkpoint.score_sign must be 1 or -1, got 0");
         include_self_ = host.option_bool("include_self");
         const auto every = host.option_int("every");
-        policy_.emplace(o);
+        try {
+            policy_.emplace(o);
+        } catch (const std::invalid_argument& e) {
+            throw std::invalid_argument(std::string("checkpoint.") + e.what());
+        }
 
         // The folder is created at the first save (Ignite's DiskSaver(create_dir=True)), not
         // here: the host takes its --output-dir after init, and dirname may lie inside it.
@@ -206,6 +211,9 @@ IGNITE_SDK_PLUGIN(
                           "epoch), e.g. accuracy: best_checkpoint_3_accuracy=0.7700.pt; empty: score by iteration"))
         .option(Option::integer("score_sign", 1).range(-1, 1).help("1: higher score is better; -1: lower (e.g. loss)"))
         .option(Option::string("filename_prefix", "").help("prefix of file names ({prefix}_checkpoint_...)"))
+        .option(Option::string("filename_pattern", "")
+                    .help("Ignite's filename_pattern, e.g. {global_step}-{name}-{score}.{ext}; fields "
+                          "{filename_prefix} {name} {score} {score_name} {global_step} {ext}; empty: Ignite's default"))
         .option(Option::boolean("greater_or_equal", false)
                     .help("a score equal to the worst kept one replaces it (Ignite: the first equal ones are kept)"))
         .option(Option::boolean("include_self", false)

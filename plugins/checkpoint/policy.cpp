@@ -3,9 +3,70 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <regex>
 #include <stdexcept>
 
 namespace ignite_checkpoint {
+namespace {
+
+// A filename_pattern as literal text and {field}s, in order (Python's str.format syntax,
+// without conversions or format specs: Ignite passes plain values).
+struct PatternPart {
+    bool field = false;
+    std::string text;  ///< the literal, or the field's name
+};
+
+std::vector<PatternPart> split_pattern(const std::string& pattern) {
+    static const char* const kFields[] = {"filename_prefix", "name", "score", "score_name", "global_step", "ext"};
+    std::vector<PatternPart> parts;
+    std::string literal;
+    for (std::size_t i = 0; i < pattern.size(); ++i) {
+        const char c = pattern[i];
+        if ((c == '{' || c == '}') && i + 1 < pattern.size() && pattern[i + 1] == c) {
+            literal += c, ++i;  // {{ and }} are literal braces, as in Python
+            continue;
+        }
+        if (c == '}') throw std::invalid_argument("filename_pattern '" + pattern + "' has a '}' without its '{'");
+        if (c != '{') {
+            literal += c;
+            continue;
+        }
+        const auto end = pattern.find('}', i);
+        if (end == std::string::npos)
+            throw std::invalid_argument("filename_pattern '" + pattern + "' has a '{' without its '}'");
+        const std::string name = pattern.substr(i + 1, end - i - 1);
+        if (std::find(std::begin(kFields), std::end(kFields), name) == std::end(kFields)) {
+            throw std::invalid_argument("filename_pattern '" + pattern + "' names an unknown field {" + name +
+                                        "}; use {filename_prefix} {name} {score} {score_name} {global_step} {ext}");
+        }
+        if (!literal.empty()) parts.push_back({false, literal}), literal.clear();
+        parts.push_back({true, name});
+        i = end;
+    }
+    if (!literal.empty()) parts.push_back({false, literal});
+    return parts;
+}
+
+std::string regex_escaped(const std::string& text) {
+    static const std::string kSpecial = R"(\^$.|?*+()[]{}/)";
+    std::string out;
+    for (char c : text) {
+        if (kSpecial.find(c) != std::string::npos) out += '\\';
+        out += c;
+    }
+    return out;
+}
+
+}  // namespace
+
+Policy::Policy(PolicyOptions options) : options_(std::move(options)) {
+    if (options_.filename_pattern.empty()) return;
+    (void)split_pattern(options_.filename_pattern);  // throws for a bad pattern
+    if (render_pattern(0, true, 0).find('/') != std::string::npos) {
+        throw std::invalid_argument("filename_pattern '" + options_.filename_pattern +
+                                    "' makes names with '/'; the files go straight into dirname");
+    }
+}
 
 std::string Policy::priority_text(double priority, bool integral) {
     char buf[64];
@@ -17,7 +78,59 @@ std::string Policy::priority_text(double priority, bool integral) {
     return buf;
 }
 
+// One field's text, as Ignite's filename_dict gives it to str.format.
+static std::string field_text(const PolicyOptions& o, const std::string& field, double priority, bool integral,
+                              std::optional<std::int64_t> global_step) {
+    if (field == "filename_prefix") return o.filename_prefix;
+    if (field == "name") return "checkpoint";
+    if (field == "ext") return "pt";
+    if (field == "score_name") return o.score_name.empty() ? "None" : o.score_name;
+    if (field == "score") return o.score_name.empty() ? "None" : Policy::priority_text(priority, integral);
+    return global_step ? std::to_string(*global_step) : "None";
+}
+
+std::string Policy::render_pattern(double priority, bool integral, std::optional<std::int64_t> global_step) const {
+    std::string out;
+    for (const auto& part : split_pattern(options_.filename_pattern))
+        out += part.field ? field_text(options_, part.text, priority, integral, global_step) : part.text;
+    return out;
+}
+
+std::optional<Item> Policy::parse_pattern(std::string_view name) const {
+    const bool scored = !options_.score_name.empty();
+    // The pattern as a regex: the score (with a score_name) and the global step are read
+    // back; every other field is the literal this policy renders.
+    std::string re;
+    int groups = 0, score_group = 0, step_group = 0;
+    for (const auto& part : split_pattern(options_.filename_pattern)) {
+        if (part.field && part.text == "score" && scored) {
+            re += R"((-?[0-9]+(?:\.[0-9]+)?|nan|-?inf))";
+            ++groups;
+            if (score_group == 0) score_group = groups;
+        } else if (part.field && part.text == "global_step") {
+            re += "([0-9]+)";
+            ++groups;
+            if (step_group == 0) step_group = groups;
+        } else {
+            re += regex_escaped(part.field ? field_text(options_, part.text, 0, true, std::nullopt) : part.text);
+        }
+    }
+    const int key_group = scored ? score_group : step_group;
+    if (key_group == 0) return std::nullopt;  // nothing in the name says its priority
+    std::smatch m;
+    const std::string text(name);
+    if (!std::regex_match(text, m, std::regex(re))) return std::nullopt;
+    const std::string key = m[key_group].str();
+    try {
+        if (!scored) return Item{static_cast<double>(std::stoll(key)), true, text};
+        return Item{std::stod(key), key.find('.') == std::string::npos, text};
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
+}
+
 std::string Policy::filename(double priority, bool integral, std::optional<std::int64_t> global_step) const {
+    if (!options_.filename_pattern.empty()) return render_pattern(priority, integral, global_step);
     // Ignite's setup_filename_pattern, for name "checkpoint".
     std::string out = options_.filename_prefix.empty() ? "" : options_.filename_prefix + "_";
     out += "checkpoint";
@@ -27,6 +140,7 @@ std::string Policy::filename(double priority, bool integral, std::optional<std::
 }
 
 std::optional<Item> Policy::parse(std::string_view name) const {
+    if (!options_.filename_pattern.empty()) return parse_pattern(name);
     std::string head = options_.filename_prefix.empty() ? "" : options_.filename_prefix + "_";
     head += "checkpoint_";
     if (name.size() <= head.size() + 3 || name.substr(0, head.size()) != head ||

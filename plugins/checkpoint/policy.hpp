@@ -29,6 +29,10 @@ struct PolicyOptions {
     std::string score_name;       ///< "" = no score: the priority is the global step (iteration)
     std::int64_t n_saved = 1;     ///< 0 = keep every file (Ignite's n_saved=None)
     bool greater_or_equal = false;
+    /// Ignite's filename_pattern ("" = its default pattern): Python format fields
+    /// {filename_prefix} {name} {score} {score_name} {global_step} {ext}; a field that is not
+    /// set renders "None", as str.format does with Ignite's None.
+    std::string filename_pattern;
 };
 
 /// What saving a checkpoint now would do.
@@ -40,7 +44,9 @@ struct Plan {
 
 class Policy {
 public:
-    explicit Policy(PolicyOptions options) : options_(std::move(options)) {}
+    /// Throws std::invalid_argument when filename_pattern names another field, has an
+    /// unmatched brace or makes a name with '/'.
+    explicit Policy(PolicyOptions options);
 
     /// Ignite's __call__ up to the save: nullopt when the priority does not make it into the
     /// kept list (list full and priority < the worst kept one, or <= without
@@ -55,7 +61,8 @@ public:
     /// only when set; name is "checkpoint" (the host saves several objects).
     [[nodiscard]] std::string filename(double priority, bool integral, std::optional<std::int64_t> global_step) const;
     /// The priority (and global step) a file name of this policy encodes, for adopting an
-    /// earlier run's files; nullopt for any other name.
+    /// earlier run's files; nullopt for any other name (and for every name when a
+    /// filename_pattern holds neither {score} with a score_name nor {global_step}).
     [[nodiscard]] std::optional<Item> parse(std::string_view filename) const;
 
     /// Ignite's `_saved`, worst first (stable by insertion among equal priorities).
@@ -72,6 +79,10 @@ public:
     [[nodiscard]] static std::string priority_text(double priority, bool integral);
 
 private:
+    [[nodiscard]] std::string render_pattern(double priority, bool integral,
+                                             std::optional<std::int64_t> global_step) const;
+    [[nodiscard]] std::optional<Item> parse_pattern(std::string_view filename) const;
+
     PolicyOptions options_;
     std::vector<Item> saved_;
 };
