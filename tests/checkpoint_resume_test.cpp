@@ -218,31 +218,42 @@ TEST_CASE("checkpoint: Python torch.load(weights_only=True) and Ignite's load_ob
     }
 }
 
-TEST_CASE("checkpoint: SIGINT finishes the iteration, saves a checkpoint and exits 130", "[checkpoint]") {
-    const auto dir = ignite::test::scratch_dir("ckpt_sigint");
-    const auto cmd = ignite::test::host_command(
-        IGNITE_HOST_EXE,
-        ignite::test::words_of("train --model cnn --dataset synthetic:20000 --batch-size 32 --device cpu --threads 1 "
-                               "--no-default-plugins --plugin checkpoint --epochs 3 --output-dir " +
-                               (dir / "out").string() + " --plugin-opt checkpoint.dirname=" + (dir / "ck").string()),
-        {.plugin_path = IGNITE_PLUGIN_DIR});
-    // Started in the background; SIGINT once the first iterations ran (the log says so).
-    const auto r = ignite::test::run_process(
-        {"/bin/sh", "-c",
-         "(" + cmd + ") > " + (dir / "log").string() + " 2>&1 & p=$!; sleep 2; kill -INT $p; wait $p; echo rc=$?"});
-    const auto log = ignite::test::read_file(dir / "log");
-    INFO(log);
-    CHECK(r.out == "rc=130\n");
-    const auto names = files_in(dir / "ck");
-    REQUIRE(names.size() == 1);
-    const auto it = ignite::checkpoint::load(dir / "ck" / *names.begin())
-                        .toGenericDict()
-                        .at("trainer")
-                        .toGenericDict()
-                        .at("iteration")
-                        .toInt();
-    CHECK(*names.begin() == "checkpoint_" + std::to_string(it) + ".pt");
-    CHECK_THAT(log, Catch::Contains("stopped by SIGINT at epoch 1, iteration " + std::to_string(it)));
+TEST_CASE("checkpoint: SIGINT / SIGTERM finish the iteration, save a checkpoint and exit 130 / 143", "[checkpoint]") {
+    struct Stop {
+        const char* name;
+        int code;
+    };
+    for (const Stop stop : {Stop{"INT", 130}, Stop{"TERM", 143}}) {
+        const std::string sig = stop.name;
+        const auto dir = ignite::test::scratch_dir("ckpt_sig" + sig);
+        const auto cmd = ignite::test::host_command(
+            IGNITE_HOST_EXE,
+            ignite::test::words_of(
+                "train --model cnn --dataset synthetic:20000 --batch-size 32 --device cpu --threads 1 "
+                "--no-default-plugins --plugin checkpoint --epochs 3 --output-dir " +
+                (dir / "out").string() + " --plugin-opt checkpoint.dirname=" + (dir / "ck").string()),
+            {.plugin_path = IGNITE_PLUGIN_DIR});
+        // Started in the background; the signal once the first iterations ran.
+        const auto r =
+            ignite::test::run_process({"/bin/sh", "-c",
+                                       "(" + cmd + ") > " + (dir / "log").string() + " 2>&1 & p=$!; sleep 2; kill -" +
+                                           sig + " $p; wait $p; echo rc=$?"});
+        const auto log = ignite::test::read_file(dir / "log");
+        INFO("SIG" << sig << ": " << log);
+        CHECK(r.out == "rc=" + std::to_string(stop.code) + "\n");
+        const auto names = files_in(dir / "ck");
+        REQUIRE(names.size() == 1);
+        const auto it = ignite::checkpoint::load(dir / "ck" / *names.begin())
+                            .toGenericDict()
+                            .at("trainer")
+                            .toGenericDict()
+                            .at("iteration")
+                            .toInt();
+        CHECK(*names.begin() == "checkpoint_" + std::to_string(it) + ".pt");
+        CHECK_THAT(log, Catch::Contains("stopped by SIG" + sig + " at epoch 1, iteration " + std::to_string(it)));
+        // Nothing half-written is left: only the checkpoint itself in its folder.
+        for (const auto& e : fs::directory_iterator(dir / "ck")) CHECK(e.path().filename().string()[0] != '.');
+    }
 }
 
 TEST_CASE("resume: bit-identical to the uninterrupted run after SIGKILL mid-epoch, twice", "[checkpoint]") {
