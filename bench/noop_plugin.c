@@ -40,24 +40,11 @@ static ignite_status init(ignite_host* host, const ignite_host_api* api, void** 
 
 static const ignite_option_spec options[] = {
     {.name = "handlers", .type = IGNITE_OPTION_INT, .default_value = "10", .help = "number of no-op handlers"}};
-static const ignite_plugin_info info = {sizeof(ignite_plugin_info),
-                                        IGNITE_ABI_MAJOR,
-                                        IGNITE_ABI_MINOR,
-                                        "bench_noop",
-                                        "1.0",
-                                        "no-op handlers for bench/abi_overhead",
-                                        options,
-                                        1,
-                                        NULL,
-                                        0,
-                                        init,
-                                        NULL,
-                                        NULL,
-                                        NULL,
-                                        NULL,
-                                        NULL,
-                                        0,
-                                        sizeof(ignite_option_spec),
-                                        sizeof(ignite_event_decl),
-                                        sizeof(ignite_bytes)};
+static const ignite_plugin_info info = {IGNITE_PLUGIN_INFO_HEADER,
+                                        .name = "bench_noop",
+                                        .version = "1.0",
+                                        .description = "no-op handlers for bench/abi_overhead",
+                                        .options = options,
+                                        .option_count = 1,
+                                        .init = init};
 IGNITE_DEFINE_PLUGIN(info)

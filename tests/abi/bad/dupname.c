@@ -8,27 +8,7 @@ static ignite_status init(ignite_host* host, const ignite_host_api* api, void** 
     return IGNITE_OK;
 }
 
-static const ignite_plugin_info kInfo = {
-    sizeof(ignite_plugin_info),
-    IGNITE_ABI_MAJOR,
-    IGNITE_ABI_MINOR,
-    "dupname",
-    "0.0.1-" DUP_VARIANT,
-    "one of two plugins with the same name",
-    NULL,
-    0,
-    NULL,
-    0,
-    init,
-    NULL,
-    NULL,
-    NULL,
-    NULL,
-    NULL,
-    0, /* 1.1: no metrics */
-    sizeof(ignite_option_spec),
-    sizeof(ignite_event_decl),
-    sizeof(ignite_bytes), /* 1.2: strides */
-};
+static const ignite_plugin_info kInfo = {IGNITE_PLUGIN_INFO_HEADER, .name = "dupname", .version = "0.0.1-" DUP_VARIANT,
+                                         .description = "one of two plugins with the same name", .init = init};
 
 IGNITE_DEFINE_PLUGIN(kInfo)

@@ -61,26 +61,7 @@ static const ignite_option_spec kOptions[] = {
 };
 
 static const ignite_plugin_info kInfo = {
-    sizeof(ignite_plugin_info),
-    IGNITE_ABI_MAJOR,
-    IGNITE_ABI_MINOR,
-    "handlerfail",
-    "0.0.1",
-    "a handler returns an error",
-    kOptions,
-    1,
-    NULL,
-    0,
-    init,
-    NULL,
-    NULL,
-    NULL,
-    NULL,
-    NULL,
-    0, /* 1.1: no metrics */
-    sizeof(ignite_option_spec),
-    sizeof(ignite_event_decl),
-    sizeof(ignite_bytes), /* 1.2: strides */
-};
+    IGNITE_PLUGIN_INFO_HEADER, .name = "handlerfail", .version = "0.0.1", .description = "a handler returns an error",
+    .options = kOptions,       .option_count = 1,     .init = init};
 
 IGNITE_DEFINE_PLUGIN(kInfo)
