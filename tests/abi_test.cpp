@@ -32,7 +32,7 @@ namespace {
 // ---- constants ---------------------------------------------------------------------------
 
 static_assert(IGNITE_ABI_MAJOR == 1);
-static_assert(IGNITE_ABI_MINOR == 3);
+static_assert(IGNITE_ABI_MINOR == 4);
 static_assert(std::string_view(IGNITE_PLUGIN_ENTRY_SYMBOL) == "ignite_plugin_entry");
 
 static_assert(IGNITE_OK == 0);
@@ -203,7 +203,8 @@ static_assert(offsetof(ignite_host_api, checkpoint_bytes) == 288);          // 1
 static_assert(offsetof(ignite_host_api, write_file_durably) == 296);        // 1.3
 static_assert(offsetof(ignite_host_api, remove_stray_temporaries) == 304);  // 1.3
 
-static_assert(sizeof(ignite_plugin_info) == 144);  // 104 in 1.0; 1.1 appended metrics, metric_count; 1.2 the strides
+static_assert(sizeof(ignite_plugin_info) ==
+              152);  // 104 in 1.0; 1.1 appended metrics, metric_count; 1.2 the strides; 1.4 state_format
 static_assert(offsetof(ignite_plugin_info, struct_size) == 0);
 static_assert(offsetof(ignite_plugin_info, abi_major) == 4);
 static_assert(offsetof(ignite_plugin_info, abi_minor) == 6);
@@ -224,6 +225,9 @@ static_assert(offsetof(ignite_plugin_info, metric_count) == 112);   // 1.1
 static_assert(offsetof(ignite_plugin_info, option_stride) == 120);  // 1.2
 static_assert(offsetof(ignite_plugin_info, event_stride) == 128);   // 1.2
 static_assert(offsetof(ignite_plugin_info, bytes_size) == 136);     // 1.2
+static_assert(offsetof(ignite_plugin_info, state_format) == 144);   // 1.4
+static_assert(sizeof(ignite_plugin_info::state_format) == 4);
+static_assert(IGNITE_STATE_BYTES == 0 && IGNITE_STATE_JSON == 1);
 
 // ABI 1.1: ignite_metric_decl.
 static_assert(sizeof(ignite_metric_decl) == 88);  // 80 in 1.1; 1.2 appended create_metric
@@ -284,9 +288,9 @@ static void check_frozen_prefix(const ignite_frozen_field* frozen, std::size_t c
 }
 
 TEST_CASE("the live plugin.h keeps the frozen ABI 1.0 layout field by field") {
-    // The live list is the frozen 1.0 list followed by the 13 fields 1.1 appended and the
-    // 16 1.2 appended.
-    REQUIRE(ignite_frozen_field_count + 13 + 16 == std::size(kLiveFields));
+    // The live list is the frozen 1.0 list followed by the 13 fields 1.1 appended, the 16
+    // 1.2 appended, the 3 of 1.3 and the 1 of 1.4.
+    REQUIRE(ignite_frozen_field_count + 13 + 16 + 3 + 1 == std::size(kLiveFields));
     // The size of each 1.0 struct, as the frozen header has it.
     auto frozen_size = [](const std::string& type) -> std::size_t {
         for (std::size_t i = 0; i < ignite_frozen_field_count; ++i)
@@ -306,6 +310,12 @@ TEST_CASE("the live plugin.h keeps the frozen ABI 1.2 layout field by field") {
     REQUIRE(ignite_frozen12_field_count <= std::size(kLiveFields));
     REQUIRE(ignite_frozen12_field_count == ignite_frozen_field_count + 13 + 16);
     check_frozen_prefix(ignite_frozen12_fields, ignite_frozen12_field_count);
+}
+
+TEST_CASE("the live plugin.h keeps the frozen ABI 1.3 layout field by field") {
+    REQUIRE(ignite_frozen13_field_count <= std::size(kLiveFields));
+    REQUIRE(ignite_frozen13_field_count == ignite_frozen12_field_count + 3);
+    check_frozen_prefix(ignite_frozen13_fields, ignite_frozen13_field_count);
 }
 
 // The DLPack structs as the host sees them (LibTorch's ATen/dlpack.h, IGNITE_DLPACK_HEADER).

@@ -109,6 +109,7 @@ TEST_CASE("checkpoint policy: own file names are adopted, others are not", "[che
     PolicyOptions o;
     o.score_name = "accuracy";
     o.filename_prefix = "best";
+    o.scored_names_have_step = true;
     Policy p(o);
     const auto item = p.parse("best_checkpoint_3_accuracy=0.7700.pt");
     REQUIRE(item);
@@ -130,11 +131,43 @@ TEST_CASE("checkpoint policy: own file names are adopted, others are not", "[che
     CHECK(names(by_step) == std::vector<std::string>{"checkpoint_40.pt"});
 }
 
-TEST_CASE("checkpoint policy: _saved round-trips through the plugin state", "[checkpoint]") {
+TEST_CASE("checkpoint policy: score names without a global step (Ignite's default) are made and adopted",
+          "[checkpoint]") {
+    PolicyOptions o;
+    o.score_name = "accuracy";
+    o.filename_prefix = "best";
+    o.n_saved = 2;
+    Policy p(o);
+    CHECK(call(p, 0.77, false, std::nullopt) == "best_checkpoint_accuracy=0.7700.pt");
+    CHECK(p.parse("best_checkpoint_accuracy=0.7700.pt") == Item{0.77, false, "best_checkpoint_accuracy=0.7700.pt"});
+    // Names with a step belong to a policy with a global_step_transform, not to this one.
+    CHECK_FALSE(p.parse("best_checkpoint_3_accuracy=0.7700.pt"));
+    CHECK_FALSE(p.parse("best_checkpoint_accuracy=+0.7700.pt"));
+    CHECK_FALSE(p.parse("best_checkpoint_accuracy=.pt"));
+    // The same score again (list not full) is the same name: rewritten in place, nothing
+    // deleted (Ignite).
+    const auto again = p.plan(0.77, false, std::nullopt);
+    REQUIRE(again);
+    CHECK(again->remove.empty());
+    CHECK(again->saved.size() == 1);
+}
+
+TEST_CASE("checkpoint policy: _saved round-trips through the plugin state as Ignite's state_dict", "[checkpoint]") {
     const std::vector<Item> items{{3, true, "checkpoint_3.pt"}, {0.7712345, false, "a b=0.7712.pt"}};
+    CHECK(Policy::encode(items) == R"({"_saved":[[3,"checkpoint_3.pt"],[0.7712345,"a b=0.7712.pt"]]})");
     CHECK(Policy::decode(Policy::encode(items)) == items);
-    CHECK_THROWS_AS(Policy::decode("x 1 f\n"), std::invalid_argument);
-    CHECK_THROWS_AS(Policy::decode("i 1 f"), std::invalid_argument);
+    // What Python's Checkpoint.state_dict() holds, tuples as arrays (as the host hands it over).
+    CHECK(Policy::decode(R"({"_saved": [[10, "checkpoint_10.pt"], [0.5, "best_checkpoint_acc=0.5000.pt"]]})") ==
+          std::vector<Item>{{10, true, "checkpoint_10.pt"}, {0.5, false, "best_checkpoint_acc=0.5000.pt"}});
+    CHECK(Policy::decode(R"({"_saved": []})").empty());
+    // The text of checkpoints written before the state was JSON.
+    CHECK(Policy::decode("i 3 checkpoint_3.pt\nd 0.5 b.pt\n") ==
+          std::vector<Item>{{3, true, "checkpoint_3.pt"}, {0.5, false, "b.pt"}});
+    for (const char* bad : {"x 1 f\n", "i 1 f", R"({"saved": []})", R"({"_saved": {}})", R"({"_saved": [[1]]})",
+                            R"({"_saved": [["1", "f"]]})", R"({"_saved": [[1, "../f.pt"]]})", "{not json"}) {
+        INFO(bad);
+        CHECK_THROWS_AS(Policy::decode(bad), std::invalid_argument);
+    }
 }
 
 TEST_CASE("checkpoint policy: filename_pattern renders and adopts as Ignite's str.format", "[checkpoint]") {

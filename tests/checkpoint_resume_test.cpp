@@ -12,6 +12,7 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <set>
 
 namespace fs = std::filesystem;
@@ -100,25 +101,130 @@ TEST_CASE(
           std::set<std::string>{"checkpoint_10.pt", "checkpoint_20.pt", "checkpoint_30.pt", "model_7.pt", "notes.txt"});
 }
 
-TEST_CASE("checkpoint plugin: score_name saves the best by the evaluator's metric, named by the trainer's epoch",
+TEST_CASE("checkpoint plugin: score_name saves the best by the evaluator's metric, named as Ignite names it",
           "[checkpoint]") {
     const auto dir = ignite::test::scratch_dir("ckpt_score");
-    const auto r = host(kSmall + " --epochs 3 --output-dir " + (dir / "out").string() +
-                        " --plugin-opt checkpoint.dirname=" + (dir / "ck").string() +
-                        " --plugin-opt checkpoint.score_name=loss --plugin-opt checkpoint.score_sign=-1 "
-                        "--plugin-opt checkpoint.filename_prefix=best --plugin-opt checkpoint.include_self=true");
+    // Ignite's default: no global step in a scored name; global_step_transform=trainer is
+    // global_step_from_engine(trainer): the trainer's epoch at the evaluator's COMPLETED.
+    for (const std::string transform : {"none", "trainer"}) {
+        const auto ck = dir / ("ck_" + transform);
+        const auto r = host(kSmall + " --epochs 3 --output-dir " + (dir / ("out_" + transform)).string() +
+                            " --plugin-opt checkpoint.dirname=" + ck.string() +
+                            " --plugin-opt checkpoint.score_name=loss --plugin-opt checkpoint.score_sign=-1 "
+                            "--plugin-opt checkpoint.filename_prefix=best --plugin-opt checkpoint.include_self=true "
+                            "--plugin-opt checkpoint.global_step_transform=" +
+                            transform);
+        INFO(r.out);
+        REQUIRE(r.rc == 0);
+        const auto names = files_in(ck);
+        REQUIRE(names.size() == 1);
+        const auto name = *names.begin();
+        INFO(name);
+        const std::regex expected(transform == "none" ? R"(best_checkpoint_loss=-0\.[0-9]{4}\.pt)"
+                                                      : R"(best_checkpoint_[123]_loss=-0\.[0-9]{4}\.pt)");
+        CHECK(std::regex_match(name, expected));
+        // include_self: Ignite's checkpointer state_dict, already naming this file, as a dict.
+        const auto d = ignite::checkpoint::load(ck / name).toGenericDict();
+        const auto state = d.at("checkpointer").toGenericDict();
+        const auto saved = state.at("_saved").toList();
+        REQUIRE(saved.size() == 1);
+        const auto item = saved.get(0).toList();
+        CHECK(item.get(1).toStringRef() == name);
+        CHECK(item.get(0).isDouble());
+    }
+}
+
+TEST_CASE("checkpoint plugin: global_step_transform names and ranks by the trainer's epoch or iteration",
+          "[checkpoint]") {
+    const auto dir = ignite::test::scratch_dir("ckpt_transform");
+    // 10 iterations per epoch, saves every 5: by the epoch, the two saves of an epoch share a
+    // name (rewritten in place, as Ignite does); by the iteration they do not.
+    const struct {
+        const char* transform;
+        std::set<std::string> files;
+    } cases[] = {{"trainer_epoch", {"checkpoint_2.pt", "checkpoint_3.pt"}},
+                 {"trainer_iteration", {"checkpoint_25.pt", "checkpoint_30.pt"}},
+                 {"trainer", {"checkpoint_25.pt", "checkpoint_30.pt"}}};
+    for (const auto& c : cases) {
+        INFO(c.transform);
+        const auto ck = dir / c.transform;
+        const auto r =
+            host(kSmall + " --epochs 3 --output-dir " + (dir / ("out_" + std::string(c.transform))).string() +
+                 " --plugin-opt checkpoint.dirname=" + ck.string() +
+                 " --plugin-opt checkpoint.every=5 --plugin-opt checkpoint.n_saved=2"
+                 " --plugin-opt checkpoint.global_step_transform=" +
+                 c.transform);
+        INFO(r.out);
+        REQUIRE(r.rc == 0);
+        CHECK(files_in(ck) == c.files);
+    }
+    // At epoch ends the trainer transform is the epoch (the event's counter).
+    const auto ck = dir / "epochs";
+    const auto r = host(kSmall + " --epochs 3 --output-dir " + (dir / "out_epochs").string() +
+                        " --plugin-opt checkpoint.dirname=" + ck.string() +
+                        " --plugin-opt checkpoint.n_saved=0 --plugin-opt checkpoint.global_step_transform=trainer");
     INFO(r.out);
     REQUIRE(r.rc == 0);
-    const auto names = files_in(dir / "ck");
-    REQUIRE(names.size() == 1);
-    const auto name = *names.begin();
-    CHECK(name.rfind("best_checkpoint_", 0) == 0);
-    CHECK(name.find("_loss=-0.") != std::string::npos);
-    // include_self: the checkpointer's _saved (already naming this file) is in the file.
-    const auto d = ignite::checkpoint::load(dir / "ck" / name).toGenericDict();
-    const auto state = d.at("checkpointer").toTensor();
-    const std::string text(static_cast<const char*>(state.data_ptr()), static_cast<std::size_t>(state.numel()));
-    CHECK(text.find(name) != std::string::npos);
+    CHECK(files_in(ck) == std::set<std::string>{"checkpoint_1.pt", "checkpoint_2.pt", "checkpoint_3.pt"});
+    const auto bad = host(kSmall + " --epochs 1 --plugin-opt checkpoint.global_step_transform=evaluator");
+    CHECK(bad.rc == 2);
+    CHECK_THAT(bad.out, Catch::Contains("global_step_transform") && Catch::Contains("trainer_epoch"));
+}
+
+TEST_CASE("checkpoint plugin: include_self round-trips through Python Ignite's Checkpoint; last_checkpoint",
+          "[checkpoint]") {
+    const auto dir = ignite::test::scratch_dir("ckpt_self");
+    const auto ck = dir / "ck";
+    const std::string common = kSmall + " --lr-schedule constant --overwrite --output-dir " + (dir / "out").string() +
+                               " --plugin-opt checkpoint.dirname=" + ck.string() +
+                               " --plugin-opt checkpoint.every=5 --plugin-opt checkpoint.n_saved=3"
+                               " --plugin-opt checkpoint.include_self=true --plugin trace --plugin-opt "
+                               "trace.custom=checkpoint.SAVED_CHECKPOINT --plugin-opt trace.attrs=last_checkpoint "
+                               "--plugin-opt trace.engines=trainer --plugin-opt trace.path=" +
+                               (dir / "trace.jsonl").string();
+    auto r = host(common + " --epochs 2");
+    INFO(r.out);
+    REQUIRE(r.rc == 0);
+    CHECK(files_in(ck) == std::set<std::string>{"checkpoint_10.pt", "checkpoint_15.pt", "checkpoint_20.pt"});
+    // last_checkpoint (Ignite's property: dirname / the best kept file) at each SAVED_CHECKPOINT.
+    std::vector<std::string> last;
+    for (const auto& line : ignite::test::read_jsonl(dir / "trace.jsonl")) {
+        if (line["event"] == "checkpoint.SAVED_CHECKPOINT") last.push_back(line["last_checkpoint"].get<std::string>());
+    }
+    CHECK(last == std::vector<std::string>{(ck / "checkpoint_5.pt").string(), (ck / "checkpoint_10.pt").string(),
+                                           (ck / "checkpoint_15.pt").string(), (ck / "checkpoint_20.pt").string()});
+
+    // Python Ignite's Checkpoint.load_objects takes our entry; it writes its own state_dict
+    // (an OrderedDict of tuples) back into the file, without its worst item.
+    const auto py = ignite::test::run_process(
+        {IGNITE_VENV_PYTHON, std::string(IGNITE_SOURCE_DIR) + "/tests/checkpoint_interop/checkpointer_state.py",
+         (ck / "checkpoint_20.pt").string(), "--drop-worst"},
+        {}, true);
+    INFO(py.out);
+    REQUIRE(py.rc == 0);
+    CHECK(py.out ==
+          "last_checkpoint checkpoint_20.pt saved 10:checkpoint_10.pt,15:checkpoint_15.pt,20:checkpoint_20.pt\n");
+
+    // Resumed from Python's file: rotation goes on from the restored _saved (20 and 15), so
+    // 15 is rotated out and 10, no longer listed, is left alone (as Ignite would).
+    r = host(common + " --epochs 3 --resume auto");
+    INFO(r.out);
+    REQUIRE(r.rc == 0);
+    CHECK(files_in(ck) ==
+          std::set<std::string>{"checkpoint_10.pt", "checkpoint_20.pt", "checkpoint_25.pt", "checkpoint_30.pt"});
+    const auto saved = ignite::checkpoint::load(ck / "checkpoint_30.pt")
+                           .toGenericDict()
+                           .at("checkpointer")
+                           .toGenericDict()
+                           .at("_saved")
+                           .toList();
+    std::vector<std::string> names;
+    for (std::size_t i = 0; i < saved.size(); ++i) {
+        const auto item = saved.get(i).toList();
+        CHECK(item.get(0).isInt());
+        names.push_back(item.get(1).toStringRef());
+    }
+    CHECK(names == std::vector<std::string>{"checkpoint_20.pt", "checkpoint_25.pt", "checkpoint_30.pt"});
 }
 
 TEST_CASE("checkpoint plugin: a failed save (EFBIG) fails the run and loses no earlier checkpoint", "[checkpoint]") {

@@ -143,7 +143,8 @@ int plugins_inspect(const std::string& which) {
         std::cout << fmt::format("  {:<28} {:<8} {}\n", d->name, (d->flags & IGNITE_METRIC_SQUARE) ? "[matrix]" : "",
                                  d->help ? d->help : "");
     }
-    std::cout << "state:       " << (i.state_key ? i.state_key : "(none)") << "\n";
+    std::cout << "state:       " << (i.state_key ? i.state_key : "(none)")
+              << (i.state_key && plugin_state_format(i) == IGNITE_STATE_JSON ? " (JSON)" : "") << "\n";
     return 0;
 }
 

@@ -6,10 +6,18 @@
 //
 // When: `every` K > 0 saves at every K-th trainer ITERATION_COMPLETED, 0 at every trainer
 // EPOCH_COMPLETED; with `score_name` it saves at the evaluator's COMPLETED instead, scored by
-// score_sign * evaluator.state.metrics[score_name], global step = the trainer's epoch
-// (Ignite's global_step_from_engine(trainer)). Priority 100: after metrics, loggers and the
-// host's evaluation (50). Without a score it also saves when the trainer is terminated (a
-// stop signal, another plugin), so a stopped run resumes where it stopped.
+// score_sign * evaluator.state.metrics[score_name]. The global step (in the name; without a
+// score also the priority) is Ignite's: the trainer's iteration without a score and nothing
+// with one, unless `global_step_transform` names another (`trainer` is Ignite's
+// global_step_from_engine(trainer): the trainer's counter of the event that fired, i.e. its
+// epoch at the evaluator's COMPLETED). Priority 100: after metrics, loggers and the host's
+// evaluation (50). Without a score it also saves when the trainer is terminated (a stop
+// signal, another plugin), so a stopped run resumes where it stopped.
+//
+// The checkpointer's own state (include_self) is JSON (ABI 1.4), so the file holds Ignite's
+// Checkpoint.state_dict() under "checkpointer": {"_saved": [(priority, filename), ...]}.
+// Ignite's `last_checkpoint` (the folder joined with the best kept file's name) is published
+// as the string attribute state.last_checkpoint of the engine the checkpointer is attached to.
 //
 // Never lose a checkpoint (unlike Ignite, which deletes the worst file first): the new file
 // is written durably, and only then is the worst one deleted and `_saved` updated; a failed
@@ -41,6 +49,16 @@ using ignite_checkpoint::PolicyOptions;
 
 constexpr std::int32_t kCheckpointPriority = 100;
 
+// global_step_transform's choices.
+enum class StepFrom { ignite_default, trainer, trainer_epoch, trainer_iteration };
+
+StepFrom step_from(const std::string& choice) {
+    if (choice == "trainer") return StepFrom::trainer;
+    if (choice == "trainer_epoch") return StepFrom::trainer_epoch;
+    if (choice == "trainer_iteration") return StepFrom::trainer_iteration;
+    return StepFrom::ignite_default;  // "none" (the host validated the choices)
+}
+
 class Checkpoint : public ignite::sdk::Plugin {
 private:
     void init(Host& host) override {
@@ -52,10 +70,12 @@ private:
         o.n_saved = host.option_int("n_saved");
         o.greater_or_equal = host.option_bool("greater_or_equal");
         o.filename_pattern = host.option_string("filename_pattern");
+        step_from_ = step_from(host.option_string("global_step_transform"));
+        o.scored_names_have_step = step_from_ != StepFrom::ignite_default;
+        every_ = host.option_int("every");
         score_sign_ = host.option_int("score_sign");
         if (score_sign_ == 0) throw std::invalid_argument("checkpoint.score_sign must be 1 or -1, got 0");
         include_self_ = host.option_bool("include_self");
-        const auto every = host.option_int("every");
         try {
             policy_.emplace(o);
         } catch (const std::invalid_argument& e) {
@@ -77,7 +97,8 @@ private:
         Engine trainer = host.require_engine("trainer");
         if (o.score_name.empty()) {
             saved_event_ = trainer.register_event("SAVED_CHECKPOINT");
-            const auto when = every > 0 ? Events::ITERATION_COMPLETED.every(every) : Events::EPOCH_COMPLETED;
+            attached_ = trainer;
+            const auto when = every_ > 0 ? Events::ITERATION_COMPLETED.every(every_) : Events::EPOCH_COMPLETED;
             trainer.on(
                 when, [this](Engine& e) { save_by_step(e); }, kCheckpointPriority);
             if (host.option_bool("on_terminate")) {
@@ -97,9 +118,11 @@ private:
                     "checkpoint.score_name needs the evaluator (train with --eval-every K > 0)");
             }
             saved_event_ = evaluator->register_event("SAVED_CHECKPOINT");
+            attached_ = *evaluator;
             evaluator->on(
                 Events::COMPLETED, [this, trainer](Engine& e) { save_by_score(e, trainer); }, kCheckpointPriority);
         }
+        publish_last_checkpoint();  // of adopted files
     }
 
     // This policy's files already in the folder, e.g. of the run being resumed.
@@ -119,10 +142,15 @@ private:
         policy_->set_saved(std::move(items));
     }
 
+    // Ignite without a score: priority = global step, by default the trainer's iteration.
     void save_by_step(Engine& trainer) {
-        const auto iteration = trainer.iteration();
-        last_iteration_ = iteration;
-        save(trainer, static_cast<double>(iteration), true, iteration);
+        last_iteration_ = trainer.iteration();
+        // The counter of the event these saves hang on (also for the save at TERMINATE).
+        const bool at_epochs = every_ == 0;
+        std::int64_t step = trainer.iteration();
+        if (step_from_ == StepFrom::trainer_epoch || (step_from_ == StepFrom::trainer && at_epochs))
+            step = trainer.epoch();
+        save(trainer, static_cast<double>(step), true, step);
     }
 
     void save_by_score(Engine& evaluator, const Engine& trainer) {
@@ -133,10 +161,13 @@ private:
                                         "' is not a metric of the evaluator; use "
                                         "accuracy, loss or a --metric NAME");
         }
-        save(evaluator, static_cast<double>(score_sign_) * *value, false, trainer.epoch());
+        std::optional<std::int64_t> step;  // Ignite's default: no global step with a score
+        if (step_from_ == StepFrom::trainer || step_from_ == StepFrom::trainer_epoch) step = trainer.epoch();
+        if (step_from_ == StepFrom::trainer_iteration) step = trainer.iteration();
+        save(evaluator, static_cast<double>(score_sign_) * *value, false, step);
     }
 
-    void save(Engine& engine, double priority, bool integral, std::int64_t global_step) {
+    void save(Engine& engine, double priority, bool integral, std::optional<std::int64_t> global_step) {
         const auto plan = policy_->plan(priority, integral, global_step);
         if (!plan) return;
         // save_state (include_self) already lists the new file, as Ignite's checkpointer entry does.
@@ -161,7 +192,17 @@ private:
                 host().log(IGNITE_LOG_WARNING, "could not delete the rotated checkpoint " + old + ": " + ec.message());
         }
         last_saved_ = path;
+        publish_last_checkpoint();
         engine.fire(saved_event_);
+    }
+
+    // Ignite's Checkpoint.last_checkpoint: dirname / _saved[-1].filename (the best kept file,
+    // the latest among equals), "" while nothing is kept.
+    void publish_last_checkpoint() {
+        if (!attached_) return;
+        const auto& saved = policy_->saved();
+        attached_->set_state("last_checkpoint",
+                             saved.empty() ? std::string() : (fs::path(dir_) / saved.back().filename).string());
     }
 
     std::string save_state() override {
@@ -176,12 +217,16 @@ private:
             if (fs::is_regular_file(fs::path(dir_) / item.filename, ec)) items.push_back(std::move(item));
         }
         policy_->set_saved(std::move(items));
+        publish_last_checkpoint();
     }
 
     std::string dir_;
     std::optional<Policy> policy_;
     const Plan* pending_ = nullptr;
     std::int64_t score_sign_ = 1;
+    std::int64_t every_ = 0;
+    StepFrom step_from_ = StepFrom::ignite_default;
+    std::optional<Engine> attached_;  // the engine whose event saves (trainer or evaluator)
     bool include_self_ = false;
     std::int64_t last_iteration_ = -1;
     std::string last_saved_;
@@ -198,6 +243,7 @@ IGNITE_SDK_PLUGIN(
                      "keeps the best n_saved")
         .needs_abi_minor(3)
         .state_key("checkpointer")
+        .json_state()
         .event("SAVED_CHECKPOINT", "", "after a checkpoint file is durably written (Ignite's CheckpointEvents)")
         .option(Option::string("dirname", "checkpoints").help("folder of the checkpoint files (created when missing)"))
         .option(Option::integer("every", 0)
@@ -206,9 +252,14 @@ IGNITE_SDK_PLUGIN(
         .option(
             Option::integer("n_saved", 1).min(0).help("files kept (the best by priority); 0: keep all (Ignite's None)"))
         .option(Option::string("score_name", "")
-                    .help("evaluator metric that scores a checkpoint (saved at the evaluator's COMPLETED, global step "
-                          "= trainer "
-                          "epoch), e.g. accuracy: best_checkpoint_3_accuracy=0.7700.pt; empty: score by iteration"))
+                    .help("evaluator metric that scores a checkpoint (saved at the evaluator's COMPLETED), e.g. "
+                          "accuracy: best_checkpoint_accuracy=0.7700.pt; empty: score by the global step"))
+        .option(
+            Option::string("global_step_transform", "none")
+                .choices({"none", "trainer", "trainer_epoch", "trainer_iteration"})
+                .help("global step in names (and, without score_name, the priority): none: Ignite's default "
+                      "(trainer iteration; no step with score_name); trainer: global_step_from_engine(trainer), e.g. "
+                      "best_checkpoint_3_accuracy=0.7700.pt; trainer_epoch / trainer_iteration: that counter"))
         .option(Option::integer("score_sign", 1).range(-1, 1).help("1: higher score is better; -1: lower (e.g. loss)"))
         .option(Option::string("filename_prefix", "").help("prefix of file names ({prefix}_checkpoint_...)"))
         .option(Option::string("filename_pattern", "")
@@ -217,6 +268,7 @@ IGNITE_SDK_PLUGIN(
         .option(Option::boolean("greater_or_equal", false)
                     .help("a score equal to the worst kept one replaces it (Ignite: the first equal ones are kept)"))
         .option(Option::boolean("include_self", false)
-                    .help("save the checkpointer's own _saved list into each checkpoint (key 'checkpointer')"))
+                    .help("save Ignite's checkpointer state_dict {'_saved': [(priority, filename)]} into each "
+                          "checkpoint (key 'checkpointer')"))
         .option(Option::boolean("on_terminate", true)
                     .help("also save when the trainer is terminated (e.g. SIGINT), without score_name")))

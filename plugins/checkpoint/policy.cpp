@@ -1,9 +1,12 @@
 #include "policy.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <regex>
+
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 
 namespace ignite_checkpoint {
@@ -141,28 +144,36 @@ std::string Policy::filename(double priority, bool integral, std::optional<std::
 
 std::optional<Item> Policy::parse(std::string_view name) const {
     if (!options_.filename_pattern.empty()) return parse_pattern(name);
+    // Ignite's default pattern: {prefix}_checkpoint[_{global_step}][_{score_name}={score}].pt
+    const bool scored = !options_.score_name.empty();
+    const bool has_step = !scored || options_.scored_names_have_step;
     std::string head = options_.filename_prefix.empty() ? "" : options_.filename_prefix + "_";
-    head += "checkpoint_";
+    head += "checkpoint";
     if (name.size() <= head.size() + 3 || name.substr(0, head.size()) != head ||
         name.substr(name.size() - 3) != ".pt") {
         return std::nullopt;
     }
-    const std::string middle(name.substr(head.size(), name.size() - head.size() - 3));
-    std::size_t used = 0;
+    std::string rest(name.substr(head.size(), name.size() - head.size() - 3));
     long long step = 0;
-    try {
-        step = std::stoll(middle, &used);
-    } catch (const std::exception&) {
-        return std::nullopt;
+    if (has_step) {
+        // "_" and digits only: no sign, no space (std::stoll would take both).
+        std::size_t digits = 1;
+        while (digits < rest.size() && rest[digits] >= '0' && rest[digits] <= '9') ++digits;
+        if (rest.empty() || rest[0] != '_' || digits == 1) return std::nullopt;
+        try {
+            step = std::stoll(rest.substr(1, digits - 1));
+        } catch (const std::exception&) {
+            return std::nullopt;
+        }
+        rest.erase(0, digits);
     }
-    if (used == 0 || middle[0] == '-' || middle[0] == '+') return std::nullopt;
-    if (options_.score_name.empty()) {
-        if (used != middle.size()) return std::nullopt;
+    if (!scored) {
+        if (!rest.empty()) return std::nullopt;
         return Item{static_cast<double>(step), true, std::string(name)};
     }
     const std::string tail = "_" + options_.score_name + "=";
-    if (middle.compare(used, tail.size(), tail) != 0) return std::nullopt;
-    const std::string score = middle.substr(used + tail.size());
+    if (rest.compare(0, tail.size(), tail) != 0) return std::nullopt;
+    const std::string score = rest.substr(tail.size());
     std::size_t score_used = 0;
     double value = 0;
     try {
@@ -170,7 +181,9 @@ std::optional<Item> Policy::parse(std::string_view name) const {
     } catch (const std::exception&) {
         return std::nullopt;
     }
-    if (score_used != score.size()) return std::nullopt;
+    if (score.empty() || score_used != score.size() || score[0] == '+' ||
+        std::isspace(static_cast<unsigned char>(score[0])))
+        return std::nullopt;
     return Item{value, score.find('.') == std::string::npos, std::string(name)};
 }
 
@@ -208,28 +221,69 @@ void Policy::set_saved(std::vector<Item> items) {
 }
 
 std::string Policy::encode(const std::vector<Item>& items) {
-    std::string out;
+    // Ignite's Checkpoint.state_dict(): {"_saved": [(priority, filename), ...]}; a NaN score
+    // becomes null (JSON has no NaN).
+    nlohmann::ordered_json saved = nlohmann::ordered_json::array();
     for (const auto& i : items) {
-        char buf[64];
-        std::snprintf(buf, sizeof buf, "%.17g", i.priority);
-        out += (i.integral ? "i " : "d ") + std::string(buf) + " " + i.filename + "\n";
+        nlohmann::ordered_json priority = i.integral ? nlohmann::ordered_json(static_cast<std::int64_t>(i.priority))
+                                                     : nlohmann::ordered_json(i.priority);
+        saved.push_back(nlohmann::ordered_json::array({priority, i.filename}));
     }
-    return out;
+    nlohmann::ordered_json state = nlohmann::ordered_json::object();
+    state["_saved"] = saved;
+    return state.dump();
 }
 
-std::vector<Item> Policy::decode(std::string_view text) {
+namespace {
+
+// The one-line-per-item text this plugin saved before its state was JSON ("i|d P NAME\n").
+std::vector<Item> decode_text(std::string_view text) {
     std::vector<Item> out;
     while (!text.empty()) {
         const auto nl = text.find('\n');
-        if (nl == std::string_view::npos) throw std::invalid_argument("checkpoint state: unterminated line");
+        if (nl == std::string_view::npos) throw std::invalid_argument("checkpointer state: unterminated line");
         const std::string line(text.substr(0, nl));
         text.remove_prefix(nl + 1);
         const auto sp1 = line.find(' '), sp2 = line.find(' ', sp1 == std::string::npos ? 0 : sp1 + 1);
         if (line.size() < 5 || (line[0] != 'i' && line[0] != 'd') || sp1 != 1 || sp2 == std::string::npos ||
             sp2 + 1 >= line.size()) {
-            throw std::invalid_argument("checkpoint state: malformed line '" + line + "'");
+            throw std::invalid_argument("checkpointer state: malformed line '" + line + "'");
         }
         out.push_back(Item{std::stod(line.substr(2, sp2 - 2)), line[0] == 'i', line.substr(sp2 + 1)});
+    }
+    return out;
+}
+
+}  // namespace
+
+std::vector<Item> Policy::decode(std::string_view text) {
+    const auto first = text.find_first_not_of(" \t\r\n");
+    if (first == std::string_view::npos || text[first] != '{') return decode_text(text);
+    nlohmann::json state;
+    try {
+        state = nlohmann::json::parse(text.begin(), text.end());
+    } catch (const nlohmann::json::exception& e) {
+        throw std::invalid_argument(std::string("checkpointer state is not valid JSON: ") + e.what());
+    }
+    const auto bad = [](const std::string& what) {
+        return std::invalid_argument("checkpointer state: " + what +
+                                     "; expected Ignite's Checkpoint.state_dict(), {'_saved': [(priority, filename), "
+                                     "...]}");
+    };
+    if (!state.is_object() || !state.contains("_saved")) throw bad("no '_saved'");
+    const auto& saved = state["_saved"];
+    if (!saved.is_array()) throw bad("'_saved' is not a list");
+    std::vector<Item> out;
+    for (const auto& pair : saved) {
+        if (!pair.is_array() || pair.size() != 2 || !pair[1].is_string() || !(pair[0].is_number() || pair[0].is_null()))
+            throw bad("an item of '_saved' is not a (number, str) pair");
+        Item item;
+        item.integral = pair[0].is_number_integer();
+        item.priority = pair[0].is_null() ? std::nan("") : pair[0].get<double>();
+        item.filename = pair[1].get<std::string>();
+        if (item.filename.empty() || item.filename.find('/') != std::string::npos)
+            throw bad("the file name '" + item.filename + "' is not a name inside the folder");
+        out.push_back(std::move(item));
     }
     return out;
 }

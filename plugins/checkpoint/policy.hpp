@@ -29,6 +29,10 @@ struct PolicyOptions {
     std::string score_name;       ///< "" = no score: the priority is the global step (iteration)
     std::int64_t n_saved = 1;     ///< 0 = keep every file (Ignite's n_saved=None)
     bool greater_or_equal = false;
+    /// With a score_name: whether the default file names carry the global step (Ignite: when
+    /// a global_step_transform is given), as in best_checkpoint_3_accuracy=0.7700.pt; without
+    /// one the step is always in the name (it is the priority).
+    bool scored_names_have_step = false;
     /// Ignite's filename_pattern ("" = its default pattern): Python format fields
     /// {filename_prefix} {name} {score} {score_name} {global_step} {ext}; a field that is not
     /// set renders "None", as str.format does with Ignite's None.
@@ -70,9 +74,12 @@ public:
     /// Replaces `_saved` (adopted files or a loaded state), sorted as Ignite keeps it.
     void set_saved(std::vector<Item> items);
 
-    /// `_saved` as text, one "i|d PRIORITY FILENAME" line per item (the plugin's state).
+    /// Ignite's Checkpoint.state_dict() as JSON, {"_saved": [[priority, filename], ...]}
+    /// (the plugin's state: checkpoints hold it as that Python dict).
     [[nodiscard]] static std::string encode(const std::vector<Item>& items);
-    /// The inverse; throws std::invalid_argument for malformed text.
+    /// The inverse (also of Python's state_dict, whose tuples arrive as arrays, and of the
+    /// "i|d PRIORITY FILENAME" lines this plugin saved before 1.1). Throws
+    /// std::invalid_argument for anything else, and for a file name with '/'.
     [[nodiscard]] static std::vector<Item> decode(std::string_view text);
 
     /// Python's f"{p}" for an int priority, f"{p:.4f}" otherwise.

@@ -10,8 +10,8 @@
 // before every other handler and records the state they are about to see. Custom events
 // cannot be enumerated through the ABI, so the ones to trace are named in `custom`; they
 // must exist when trace initialises (load the plugin that registers them first). The
-// ABI does not tell which state attribute a custom event counts with either, so int state
-// attributes worth recording are named in `attrs` (written when set, omitted otherwise).
+// ABI does not tell which state attribute a custom event counts with either, so int or str
+// state attributes worth recording are named in `attrs` (written when set, omitted otherwise).
 //
 // The file: `path` is checked at init but created/truncated only at the first STARTED, so a
 // host that fails to start leaves an existing trace as it was. A write error (full disk,
@@ -151,6 +151,12 @@ private:
                 line_ += ",\"";
                 json_escape_append(line_, attr);
                 line_ += "\":" + std::to_string(*v);
+            } else if (const auto text = e.try_state_string(attr.c_str())) {
+                line_ += ",\"";
+                json_escape_append(line_, attr);
+                line_ += "\":\"";
+                json_escape_append(line_, *text);
+                line_ += "\"";
             }
         }
         line_ += "}\n";
@@ -187,4 +193,5 @@ IGNITE_SDK_PLUGIN(
             Option::list("custom", "")
                 .help("comma-separated qualified custom events to trace too (plugin.EVENT); load their plugin first"))
         .option(Option::list("attrs", "")
-                    .help("comma-separated int state attributes added to each line when set (e.g. time_iteration)")))
+                    .help("comma-separated int or str state attributes added to each line when set (e.g. "
+                          "time_iteration, last_checkpoint)")))

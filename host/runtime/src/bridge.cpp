@@ -15,9 +15,12 @@
 
 #include <ignite/core/durable_file.hpp>
 
+#include "json_state.hpp"
+
 #include <cmath>
 #include <cstddef>
 #include <cstdio>
+#include <cstring>
 #include <deque>
 #include <limits>
 #include <optional>
@@ -903,8 +906,8 @@ void PluginHost::set_checkpoint_source(std::function<std::vector<char>()> source
     checkpoint_source_ = std::move(source);
 }
 
-std::vector<std::pair<std::string, std::string>> PluginHost::save_plugin_states() {
-    std::vector<std::pair<std::string, std::string>> out;
+std::vector<std::pair<std::string, c10::IValue>> PluginHost::save_plugin_states() {
+    std::vector<std::pair<std::string, c10::IValue>> out;
     for (auto& l : plugins_) {
         const auto& info = *l->module.info;
         if (!l->initialised || !info.state_key || !info.save_state) continue;
@@ -918,19 +921,55 @@ std::vector<std::pair<std::string, std::string>> PluginHost::save_plugin_states(
                                              l->error.empty() ? "no message given" : l->error));
         }
         if (bytes->size == 0) continue;
-        out.emplace_back(info.state_key, std::string(static_cast<const char*>(bytes->data), bytes->size));
+        const std::string_view data(static_cast<const char*>(bytes->data), bytes->size);
+        if (plugin_state_format(info) == IGNITE_STATE_JSON) {
+            try {
+                out.emplace_back(info.state_key, json_state::to_value(data));
+            } catch (const std::invalid_argument& e) {
+                throw PluginRunError(fmt::format("plugin '{}': save_state gave JSON state that is {}; fix the plugin",
+                                                 info.name, e.what()));
+            }
+            continue;
+        }
+        auto t = at::empty({static_cast<std::int64_t>(data.size())}, at::kByte);
+        std::memcpy(t.data_ptr(), data.data(), data.size());
+        out.emplace_back(info.state_key, std::move(t));
     }
     return out;
 }
 
-std::vector<std::string> PluginHost::load_plugin_states(const std::map<std::string, std::string>& states) {
+std::vector<std::string> PluginHost::load_plugin_states(const std::map<std::string, c10::IValue>& states) {
     std::vector<std::string> unclaimed;
-    for (const auto& [key, bytes] : states) {
+    for (const auto& [key, value] : states) {
         bool claimed = false;
         for (auto& l : plugins_) {
             const auto& info = *l->module.info;
             if (!l->initialised || !info.state_key || key != info.state_key || !info.load_state) continue;
             claimed = true;
+            // Bytes (a uint8 tensor) go over as they are, also to a JSON plugin: they are
+            // what it saved while its state was bytes. A JSON plugin gets any other value as
+            // JSON text.
+            std::string bytes;
+            const bool is_bytes =
+                value.isTensor() && value.toTensor().scalar_type() == at::kByte && value.toTensor().dim() == 1;
+            if (is_bytes) {
+                const auto t = value.toTensor().contiguous().to(at::kCPU);
+                bytes.assign(static_cast<const char*>(t.data_ptr()), static_cast<std::size_t>(t.numel()));
+            } else if (plugin_state_format(info) == IGNITE_STATE_JSON) {
+                try {
+                    bytes = json_state::to_json(value);
+                } catch (const std::invalid_argument& e) {
+                    throw PluginRunError(
+                        fmt::format("plugin '{}': the state under '{}': {}; give a checkpoint "
+                                    "this plugin saved",
+                                    info.name, key, e.what()));
+                }
+            } else {
+                throw PluginRunError(
+                    fmt::format("plugin '{}': the state under '{}' is a {}, not the bytes (a uint8 "
+                                "tensor) it saves; give a checkpoint this plugin saved",
+                                info.name, key, value.tagKind()));
+            }
             l->error.clear();
             if (info.load_state(l->state, bytes.data(), bytes.size()) != IGNITE_OK) {
                 throw PluginRunError(fmt::format("plugin '{}': load_state failed: {}", info.name,

@@ -97,6 +97,8 @@ constexpr std::size_t kInfoSize_1_0 = offsetof(ignite_plugin_info, load_state) +
 constexpr std::size_t kInfoSize_1_1 = offsetof(ignite_plugin_info, metric_count) + sizeof(size_t);
 // ABI 1.2 appended option_stride / event_stride / bytes_size.
 constexpr std::size_t kInfoSize_1_2 = offsetof(ignite_plugin_info, bytes_size) + sizeof(size_t);
+// ABI 1.4 appended state_format.
+constexpr std::size_t kInfoSize_1_4 = offsetof(ignite_plugin_info, state_format) + sizeof(std::uint32_t);
 // The part of ignite_metric_decl that existed in ABI 1.1.
 constexpr std::size_t kMetricDeclSize_1_1 = offsetof(ignite_metric_decl, load_statistics) + sizeof(void*);
 // ABI 1.2 appended create_metric.
@@ -119,6 +121,24 @@ void validate_strides(const ignite_plugin_info& info, const std::string& label) 
                             "this SDK",
                             info.name, label, s.what, s.value, s.minimum));
         }
+    }
+}
+
+// ABI 1.4's state_format: a value this host knows, on a plugin that claims 1.4 (so that an
+// older host, which would store its JSON as bytes, refuses it).
+void validate_state_format(const ignite_plugin_info& info, const std::string& label) {
+    if (info.struct_size < kInfoSize_1_4 || info.state_format == IGNITE_STATE_BYTES) return;
+    if (info.state_format != IGNITE_STATE_JSON) {
+        throw PluginError(
+            fmt::format("plugin '{}' ({}) has state_format {}; this host knows {} (bytes) and {} "
+                        "(JSON): rebuild it against this SDK",
+                        info.name, label, info.state_format, IGNITE_STATE_BYTES, IGNITE_STATE_JSON));
+    }
+    if (info.abi_minor < 4) {
+        throw PluginError(
+            fmt::format("plugin '{}' ({}) sets state_format (ABI 1.4) but claims ABI {}.{}; "
+                        "set abi_minor to 4 or more",
+                        info.name, label, info.abi_major, info.abi_minor));
     }
 }
 
@@ -240,11 +260,16 @@ LoadedModule load_plugin_module(const fs::path& path) {
     }
     validate_strides(*info, path.string());
     validate_metrics(*info, path.string());
+    validate_state_format(*info, path.string());
     // Never unloaded (DESIGN.md): code, type_info and deleters from the plugin must
     // outlive every object that points at them. Leak the handle on purpose.
     static auto* kept = new std::vector<boost::dll::shared_library>();  // reachable, never destroyed
     kept->push_back(std::move(lib));
     return LoadedModule{path, info};
+}
+
+std::uint32_t plugin_state_format(const ignite_plugin_info& info) noexcept {
+    return info.struct_size >= kInfoSize_1_4 ? info.state_format : IGNITE_STATE_BYTES;
 }
 
 std::vector<fs::path> discover_plugins() {

@@ -38,17 +38,6 @@ GenericDict host_entry(const TrainOptions& c, const Training& t) {
     return d;
 }
 
-at::Tensor bytes_tensor(const std::string& bytes) {
-    auto t = at::empty({static_cast<std::int64_t>(bytes.size())}, at::kByte);
-    if (!bytes.empty()) std::memcpy(t.data_ptr(), bytes.data(), bytes.size());
-    return t;
-}
-
-std::string tensor_bytes(const at::Tensor& t) {
-    const auto c = t.contiguous().to(at::kCPU);
-    return std::string(static_cast<const char*>(c.data_ptr()), static_cast<std::size_t>(c.numel()));
-}
-
 GenericDict as_dict(const c10::IValue& v, const std::string& path) {
     if (!v.isGenericDict())
         throw UsageError(fmt::format("checkpoint '{}' is not a dict; give a checkpoint ignite-host wrote", path));
@@ -83,7 +72,7 @@ std::vector<char> checkpoint_bytes(const TrainOptions& c, Training& t, PluginHos
     d.insert("optimizer", optimizer_state_dict(*t.optimizer));
     d.insert("trainer", checkpoint::to_value(t.trainer->state_dict()));
     if (t.lr_scheduler) d.insert("lr_scheduler", checkpoint::to_value(t.lr_scheduler->state_dict()));
-    for (const auto& [key, bytes] : plugins.save_plugin_states()) d.insert(key, bytes_tensor(bytes));
+    for (const auto& [key, value] : plugins.save_plugin_states()) d.insert(key, value);
     d.insert("ignite_host", host_entry(c, t));
     return checkpoint::encode(d, "checkpoint");
 }
@@ -164,14 +153,12 @@ void restore_checkpoint(const std::string& path, const c10::IValue& v, Training&
         });
     }
     static const char* const kHostKeys[] = {"model", "optimizer", "trainer", "lr_scheduler", "ignite_host"};
-    std::map<std::string, std::string> states;
+    std::map<std::string, c10::IValue> states;
     for (const auto& item : d) {
         if (!item.key().isString()) continue;
         const auto& key = item.key().toStringRef();
         if (std::find(std::begin(kHostKeys), std::end(kHostKeys), key) != std::end(kHostKeys)) continue;
-        if (item.value().isTensor() && item.value().toTensor().scalar_type() == at::kByte) {
-            states.emplace(key, tensor_bytes(item.value().toTensor()));
-        }
+        states.emplace(key, item.value());
     }
     try {
         for (const auto& key : plugins.load_plugin_states(states)) {

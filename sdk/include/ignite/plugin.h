@@ -1,6 +1,6 @@
-/* Ignite C++ plugin ABI, version 1.2 (1.0 + plugin-declared metrics + explicit exception
+/* Ignite C++ plugin ABI, version 1.4 (1.0 + plugin-declared metrics + explicit exception
  * handling, option ranges and choices, growable arrays, counters in the event info, the
- * optimizer's parameter groups).
+ * optimizer's parameter groups; checkpointing; structured plugin state).
  *
  * The one stable promise of Ignite C++: a plugin compiled against ABI 1.k loads in every
  * host 1.m with m >= k. C99; depends only on <stdint.h>, <stddef.h> and DLPack
@@ -43,7 +43,9 @@
  * param_group_double / set_param_group_double, and defined the status codes by meaning
  * (NOT_FOUND for a missing attribute, STATE for "not now"); the built-in events come from
  * ignite/events.def. 1.3 appended ignite_host_api.checkpoint_bytes / write_file_durably /
- * remove_stray_temporaries (checkpointing plugins).
+ * remove_stray_temporaries (checkpointing plugins). 1.4 appended
+ * ignite_plugin_info.state_format (IGNITE_STATE_JSON: a plugin's state is saved into
+ * checkpoints as a Python value, not as bytes).
  */
 #ifndef IGNITE_PLUGIN_H
 #define IGNITE_PLUGIN_H
@@ -62,7 +64,7 @@ extern "C" {
 #endif
 
 #define IGNITE_ABI_MAJOR 1
-#define IGNITE_ABI_MINOR 3
+#define IGNITE_ABI_MINOR 4
 
 /* Name of the exported entry point, as a string for dlsym-style lookups. */
 #define IGNITE_PLUGIN_ENTRY_SYMBOL "ignite_plugin_entry"
@@ -400,9 +402,10 @@ typedef struct ignite_host_api {
      * owner run, e.g. the trainer's ITERATION_COMPLETED) as the bytes of one file in torch's
      * zip format (docs/checkpoint-format.md), a dict laid out as Ignite's Checkpoint lays it
      * out: "model", "optimizer", "trainer" (with rng_states), "lr_scheduler" when there is
-     * one, every loaded plugin's save_state bytes under its state_key (a uint8 tensor;
-     * this plugin's own save_state is called too, so state that must name the file being
-     * written is set before the call), and "ignite_host" (what a resume checks). The bytes
+     * one, every loaded plugin's save_state under its state_key (a uint8 tensor, or the
+     * Python value of IGNITE_STATE_JSON state; this plugin's own save_state is called too,
+     * so state that must name the file being written is set before the call), and
+     * "ignite_host" (what a resume checks). The bytes
      * are the HOST's, BORROWED until this plugin's next checkpoint_bytes call or shutdown.
      * IGNITE_ERR_UNSUPPORTED: this host has nothing to checkpoint (e.g. dry-run).
      *
@@ -505,7 +508,8 @@ typedef struct ignite_plugin_info {
 
     /* Optional persistent state: saved into checkpoints under `state_key` (NULL: none).
      * save_state fills *out with bytes valid until the next call on this plugin; the host
-     * copies them. load_state receives bytes from an earlier save_state. */
+     * copies them (0 bytes: nothing is saved). load_state receives bytes from an earlier
+     * save_state. How the bytes are stored: see state_format (1.4). */
     const char* state_key;
     ignite_status (*save_state)(void* plugin_state, ignite_bytes* out);
     ignite_status (*load_state)(void* plugin_state, const void* data, size_t size);
@@ -525,7 +529,25 @@ typedef struct ignite_plugin_info {
     size_t option_stride;
     size_t event_stride;
     size_t bytes_size;
+
+    /* ---- ABI 1.4 (read when struct_size covers it; 0 before) ---- */
+    /* IGNITE_STATE_BYTES (0): the state is opaque bytes, stored as a uint8 tensor.
+     * IGNITE_STATE_JSON (1): save_state gives one UTF-8 JSON value, stored in the checkpoint
+     * as the Python value json.loads would make (object -> dict with its key order, array ->
+     * list, string, integer -> int (int64), other number -> float, true/false, null -> None),
+     * so Python code (e.g. Ignite's Checkpoint.load_objects) reads it as a plain object.
+     * load_state then gets that value back as compact JSON text (a tuple, e.g. from a file
+     * Python wrote, arrives as an array; a float that is NaN or infinite arrives as null),
+     * or, from a checkpoint written while the plugin's state was bytes, those bytes as they
+     * were. Invalid JSON from save_state fails the save with a message naming the plugin; a
+     * stored value JSON cannot express (a tensor, a dict with non-string keys) fails the
+     * load the same way. Any other value is refused when the plugin is loaded. A plugin that
+     * sets it must claim abi_minor >= 4, so that an older host refuses it. */
+    uint32_t state_format;
 } ignite_plugin_info;
+
+#define IGNITE_STATE_BYTES 0u
+#define IGNITE_STATE_JSON 1u
 
 /* The entry point's type: returns the plugin's static info (never freed). */
 typedef const ignite_plugin_info* (*ignite_plugin_entry_fn)(void);

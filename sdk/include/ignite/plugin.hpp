@@ -823,6 +823,14 @@ public:
         state_key_ = std::move(key);
         return *this;
     }
+    /// The state is JSON (ABI 1.4, plugin.h: state_format IGNITE_STATE_JSON): save_state()
+    /// returns one JSON value's text, which checkpoints hold as the Python value json.loads
+    /// makes; load_state() gets it back as compact JSON text (or, from a checkpoint written
+    /// while the state was bytes, those bytes). Needs a 1.4 host (claimed automatically).
+    PluginSpec& json_state() {
+        state_format_ = IGNITE_STATE_JSON;
+        return *this;
+    }
     PluginSpec& metric(MetricSpec m) {
         metrics_.push_back(std::move(m));
         return *this;
@@ -865,6 +873,7 @@ private:
     }
 
     std::string name_, version_, description_, state_key_;
+    std::uint32_t state_format_ = IGNITE_STATE_BYTES;
     std::uint16_t needs_minor_ = 0;
     std::vector<Option> options_;
     std::vector<EventDecl> events_;
@@ -1002,6 +1011,7 @@ struct PluginGlue {
             // option ranges or metrics needs a host that validates / creates them.
             i.abi_minor = k.uses_abi_1_2() ? 2 : 0;
             if (k.needs_minor_ > i.abi_minor) i.abi_minor = k.needs_minor_;
+            if (k.state_format_ != IGNITE_STATE_BYTES && i.abi_minor < 4) i.abi_minor = 4;
             i.name = k.name_.c_str();
             i.version = k.version_.c_str();
             i.description = k.description_.c_str();
@@ -1019,6 +1029,7 @@ struct PluginGlue {
             i.option_stride = sizeof(ignite_option_spec);
             i.event_stride = sizeof(ignite_event_decl);
             i.bytes_size = sizeof(ignite_bytes);
+            i.state_format = k.state_format_;
             return i;
         }();
         return &info;

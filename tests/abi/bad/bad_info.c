@@ -1,6 +1,7 @@
 /* A plugin whose info the host must refuse before calling init. The build compiles it
- * several times with BAD_NAME, BAD_ABI_MAJOR, BAD_ABI_MINOR and BAD_STRUCT_SIZE set:
- * wrong ABI major (2), newer minor than the host (1.99), struct_size too small (8). */
+ * several times with BAD_NAME, BAD_ABI_MAJOR, BAD_ABI_MINOR, BAD_STRUCT_SIZE and
+ * BAD_STATE_FORMAT set: wrong ABI major (2), newer minor than the host (1.99), struct_size
+ * too small (8), an unknown state_format (7), JSON state while claiming ABI 1.3. */
 #include <ignite/plugin.h>
 
 #ifndef BAD_ABI_MAJOR
@@ -8,6 +9,9 @@
 #endif
 #ifndef BAD_ABI_MINOR
 #define BAD_ABI_MINOR IGNITE_ABI_MINOR
+#endif
+#ifndef BAD_STATE_FORMAT
+#define BAD_STATE_FORMAT IGNITE_STATE_BYTES
 #endif
 #ifndef BAD_STRUCT_SIZE
 #define BAD_STRUCT_SIZE sizeof(ignite_plugin_info)
@@ -41,6 +45,7 @@ static const ignite_plugin_info kInfo = {
     sizeof(ignite_option_spec),
     sizeof(ignite_event_decl),
     sizeof(ignite_bytes), /* 1.2: strides */
+    BAD_STATE_FORMAT,     /* 1.4 */
 };
 
 IGNITE_DEFINE_PLUGIN(kInfo)

@@ -8,6 +8,7 @@
 
 #include <ignite/core/engine.hpp>
 #include <ignite/plugin.h>
+#include <ATen/core/ivalue.h>
 
 #include <cstdint>
 #include <functional>
@@ -94,14 +95,18 @@ public:
     /// source becomes the call's error (its message for the plugin's last_error).
     void set_checkpoint_source(std::function<std::vector<char>()> source);
 
-    /// Every initialised plugin's state (save_state) under its state_key, in load order;
-    /// plugins without a state_key, or whose bytes are empty, are left out. Throws
-    /// PluginRunError naming the plugin whose save_state failed.
-    [[nodiscard]] std::vector<std::pair<std::string, std::string>> save_plugin_states();
-    /// Hands each loaded plugin the bytes saved under its state_key (load_state); a plugin
+    /// Every initialised plugin's state (save_state) under its state_key, in load order, as
+    /// the checkpoint value plugin.h's state_format says: a 1-D uint8 tensor of the bytes, or
+    /// the Python value of IGNITE_STATE_JSON state. Plugins without a state_key, or whose
+    /// bytes are empty, are left out. Throws PluginRunError naming the plugin whose
+    /// save_state failed or gave invalid JSON.
+    [[nodiscard]] std::vector<std::pair<std::string, c10::IValue>> save_plugin_states();
+    /// Hands each loaded plugin the value saved under its state_key (load_state: a uint8
+    /// tensor's bytes as they are; another value as JSON text to a JSON plugin); a plugin
     /// whose key is absent keeps its state. Returns the keys no loaded plugin claims (the
-    /// caller warns). Throws PluginRunError naming the plugin whose load_state failed.
-    std::vector<std::string> load_plugin_states(const std::map<std::string, std::string>& states);
+    /// caller warns). Throws PluginRunError naming the plugin whose load_state failed or
+    /// whose value it cannot take (not bytes for a bytes plugin; not JSON-expressible).
+    std::vector<std::string> load_plugin_states(const std::map<std::string, c10::IValue>& states);
 
     /// The validated value of option `option` of the loaded plugin named `plugin` (defaults
     /// applied); nullopt when no such plugin is loaded or it declares no such option.

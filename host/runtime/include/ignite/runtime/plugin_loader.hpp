@@ -4,6 +4,7 @@
 
 #include <ignite/plugin.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <stdexcept>
 #include <string>
@@ -45,5 +46,9 @@ LoadedModule load_plugin_module(const std::filesystem::path& path);
 
 /// Every plugin file on the search path (first occurrence of each name wins).
 std::vector<std::filesystem::path> discover_plugins();
+
+/// How the plugin's state is stored in checkpoints (plugin.h: state_format, ABI 1.4):
+/// IGNITE_STATE_BYTES for a plugin whose info ends before the field.
+[[nodiscard]] std::uint32_t plugin_state_format(const ignite_plugin_info& info) noexcept;
 
 }  // namespace ignite::host
