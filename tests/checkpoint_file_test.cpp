@@ -15,13 +15,16 @@
 
 #include <fmt/format.h>
 
+#include <atomic>
 #include <bit>
 #include <cmath>
 #include <csignal>
 #include <fstream>
 #include <limits>
+#include <thread>
 
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 namespace fs = std::filesystem;
@@ -492,4 +495,87 @@ TEST_CASE("Stray temporaries: ours are recognised and removed, nothing else is t
     expected.push_back(live);
     std::sort(expected.begin(), expected.end());
     CHECK(files_in(dir) == expected);
+}
+
+namespace {
+
+// Runs `body` in a forked child and returns its wait status: discard_temporary_in_progress
+// is one-way (every later write fails), so it must not run in the test process itself.
+template <class Body>
+int in_child(Body body) {
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        int code = 99;
+        try {
+            code = body();
+        } catch (...) {}
+        ::_exit(code);
+    }
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    return status;
+}
+
+}  // namespace
+
+TEST_CASE("Durable write: a fatal-signal handler's discard_temporary_in_progress deletes the temporary being written") {
+    const auto dir = dir_for("discard");
+    const std::string before(5000, 'a');
+    ignite::io::write_file_durably(dir / "ck.pt", std::span<const char>(before.data(), before.size()));
+
+    // A signal that lands mid-write, for sure: SIGXFSZ, raised by write(2) on the writing
+    // thread once the temporary reaches RLIMIT_FSIZE. Its handler discards and ends the
+    // process at once, as ignite-host's second Ctrl-C does.
+    const int status = in_child([&] {
+        struct sigaction action {};
+        action.sa_handler = [](int) {
+            ignite::io::discard_temporary_in_progress();
+            ::_exit(42);
+        };
+        sigemptyset(&action.sa_mask);
+        ::sigaction(SIGXFSZ, &action, nullptr);
+        rlimit small{};
+        ::getrlimit(RLIMIT_FSIZE, &small);
+        small.rlim_cur = 65536;
+        ::setrlimit(RLIMIT_FSIZE, &small);
+        const std::vector<char> big(200000, 'b');
+        ignite::io::write_file_durably(dir / "ck.pt", big);
+        return 1;  // not reached: the handler ended the process
+    });
+    REQUIRE(WIFEXITED(status));
+    REQUIRE(WEXITSTATUS(status) == 42);
+    CHECK(files_in(dir) == std::vector<fs::path>{"ck.pt"});  // no temporary left
+    CHECK(read_file(dir / "ck.pt") == before);
+
+    // One-way: a write after it, or one on another thread meanwhile, is abandoned (EINTR),
+    // its target untouched and no temporary left.
+    const int later = in_child([&] {
+        std::atomic<bool> writing{false};
+        int err = 0;
+        std::thread writer([&] {
+            const std::vector<char> big(16 << 20, 'c');
+            try {
+                for (;;) {
+                    writing = true;
+                    ignite::io::write_file_durably(dir / "other.pt", big);
+                }
+            } catch (const ignite::io::WriteError& e) {
+                err = e.error_number();
+            }
+        });
+        while (!writing) std::this_thread::yield();
+        ignite::io::discard_temporary_in_progress();
+        writer.join();
+        if (err != EINTR) return 2;
+        try {
+            ignite::io::write_file_durably(dir / "ck.pt", std::span<const char>(before.data(), 10));
+        } catch (const ignite::io::WriteError& e) {
+            return e.error_number() == EINTR ? 0 : 3;
+        }
+        return 4;
+    });
+    REQUIRE(WIFEXITED(later));
+    CHECK(WEXITSTATUS(later) == 0);
+    for (const auto& name : files_in(dir)) CHECK_FALSE(ignite::io::is_temporary_name(name.string()));
+    CHECK(read_file(dir / "ck.pt") == before);
 }

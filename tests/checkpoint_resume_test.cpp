@@ -1,19 +1,27 @@
 // The checkpoint plugin and `ignite-host train --resume` end to end: Ignite's file names and
 // rotation on disk, a failed save losing nothing (unlike Ignite), stray temporaries and
 // foreign files, corrupt checkpoints skipped by --resume auto, options checked on resume,
-// interop with Python torch / Ignite, SIGINT saving, and bit-identical resume after SIGKILL.
+// interop with Python torch / Ignite, SIGINT saving (and a second SIGINT mid-save leaving
+// nothing half-written), and bit-identical resume after SIGKILL.
 #include "support/process.hpp"
 
 #include <ignite/core/checkpoint_file.hpp>
+#include <ignite/core/durable_file.hpp>
 
 #include <ATen/ATen.h>
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <regex>
 #include <set>
+#include <thread>
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 namespace fs = std::filesystem;
 using ignite::test::ProcessResult;
@@ -360,6 +368,96 @@ TEST_CASE("checkpoint: SIGINT / SIGTERM finish the iteration, save a checkpoint 
         // Nothing half-written is left: only the checkpoint itself in its folder.
         for (const auto& e : fs::directory_iterator(dir / "ck")) CHECK(e.path().filename().string()[0] != '.');
     }
+}
+
+TEST_CASE("checkpoint: a second SIGINT stops at once, even mid-save, and leaves nothing half-written", "[checkpoint]") {
+    // A save at every iteration (cnn: ~10 ms of compute, then ~10 ms of saving with fsync).
+    // The second signal comes 0-20 ms after the first, landing before, inside and after the
+    // save of the iteration the first one ends; or 0-5 ms after a temporary showed up in the
+    // folder, landing inside a save for sure. Each must leave only whole checkpoints.
+    struct Second {
+        bool after_temporary;
+        int delay_ms;
+    };
+    std::vector<Second> runs;
+    for (const int d : {0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20}) runs.push_back({false, d});
+    for (const int d : {0, 0, 1, 2, 3, 5}) runs.push_back({true, d});
+    int saw_temporary = 0;
+    for (std::size_t run = 0; run < runs.size(); ++run) {
+        const auto [after_temporary, delay_ms] = runs[run];
+        const auto dir = ignite::test::scratch_dir("ckpt_sig2") / std::to_string(run);
+        const auto ck = dir / "ck";
+        const auto cmd = ignite::test::host_command(
+            IGNITE_HOST_EXE,
+            ignite::test::words_of(
+                "train --model cnn --dataset synthetic:20000 --batch-size 32 --device cpu --threads 1 "
+                "--no-default-plugins --plugin checkpoint --epochs 1 --plugin-opt checkpoint.every=1 --output-dir " +
+                (dir / "out").string() + " --plugin-opt checkpoint.dirname=" + ck.string()),
+            {.plugin_path = IGNITE_PLUGIN_DIR});
+        const auto log = dir / "log";
+        // Started here rather than through a shell's `kill`, for ms timing and the exact status.
+        const pid_t pid = ::fork();
+        if (pid == 0) {
+            const int out = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+            const int in = ::open("/dev/null", O_RDONLY);
+            ::dup2(in, STDIN_FILENO);
+            ::dup2(out, STDOUT_FILENO);
+            ::dup2(out, STDERR_FILENO);
+            ::execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
+            ::_exit(127);
+        }
+        REQUIRE(pid > 0);
+        // The first signal once training runs: when the first checkpoint is there.
+        const auto has = [&](bool temporary) {
+            std::error_code ec;
+            for (const auto& e : fs::directory_iterator(ck, ec)) {
+                const auto name = e.path().filename().string();
+                if (temporary ? ignite::io::is_temporary_name(name) : name.ends_with(".pt")) return true;
+            }
+            return false;
+        };
+        const auto has_checkpoint = [&] { return has(false); };
+        const auto give_up = std::chrono::steady_clock::now() + std::chrono::minutes(2);
+        int status = 0;
+        bool ended = false;
+        while (!has_checkpoint() && std::chrono::steady_clock::now() < give_up) {
+            if (::waitpid(pid, &status, WNOHANG) == pid) {
+                ended = true;
+                break;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+        if (!ended) {
+            ::kill(pid, SIGINT);
+            if (after_temporary) {
+                // Polled without sleeping: a save takes milliseconds.
+                const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+                while (!has(true) && std::chrono::steady_clock::now() < until) {}
+                if (std::chrono::steady_clock::now() < until) ++saw_temporary;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+            ::kill(pid, SIGINT);
+            ::waitpid(pid, &status, 0);
+        }
+        INFO("second SIGINT " << delay_ms << " ms after " << (after_temporary ? "a temporary showed up" : "the first")
+                              << "; output:\n"
+                              << ignite::test::read_file(log));
+        REQUIRE_FALSE(ended);
+        // Killed by the second SIGINT, or it had already saved and exited 130.
+        CHECK(
+            ((WIFSIGNALED(status) && WTERMSIG(status) == SIGINT) || (WIFEXITED(status) && WEXITSTATUS(status) == 130)));
+        int checkpoints = 0;
+        for (const auto& e : fs::directory_iterator(ck)) {
+            const auto name = e.path().filename().string();
+            CHECK_FALSE(ignite::io::is_temporary_name(name));
+            if (name.starts_with("checkpoint_") && e.path().extension() == ".pt") {
+                ++checkpoints;
+                CHECK_NOTHROW(ignite::checkpoint::load(e.path()));  // whole: every CRC checked
+            }
+        }
+        CHECK(checkpoints >= 1);
+    }
+    CHECK(saw_temporary > 0);  // the test did send second signals in the middle of saves
 }
 
 TEST_CASE("resume: bit-identical to the uninterrupted run after SIGKILL mid-epoch, twice", "[checkpoint]") {

@@ -3,7 +3,9 @@
 
 #include <fmt/format.h>
 
+#include <atomic>
 #include <cerrno>
+#include <climits>
 #include <cstring>
 #include <limits>
 #include <optional>
@@ -46,6 +48,64 @@ private:
     std::filesystem::path path_;
     int fd_;
     bool released_ = false;
+};
+
+// The temporary being written, for discard_temporary_in_progress, which a signal handler
+// calls: it may take no lock and allocate nothing, hence a fixed buffer guarded by one
+// lock-free state.
+//   kFree --writer--> kSetting --writer--> kRegistered --writer--> kFree
+//   any state --handler--> kClaimed, for good (the process is ending)
+// Why this shape:
+// - The writer touches the buffer only in kSetting, which it alone can enter, and the
+//   handler reads it only after taking it from kRegistered: a handler never reads a
+//   half-copied path, and a writer never overwrites the path (for its next write) while a
+//   handler on another thread unlinks it.
+// - The path is registered before open(2), so the file never exists unknown to a handler
+//   that interrupts the writer itself (the usual case: the signal lands on the writing
+//   thread). A handler on another thread may claim between the registration and open(2),
+//   unlinking a file not yet created, so the writer looks again after open(2).
+// - It is unregistered only after rename(2), so no instant is left where a complete
+//   temporary exists unregistered; the names are never reused, so unlinking a name already
+//   renamed away does nothing. The writer looks once more just before rename(2): once a
+//   handler has claimed, the save is abandoned (the target keeps its earlier bytes), never
+//   half done.
+enum TempState : int { kFree, kSetting, kRegistered, kClaimed };
+std::atomic<int> g_temp_state{kFree};
+static_assert(std::atomic<int>::is_always_lock_free, "changed from a signal handler");
+char g_temp_path[PATH_MAX];
+
+// One write's registration (see above); checks throw once a handler has claimed.
+class InProgress {
+public:
+    InProgress(const std::filesystem::path& temp_path, const std::filesystem::path& target) : target_(target) {
+        const std::string& path = temp_path.native();
+        int expected = kFree;
+        // Too long, or another thread's write registered: this one goes uncovered.
+        if (path.size() >= sizeof g_temp_path || !g_temp_state.compare_exchange_strong(expected, kSetting)) {
+            check();
+            return;
+        }
+        std::memcpy(g_temp_path, path.c_str(), path.size() + 1);
+        expected = kSetting;
+        if (!g_temp_state.compare_exchange_strong(expected, kRegistered)) check();  // claimed meanwhile: throws
+        registered_ = true;
+    }
+    InProgress(const InProgress&) = delete;
+    InProgress& operator=(const InProgress&) = delete;
+    ~InProgress() { done(); }
+    void check() const {
+        if (g_temp_state.load() == kClaimed)
+            throw WriteError(target_.string(), "abandoned: the process is being stopped", EINTR);
+    }
+    void done() noexcept {
+        int expected = kRegistered;
+        if (registered_) g_temp_state.compare_exchange_strong(expected, kFree);
+        registered_ = false;
+    }
+
+private:
+    const std::filesystem::path& target_;
+    bool registered_ = false;
 };
 
 std::string temporary_name(const std::string& target_name) {
@@ -100,14 +160,19 @@ void write_file_durably(const std::filesystem::path& target, std::span<const cha
     }
     const std::filesystem::path dir = target.has_parent_path() ? target.parent_path() : ".";
     const std::filesystem::path temp_path = dir / temporary_name(name);
+    // Before `temp`, so that on an exception the temporary is unlinked before it is unregistered.
+    InProgress in_progress(temp_path, target);
     const int fd = ::open(temp_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd < 0) fail(target, "creating a temporary file in its folder", errno);
     Temporary temp(temp_path, fd);
+    in_progress.check();
     write_all(temp.fd(), bytes, target);
     if (::fsync(temp.fd()) != 0) fail(target, "fsync of the temporary file", errno);
     if (temp.close() != 0) fail(target, "closing the temporary file", errno);
+    in_progress.check();
     if (::rename(temp_path.c_str(), target.c_str()) != 0) fail(target, "renaming the temporary file", errno);
     temp.release();
+    in_progress.done();
     fsync_dir(dir, target);
 }
 
@@ -142,6 +207,10 @@ bool process_alive(long pid) {
 }
 
 }  // namespace
+
+void discard_temporary_in_progress() noexcept {
+    if (g_temp_state.exchange(kClaimed) == kRegistered) ::unlink(g_temp_path);
+}
 
 bool is_temporary_name(std::string_view filename) { return temporary_pid(filename).has_value(); }
 

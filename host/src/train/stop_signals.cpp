@@ -1,5 +1,7 @@
 #include "stop_signals.hpp"
 
+#include <ignite/core/durable_file.hpp>
+
 #include <unistd.h>
 
 #include <atomic>
@@ -17,7 +19,9 @@ struct sigaction g_previous_int {
 void on_stop_signal(int signal) {
     int expected = 0;
     if (!g_received.compare_exchange_strong(expected, signal, std::memory_order_relaxed)) {
-        // The second one: the user means it. Default action, now.
+        // The second one: the user means it. Default action, now, but first the checkpoint
+        // temporary being written, if any, goes: nothing half-written is left behind.
+        io::discard_temporary_in_progress();
         std::signal(signal, SIG_DFL);
         std::raise(signal);
         return;

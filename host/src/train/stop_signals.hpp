@@ -1,7 +1,8 @@
 #pragma once
 // SIGINT / SIGTERM during a run: the first one asks the run to stop cleanly after the
 // current iteration (loggers flushed, one line, exit 128 + signal); a second one stops the
-// process at once with the signal's default action.
+// process at once with the signal's default action, after deleting the temporary of a
+// checkpoint being written (io::discard_temporary_in_progress).
 
 namespace ignite::host {
 

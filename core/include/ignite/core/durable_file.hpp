@@ -43,6 +43,22 @@ private:
 /// the temporary is then removed and `target` is untouched.
 void write_file_durably(const std::filesystem::path& target, std::span<const char> bytes);
 
+/// For a handler of a fatal signal (one that ends the process right after, e.g. by
+/// restoring SIG_DFL and raising): deletes the temporary that write_file_durably is writing
+/// at that moment, if any, so that a process stopped mid-write leaves nothing half-written.
+/// Async-signal-safe (lock-free atomics and unlink(2) only); never throws.
+///
+/// Call it only when the process is about to end: it is one-way. A write_file_durably in
+/// progress on another thread then fails (WriteError, EINTR) instead of renaming, leaving the
+/// target as it was, and every later call fails the same way.
+///
+/// Limits (a stray left then is deleted by the next remove_stray_temporaries, as for a
+/// SIGKILL): one temporary is known at a time, so of writes running concurrently on several
+/// threads only the first is covered; a temporary whose path is longer than PATH_MAX bytes is
+/// not covered; and a writer on another thread that the process's end catches between its
+/// open(2) and its next check can still leave its temporary.
+void discard_temporary_in_progress() noexcept;
+
 /// True when `filename` (a name, not a path) is one of our temporaries, for any target.
 [[nodiscard]] bool is_temporary_name(std::string_view filename);
 
