@@ -4,7 +4,9 @@
 // PLUGIN is a name on $IGNITE_PLUGIN_PATH or a path to ignite-plugin-NAME.so; the options
 // are checked against the plugin's declared schema. The engine runs 2 epochs of 4
 // iterations whose output is a fake, decreasing loss, and the plugin's handlers see every
-// event of it as they would in ignite-host.
+// event of it as they would in ignite-host. A checkpointing plugin (e.g. checkpoint) gets
+// the trainer's state_dict and every plugin's state as its checkpoint.
+#include <ignite/core/checkpoint_file.hpp>
 #include <ignite/core/engine.hpp>
 #include <ignite/runtime/bridge.hpp>
 #include <ignite/runtime/plugin_loader.hpp>
@@ -32,9 +34,20 @@ int main(int argc, char** argv) {
         ignite::host::PluginHost plugins;
         plugins.add_engine("trainer", trainer);
         plugins.load({argv[1]}, options);
+        // What ABI 1.3's checkpoint_bytes hands a plugin: one torch file laid out as Ignite's
+        // Checkpoint lays out to_save (ignite-host adds the model, optimizer and scheduler).
+        plugins.set_checkpoint_source([&] {
+            c10::impl::GenericDict d(c10::StringType::get(), c10::AnyType::get());
+            d.insert("trainer", ignite::checkpoint::to_value(trainer.state_dict()));
+            for (auto& [key, value] : plugins.save_plugin_states()) d.insert(key, std::move(value));
+            return ignite::checkpoint::encode(d, "checkpoint");
+        });
         trainer.run(ignite::data::range(4), 2);
         plugins.shutdown();
         fmt::print("load_plugins: {} epochs, {} iterations\n", trainer.state.epoch, trainer.state.iteration);
+        // Set by the checkpoint plugin (Ignite's Checkpoint.last_checkpoint).
+        if (trainer.state.has("last_checkpoint"))
+            fmt::print("load_plugins: last checkpoint {}\n", trainer.state.get<std::string>("last_checkpoint"));
         return 0;
     } catch (const std::exception& e) {
         // PluginError (bad module or option) and std::invalid_argument (malformed option).
