@@ -522,3 +522,28 @@ TEST_CASE("checkpoint plugin: SAVED_CHECKPOINT fires after each save (Ignite's C
     }
     CHECK(saved_at == std::vector<std::int64_t>{5, 10});
 }
+
+TEST_CASE("checkpoint: a third-party saver (SDK only) stores the host's checkpoint; ignite-host resumes from it",
+          "[checkpoint]") {
+    const auto dir = ignite::test::scratch_dir("ckpt_mirror");
+    const std::string base =
+        "--model mlp --dataset synthetic:300 --batch-size 32 --device cpu --threads 1 --no-default-plugins "
+        "--lr-schedule constant --epochs 2 --plugin checkpoint --plugin-opt checkpoint.every=20";
+    auto r = host(base + " --output-dir " + (dir / "ref").string() +
+                  " --plugin-opt checkpoint.dirname=" + (dir / "ref_ck").string());
+    INFO(r.out);
+    REQUIRE(r.rc == 0);
+    r = host(base + " --output-dir " + (dir / "mirrored").string() +
+             " --plugin-opt checkpoint.dirname=" + (dir / "mirrored_ck").string() + " --plugin " + MIRROR_FIXTURE +
+             " --plugin-opt mirror.store=" + (dir / "store").string() + " --plugin-opt mirror.every=5");
+    INFO(r.out);
+    REQUIRE(r.rc == 0);
+    CHECK(files_in(dir / "store") == std::set<std::string>{"step-5.pt", "step-10.pt", "step-15.pt", "step-20.pt"});
+    // Mid-epoch 2 (iteration 15 of 20), from the third party's file.
+    r = host(base + " --output-dir " + (dir / "resumed").string() + " --plugin-opt checkpoint.dirname=" +
+             (dir / "resumed_ck").string() + " --resume " + (dir / "store" / "step-15.pt").string());
+    INFO(r.out);
+    REQUIRE(r.rc == 0);
+    CHECK_THAT(r.out, Catch::Contains("at epoch 1, iteration 15"));  // Ignite: epoch = completed epochs
+    check_same_tensors(dir / "ref_ck" / "checkpoint_20.pt", dir / "resumed_ck" / "checkpoint_20.pt");
+}
