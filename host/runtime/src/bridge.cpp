@@ -767,6 +767,8 @@ void PluginHost::set_optimizer(const std::string& engine, torch::optim::Optimize
     it->second->optimizer = &optimizer;
 }
 
+void PluginHost::reserve_state_keys(std::vector<std::string> keys) { reserved_state_keys_ = std::move(keys); }
+
 void PluginHost::load(const std::vector<std::string>& plugins, const RawPluginOptions& options) {
     open(plugins, options);
     init();
@@ -794,6 +796,27 @@ void PluginHost::open(const std::vector<std::string>& plugins, const RawPluginOp
         if (!names.count(name)) {
             throw PluginError(
                 fmt::format("--plugin-opt names plugin '{}', which is not loaded; add --plugin {}", name, name));
+        }
+    }
+    // State keys are checkpoint keys: unique across the loaded plugins and the host's own.
+    std::map<std::string, std::string> key_owner;  // state_key -> plugin
+    for (const auto& l : plugins_)
+        if (l->module.info->state_key) key_owner.emplace(l->module.info->state_key, l->module.info->name);
+    for (const auto& l : loaded) {
+        const auto& info = *l->module.info;
+        if (!info.state_key) continue;
+        if (std::find(reserved_state_keys_.begin(), reserved_state_keys_.end(), info.state_key) !=
+            reserved_state_keys_.end()) {
+            throw PluginError(
+                fmt::format("plugin '{}' saves its state under '{}', which this host's checkpoints use "
+                            "for their own entry; the plugin must choose another state_key",
+                            info.name, info.state_key));
+        }
+        const auto [it, fresh] = key_owner.emplace(info.state_key, info.name);
+        if (!fresh) {
+            throw PluginError(
+                fmt::format("plugins '{}' and '{}' both save their state under '{}'; load only one of them", it->second,
+                            info.name, info.state_key));
         }
     }
     // Metric names are the state.metrics keys: unique across every loaded plugin.

@@ -64,6 +64,11 @@ std::string text(const c10::IValue& v) {
 
 }  // namespace
 
+const std::vector<std::string>& host_checkpoint_keys() {
+    static const std::vector<std::string> keys{"model", "optimizer", "trainer", "lr_scheduler", "ignite_host"};
+    return keys;
+}
+
 std::vector<char> checkpoint_bytes(const TrainOptions& c, Training& t, PluginHost& plugins) {
     auto d = str_dict();
     auto model = c10::Dict<std::string, at::Tensor>();
@@ -152,12 +157,12 @@ void restore_checkpoint(const std::string& path, const c10::IValue& v, Training&
             t.lr_scheduler->load_state_dict(checkpoint::to_dict(s, "lr_scheduler"));
         });
     }
-    static const char* const kHostKeys[] = {"model", "optimizer", "trainer", "lr_scheduler", "ignite_host"};
+    const auto& host_keys = host_checkpoint_keys();
     std::map<std::string, c10::IValue> states;
     for (const auto& item : d) {
         if (!item.key().isString()) continue;
         const auto& key = item.key().toStringRef();
-        if (std::find(std::begin(kHostKeys), std::end(kHostKeys), key) != std::end(kHostKeys)) continue;
+        if (std::find(host_keys.begin(), host_keys.end(), key) != host_keys.end()) continue;
         states.emplace(key, item.value());
     }
     try {

@@ -6,7 +6,7 @@
 //   "optimizer":    PyTorch's optimizer state_dict (optimizer_state.hpp)
 //   "trainer":      the trainer's state_dict (Ignite's, plus "rng_states": DeterministicEngine)
 //   "lr_scheduler": Ignite's CosineAnnealingScheduler state_dict (only with --lr-schedule cosine)
-//   STATE_KEY:      each loaded plugin's save_state bytes, as a uint8 tensor
+//   STATE_KEY:      each loaded plugin's state (a uint8 tensor, or the value of JSON state)
 //   "ignite_host":  {"format": 1, "model", "dataset", "train_samples", "batch_size", "seed",
 //                    "optimizer", "lr_schedule", "epochs", "drop_last", "shuffle"}: what a
 //                    resume checks, so a checkpoint never silently continues another run.
@@ -22,6 +22,9 @@
 #include <vector>
 
 namespace ignite::host {
+
+/// The keys of the host's own entries above (plugins may not use them as state_key).
+[[nodiscard]] const std::vector<std::string>& host_checkpoint_keys();
 
 /// The checkpoint of `training` now, as file bytes (core's checkpoint format).
 [[nodiscard]] std::vector<char> checkpoint_bytes(const TrainOptions& options, Training& training, PluginHost& plugins);

@@ -1,5 +1,6 @@
 #include "train_plugins.hpp"
 
+#include "checkpoint_state.hpp"
 #include "cli_common.hpp"
 
 #include <ignite/runtime/console_log.hpp>
@@ -73,6 +74,7 @@ void attach_plugins(PluginHost& plugins, Training& training, const TrainOptions&
     plugins.set_optimizer("trainer", *training.optimizer);  // plugins read and schedule its parameter groups
     // The list first: its warnings come before any --plugin-opt error.
     const auto names = plugin_list(c);
+    plugins.reserve_state_keys(host_checkpoint_keys());
     plugins.open(names, raw_plugin_options(c.vm));
     // Plugin metrics are attached before the plugins' init registers their handlers, so
     // they compute before loggers read state.metrics (same priority, registration order).

@@ -1,7 +1,9 @@
 /* A plugin whose info the host must refuse before calling init. The build compiles it
  * several times with BAD_NAME, BAD_ABI_MAJOR, BAD_ABI_MINOR, BAD_STRUCT_SIZE and
  * BAD_STATE_FORMAT set: wrong ABI major (2), newer minor than the host (1.99), struct_size
- * too small (8), an unknown state_format (7), JSON state while claiming ABI 1.3. */
+ * too small (8), an unknown state_format (7), JSON state while claiming ABI 1.3; and
+ * BAD_STATE_KEY: a state_key ignite-host's own entries use ("model") or another loaded
+ * plugin's ("checkpointer", the checkpoint plugin's). */
 #include <ignite/plugin.h>
 
 #ifndef BAD_ABI_MAJOR
@@ -12,6 +14,9 @@
 #endif
 #ifndef BAD_STATE_FORMAT
 #define BAD_STATE_FORMAT IGNITE_STATE_BYTES
+#endif
+#ifndef BAD_STATE_KEY
+#define BAD_STATE_KEY NULL
 #endif
 #ifndef BAD_STRUCT_SIZE
 #define BAD_STRUCT_SIZE sizeof(ignite_plugin_info)
@@ -37,7 +42,7 @@ static const ignite_plugin_info kInfo = {
     0,
     must_not_run,
     NULL,
-    NULL,
+    BAD_STATE_KEY,
     NULL,
     NULL,
     NULL,

@@ -51,10 +51,15 @@ public:
     /// must outlive this PluginHost. Throws std::invalid_argument for an unknown engine.
     void set_optimizer(const std::string& engine, torch::optim::Optimizer& optimizer);
 
+    /// The checkpoint keys the host's own entries use (e.g. "model", "trainer"): a plugin
+    /// whose state_key is one of them is refused at open(). Call before open()/load().
+    void reserve_state_keys(std::vector<std::string> keys);
+
     /// Loads each plugin (NAME or PATH, in order), validates its options and calls its
     /// init. Throws PluginError (one line naming the plugin and the cause) for a bad
-    /// module, a duplicate name, options for a plugin not loaded, invalid options, or a
-    /// failed init; plugins already initialised are shut down cleanly by the destructor.
+    /// module, a duplicate name or state_key (or a reserved one), options for a plugin not
+    /// loaded, invalid options, or a failed init; plugins already initialised are shut
+    /// down cleanly by the destructor.
     void load(const std::vector<std::string>& plugins, const RawPluginOptions& options);
 
     /// load() in two steps: open() loads and validates the modules and their options (and
@@ -125,6 +130,7 @@ private:
     std::map<std::string, std::unique_ptr<ignite_engine>> engines_;
     std::vector<std::weak_ptr<ignite::Metric>> metric_instances_;  // released before shutdown
     std::function<std::vector<char>()> checkpoint_source_;
+    std::vector<std::string> reserved_state_keys_;
     friend struct BridgeAccess;
 };
 
