@@ -107,6 +107,20 @@ TEST_CASE(
     REQUIRE(r.rc == 0);
     CHECK(files_in(dir / "ck") ==
           std::set<std::string>{"checkpoint_10.pt", "checkpoint_20.pt", "checkpoint_30.pt", "model_7.pt", "notes.txt"});
+    // require_empty (Ignite's DiskSaver): a folder with .pt files is refused, nothing touched.
+    const auto before = files_in(dir / "ck");
+    const auto refused = host(kSmall + " --epochs 1 --output-dir " + (dir / "out2").string() +
+                              " --plugin-opt checkpoint.dirname=" + (dir / "ck").string() +
+                              " --plugin-opt checkpoint.require_empty=true");
+    CHECK(refused.rc == 2);
+    CHECK_THAT(refused.out, Catch::Contains("already holds 4 .pt file(s) (checkpoint_10.pt, checkpoint_20.pt, "
+                                            "checkpoint_30.pt, ...) and checkpoint.require_empty is true"));
+    CHECK(files_in(dir / "ck") == before);
+    fs::create_directories(dir / "empty");
+    std::ofstream(dir / "empty" / "notes.txt") << "not a checkpoint";
+    CHECK(host(kSmall + " --epochs 1 --output-dir " + (dir / "out3").string() + " --plugin-opt checkpoint.dirname=" +
+               (dir / "empty").string() + " --plugin-opt checkpoint.require_empty=true")
+              .rc == 0);
 }
 
 TEST_CASE("checkpoint plugin: score_name saves the best by the evaluator's metric, named as Ignite names it",

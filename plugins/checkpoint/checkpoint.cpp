@@ -29,6 +29,7 @@
 
 #include <ignite/plugin.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <system_error>
@@ -88,6 +89,7 @@ private:
         if (fs::exists(dir_, ec)) {
             if (!fs::is_directory(dir_, ec))
                 throw std::invalid_argument("checkpoint.dirname '" + dir_ + "' is not a folder");
+            if (host.option_bool("require_empty")) refuse_pt_files();
             const auto strays = host.remove_stray_temporaries(dir_);
             if (strays > 0)
                 host.log(IGNITE_LOG_INFO, "removed " + std::to_string(strays) + " stray temporary file(s) in " + dir_);
@@ -123,6 +125,25 @@ private:
                 Events::COMPLETED, [this, trainer](Engine& e) { save_by_score(e, trainer); }, kCheckpointPriority);
         }
         publish_last_checkpoint();  // of adopted files
+    }
+
+    // Ignite's DiskSaver(require_empty=True): no *.pt file may be in the folder yet.
+    void refuse_pt_files() const {
+        std::vector<std::string> found;
+        std::error_code ec;
+        for (const auto& entry : fs::directory_iterator(dir_, ec)) {
+            const auto name = entry.path().filename().string();
+            if (name.size() >= 3 && name.compare(name.size() - 3, 3, ".pt") == 0) found.push_back(name);
+        }
+        if (found.empty()) return;
+        std::sort(found.begin(), found.end());
+        std::string list;
+        for (std::size_t i = 0; i < found.size() && i < 3; ++i) list += (i ? ", " : "") + found[i];
+        if (found.size() > 3) list += ", ...";
+        throw std::invalid_argument("checkpoint.dirname '" + dir_ + "' already holds " + std::to_string(found.size()) +
+                                    " .pt file(s) (" + list +
+                                    ") and checkpoint.require_empty is true; choose an empty folder or set "
+                                    "checkpoint.require_empty=false");
     }
 
     // This policy's files already in the folder, e.g. of the run being resumed.
@@ -270,5 +291,8 @@ IGNITE_SDK_PLUGIN(
         .option(Option::boolean("include_self", false)
                     .help("save Ignite's checkpointer state_dict {'_saved': [(priority, filename)]} into each "
                           "checkpoint (key 'checkpointer')"))
+        .option(Option::boolean("require_empty", false)
+                    .help("refuse a dirname that already holds .pt files (Ignite's DiskSaver default is true; false "
+                          "here so that a restarted or resumed run adopts its files)"))
         .option(Option::boolean("on_terminate", true)
                     .help("also save when the trainer is terminated (e.g. SIGINT), without score_name")))
