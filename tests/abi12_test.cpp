@@ -110,6 +110,13 @@ TEST_CASE("abi 1.2: every host call returns the status plugin.h gives its input 
         {"set_state_int counter", "INVALID_ARGUMENT"},
         {"set_state_double null_name", "INVALID_ARGUMENT"},
         {"set_param_group_double negative", "INVALID_ARGUMENT"},
+        {"checkpoint_bytes null_out", "INVALID_ARGUMENT"},
+        {"checkpoint_bytes_of null_keys", "INVALID_ARGUMENT"},
+        {"write_file_durably null_path", "INVALID_ARGUMENT"},
+        {"remove_stray_temporaries null_dir", "INVALID_ARGUMENT"},
+        // this host cannot: UNSUPPORTED (dry-run has nothing to checkpoint)
+        {"checkpoint_bytes nothing_to_checkpoint", "UNSUPPORTED"},
+        {"checkpoint_bytes_of nothing_to_checkpoint", "UNSUPPORTED"},
         // an engine without an optimizer has no parameter groups: 0, not an error
         {"param_group_count no_optimizer", "OK"},
     };

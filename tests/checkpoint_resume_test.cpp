@@ -561,3 +561,57 @@ TEST_CASE("checkpoint: a third-party saver (SDK only) stores the host's checkpoi
     CHECK_THAT(r.out, Catch::Contains("at epoch 1, iteration 15"));  // Ignite: epoch = completed epochs
     check_same_tensors(dir / "ref_ck" / "checkpoint_20.pt", dir / "resumed_ck" / "checkpoint_20.pt");
 }
+
+TEST_CASE("checkpoint plugin: to_save picks the entries (Ignite's to_save); one entry is the file and its name",
+          "[checkpoint]") {
+    const auto dir = ignite::test::scratch_dir("ckpt_to_save");
+    // The classic ModelCheckpoint: only the model, the best by accuracy: best_model_accuracy=....pt
+    // holding the model's state_dict itself.
+    auto r = host(kSmall + " --epochs 2 --output-dir " + (dir / "out1").string() +
+                  " --plugin-opt checkpoint.dirname=" + (dir / "best").string() +
+                  " --plugin-opt checkpoint.to_save=model --plugin-opt checkpoint.score_name=accuracy"
+                  " --plugin-opt checkpoint.filename_prefix=best");
+    INFO(r.out);
+    REQUIRE(r.rc == 0);
+    CHECK(files_in(dir / "best") == std::set<std::string>{"best_model_accuracy=1.0000.pt"});
+    const auto model = ignite::checkpoint::load(dir / "best" / "best_model_accuracy=1.0000.pt");
+    REQUIRE(model.isGenericDict());
+    std::set<std::string> keys;
+    for (const auto& item : model.toGenericDict()) {
+        CHECK(item.value().isTensor());
+        keys.insert(item.key().toStringRef());
+    }
+    CHECK(keys == std::set<std::string>{"fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"});
+    // Python sees a state_dict (an OrderedDict of tensors) that loads into the README's Mlp.
+    const auto py = ignite::test::run_process(
+        {IGNITE_VENV_PYTHON, "-c",
+         "import sys, torch; sd = torch.load(sys.argv[1], weights_only=True); "
+         "m = torch.nn.Sequential(); m.fc1 = torch.nn.Linear(784, 256); m.fc2 = torch.nn.Linear(256, 10); "
+         "m.load_state_dict(sd, strict=True); print(type(sd).__name__)",
+         (dir / "best" / "best_model_accuracy=1.0000.pt").string()},
+        {}, true);
+    INFO(py.out);
+    CHECK(py.rc == 0);
+    CHECK(py.out == "OrderedDict\n");
+
+    // Two entries (and include_self): a dict of exactly those, named "checkpoint".
+    r = host(kSmall + " --epochs 1 --output-dir " + (dir / "out2").string() +
+             " --plugin-opt checkpoint.dirname=" + (dir / "two").string() +
+             " --plugin-opt checkpoint.to_save=model,optimizer --plugin-opt checkpoint.include_self=true");
+    INFO(r.out);
+    REQUIRE(r.rc == 0);
+    CHECK(files_in(dir / "two") == std::set<std::string>{"checkpoint_10.pt"});
+    std::vector<std::string> entries;
+    for (const auto& item : ignite::checkpoint::load(dir / "two" / "checkpoint_10.pt").toGenericDict())
+        entries.push_back(item.key().toStringRef());
+    CHECK(entries == std::vector<std::string>{"model", "optimizer", "checkpointer"});
+
+    // An entry the checkpoint does not have: refused at start, naming those it has.
+    r = host(kSmall + " --epochs 1 --output-dir " + (dir / "out3").string() + " --plugin-opt checkpoint.dirname=" +
+             (dir / "bad").string() + " --plugin-opt checkpoint.to_save=model,modle");
+    CHECK(r.rc == 2);
+    CHECK_THAT(r.out, Catch::Contains("checkpoint.to_save: the checkpoint has no entry 'modle'; it has model, "
+                                      "optimizer, trainer, lr_scheduler, ignite_host, checkpointer"));
+    CHECK_FALSE(fs::exists(dir / "bad"));
+    CHECK_FALSE(fs::exists(dir / "out3" / "metrics.jsonl"));
+}

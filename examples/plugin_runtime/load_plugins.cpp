@@ -33,15 +33,15 @@ int main(int argc, char** argv) {
         // The engines must outlive the PluginHost, which shuts the plugins down.
         ignite::host::PluginHost plugins;
         plugins.add_engine("trainer", trainer);
-        plugins.load({argv[1]}, options);
-        // What ABI 1.3's checkpoint_bytes hands a plugin: one torch file laid out as Ignite's
-        // Checkpoint lays out to_save (ignite-host adds the model, optimizer and scheduler).
-        plugins.set_checkpoint_source([&] {
+        // What a checkpointing plugin saves (ABI 1.3's checkpoint_bytes): the entries given
+        // here, then every plugin's state, as one torch file laid out as Ignite's Checkpoint
+        // lays out to_save (ignite-host adds the model, optimizer and scheduler).
+        plugins.set_checkpoint_source({"trainer"}, [&] {
             c10::impl::GenericDict d(c10::StringType::get(), c10::AnyType::get());
             d.insert("trainer", ignite::checkpoint::to_value(trainer.state_dict()));
-            for (auto& [key, value] : plugins.save_plugin_states()) d.insert(key, std::move(value));
-            return ignite::checkpoint::encode(d, "checkpoint");
+            return d;
         });
+        plugins.load({argv[1]}, options);
         trainer.run(ignite::data::range(4), 2);
         plugins.shutdown();
         fmt::print("load_plugins: {} epochs, {} iterations\n", trainer.state.epoch, trainer.state.iteration);

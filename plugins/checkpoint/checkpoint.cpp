@@ -1,7 +1,7 @@
 // checkpoint: Ignite's Checkpoint + DiskSaver as a plugin. The policy (when, which files,
 // rotation, names: policy.hpp) is here; what is saved (model, optimizer, trainer with its RNG
 // states, scheduler, every plugin's state) and the durable write come from the host through
-// ABI 1.3 (checkpoint_bytes, write_file_durably, remove_stray_temporaries), so the file
+// ABI 1.3/1.4 (checkpoint_bytes[_of], write_file_durably, remove_stray_temporaries), so the file
 // format is written in one place (core) and this plugin includes only the SDK.
 //
 // When: `every` K > 0 saves at every K-th trainer ITERATION_COMPLETED, 0 at every trainer
@@ -77,6 +77,17 @@ private:
         score_sign_ = host.option_int("score_sign");
         if (score_sign_ == 0) throw std::invalid_argument("checkpoint.score_sign must be 1 or -1, got 0");
         include_self_ = host.option_bool("include_self");
+        // Ignite's to_save: the entries (all the host saves when empty); one entry names the
+        // files after it (best_model_acc=0.7700.pt) and is the file's whole content.
+        const auto to_save = host.option_list("to_save");
+        if (to_save.size() == 1) o.name = to_save.front();
+        if (!to_save.empty()) {
+            selection_ = to_save;
+            // Ignite adds its own state_dict as "checkpointer" (into the single object's dict;
+            // here beside it, so the model's state_dict still loads strictly).
+            if (include_self_ && std::find(to_save.begin(), to_save.end(), "checkpointer") == to_save.end())
+                selection_.emplace_back("checkpointer");
+        }
         try {
             policy_.emplace(o);
         } catch (const std::invalid_argument& e) {
@@ -97,6 +108,13 @@ private:
         }
 
         Engine trainer = host.require_engine("trainer");
+        if (!selection_.empty()) {
+            try {
+                host.check_checkpoint_keys(trainer, selection_);
+            } catch (const ignite::sdk::Error& e) {
+                throw std::invalid_argument(std::string("checkpoint.to_save: ") + e.what());
+            }
+        }
         if (o.score_name.empty()) {
             saved_event_ = trainer.register_event("SAVED_CHECKPOINT");
             attached_ = trainer;
@@ -195,7 +213,8 @@ private:
         pending_ = &*plan;
         std::string_view bytes;
         try {
-            bytes = host().checkpoint_bytes(engine);
+            bytes =
+                selection_.empty() ? host().checkpoint_bytes(engine) : host().checkpoint_bytes_of(engine, selection_);
         } catch (...) {
             pending_ = nullptr;
             throw;
@@ -242,6 +261,7 @@ private:
     }
 
     std::string dir_;
+    std::vector<std::string> selection_;  // checkpoint_bytes_of's keys; empty: everything
     std::optional<Policy> policy_;
     const Plan* pending_ = nullptr;
     std::int64_t score_sign_ = 1;
@@ -262,11 +282,15 @@ IGNITE_SDK_PLUGIN(
         .version("1.0")
         .description("Ignite's Checkpoint/DiskSaver: saves model, optimizer, trainer, RNG and plugin states durably, "
                      "keeps the best n_saved")
-        .needs_abi_minor(3)
+        .needs_abi_minor(4)
         .state_key("checkpointer")
         .json_state()
         .event("SAVED_CHECKPOINT", "", "after a checkpoint file is durably written (Ignite's CheckpointEvents)")
         .option(Option::string("dirname", "checkpoints").help("folder of the checkpoint files (created when missing)"))
+        .option(Option::list("to_save", "")
+                    .help("entries to save (Ignite's to_save), e.g. model or model,optimizer; empty: everything the "
+                          "host checkpoints (model, optimizer, trainer, lr_scheduler, plugin states, ignite_host), "
+                          "which --resume needs; one entry is the whole file and names it: best_model_acc=0.7700.pt"))
         .option(Option::integer("every", 0)
                     .min(0)
                     .help("save every K trainer iterations; 0: at every trainer epoch end (ignored with score_name)"))

@@ -85,7 +85,7 @@ std::string Policy::priority_text(double priority, bool integral) {
 static std::string field_text(const PolicyOptions& o, const std::string& field, double priority, bool integral,
                               std::optional<std::int64_t> global_step) {
     if (field == "filename_prefix") return o.filename_prefix;
-    if (field == "name") return "checkpoint";
+    if (field == "name") return o.name;
     if (field == "ext") return "pt";
     if (field == "score_name") return o.score_name.empty() ? "None" : o.score_name;
     if (field == "score") return o.score_name.empty() ? "None" : Policy::priority_text(priority, integral);
@@ -134,9 +134,9 @@ std::optional<Item> Policy::parse_pattern(std::string_view name) const {
 
 std::string Policy::filename(double priority, bool integral, std::optional<std::int64_t> global_step) const {
     if (!options_.filename_pattern.empty()) return render_pattern(priority, integral, global_step);
-    // Ignite's setup_filename_pattern, for name "checkpoint".
+    // Ignite's setup_filename_pattern.
     std::string out = options_.filename_prefix.empty() ? "" : options_.filename_prefix + "_";
-    out += "checkpoint";
+    out += options_.name;
     if (global_step) out += "_" + std::to_string(*global_step);
     if (!options_.score_name.empty()) out += "_" + options_.score_name + "=" + priority_text(priority, integral);
     return out + ".pt";
@@ -148,7 +148,7 @@ std::optional<Item> Policy::parse(std::string_view name) const {
     const bool scored = !options_.score_name.empty();
     const bool has_step = !scored || options_.scored_names_have_step;
     std::string head = options_.filename_prefix.empty() ? "" : options_.filename_prefix + "_";
-    head += "checkpoint";
+    head += options_.name;
     if (name.size() <= head.size() + 3 || name.substr(0, head.size()) != head ||
         name.substr(name.size() - 3) != ".pt") {
         return std::nullopt;

@@ -26,8 +26,10 @@ struct Item {
 
 struct PolicyOptions {
     std::string filename_prefix;  ///< Ignite's filename_prefix ("" = none)
-    std::string score_name;       ///< "" = no score: the priority is the global step (iteration)
-    std::int64_t n_saved = 1;     ///< 0 = keep every file (Ignite's n_saved=None)
+    /// Ignite's {name}: the saved object's key when there is one ("model"), else "checkpoint".
+    std::string name = "checkpoint";
+    std::string score_name;    ///< "" = no score: the priority is the global step (iteration)
+    std::int64_t n_saved = 1;  ///< 0 = keep every file (Ignite's n_saved=None)
     bool greater_or_equal = false;
     /// With a score_name: whether the default file names carry the global step (Ignite: when
     /// a global_step_transform is given), as in best_checkpoint_3_accuracy=0.7700.pt; without
@@ -62,7 +64,7 @@ public:
     void commit(const Plan& plan) { saved_ = plan.saved; }
 
     /// Ignite's file name: {prefix}_{name}_{global_step}_{score_name}={score}.pt with each part
-    /// only when set; name is "checkpoint" (the host saves several objects).
+    /// only when set.
     [[nodiscard]] std::string filename(double priority, bool integral, std::optional<std::int64_t> global_step) const;
     /// The priority (and global step) a file name of this policy encodes, for adopting an
     /// earlier run's files; nullopt for any other name (and for every name when a

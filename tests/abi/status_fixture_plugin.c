@@ -109,6 +109,19 @@ static void init_cases(ignite_engine* trainer, ignite_engine* evaluator) {
     record("param_group_count", "no_optimizer", g_api->param_group_count(evaluator, &n));
     record("param_group_double", "no_group", g_api->param_group_double(trainer, 0, IGNITE_PARAM_LR, &d));
     record("set_param_group_double", "negative", g_api->set_param_group_double(trainer, 0, IGNITE_PARAM_LR, -1));
+
+    /* 1.3 / 1.4: dry-run has nothing to checkpoint. */
+    {
+        ignite_bytes bytes = {0};
+        const char* model = "model";
+        record("checkpoint_bytes", "nothing_to_checkpoint", g_api->checkpoint_bytes(g_host, trainer, &bytes));
+        record("checkpoint_bytes", "null_out", g_api->checkpoint_bytes(g_host, trainer, NULL));
+        record("checkpoint_bytes_of", "nothing_to_checkpoint",
+               g_api->checkpoint_bytes_of(g_host, trainer, &model, 1, &bytes));
+        record("checkpoint_bytes_of", "null_keys", g_api->checkpoint_bytes_of(g_host, trainer, NULL, 1, &bytes));
+        record("write_file_durably", "null_path", g_api->write_file_durably(g_host, NULL, "x", 1));
+        record("remove_stray_temporaries", "null_dir", g_api->remove_stray_temporaries(g_host, NULL, &n));
+    }
 }
 
 /* During the trainer's first iteration: user attributes, metrics, the output. */

@@ -4,6 +4,7 @@
 
 #include <ATen/DLConvertor.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <torch/optim/adagrad.h>
 #include <torch/optim/adam.h>
 #include <torch/optim/adamw.h>
@@ -13,6 +14,7 @@
 
 #include <ignite/runtime/console_log.hpp>
 
+#include <ignite/core/checkpoint_file.hpp>
 #include <ignite/core/durable_file.hpp>
 
 #include "json_state.hpp"
@@ -100,7 +102,7 @@ thread_local std::string g_last_error;
 
 // The API functions' way into PluginHost's private members.
 struct BridgeAccess {
-    static std::function<std::vector<char>()>& checkpoint_source(PluginHost& h) { return h.checkpoint_source_; }
+    static bool has_checkpoint_source(const PluginHost& h) { return static_cast<bool>(h.checkpoint_entries_); }
 };
 
 namespace {
@@ -661,16 +663,43 @@ ignite_status api_set_param_group_double(ignite_engine* engine, size_t group, co
 
 // ---- checkpoints (ABI 1.3) ----
 
+// checkpoint_bytes (1.3) and checkpoint_bytes_of (1.4): the file of `keys` (empty: all).
+ignite_status checkpoint_of(ignite_host* host, const std::vector<std::string>& keys, ignite_bytes* out) {
+    IGNITE_REQUIRE(BridgeAccess::has_checkpoint_source(*host->owner), IGNITE_ERR_UNSUPPORTED,
+                   "this host has nothing to checkpoint");
+    try {
+        host->owner->check_checkpoint_keys(keys);
+    } catch (const std::out_of_range& e) {
+        return fail(IGNITE_ERR_NOT_FOUND, e.what());
+    } catch (const std::invalid_argument& e) {
+        return fail(IGNITE_ERR_INVALID_ARGUMENT, e.what());
+    }
+    if (out == nullptr) return IGNITE_OK;
+    host->plugin->checkpoint = host->owner->checkpoint_file(keys);
+    out->data = host->plugin->checkpoint.data();
+    out->size = host->plugin->checkpoint.size();
+    return IGNITE_OK;
+}
+
 ignite_status api_checkpoint_bytes(ignite_host* host, ignite_engine* engine, ignite_bytes* out) {
     return guarded([&] {
         IGNITE_REQUIRE(host && engine && out, IGNITE_ERR_INVALID_ARGUMENT,
                        "checkpoint_bytes needs a host, engine and out");
-        auto& source = BridgeAccess::checkpoint_source(*host->owner);
-        IGNITE_REQUIRE(static_cast<bool>(source), IGNITE_ERR_UNSUPPORTED, "this host has nothing to checkpoint");
-        host->plugin->checkpoint = source();
-        out->data = host->plugin->checkpoint.data();
-        out->size = host->plugin->checkpoint.size();
-        return IGNITE_OK;
+        return checkpoint_of(host, {}, out);
+    });
+}
+
+ignite_status api_checkpoint_bytes_of(ignite_host* host, ignite_engine* engine, const char* const* keys,
+                                      size_t key_count, ignite_bytes* out) {
+    return guarded([&] {
+        IGNITE_REQUIRE(host && engine && (keys || key_count == 0), IGNITE_ERR_INVALID_ARGUMENT,
+                       "checkpoint_bytes_of needs a host, engine and keys");
+        std::vector<std::string> chosen;
+        for (size_t i = 0; i < key_count; ++i) {
+            IGNITE_REQUIRE(keys[i] != nullptr, IGNITE_ERR_INVALID_ARGUMENT, "checkpoint_bytes_of: key {} is NULL", i);
+            chosen.emplace_back(keys[i]);
+        }
+        return checkpoint_of(host, chosen, out);
     });
 }
 
@@ -743,6 +772,7 @@ const ignite_host_api kApi = {
     .checkpoint_bytes = api_checkpoint_bytes,
     .write_file_durably = api_write_file_durably,
     .remove_stray_temporaries = api_remove_stray_temporaries,
+    .checkpoint_bytes_of = api_checkpoint_bytes_of,
 };
 
 }  // namespace
@@ -767,7 +797,9 @@ void PluginHost::set_optimizer(const std::string& engine, torch::optim::Optimize
     it->second->optimizer = &optimizer;
 }
 
-void PluginHost::reserve_state_keys(std::vector<std::string> keys) { reserved_state_keys_ = std::move(keys); }
+void PluginHost::reserve_state_keys(std::vector<std::string> keys) {
+    reserved_state_keys_.insert(reserved_state_keys_.end(), keys.begin(), keys.end());
+}
 
 void PluginHost::load(const std::vector<std::string>& plugins, const RawPluginOptions& options) {
     open(plugins, options);
@@ -925,15 +957,70 @@ void PluginHost::shutdown() noexcept {
     }
 }
 
-void PluginHost::set_checkpoint_source(std::function<std::vector<char>()> source) {
-    checkpoint_source_ = std::move(source);
+void PluginHost::set_checkpoint_source(std::vector<std::string> host_keys, CheckpointEntries entries) {
+    // A plugin state under one of them would collide with the host's entry.
+    reserved_state_keys_.insert(reserved_state_keys_.end(), host_keys.begin(), host_keys.end());
+    checkpoint_host_keys_ = std::move(host_keys);
+    checkpoint_entries_ = std::move(entries);
+}
+
+void PluginHost::check_checkpoint_keys(const std::vector<std::string>& keys) const {
+    if (!checkpoint_entries_) throw std::logic_error("this host has nothing to checkpoint");
+    std::vector<std::string> known = checkpoint_host_keys_;
+    for (const auto& l : plugins_)
+        if (l->module.info->state_key) known.emplace_back(l->module.info->state_key);
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+        if (keys[i].empty()) throw std::invalid_argument("an empty checkpoint entry name");
+        if (std::find(keys.begin(), keys.begin() + static_cast<std::ptrdiff_t>(i), keys[i]) !=
+            keys.begin() + static_cast<std::ptrdiff_t>(i))
+            throw std::invalid_argument(fmt::format("checkpoint entry '{}' is named twice", keys[i]));
+        if (std::find(known.begin(), known.end(), keys[i]) == known.end()) {
+            throw std::out_of_range(
+                fmt::format("the checkpoint has no entry '{}'; it has {}", keys[i], fmt::join(known, ", ")));
+        }
+    }
+}
+
+std::vector<char> PluginHost::checkpoint_file(const std::vector<std::string>& keys) {
+    check_checkpoint_keys(keys);
+    auto own = checkpoint_entries_();
+    if (keys.empty()) {
+        for (auto& [key, value] : save_plugin_states()) own.insert_or_assign(key, std::move(value));
+        return ignite::checkpoint::encode(own, "checkpoint");
+    }
+    // Only the chosen plugins' save_state runs.
+    std::map<std::string, c10::IValue> states;
+    for (auto& [key, value] : save_plugin_states(keys)) states.emplace(key, std::move(value));
+    c10::impl::GenericDict chosen(c10::StringType::get(), c10::AnyType::get());
+    for (const auto& key : keys) {
+        if (own.contains(key)) {
+            chosen.insert(key, own.at(key));
+        } else if (auto it = states.find(key); it != states.end()) {
+            chosen.insert(key, it->second);
+        } else {
+            // A plugin that saved nothing (empty state), or a host key its entries lack now.
+            throw std::runtime_error(fmt::format("checkpoint entry '{}' is empty now; nothing to save under it", key));
+        }
+    }
+    if (keys.size() == 1) return ignite::checkpoint::encode(chosen.at(keys.front()), "checkpoint");
+    return ignite::checkpoint::encode(chosen, "checkpoint");
+}
+
+std::vector<std::pair<std::string, c10::IValue>> PluginHost::save_plugin_states(const std::vector<std::string>& keys) {
+    return save_plugin_states_of(
+        [&](const char* key) { return std::find(keys.begin(), keys.end(), key) != keys.end(); });
 }
 
 std::vector<std::pair<std::string, c10::IValue>> PluginHost::save_plugin_states() {
+    return save_plugin_states_of([](const char*) { return true; });
+}
+
+std::vector<std::pair<std::string, c10::IValue>> PluginHost::save_plugin_states_of(
+    const std::function<bool(const char*)>& wanted) {
     std::vector<std::pair<std::string, c10::IValue>> out;
     for (auto& l : plugins_) {
         const auto& info = *l->module.info;
-        if (!l->initialised || !info.state_key || !info.save_state) continue;
+        if (!l->initialised || !info.state_key || !info.save_state || !wanted(info.state_key)) continue;
         // A zeroed ignite_bytes as large as the plugin's header declares (plugin.h, bytes_size).
         const std::size_t size = std::max(sizeof(ignite_bytes), plugin_bytes_size(info));
         std::vector<std::max_align_t> buffer((size + sizeof(std::max_align_t) - 1) / sizeof(std::max_align_t));

@@ -69,7 +69,14 @@ const std::vector<std::string>& host_checkpoint_keys() {
     return keys;
 }
 
-std::vector<char> checkpoint_bytes(const TrainOptions& c, Training& t, PluginHost& plugins) {
+std::vector<std::string> checkpoint_entry_keys(const Training& t) {
+    std::vector<std::string> keys{"model", "optimizer", "trainer"};
+    if (t.lr_scheduler) keys.emplace_back("lr_scheduler");
+    keys.emplace_back("ignite_host");
+    return keys;
+}
+
+c10::impl::GenericDict checkpoint_entries(const TrainOptions& c, Training& t) {
     auto d = str_dict();
     auto model = c10::Dict<std::string, at::Tensor>();
     for (const auto& item : t.model->state_dict()) model.insert(item.key(), item.value().detach());
@@ -77,9 +84,8 @@ std::vector<char> checkpoint_bytes(const TrainOptions& c, Training& t, PluginHos
     d.insert("optimizer", optimizer_state_dict(*t.optimizer));
     d.insert("trainer", checkpoint::to_value(t.trainer->state_dict()));
     if (t.lr_scheduler) d.insert("lr_scheduler", checkpoint::to_value(t.lr_scheduler->state_dict()));
-    for (const auto& [key, value] : plugins.save_plugin_states()) d.insert(key, value);
     d.insert("ignite_host", host_entry(c, t));
-    return checkpoint::encode(d, "checkpoint");
+    return d;
 }
 
 std::int64_t checkpoint_iteration(const c10::IValue& v) {

@@ -6,10 +6,11 @@
 //   "optimizer":    PyTorch's optimizer state_dict (optimizer_state.hpp)
 //   "trainer":      the trainer's state_dict (Ignite's, plus "rng_states": DeterministicEngine)
 //   "lr_scheduler": Ignite's CosineAnnealingScheduler state_dict (only with --lr-schedule cosine)
-//   STATE_KEY:      each loaded plugin's state (a uint8 tensor, or the value of JSON state)
 //   "ignite_host":  {"format": 1, "model", "dataset", "train_samples", "batch_size", "seed",
 //                    "optimizer", "lr_schedule", "epochs", "drop_last", "shuffle"}: what a
 //                    resume checks, so a checkpoint never silently continues another run.
+//   STATE_KEY:      then each loaded plugin's state (a uint8 tensor, or the value of JSON
+//                   state), added by PluginHost.
 
 #include "train_options.hpp"
 #include "training.hpp"
@@ -26,8 +27,12 @@ namespace ignite::host {
 /// The keys of the host's own entries above (plugins may not use them as state_key).
 [[nodiscard]] const std::vector<std::string>& host_checkpoint_keys();
 
-/// The checkpoint of `training` now, as file bytes (core's checkpoint format).
-[[nodiscard]] std::vector<char> checkpoint_bytes(const TrainOptions& options, Training& training, PluginHost& plugins);
+/// The host's entries above that `training` has, in that order (lr_scheduler only with one).
+[[nodiscard]] std::vector<std::string> checkpoint_entry_keys(const Training& training);
+
+/// The host's entries of `training` now (without the plugins' states, which PluginHost
+/// adds: PluginHost::set_checkpoint_source).
+[[nodiscard]] c10::impl::GenericDict checkpoint_entries(const TrainOptions& options, Training& training);
 
 /// Checks that `checkpoint` (from checkpoint::load) belongs to a run with these options:
 /// same model, dataset, dataset size, batch size, optimizer, schedule, seed, drop-last and

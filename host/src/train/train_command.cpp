@@ -44,6 +44,9 @@ int train_command(const std::vector<std::string>& args) {
     if (!options) return exit_code(ExitStatus::kSuccess);  // --help
     Training training(*options);
     PluginHost plugins;
+    // Before the plugins' init, so that a checkpointer can check the entries it is to save.
+    plugins.set_checkpoint_source(checkpoint_entry_keys(training),
+                                  [&] { return checkpoint_entries(*options, training); });
     attach_plugins(plugins, training, *options);
     if (const auto point = resume_point(*options, plugins)) {
         check_resumable(point->path.string(), point->checkpoint, *options, training);
@@ -61,7 +64,6 @@ int train_command(const std::vector<std::string>& args) {
             return exit_code(ExitStatus::kSuccess);
         }
     }
-    plugins.set_checkpoint_source([&] { return checkpoint_bytes(*options, training, plugins); });
     RunRecord record(*options, training);
     return run_training(*options, training, plugins, record);
 }

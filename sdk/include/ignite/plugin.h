@@ -45,7 +45,8 @@
  * ignite/events.def. 1.3 appended ignite_host_api.checkpoint_bytes / write_file_durably /
  * remove_stray_temporaries (checkpointing plugins). 1.4 appended
  * ignite_plugin_info.state_format (IGNITE_STATE_JSON: a plugin's state is saved into
- * checkpoints as a Python value, not as bytes).
+ * checkpoints as a Python value, not as bytes) and ignite_host_api.checkpoint_bytes_of (a
+ * checkpoint of chosen entries, Ignite's to_save).
  */
 #ifndef IGNITE_PLUGIN_H
 #define IGNITE_PLUGIN_H
@@ -421,6 +422,21 @@ typedef struct ignite_host_api {
     ignite_status (*checkpoint_bytes)(ignite_host* host, ignite_engine* engine, ignite_bytes* out);
     ignite_status (*write_file_durably)(ignite_host* host, const char* path, const void* data, size_t size);
     ignite_status (*remove_stray_temporaries)(ignite_host* host, const char* dir, size_t* removed);
+
+    /* ---- ABI 1.4 (check IGNITE_API_HAS(api, ignite_host_api, checkpoint_bytes_of) first) ---- */
+
+    /* checkpoint_bytes_of: as checkpoint_bytes, holding only the `key_count` entries named in
+     * `keys` (Ignite's to_save: e.g. "model"), in that order; with exactly one key the file
+     * holds that entry's value itself, not a dict (Ignite's rule for a single object, so
+     * `model.load_state_dict(torch.load(f))` reads a "model" file). key_count 0 is the whole
+     * checkpoint. The entries are the host's own (e.g. "model", "optimizer", "trainer") and
+     * every loaded plugin's state_key. With out == NULL it only checks the keys (a plugin
+     * does that at init, before anything can be saved). NOT_FOUND: a key the checkpoint does
+     * not have (last_error lists those it has); INVALID_ARGUMENT: a NULL or empty key, or one
+     * given twice; UNSUPPORTED: this host has nothing to checkpoint. Same ownership as
+     * checkpoint_bytes. */
+    ignite_status (*checkpoint_bytes_of)(ignite_host* host, ignite_engine* engine, const char* const* keys,
+                                         size_t key_count, ignite_bytes* out);
 } ignite_host_api;
 
 #define IGNITE_VALUE_OUTPUT 0

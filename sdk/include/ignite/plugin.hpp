@@ -505,6 +505,23 @@ public:
         check(api_->checkpoint_bytes(host_, engine.raw(), &b));
         return {static_cast<const char*>(b.data), b.size};
     }
+    /// The host's checkpoint of only the entries `keys` (plugin.h: checkpoint_bytes_of, ABI
+    /// 1.4; one key: that entry's value alone), BORROWED as checkpoint_bytes'. Throws Error
+    /// (NOT_FOUND names the entries there are).
+    [[nodiscard]] std::string_view checkpoint_bytes_of(const Engine& engine, const std::vector<std::string>& keys) {
+        require_api(IGNITE_API_HAS(api_, ignite_host_api, checkpoint_bytes_of), "checkpoint_bytes_of");
+        const auto raw = c_strings(keys);
+        ignite_bytes b{};
+        check(api_->checkpoint_bytes_of(host_, engine.raw(), raw.data(), raw.size(), &b));
+        return {static_cast<const char*>(b.data), b.size};
+    }
+    /// Checks that the checkpoint has the entries `keys`, building nothing (e.g. at init).
+    /// Throws Error as checkpoint_bytes_of.
+    void check_checkpoint_keys(const Engine& engine, const std::vector<std::string>& keys) {
+        require_api(IGNITE_API_HAS(api_, ignite_host_api, checkpoint_bytes_of), "checkpoint_bytes_of");
+        const auto raw = c_strings(keys);
+        check(api_->checkpoint_bytes_of(host_, engine.raw(), raw.data(), raw.size(), nullptr));
+    }
     /// Replaces `path` with `bytes` durably (plugin.h: write_file_durably). Throws Error;
     /// `path` then holds what it held before.
     void write_file_durably(const std::string& path, std::string_view bytes) {
@@ -622,7 +639,13 @@ private:
         }
     }
     void require_api(bool has, const char* call) const {
-        if (!has) throw Error(IGNITE_ERR_UNSUPPORTED, std::string("this host predates ABI 1.3 (") + call + ")");
+        if (!has) throw Error(IGNITE_ERR_UNSUPPORTED, std::string("this host is too old for ") + call);
+    }
+    static std::vector<const char*> c_strings(const std::vector<std::string>& v) {
+        std::vector<const char*> out;
+        out.reserve(v.size());
+        for (const auto& s : v) out.push_back(s.c_str());
+        return out;
     }
     void check(ignite_status s) const {
         if (s != IGNITE_OK) {

@@ -52,7 +52,8 @@ public:
     void set_optimizer(const std::string& engine, torch::optim::Optimizer& optimizer);
 
     /// The checkpoint keys the host's own entries use (e.g. "model", "trainer"): a plugin
-    /// whose state_key is one of them is refused at open(). Call before open()/load().
+    /// whose state_key is one of them is refused at open(). Call before open()/load(); the
+    /// keys add to those reserved before (set_checkpoint_source reserves its own).
     void reserve_state_keys(std::vector<std::string> keys);
 
     /// Loads each plugin (NAME or PATH, in order), validates its options and calls its
@@ -92,13 +93,30 @@ public:
     /// The first terminate a plugin asked of engine `name` (nullopt: none, or no such engine).
     [[nodiscard]] std::optional<Termination> termination(const std::string& name) const;
 
-    // ---- checkpoints (ABI 1.3) ----
+    // ---- checkpoints (ABI 1.3, 1.4) ----
 
-    /// What the ABI's checkpoint_bytes hands a plugin: the source is called on every
-    /// checkpoint_bytes and returns the file's bytes (it may call save_plugin_states). Until
-    /// one is set, checkpoint_bytes answers IGNITE_ERR_UNSUPPORTED. An exception of the
-    /// source becomes the call's error (its message for the plugin's last_error).
-    void set_checkpoint_source(std::function<std::vector<char>()> source);
+    /// The host's own checkpoint entries, e.g. {"model": state_dict, "trainer": ...}: a dict
+    /// with str keys, built when a plugin asks for a checkpoint.
+    using CheckpointEntries = std::function<c10::impl::GenericDict()>;
+
+    /// What the ABI's checkpoint_bytes / checkpoint_bytes_of hand a plugin: one file (core's
+    /// checkpoint format) of the host's entries followed by every loaded plugin's state
+    /// (save_plugin_states), or of the entries a plugin chose (one chosen entry: its value
+    /// alone, Ignite's rule for a single object). `host_keys` are the keys `entries` returns,
+    /// so a plugin's choice is checked before anything is built (also at its init); a
+    /// plugin may not use them as state_key (reserve_state_keys). Until a source is set,
+    /// both calls answer IGNITE_ERR_UNSUPPORTED. An exception of `entries` becomes the
+    /// call's error (its message for the plugin's last_error). Call before init() when
+    /// plugins are to check their choice at init.
+    void set_checkpoint_source(std::vector<std::string> host_keys, CheckpointEntries entries);
+
+    /// The checkpoint file of the entries `keys` (empty: all; see set_checkpoint_source).
+    /// Throws std::out_of_range for a key the checkpoint does not have (the message lists
+    /// those it has), std::invalid_argument for an empty or repeated key, std::logic_error
+    /// when no source is set, and what the source or a plugin's save_state throws.
+    [[nodiscard]] std::vector<char> checkpoint_file(const std::vector<std::string>& keys);
+    /// Checks `keys` as checkpoint_file does, without building anything.
+    void check_checkpoint_keys(const std::vector<std::string>& keys) const;
 
     /// Every initialised plugin's state (save_state) under its state_key, in load order, as
     /// the checkpoint value plugin.h's state_format says: a 1-D uint8 tensor of the bytes, or
@@ -106,6 +124,9 @@ public:
     /// bytes are empty, are left out. Throws PluginRunError naming the plugin whose
     /// save_state failed or gave invalid JSON.
     [[nodiscard]] std::vector<std::pair<std::string, c10::IValue>> save_plugin_states();
+    /// Only the plugins whose state_key is in `keys`.
+    [[nodiscard]] std::vector<std::pair<std::string, c10::IValue>> save_plugin_states(
+        const std::vector<std::string>& keys);
     /// Hands each loaded plugin the value saved under its state_key (load_state: a uint8
     /// tensor's bytes as they are; another value as JSON text to a JSON plugin); a plugin
     /// whose key is absent keeps its state. Returns the keys no loaded plugin claims (the
@@ -129,7 +150,10 @@ private:
     std::vector<std::unique_ptr<Loaded>> plugins_;
     std::map<std::string, std::unique_ptr<ignite_engine>> engines_;
     std::vector<std::weak_ptr<ignite::Metric>> metric_instances_;  // released before shutdown
-    std::function<std::vector<char>()> checkpoint_source_;
+    [[nodiscard]] std::vector<std::pair<std::string, c10::IValue>> save_plugin_states_of(
+        const std::function<bool(const char*)>& wanted);
+    std::vector<std::string> checkpoint_host_keys_;
+    CheckpointEntries checkpoint_entries_;
     std::vector<std::string> reserved_state_keys_;
     friend struct BridgeAccess;
 };
