@@ -397,7 +397,7 @@ TEST_CASE("A bit flip anywhere never changes what loads: it throws, or (in an un
     CHECK(rejected > good.size() * 95 / 100);
 }
 
-TEST_CASE("Values outside the model are refused by name; the earlier file stays") {
+TEST_CASE("Values outside the model are refused by name, the earlier file stays") {
     const auto dir = dir_for("refused");
     auto d = str_dict();
     d.insert("a", 1);

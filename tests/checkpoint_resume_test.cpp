@@ -92,7 +92,7 @@ TEST_CASE("checkpoint plugin: every=4 n_saved=2 keeps Ignite's names of the last
 }
 
 TEST_CASE(
-    "checkpoint plugin: every=0 saves at each epoch end; foreign files and others' names untouched, strays removed",
+    "checkpoint plugin: every=0 saves at each epoch end, foreign files and others' names untouched, strays removed",
     "[checkpoint]") {
     const auto dir = ignite::test::scratch_dir("ckpt_epoch");
     fs::create_directories(dir / "ck");
@@ -193,7 +193,7 @@ TEST_CASE("checkpoint plugin: global_step_transform names and ranks by the train
     CHECK_THAT(bad.out, Catch::Contains("global_step_transform") && Catch::Contains("trainer_epoch"));
 }
 
-TEST_CASE("checkpoint plugin: include_self round-trips through Python Ignite's Checkpoint; last_checkpoint",
+TEST_CASE("checkpoint plugin: include_self round-trips through Python Ignite's Checkpoint, last_checkpoint",
           "[checkpoint]") {
     const auto dir = ignite::test::scratch_dir("ckpt_self");
     const auto ck = dir / "ck";
@@ -301,7 +301,7 @@ TEST_CASE("resume auto: the newest checkpoint by the iteration inside, corrupt o
     CHECK(lines[6]["epoch"] == 2);
 }
 
-TEST_CASE("resume: an empty folder starts fresh; another model or dataset size is refused (exit 2, one line)",
+TEST_CASE("resume: an empty folder starts fresh, another model or dataset size is refused (exit 2, one line)",
           "[checkpoint]") {
     const auto dir = ignite::test::scratch_dir("ckpt_opts");
     const auto ck = " --plugin-opt checkpoint.dirname=" + (dir / "ck").string();
@@ -537,7 +537,7 @@ TEST_CASE("checkpoint plugin: SAVED_CHECKPOINT fires after each save (Ignite's C
     CHECK(saved_at == std::vector<std::int64_t>{5, 10});
 }
 
-TEST_CASE("checkpoint: a third-party saver (SDK only) stores the host's checkpoint; ignite-host resumes from it",
+TEST_CASE("checkpoint: a third-party saver (SDK only) stores the host's checkpoint, ignite-host resumes from it",
           "[checkpoint]") {
     const auto dir = ignite::test::scratch_dir("ckpt_mirror");
     const std::string base =
@@ -562,7 +562,7 @@ TEST_CASE("checkpoint: a third-party saver (SDK only) stores the host's checkpoi
     check_same_tensors(dir / "ref_ck" / "checkpoint_20.pt", dir / "resumed_ck" / "checkpoint_20.pt");
 }
 
-TEST_CASE("checkpoint plugin: to_save picks the entries (Ignite's to_save); one entry is the file and its name",
+TEST_CASE("checkpoint plugin: to_save picks the entries (Ignite's to_save), one entry is the file and its name",
           "[checkpoint]") {
     const auto dir = ignite::test::scratch_dir("ckpt_to_save");
     // The classic ModelCheckpoint: only the model, the best by accuracy: best_model_accuracy=....pt

@@ -83,7 +83,7 @@ DataPtr arange40() { return data::tensor_loader(at::arange(40, at::kLong), 4, /*
 
 // ---- the conformance scenario ---------------------------------------------------------------
 
-TEST_CASE("deterministic_engine_docs_example replays Ignite's trace; resumed batches equal the original's",
+TEST_CASE("deterministic_engine_docs_example replays Ignite's trace, resumed batches equal the original's",
           "[deterministic][conformance]") {
     std::ifstream in(IGNITE_TEST_FIXTURES "/ignite-traces.json");
     REQUIRE(in.good());
@@ -130,7 +130,7 @@ TEST_CASE("deterministic_engine_docs_example replays Ignite's trace; resumed bat
 
 // ---- dataflow and resume, against Ignite ------------------------------------------------------
 
-TEST_CASE("per-epoch seeding gives Ignite's batches and draws; resuming from an epoch repeats them",
+TEST_CASE("per-epoch seeding gives Ignite's batches and draws, resuming from an epoch repeats them",
           "[deterministic]") {
     std::vector<Step> got;
     std::map<std::int64_t, Dict> saved;

@@ -324,7 +324,7 @@ TEST_CASE("remove_event_handler errors name the event or handler", "[engine][han
     CHECK_FALSE(e.has_event_handler(h));
 }
 
-TEST_CASE("handles are safe after the engine is gone; scoped handles remove at scope end", "[engine][handlers]") {
+TEST_CASE("handles are safe after the engine is gone, scoped handles remove at scope end", "[engine][handlers]") {
     RemovableEventHandle dangling;
     {
         Engine e([](Engine&, const c10::IValue&) {});
@@ -417,7 +417,7 @@ TEST_CASE("an exception propagates unchanged without an EXCEPTION_RAISED handler
     CHECK(e.state.iteration == 2);
 }
 
-TEST_CASE("an exception in a handler reaches EXCEPTION_RAISED; the run goes on", "[engine][exceptions]") {
+TEST_CASE("an exception in a handler reaches EXCEPTION_RAISED, the run goes on", "[engine][exceptions]") {
     Trace t;
     Engine e(t.echo());
     t.observe(e);
@@ -463,7 +463,7 @@ TEST_CASE("an observer beside an ordinary EXCEPTION_RAISED handler: Ignite's rul
     CHECK(calls == std::vector<std::string>{"observer", "handler"});
 }
 
-TEST_CASE("an observer may decide to handle the exception; only inside its dispatch", "[engine][exceptions]") {
+TEST_CASE("an observer may decide to handle the exception, only inside its dispatch", "[engine][exceptions]") {
     Engine e([](Engine& eng, const c10::IValue&) {
         if (eng.state.iteration == 2) throw ValueError("boom");
     });

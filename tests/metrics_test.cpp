@@ -182,7 +182,7 @@ TEST_CASE("Accuracy: the case may not change between updates") {
     CHECK_THROWS_AS(acc.update(pair(at::rand({2, 3}), i64({0, 1}))), RuntimeError);
 }
 
-TEST_CASE("Accuracy: compute before update raises RuntimeError; non-pair input TypeError") {
+TEST_CASE("Accuracy: compute before update raises RuntimeError, non-pair input TypeError") {
     Accuracy acc;
     CHECK_THROWS_WITH(acc.compute(), "Accuracy must have at least one example before it can be computed.");
     CHECK_THROWS_AS(acc.compute(), RuntimeError);
@@ -200,7 +200,7 @@ TEST_CASE("Accuracy statistics round trip") {
 
 // ---- attach -------------------------------------------------------------------------
 
-TEST_CASE("epoch-wise metric resets each epoch; a handler registered before attach sees the previous value") {
+TEST_CASE("epoch-wise metric resets each epoch, a handler registered before attach sees the previous value") {
     auto engine = epoch_shifted_engine();
     std::vector<double> before, after;
     engine->add_event_handler(Events::EPOCH_COMPLETED,
@@ -236,7 +236,7 @@ TEST_CASE("running metric accumulates across epochs") {
     CHECK(seen == std::vector<double>{1.0, 6.0});
 }
 
-TEST_CASE("attach under two names computes both; detach and is_attached") {
+TEST_CASE("attach under two names computes both, detach and is_attached") {
     auto engine = epoch_shifted_engine();
     auto avg = std::make_shared<Average>();
     CHECK_FALSE(avg->is_attached(*engine));

@@ -248,7 +248,8 @@ TEST_CASE("progress percent_step sets how many log lines an epoch gets", "[plugi
     }
 }
 
-TEST_CASE("progress on a terminal redraws with \\r and keeps one final line per epoch", "[plugins][progress]") {
+TEST_CASE("progress on a terminal redraws with a carriage return and keeps one final line per epoch",
+          "[plugins][progress]") {
     SECTION("default throttle") {
         const auto r = host(dry_run(3, 8, {"--plugin-opt", "progress.tty=always"}));
         INFO(r.cmd << "\nstderr:\n" << r.err);
