@@ -344,6 +344,24 @@ TEST_CASE("trace interleaves the evaluator's runs where the trainer makes them",
     CHECK(got == expected);
 }
 
+TEST_CASE("trace.time adds monotonic seconds since the first line", "[plugins][trace]") {
+    const auto path = scratch_dir() / "trace_time.jsonl";
+    const auto r = host(dry_run(
+        2, 3, {"--plugin", "trace", "--plugin-opt", "trace.path=" + path.string(), "--plugin-opt", "trace.time=true"}));
+    INFO(r.cmd << "\nstdout:\n" << r.out << "stderr:\n" << r.err);
+    REQUIRE(r.rc == 0);
+    const auto lines = read_jsonl(path);
+    REQUIRE(lines.size() == ignite_order("trainer", 2, 3).size());
+    CHECK(lines.front()["time"].get<double>() == 0.0);
+    double last = 0;
+    for (const auto& j : lines) {
+        REQUIRE(j["time"].is_number_float());
+        CHECK(j["time"].get<double>() >= last);
+        last = j["time"].get<double>();
+    }
+    CHECK(last < 60.0);  // seconds, not a clock's epoch
+}
+
 TEST_CASE("trace.engines restricts the traced engines", "[plugins][trace]") {
     const auto path = scratch_dir() / "trace_engines.jsonl";
     const auto r = host(dry_run(2, 2,

@@ -21,8 +21,11 @@
 #include <ignite/plugin.hpp>
 #include <ignite/plugin_util.hpp>
 
+#include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <limits>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -68,6 +71,7 @@ private:
     void init(Host& host) override {
         const auto engines = host.option_list("engines");  // validated by the host: known names
         attrs_ = host.option_list("attrs");
+        with_time_ = host.option_bool("time");
 
         // Checked here so a bad path stops the host before the run starts, but opened (and
         // truncated) only at the first event traced: a start-up that fails after trace's
@@ -138,6 +142,15 @@ private:
         else
             line_ += std::to_string(info.event);
         line_ += "\",\"epoch\":" + std::to_string(info.epoch) + ",\"iteration\":" + std::to_string(info.iteration);
+        if (with_time_) {
+            // Seconds on a monotonic clock since the first traced line: when the event began
+            // dispatching, so the gap to the next line is what its handlers took.
+            const auto now = std::chrono::steady_clock::now();
+            if (!time_zero_) time_zero_ = now;
+            char buf[32];
+            std::snprintf(buf, sizeof buf, ",\"time\":%.6f", std::chrono::duration<double>(now - *time_zero_).count());
+            line_ += buf;
+        }
         if (info.event == IGNITE_EVENT_EXCEPTION_RAISED) {
             line_ += ",\"exception\":\"";
             json_escape_append(line_, info.exception_message ? info.exception_message : "");
@@ -174,6 +187,8 @@ private:
 
     ignite::sdk::OutputFile file_;
     std::vector<std::string> attrs_;
+    bool with_time_ = false;
+    std::optional<std::chrono::steady_clock::time_point> time_zero_;
     std::string line_;  // reused: one allocation for the whole run
 };
 
@@ -194,4 +209,6 @@ IGNITE_SDK_PLUGIN(
                 .help("comma-separated qualified custom events to trace too (plugin.EVENT); load their plugin first"))
         .option(Option::list("attrs", "")
                     .help("comma-separated int or str state attributes added to each line when set (e.g. "
-                          "time_iteration, last_checkpoint)")))
+                          "time_iteration, last_checkpoint)"))
+        .option(Option::boolean("time", false)
+                    .help("add \"time\": seconds (monotonic) since the first line, when the event began dispatching")))
