@@ -990,7 +990,8 @@ std::vector<char> PluginHost::checkpoint_file(const std::vector<std::string>& ke
     }
     // Only the chosen plugins' save_state runs.
     std::map<std::string, c10::IValue> states;
-    for (auto& [key, value] : save_plugin_states(keys)) states.emplace(key, std::move(value));
+    const auto chosen_plugin = [&](const char* key) { return std::find(keys.begin(), keys.end(), key) != keys.end(); };
+    for (auto& [key, value] : save_plugin_states_of(chosen_plugin)) states.emplace(key, std::move(value));
     c10::impl::GenericDict chosen(c10::StringType::get(), c10::AnyType::get());
     for (const auto& key : keys) {
         if (own.contains(key)) {
@@ -1004,11 +1005,6 @@ std::vector<char> PluginHost::checkpoint_file(const std::vector<std::string>& ke
     }
     if (keys.size() == 1) return ignite::checkpoint::encode(chosen.at(keys.front()), "checkpoint");
     return ignite::checkpoint::encode(chosen, "checkpoint");
-}
-
-std::vector<std::pair<std::string, c10::IValue>> PluginHost::save_plugin_states(const std::vector<std::string>& keys) {
-    return save_plugin_states_of(
-        [&](const char* key) { return std::find(keys.begin(), keys.end(), key) != keys.end(); });
 }
 
 std::vector<std::pair<std::string, c10::IValue>> PluginHost::save_plugin_states() {

@@ -10,7 +10,6 @@
 #include <ATen/ATen.h>
 #include <fmt/format.h>
 
-#include <cstring>
 #include <map>
 
 namespace ignite::host {

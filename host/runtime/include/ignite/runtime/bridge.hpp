@@ -124,9 +124,6 @@ public:
     /// bytes are empty, are left out. Throws PluginRunError naming the plugin whose
     /// save_state failed or gave invalid JSON.
     [[nodiscard]] std::vector<std::pair<std::string, c10::IValue>> save_plugin_states();
-    /// Only the plugins whose state_key is in `keys`.
-    [[nodiscard]] std::vector<std::pair<std::string, c10::IValue>> save_plugin_states(
-        const std::vector<std::string>& keys);
     /// Hands each loaded plugin the value saved under its state_key (load_state: a uint8
     /// tensor's bytes as they are; another value as JSON text to a JSON plugin); a plugin
     /// whose key is absent keeps its state. Returns the keys no loaded plugin claims (the
@@ -150,6 +147,7 @@ private:
     std::vector<std::unique_ptr<Loaded>> plugins_;
     std::map<std::string, std::unique_ptr<ignite_engine>> engines_;
     std::vector<std::weak_ptr<ignite::Metric>> metric_instances_;  // released before shutdown
+    // save_plugin_states of the plugins whose state_key `wanted` accepts.
     [[nodiscard]] std::vector<std::pair<std::string, c10::IValue>> save_plugin_states_of(
         const std::function<bool(const char*)>& wanted);
     std::vector<std::string> checkpoint_host_keys_;
