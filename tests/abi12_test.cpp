@@ -114,6 +114,17 @@ TEST_CASE("abi 1.2: every host call returns the status plugin.h gives its input 
         {"checkpoint_bytes_of null_keys", "INVALID_ARGUMENT"},
         {"write_file_durably null_path", "INVALID_ARGUMENT"},
         {"remove_stray_temporaries null_dir", "INVALID_ARGUMENT"},
+        {"run_fact_int null_name", "INVALID_ARGUMENT"},
+        {"verify_checkpoint null_path", "INVALID_ARGUMENT"},
+        {"verify_checkpoint missing_file", "INVALID_ARGUMENT"},  // the file is the bad argument
+        {"has_metric null_name", "INVALID_ARGUMENT"},
+        // 1.5: facts by name; a fact of the other kind is TYPE
+        {"run_fact_string unknown", "NOT_FOUND"},
+        {"run_fact_string integer_fact", "TYPE"},
+        {"run_fact_int string_fact", "TYPE"},
+        {"run_fact_string output_dir", "OK"},
+        {"run_fact_int world_size", "OK"},
+        {"has_metric unknown", "OK"},  // 0, not an error
         // this host cannot: UNSUPPORTED (dry-run has nothing to checkpoint)
         {"checkpoint_bytes nothing_to_checkpoint", "UNSUPPORTED"},
         {"checkpoint_bytes_of nothing_to_checkpoint", "UNSUPPORTED"},

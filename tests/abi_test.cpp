@@ -32,7 +32,7 @@ namespace {
 // ---- constants ---------------------------------------------------------------------------
 
 static_assert(IGNITE_ABI_MAJOR == 1);
-static_assert(IGNITE_ABI_MINOR == 4);
+static_assert(IGNITE_ABI_MINOR == 5);
 static_assert(std::string_view(IGNITE_PLUGIN_ENTRY_SYMBOL) == "ignite_plugin_entry");
 
 static_assert(IGNITE_OK == 0);
@@ -160,7 +160,7 @@ static_assert(offsetof(ignite_bytes, size) == 8);
 
 static_assert(
     sizeof(ignite_host_api) ==
-    320);  // 256 in 1.0 and 1.1; 1.2 appended handle_exception .. set_param_group_double; 1.3 checkpoint_bytes .. remove_stray_temporaries; 1.4 checkpoint_bytes_of
+    352);  // 256 in 1.0 and 1.1; 1.2 appended handle_exception .. set_param_group_double; 1.3 checkpoint_bytes .. remove_stray_temporaries; 1.4 checkpoint_bytes_of; 1.5 run_fact_string .. has_metric
 static_assert(offsetof(ignite_host_api, struct_size) == 0);
 static_assert(offsetof(ignite_host_api, abi_major) == 4);
 static_assert(offsetof(ignite_host_api, abi_minor) == 6);
@@ -203,6 +203,10 @@ static_assert(offsetof(ignite_host_api, checkpoint_bytes) == 288);          // 1
 static_assert(offsetof(ignite_host_api, write_file_durably) == 296);        // 1.3
 static_assert(offsetof(ignite_host_api, remove_stray_temporaries) == 304);  // 1.3
 static_assert(offsetof(ignite_host_api, checkpoint_bytes_of) == 312);       // 1.4
+static_assert(offsetof(ignite_host_api, run_fact_string) == 320);           // 1.5
+static_assert(offsetof(ignite_host_api, run_fact_int) == 328);              // 1.5
+static_assert(offsetof(ignite_host_api, verify_checkpoint) == 336);         // 1.5
+static_assert(offsetof(ignite_host_api, has_metric) == 344);                // 1.5
 
 static_assert(sizeof(ignite_plugin_info) ==
               152);  // 104 in 1.0; 1.1 appended metrics, metric_count; 1.2 the strides; 1.4 state_format
@@ -290,8 +294,8 @@ static void check_frozen_prefix(const ignite_frozen_field* frozen, std::size_t c
 
 TEST_CASE("the live plugin.h keeps the frozen ABI 1.0 layout field by field") {
     // The live list is the frozen 1.0 list followed by the 13 fields 1.1 appended, the 16
-    // 1.2 appended, the 3 of 1.3 and the 2 of 1.4.
-    REQUIRE(ignite_frozen_field_count + 13 + 16 + 3 + 2 == std::size(kLiveFields));
+    // 1.2 appended, the 3 of 1.3, the 2 of 1.4 and the 4 of 1.5.
+    REQUIRE(ignite_frozen_field_count + 13 + 16 + 3 + 2 + 4 == std::size(kLiveFields));
     // The size of each 1.0 struct, as the frozen header has it.
     auto frozen_size = [](const std::string& type) -> std::size_t {
         for (std::size_t i = 0; i < ignite_frozen_field_count; ++i)
@@ -317,6 +321,12 @@ TEST_CASE("the live plugin.h keeps the frozen ABI 1.3 layout field by field") {
     REQUIRE(ignite_frozen13_field_count <= std::size(kLiveFields));
     REQUIRE(ignite_frozen13_field_count == ignite_frozen12_field_count + 3);
     check_frozen_prefix(ignite_frozen13_fields, ignite_frozen13_field_count);
+}
+
+TEST_CASE("the live plugin.h keeps the frozen ABI 1.4 layout field by field") {
+    REQUIRE(ignite_frozen14_field_count <= std::size(kLiveFields));
+    REQUIRE(ignite_frozen14_field_count == ignite_frozen13_field_count + 2);
+    check_frozen_prefix(ignite_frozen14_fields, ignite_frozen14_field_count);
 }
 
 // The DLPack structs as the host sees them (LibTorch's ATen/dlpack.h, IGNITE_DLPACK_HEADER).

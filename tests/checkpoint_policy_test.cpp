@@ -214,6 +214,21 @@ TEST_CASE("checkpoint policy: a bad filename_pattern is refused with one line na
     CHECK(refused("{global_step.pt") == "filename_pattern '{global_step.pt' has a '{' without its '}'");
     CHECK(refused("a}.pt") == "filename_pattern 'a}.pt' has a '}' without its '{'");
     CHECK(refused("sub/{global_step}.pt") ==
-          "filename_pattern 'sub/{global_step}.pt' makes names with '/'; the files go straight into dirname");
+          "filename_pattern 'sub/{global_step}.pt' makes names with '/' (sub/0.pt); the files go straight into "
+          "dirname");
+    // Names that are not plain visible files: hidden names are the folder's lock and temporaries.
+    CHECK(refused("..") ==
+          "filename_pattern '..' makes the name '..', which is not a file name; give a pattern such as "
+          "{name}_{global_step}.{ext}");
+    CHECK(refused(".") ==
+          "filename_pattern '.' makes the name '.', which is not a file name; give a pattern such as "
+          "{name}_{global_step}.{ext}");
+    CHECK(refused(".{global_step}.pt") ==
+          "filename_pattern '.{global_step}.pt' makes hidden names (.0.pt), which are reserved for the folder's lock "
+          "and temporaries; start the name with another character");
     CHECK(refused("{global_step}.pt").empty());
+    // The default pattern checks its prefix the same way.
+    PolicyOptions prefixed;
+    prefixed.filename_prefix = "a/b";
+    CHECK_THROWS_WITH(Policy(prefixed), Catch::Contains("filename_prefix 'a/b' makes names with '/'"));
 }

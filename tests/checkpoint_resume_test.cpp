@@ -294,11 +294,15 @@ TEST_CASE("resume auto: the newest checkpoint by the iteration inside, corrupt o
     CHECK_THAT(r.out, Catch::Contains("skips checkpoint '" + (dir / "ck" / "checkpoint_99.pt").string()));
     CHECK_THAT(r.out, Catch::Contains("resuming from '" + (dir / "ck" / "checkpoint_15.pt").string() +
                                       "' at epoch 1, iteration 15"));
-    // The resumed run continued into its folder: metrics.jsonl holds the first run's 3 train
-    // and 3 test lines, then the resumed run's epochs 2 and 3.
+    // The resumed run continued into its folder: metrics.jsonl holds the first run's lines up
+    // to iteration 15 (epoch 1's), the resume marker, then the resumed run's epochs 2 and 3;
+    // the first run's epochs 2 and 3 moved to metrics.superseded.jsonl.
     const auto lines = ignite::test::read_jsonl(dir / "out" / "metrics.jsonl");
-    REQUIRE(lines.size() == 10);
-    CHECK(lines[6]["epoch"] == 2);
+    REQUIRE(lines.size() == 7);
+    CHECK(lines[2]["split"] == "resume");
+    CHECK(lines[2]["iteration"] == 15);
+    CHECK(lines[3]["epoch"] == 2);
+    CHECK(ignite::test::read_jsonl(dir / "out" / "metrics.superseded.jsonl").size() == 4);
 }
 
 TEST_CASE("resume: an empty folder starts fresh, another model or dataset size is refused (exit 2, one line)",
@@ -504,7 +508,7 @@ TEST_CASE("resume: bit-identical to the uninterrupted run after SIGKILL mid-epoc
     check_same_tensors(dir / "whole" / "ck" / "checkpoint_250.pt", dir / "killed" / "ck" / "checkpoint_250.pt");
 }
 
-TEST_CASE("checkpoint plugin: a host with nothing to checkpoint (dry-run) fails the run, one line, no folder",
+TEST_CASE("checkpoint plugin: a host with nothing to checkpoint (dry-run) is refused at start, one line, no folder",
           "[checkpoint]") {
     const auto dir = ignite::test::scratch_dir("ckpt_dry");
     const auto r = ignite::test::run_host(
@@ -515,9 +519,8 @@ TEST_CASE("checkpoint plugin: a host with nothing to checkpoint (dry-run) fails 
             (dir / "ck").string()),
         {.plugin_path = IGNITE_PLUGIN_DIR, .merge_stderr = true});
     INFO(r.out);
-    CHECK(r.rc == 1);
-    CHECK_THAT(r.out, Catch::Contains("plugin 'checkpoint' failed in its ITERATION_COMPLETED handler: this host has "
-                                      "nothing to checkpoint"));
+    CHECK(r.rc == 2);
+    CHECK_THAT(r.out, Catch::Contains("checkpoint: this host has nothing to checkpoint; use it with ignite-host train"));
     CHECK_FALSE(fs::exists(dir / "ck"));
 }
 

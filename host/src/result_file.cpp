@@ -23,6 +23,9 @@ ResultFile::ResultFile(std::filesystem::path path, bool append) : path_(std::mov
     }
     device_ = st.st_dev;
     inode_ = st.st_ino;
+    // What the file held before this process (a resumed run's earlier lines) is never cut:
+    // a failed write truncates back to here at most.
+    written_ = append ? static_cast<std::uint64_t>(st.st_size) : 0;
 }
 
 ResultFile::~ResultFile() {
@@ -43,7 +46,8 @@ void ResultFile::flush() {
         if (n <= 0) {
             const int error = n < 0 ? errno : ENOSPC;
             // A partly written line would be invalid JSON: cut the file back to its last
-            // complete line (best effort; the error is reported either way).
+            // complete line, never before what it held when opened (best effort; the error
+            // is reported either way).
             if (done > 0 && ::ftruncate(fd_, static_cast<off_t>(written_)) == 0) {
                 ::lseek(fd_, static_cast<off_t>(written_), SEEK_SET);
             }

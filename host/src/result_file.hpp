@@ -44,7 +44,7 @@ private:
     std::filesystem::path path_;
     int fd_ = -1;
     std::uint64_t device_ = 0, inode_ = 0;
-    std::uint64_t written_ = 0;  // bytes of complete lines in the file
+    std::uint64_t written_ = 0;  // bytes of complete lines in the file, earlier ones included
     std::string pending_;
 };
 

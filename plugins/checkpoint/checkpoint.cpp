@@ -22,15 +22,38 @@
 // Never lose a checkpoint (unlike Ignite, which deletes the worst file first): the new file
 // is written durably, and only then is the worst one deleted and `_saved` updated; a failed
 // save fails the run with the host's message and leaves every earlier file and `_saved` as
-// they were. At start the folder's stray temporaries (of killed writes) are removed and this
-// policy's own earlier files (same prefix/score name) are adopted into `_saved`, so rotation
-// continues across runs; no other file is ever touched.
+// they were.
+//
+// The folder has an owner (decision, issue 17): one run at a time, and a new run never
+// deletes a file it did not write.
+//  - A relative `dirname` (the default `checkpoints`) lies inside the run's --output-dir (ABI
+//    1.5's output_dir), which the host locks for the run: each run's checkpoints are its own.
+//    An absolute one outside it is locked by this plugin (flock on the folder, taken at init),
+//    so a second run into it is refused at start instead of rotating the first run's files.
+//  - A resumed run (ABI 1.5's resumed) adopts this policy's earlier files that VERIFY into
+//    `_saved`, so rotation continues; a file named like a checkpoint that does not verify is
+//    left alone with one warning and never counted (it would outrank every new save). A new
+//    run refuses a folder that holds verifying files of this policy (another run's): it
+//    would have to adopt and delete them. Stray temporaries of killed writes are removed.
+//  - Options that cannot work are refused at init (exit 2): a score_name no metric of the
+//    evaluator has, score_name without an evaluator (--eval-every 0), names that are not
+//    plain files, a dirname under a regular file or not writable.
+//  - Ignite saves only at the event it is attached to. With `every` K > 0 a run whose last
+//    iteration is not a multiple of K would end without its final state on disk, so this
+//    plugin also saves at the trainer's COMPLETED when the last save was earlier
+//    (on_completed, default true): every finished run leaves its final weights.
 #include "policy.hpp"
 
 #include <ignite/plugin.hpp>
 
+#include "folder_lock.hpp"
+
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <system_error>
 
@@ -43,6 +66,7 @@ using ignite::sdk::EventSpec;
 using ignite::sdk::Host;
 using ignite::sdk::Option;
 using ignite::sdk::PluginSpec;
+using ignite_checkpoint::FolderLock;
 using ignite_checkpoint::Item;
 using ignite_checkpoint::Plan;
 using ignite_checkpoint::Policy;
@@ -52,6 +76,19 @@ constexpr std::int32_t kCheckpointPriority = 100;
 
 // global_step_transform's choices.
 enum class StepFrom { ignite_default, trainer, trainer_epoch, trainer_iteration };
+
+// Whether `path` is `folder` or lies below it (lexically, after resolving what exists).
+bool within(const fs::path& path, const fs::path& folder) {
+    std::error_code ec;
+    const auto p = fs::weakly_canonical(fs::absolute(path, ec), ec).lexically_normal();
+    const auto f = fs::weakly_canonical(fs::absolute(folder, ec), ec).lexically_normal();
+    auto pi = p.begin();
+    for (auto fi = f.begin(); fi != f.end(); ++fi, ++pi) {
+        if (fi->empty()) continue;  // a trailing separator
+        if (pi == p.end() || *pi != *fi) return false;
+    }
+    return true;
+}
 
 StepFrom step_from(const std::string& choice) {
     if (choice == "trainer") return StepFrom::trainer;
@@ -63,8 +100,13 @@ StepFrom step_from(const std::string& choice) {
 class Checkpoint : public ignite::sdk::Plugin {
 private:
     void init(Host& host) override {
-        dir_ = host.option_string("dirname");
-        if (dir_.empty()) throw std::invalid_argument("checkpoint.dirname is empty; give the folder checkpoints go to");
+        const auto dirname = host.option_string("dirname");
+        if (dirname.empty()) throw std::invalid_argument("checkpoint.dirname is empty; give the folder checkpoints go to");
+        const auto output_dir = host.output_dir();
+        dir_ = fs::path(dirname).is_relative() && !output_dir.empty() ? (fs::path(output_dir) / dirname).string()
+                                                                       : dirname;
+        inside_output_ = !output_dir.empty() && within(dir_, output_dir);
+        resumed_ = host.resumed();
         PolicyOptions o;
         o.filename_prefix = host.option_string("filename_prefix");
         o.score_name = host.option_string("score_name");
@@ -94,26 +136,15 @@ private:
             throw std::invalid_argument(std::string("checkpoint.") + e.what());
         }
 
-        // The folder is created at the first save (Ignite's DiskSaver(create_dir=True)), not
-        // here: the host takes its --output-dir after init, and dirname may lie inside it.
-        std::error_code ec;
-        if (fs::exists(dir_, ec)) {
-            if (!fs::is_directory(dir_, ec))
-                throw std::invalid_argument("checkpoint.dirname '" + dir_ + "' is not a folder");
-            if (host.option_bool("require_empty")) refuse_pt_files();
-            const auto strays = host.remove_stray_temporaries(dir_);
-            if (strays > 0)
-                host.log(IGNITE_LOG_INFO, "removed " + std::to_string(strays) + " stray temporary file(s) in " + dir_);
-            adopt();
-        }
-
         Engine trainer = host.require_engine("trainer");
-        if (!selection_.empty()) {
-            try {
-                host.check_checkpoint_keys(trainer, selection_);
-            } catch (const ignite::sdk::Error& e) {
-                throw std::invalid_argument(std::string("checkpoint.to_save: ") + e.what());
-            }
+        // Whether this host can checkpoint at all (and has the chosen entries): known now, not
+        // at the first save.
+        try {
+            host.check_checkpoint_keys(trainer, selection_);
+        } catch (const ignite::sdk::Error& e) {
+            if (e.status() == IGNITE_ERR_UNSUPPORTED)
+                throw std::invalid_argument(std::string("checkpoint: ") + e.what() + "; use it with ignite-host train");
+            throw std::invalid_argument(std::string("checkpoint.to_save: ") + e.what());
         }
         if (o.score_name.empty()) {
             saved_event_ = trainer.register_event("SAVED_CHECKPOINT");
@@ -121,6 +152,14 @@ private:
             const auto when = every_ > 0 ? Events::ITERATION_COMPLETED.every(every_) : Events::EPOCH_COMPLETED;
             trainer.on(
                 when, [this](Engine& e) { save_by_step(e); }, kCheckpointPriority);
+            if (every_ > 0 && host.option_bool("on_completed")) {
+                trainer.on(
+                    Events::COMPLETED,
+                    [this](Engine& e) {
+                        if (e.iteration() != last_iteration_) save_by_step(e);  // the final state, once
+                    },
+                    kCheckpointPriority);
+            }
             if (host.option_bool("on_terminate")) {
                 trainer.on(
                     Events::TERMINATE,
@@ -135,12 +174,32 @@ private:
             auto evaluator = host.engine("evaluator");
             if (!evaluator) {
                 throw std::invalid_argument(
-                    "checkpoint.score_name needs the evaluator (train with --eval-every K > 0)");
+                    "checkpoint.score_name needs the evaluator, which never runs in this run; train with "
+                    "--eval-every K > 0, or drop score_name to save by the trainer's steps");
+            }
+            if (!evaluator->has_metric(o.score_name)) {
+                throw std::invalid_argument("checkpoint.score_name '" + o.score_name +
+                                            "' is not a metric of the evaluator; use accuracy, loss or a --metric "
+                                            "NAME the run computes");
             }
             saved_event_ = evaluator->register_event("SAVED_CHECKPOINT");
             attached_ = *evaluator;
             evaluator->on(
                 Events::COMPLETED, [this, trainer](Engine& e) { save_by_score(e, trainer); }, kCheckpointPriority);
+        }
+        // The folder last, once every option is known to work: a refused run takes nothing.
+        // Inside --output-dir the folder is created at the first save (Ignite's
+        // DiskSaver(create_dir=True)): the host takes the output folder after init and refuses
+        // a non-empty new one. Elsewhere it is created now, to hold its lock.
+        check_writable();
+        if (!inside_output_) lock_.emplace(dir_);
+        std::error_code ec;
+        if (fs::exists(dir_, ec)) {
+            if (host.option_bool("require_empty")) refuse_pt_files();
+            const auto strays = host.remove_stray_temporaries(dir_);
+            if (strays > 0)
+                host.log(IGNITE_LOG_INFO, "removed " + std::to_string(strays) + " stray temporary file(s) in " + dir_);
+            adopt();
         }
         publish_last_checkpoint();  // of adopted files
     }
@@ -164,15 +223,51 @@ private:
                                     "checkpoint.require_empty=false");
     }
 
-    // This policy's files already in the folder, e.g. of the run being resumed.
+    // dirname, or its first existing ancestor, must be a folder this process can write into;
+    // found now rather than at the first save, an epoch later.
+    void check_writable() const {
+        std::error_code ec;
+        fs::path at = fs::path(dir_);
+        while (!at.empty() && !fs::exists(at, ec)) at = at.has_parent_path() ? at.parent_path() : fs::path();
+        if (at.empty()) at = ".";
+        if (!fs::is_directory(at, ec)) {
+            throw std::invalid_argument("checkpoint.dirname '" + dir_ + "' cannot be a folder: '" + at.string() +
+                                        "' is a file; choose another dirname");
+        }
+        if (::access(at.c_str(), W_OK | X_OK) != 0) {
+            throw std::invalid_argument("checkpoint.dirname '" + dir_ + "' is not writable ('" + at.string() +
+                                        "': " + std::strerror(errno) + "); choose a folder you can write to");
+        }
+    }
+
+    // The earlier files of this policy that verify: a resumed run's own, or another run's
+    // (refused). Files that do not verify are left alone with one warning each.
     void adopt() {
         std::vector<Item> items;
         std::error_code ec;
         for (const auto& entry : fs::directory_iterator(dir_, ec)) {
             if (!entry.is_regular_file(ec)) continue;
-            if (auto item = policy_->parse(entry.path().filename().string())) items.push_back(std::move(*item));
+            auto item = policy_->parse(entry.path().filename().string());
+            if (!item) continue;
+            if (const auto problem = host().checkpoint_problem(entry.path().string()); !problem.empty()) {
+                host().log(IGNITE_LOG_WARNING, "ignoring a file named like a checkpoint: " + problem +
+                                                   "; it is left as it is and not counted among the kept files");
+                continue;
+            }
+            items.push_back(std::move(*item));
         }
         if (ec) throw std::invalid_argument("checkpoint.dirname '" + dir_ + "' cannot be listed: " + ec.message());
+        if (!items.empty() && !resumed_) {
+            std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) { return a.filename < b.filename; });
+            std::string list;
+            for (std::size_t i = 0; i < items.size() && i < 3; ++i) list += (i ? ", " : "") + items[i].filename;
+            if (items.size() > 3) list += ", ...";
+            throw std::invalid_argument("checkpoint.dirname '" + dir_ + "' holds " + std::to_string(items.size()) +
+                                        " checkpoint(s) of another run (" + list +
+                                        "), which this run would rotate away; resume that run with --resume auto "
+                                        "(and its --output-dir), or choose another checkpoint.dirname or "
+                                        "--output-dir");
+        }
         // Equal priorities in name order, a stand-in for the order they were written in.
         std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) { return a.filename < b.filename; });
         if (!items.empty())
@@ -261,6 +356,9 @@ private:
     }
 
     std::string dir_;
+    bool inside_output_ = false;  // dirname lies in --output-dir, which the host locks
+    bool resumed_ = false;
+    std::optional<FolderLock> lock_;
     std::vector<std::string> selection_;  // checkpoint_bytes_of's keys; empty: everything
     std::optional<Policy> policy_;
     const Plan* pending_ = nullptr;
@@ -282,11 +380,13 @@ IGNITE_SDK_PLUGIN(
         .version("1.0")
         .description("Ignite's Checkpoint/DiskSaver: saves model, optimizer, trainer, RNG and plugin states durably, "
                      "keeps the best n_saved")
-        .needs_abi_minor(4)
+        .needs_abi_minor(5)
         .state_key("checkpointer")
         .json_state()
         .event("SAVED_CHECKPOINT", "", "after a checkpoint file is durably written (Ignite's CheckpointEvents)")
-        .option(Option::string("dirname", "checkpoints").help("folder of the checkpoint files (created when missing)"))
+        .option(Option::string("dirname", "checkpoints")
+                    .help("folder of the checkpoint files (created when missing); a relative one lies inside "
+                          "--output-dir, an absolute one is locked for the run"))
         .option(Option::list("to_save", "")
                     .help("entries to save (Ignite's to_save), e.g. model or model,optimizer; empty: everything the "
                           "host checkpoints (model, optimizer, trainer, lr_scheduler, plugin states, ignite_host), "
@@ -319,4 +419,7 @@ IGNITE_SDK_PLUGIN(
                     .help("refuse a dirname that already holds .pt files (Ignite's DiskSaver default is true; false "
                           "here so that a restarted or resumed run adopts its files)"))
         .option(Option::boolean("on_terminate", true)
-                    .help("also save when the trainer is terminated (e.g. SIGINT), without score_name")))
+                    .help("also save when the trainer is terminated (e.g. SIGINT), without score_name"))
+        .option(Option::boolean("on_completed", true)
+                    .help("with every K > 0, also save the final state at the trainer's COMPLETED when the last "
+                          "iteration is not a multiple of K (Ignite saves only every K)")))

@@ -63,12 +63,22 @@ std::string regex_escaped(const std::string& text) {
 }  // namespace
 
 Policy::Policy(PolicyOptions options) : options_(std::move(options)) {
-    if (options_.filename_pattern.empty()) return;
-    (void)split_pattern(options_.filename_pattern);  // throws for a bad pattern
-    if (render_pattern(0, true, 0).find('/') != std::string::npos) {
-        throw std::invalid_argument("filename_pattern '" + options_.filename_pattern +
-                                    "' makes names with '/'; the files go straight into dirname");
-    }
+    if (!options_.filename_pattern.empty()) (void)split_pattern(options_.filename_pattern);  // throws when bad
+    // Every name this policy makes must be a plain, visible file inside dirname: hidden names
+    // are the folder's lock and the durable writer's temporaries, which nothing adopts.
+    const auto what = options_.filename_pattern.empty()
+                          ? "filename_prefix '" + options_.filename_prefix + "'"
+                          : "filename_pattern '" + options_.filename_pattern + "'";
+    const auto name = filename(0, true, 0);
+    if (name.find('/') != std::string::npos)
+        throw std::invalid_argument(what + " makes names with '/' (" + name + "); the files go straight into dirname");
+    if (name.empty() || name == "." || name == "..")
+        throw std::invalid_argument(what + " makes the name '" + name + "', which is not a file name; give a pattern "
+                                    "such as {name}_{global_step}.{ext}");
+    if (name.front() == '.')
+        throw std::invalid_argument(what + " makes hidden names (" + name +
+                                    "), which are reserved for the folder's lock and temporaries; start the name "
+                                    "with another character");
 }
 
 std::string Policy::priority_text(double priority, bool integral) {

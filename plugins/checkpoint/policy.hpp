@@ -50,8 +50,9 @@ struct Plan {
 
 class Policy {
 public:
-    /// Throws std::invalid_argument when filename_pattern names another field, has an
-    /// unmatched brace or makes a name with '/'.
+    /// Throws std::invalid_argument when filename_pattern names another field or has an
+    /// unmatched brace, or when the names (pattern or prefix) have a '/', are "." or "..",
+    /// or are hidden (start with '.').
     explicit Policy(PolicyOptions options);
 
     /// Ignite's __call__ up to the save: nullopt when the priority does not make it into the

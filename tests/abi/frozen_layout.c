@@ -1,13 +1,21 @@
 /* Records the layout of every ABI struct as a FROZEN header defines it (this file's only
- * ignite include directory is tests/abi/frozen/1.0, or 1.2 / 1.3 when built with
- * IGNITE_FROZEN_1_2 / IGNITE_FROZEN_1_3), and, in the 1.0 build, of the DLPack structs as Debian's DLPack 0.6
+ * ignite include directory is tests/abi/frozen/1.0, or 1.2 / 1.3 / 1.4 when built with
+ * IGNITE_FROZEN_1_2 / IGNITE_FROZEN_1_3 / IGNITE_FROZEN_1_4), and, in the 1.0 build, of the DLPack structs as Debian's DLPack 0.6
  * defines them (the frozen header includes <dlpack/dlpack.h>). */
 #include <ignite/plugin.h>
 
 #include "frozen_layout.h"
 
 #define X(type, field) {#type, #field, sizeof(type), offsetof(type, field), sizeof(((type*)0)->field)},
-#if defined(IGNITE_FROZEN_1_3)
+#if defined(IGNITE_FROZEN_1_4)
+#if IGNITE_ABI_MINOR != 4
+#error "the 1.4 layout must come from tests/abi/frozen/1.4"
+#endif
+const ignite_frozen_field ignite_frozen14_fields[] = {
+#include "abi_fields.inc"
+};
+const size_t ignite_frozen14_field_count = sizeof ignite_frozen14_fields / sizeof ignite_frozen14_fields[0];
+#elif defined(IGNITE_FROZEN_1_3)
 #if IGNITE_ABI_MINOR != 3
 #error "the 1.3 layout must come from tests/abi/frozen/1.3"
 #endif

@@ -1,4 +1,4 @@
-/* The ABI 1.0, 1.2 and 1.3 layouts as the FROZEN headers give them (frozen_layout.c), for
+/* The ABI 1.0, 1.2, 1.3 and 1.4 layouts as the FROZEN headers give them (frozen_layout.c), for
  * abi_test.cpp to compare with the live header. Plain C, no ignite types: usable beside either header. */
 #ifndef IGNITE_TESTS_FROZEN_LAYOUT_H
 #define IGNITE_TESTS_FROZEN_LAYOUT_H
@@ -26,6 +26,9 @@ extern const size_t ignite_frozen12_field_count;
 /* ... and as the frozen 1.3 header lays it out (IGNITE_FROZEN_1_3, ignite_abi_frozen13_layout). */
 extern const ignite_frozen_field ignite_frozen13_fields[];
 extern const size_t ignite_frozen13_field_count;
+/* ... and as the frozen 1.4 header lays it out (IGNITE_FROZEN_1_4, ignite_abi_frozen14_layout). */
+extern const ignite_frozen_field ignite_frozen14_fields[];
+extern const size_t ignite_frozen14_field_count;
 /* DLManagedTensor and its parts as DLPack 0.6 lays them out (tests/abi/dlpack_fields.inc). */
 extern const ignite_frozen_field ignite_frozen_dlpack_fields[];
 extern const size_t ignite_frozen_dlpack_field_count;

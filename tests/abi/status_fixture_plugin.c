@@ -122,6 +122,22 @@ static void init_cases(ignite_engine* trainer, ignite_engine* evaluator) {
         record("write_file_durably", "null_path", g_api->write_file_durably(g_host, NULL, "x", 1));
         record("remove_stray_temporaries", "null_dir", g_api->remove_stray_temporaries(g_host, NULL, &n));
     }
+
+    /* 1.5: the run's facts, checkpoint verification, has_metric. */
+    {
+        const char* s = NULL;
+        int32_t has = -1;
+        record("run_fact_string", "unknown", g_api->run_fact_string(g_host, "nope", &s));
+        record("run_fact_string", "integer_fact", g_api->run_fact_string(g_host, "resumed", &s));
+        record("run_fact_string", "output_dir", g_api->run_fact_string(g_host, "output_dir", &s));
+        record("run_fact_int", "string_fact", g_api->run_fact_int(g_host, "output_dir", &i));
+        record("run_fact_int", "null_name", g_api->run_fact_int(g_host, NULL, &i));
+        record("run_fact_int", "world_size", g_api->run_fact_int(g_host, "world_size", &i));
+        record("verify_checkpoint", "null_path", g_api->verify_checkpoint(g_host, NULL));
+        record("verify_checkpoint", "missing_file", g_api->verify_checkpoint(g_host, "/nonexistent/ck.pt"));
+        record("has_metric", "unknown", g_api->has_metric(trainer, "nope", &has));
+        record("has_metric", "null_name", g_api->has_metric(trainer, NULL, &has));
+    }
 }
 
 /* During the trainer's first iteration: user attributes, metrics, the output. */

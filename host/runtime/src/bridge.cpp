@@ -65,6 +65,7 @@ struct ignite_engine {
     const std::string* exception_text = nullptr;
     std::optional<ignite::host::PluginHost::Termination> termination;  // the first terminate a plugin asked for
     torch::optim::Optimizer* optimizer = nullptr;                      // the engine's, for param_group_* (may be null)
+    std::set<std::string> attached_metrics;                            // declare_metric's, for has_metric
 
     void release_borrowed() noexcept {
         for (auto* t : borrowed) t->deleter(t);
@@ -729,6 +730,66 @@ ignite_status api_remove_stray_temporaries(ignite_host* host, const char* dir, s
     });
 }
 
+// ---- the run's facts, checkpoint verification (ABI 1.5) ----
+
+ignite_status api_run_fact_string(ignite_host* host, const char* name, const char** out) {
+    return guarded([&] {
+        IGNITE_REQUIRE(host && name && out, IGNITE_ERR_INVALID_ARGUMENT, "run_fact_string needs a name");
+        const auto& facts = host->owner->run_facts();
+        const std::string_view key(name);
+        if (key == "output_dir") {
+            *out = facts.output_dir.c_str();
+            return IGNITE_OK;
+        }
+        IGNITE_REQUIRE(key != "resumed" && key != "rank" && key != "world_size" && key != "local_rank",
+                       IGNITE_ERR_TYPE, "run fact '{}' is an integer (run_fact_int)", name);
+        return fail(IGNITE_ERR_NOT_FOUND,
+                    fmt::format("no run fact '{}' (strings: output_dir; integers: resumed, rank, world_size, "
+                                "local_rank)",
+                                name));
+    });
+}
+
+ignite_status api_run_fact_int(ignite_host* host, const char* name, int64_t* out) {
+    return guarded([&] {
+        IGNITE_REQUIRE(host && name && out, IGNITE_ERR_INVALID_ARGUMENT, "run_fact_int needs a name");
+        const auto& facts = host->owner->run_facts();
+        const std::string_view key(name);
+        if (key == "resumed") *out = facts.resumed ? 1 : 0;
+        else if (key == "rank") *out = facts.rank;
+        else if (key == "world_size") *out = facts.world_size;
+        else if (key == "local_rank") *out = facts.local_rank;
+        else {
+            IGNITE_REQUIRE(key != "output_dir", IGNITE_ERR_TYPE, "run fact '{}' is a string (run_fact_string)", name);
+            return fail(IGNITE_ERR_NOT_FOUND,
+                        fmt::format("no run fact '{}' (integers: resumed, rank, world_size, local_rank; strings: "
+                                    "output_dir)",
+                                    name));
+        }
+        return IGNITE_OK;
+    });
+}
+
+ignite_status api_verify_checkpoint(ignite_host* host, const char* path) {
+    return guarded([&] {
+        IGNITE_REQUIRE(host && path && *path, IGNITE_ERR_INVALID_ARGUMENT, "verify_checkpoint needs a path");
+        try {
+            (void)ignite::checkpoint::load(path);
+        } catch (const std::exception& e) {
+            return fail(IGNITE_ERR_INVALID_ARGUMENT, e.what());
+        }
+        return IGNITE_OK;
+    });
+}
+
+ignite_status api_has_metric(ignite_engine* engine, const char* name, int32_t* out) {
+    return guarded([&] {
+        IGNITE_REQUIRE(engine && name && out, IGNITE_ERR_INVALID_ARGUMENT, "has_metric needs a name");
+        *out = engine->attached_metrics.count(name) != 0 || engine->engine->state.metrics.contains(name) ? 1 : 0;
+        return IGNITE_OK;
+    });
+}
+
 // Designated initializers: two slots of the same type can no longer be swapped silently.
 const ignite_host_api kApi = {
     .struct_size = sizeof(ignite_host_api),
@@ -773,6 +834,10 @@ const ignite_host_api kApi = {
     .write_file_durably = api_write_file_durably,
     .remove_stray_temporaries = api_remove_stray_temporaries,
     .checkpoint_bytes_of = api_checkpoint_bytes_of,
+    .run_fact_string = api_run_fact_string,
+    .run_fact_int = api_run_fact_int,
+    .verify_checkpoint = api_verify_checkpoint,
+    .has_metric = api_has_metric,
 };
 
 }  // namespace
@@ -795,6 +860,13 @@ void PluginHost::set_optimizer(const std::string& engine, torch::optim::Optimize
     if (it == engines_.end())
         throw std::invalid_argument(fmt::format("set_optimizer: no engine '{}' was added", engine));
     it->second->optimizer = &optimizer;
+}
+
+void PluginHost::declare_metric(const std::string& engine, const std::string& metric) {
+    const auto it = engines_.find(engine);
+    if (it == engines_.end())
+        throw std::invalid_argument(fmt::format("declare_metric: no engine '{}' was added", engine));
+    it->second->attached_metrics.insert(metric);
 }
 
 void PluginHost::reserve_state_keys(std::vector<std::string> keys) {

@@ -23,8 +23,10 @@ std::optional<ResumePoint> newest_checkpoint(const fs::path& dir) {
     if (ec)
         throw UsageError(fmt::format("--resume auto: folder '{}' cannot be listed ({})", dir.string(), ec.message()));
     for (const auto& entry : it) {
+        // Every file, whatever its name: the plugin's filename_pattern may end in .pth or
+        // nothing. Hidden files (the folder's lock, our temporaries) are not checkpoints.
         const auto name = entry.path().filename().string();
-        if (entry.path().extension() != ".pt" || io::is_temporary_name(name) || !entry.is_regular_file(ec)) continue;
+        if (name.starts_with('.') || io::is_temporary_name(name) || !entry.is_regular_file(ec)) continue;
         c10::IValue value;
         try {
             value = checkpoint::load(entry.path());

@@ -1,8 +1,9 @@
 #pragma once
 // `ignite-host train --resume auto|PATH`: which checkpoint a run continues from.
 //
-// auto: every *.pt file in the checkpoint plugin's `dirname` (not recursive; our
-// temporaries and other files are ignored) is loaded and verified (core's checks: zip, CRC32
+// auto: every regular file in the checkpoint plugin's folder (its `dirname`, a relative one
+// inside --output-dir; not recursive; hidden files such as our temporaries and the lock are
+// ignored), whatever its name (filename_pattern decides the names), is loaded and verified (core's checks: zip, CRC32
 // of every entry, pickle); the one whose trainer iteration, stored INSIDE it, is highest
 // wins (not its name or mtime). A file that fails verification is skipped with a one-line
 // warning. No valid checkpoint (or no folder): the run starts fresh, with a line saying so.

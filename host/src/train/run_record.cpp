@@ -1,20 +1,39 @@
 #include "run_record.hpp"
 
+#include "resumed_lines.hpp"
 #include "stop_signals.hpp"
 
 #include <ignite/runtime/console_log.hpp>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 namespace ignite::host {
 
-RunRecord::RunRecord(const TrainOptions& options, Training& training)
+RunRecord::RunRecord(const TrainOptions& options, Training& training,
+                     const std::optional<std::filesystem::path>& resumed_from)
     : options_(options),
       training_(training),
       output_(options.output_dir, options.overwrite || !options.resume.empty()),
+      superseded_(resumed_from
+                      ? supersede_lines_after(output_.path() / "metrics.jsonl", training.trainer->state.iteration)
+                      : 0),
       metrics_out_(output_.path() / "metrics.jsonl", !options.resume.empty()),
       epochs_completed_(training.trainer->state.epoch) {
     auto& trainer = *training_.trainer;
+    if (resumed_from) {
+        if (superseded_ > 0) {
+            log_line(fmt::format(
+                "ignite-host: {} line(s) of metrics.jsonl after iteration {} belong to the run's earlier continuation; "
+                "moved to {}",
+                superseded_, trainer.state.iteration, superseded_path(metrics_out_.path()).string()));
+        }
+        metrics_out_.append_line(fmt::format(R"({{"split":"resume","epoch":{},"iteration":{},"checkpoint":{},)"
+                                             R"("superseded":{}}})",
+                                             trainer.state.epoch, trainer.state.iteration,
+                                             nlohmann::json(resumed_from->string()).dump(), superseded_));
+        metrics_out_.flush();
+    }
     trainer.add_event_handler(ignite::Events::EPOCH_STARTED,
                               [this] { epoch_start_ = std::chrono::steady_clock::now(); });
     // Priority 50: after loggers (0) report the epoch, before checkpoints (100).

@@ -10,6 +10,8 @@
 
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
+#include <optional>
 
 namespace ignite::host {
 
@@ -21,9 +23,13 @@ namespace ignite::host {
 /// priority 50, the train line, the evaluation every --eval-every epochs and its test
 /// line); `training` and `options` must outlive the run. Throws UsageError when the folder
 /// cannot be taken, ResultWriteError when the file cannot be created.
+/// `resumed_from` (the checkpoint a resumed run was restored from): lines of steps after the
+/// trainer's iteration move to metrics.superseded.jsonl and a marker line is written
+/// (resumed_lines.hpp).
 class RunRecord {
 public:
-    RunRecord(const TrainOptions& options, Training& training);
+    RunRecord(const TrainOptions& options, Training& training,
+              const std::optional<std::filesystem::path>& resumed_from = std::nullopt);
     RunRecord(const RunRecord&) = delete;
     RunRecord& operator=(const RunRecord&) = delete;
 
@@ -39,6 +45,7 @@ private:
     const TrainOptions& options_;
     Training& training_;
     OutputFolder output_;
+    std::int64_t superseded_ = 0;  // lines moved aside before metrics_out_ opened (resumed runs)
     ResultFile metrics_out_;
     MetricJson json_;
     std::int64_t epochs_completed_ = 0;

@@ -21,16 +21,15 @@ namespace {
 std::optional<ResumePoint> resume_point(const TrainOptions& c, const PluginHost& plugins) {
     if (c.resume.empty()) return std::nullopt;
     if (c.resume != "auto") return checkpoint_at(c.resume);
-    const auto dirname = plugins.plugin_option("checkpoint", "dirname");
-    if (!dirname) {
+    const auto dir = checkpoint_folder(plugins, c);
+    if (!dir) {
         throw UsageError(
             "--resume auto looks for checkpoints in the checkpoint plugin's dirname; add --plugin "
             "checkpoint (and --plugin-opt checkpoint.dirname=DIR), or give --resume PATH");
     }
-    auto point = newest_checkpoint(std::get<std::string>(*dirname));
+    auto point = newest_checkpoint(*dir);
     if (!point) {
-        log_line(fmt::format("ignite-host: --resume auto: no valid checkpoint in '{}'; starting fresh",
-                             std::get<std::string>(*dirname)));
+        log_line(fmt::format("ignite-host: --resume auto: no valid checkpoint in '{}'; starting fresh", dir->string()));
     }
     return point;
 }
@@ -47,9 +46,14 @@ int train_command(const std::vector<std::string>& args) {
     // Before the plugins' init, so that a checkpointer can check the entries it is to save.
     plugins.set_checkpoint_source(checkpoint_entry_keys(training),
                                   [&] { return checkpoint_entries(*options, training); });
-    attach_plugins(plugins, training, *options);
-    if (const auto point = resume_point(*options, plugins)) {
-        check_resumable(point->path.string(), point->checkpoint, *options, training);
+    open_plugins(plugins, training, *options);
+    // Every check of the checkpoint comes before the plugins' init (which may take folders).
+    const auto point = resume_point(*options, plugins);
+    if (point) check_resumable(point->path.string(), point->checkpoint, *options, training);
+    plugins.set_run_facts({.output_dir = options->output_dir, .resumed = point.has_value()});
+    plugins.init();
+    std::optional<std::filesystem::path> resumed_from;
+    if (point) {
         restore_checkpoint(point->path.string(), point->checkpoint, training, plugins);
         log_line(fmt::format("ignite-host: resuming from '{}' at epoch {}, iteration {}", point->path.string(),
                              training.trainer->state.epoch, training.trainer->state.iteration));
@@ -63,8 +67,9 @@ int train_command(const std::vector<std::string>& args) {
                             training.trainer->state.epoch, options->epochs));
             return exit_code(ExitStatus::kSuccess);
         }
+        resumed_from = point->path;
     }
-    RunRecord record(*options, training);
+    RunRecord record(*options, training, resumed_from);
     return run_training(*options, training, plugins, record);
 }
 

@@ -68,9 +68,15 @@ std::vector<std::string> plugin_list(const TrainOptions& c) {
 
 }  // namespace
 
-void attach_plugins(PluginHost& plugins, Training& training, const TrainOptions& c) {
+void open_plugins(PluginHost& plugins, Training& training, const TrainOptions& c) {
     plugins.add_engine("trainer", *training.trainer);
-    plugins.add_engine("evaluator", *training.evaluator);
+    // An evaluator that never runs is not offered: a plugin that needs one (checkpoint's
+    // score_name, a logger of its events) is refused at init instead of waiting for nothing.
+    const bool evaluates = c.eval_every > 0;
+    if (evaluates) {
+        plugins.add_engine("evaluator", *training.evaluator);
+        for (const char* name : {"accuracy", "loss"}) plugins.declare_metric("evaluator", name);
+    }
     plugins.set_optimizer("trainer", *training.optimizer);  // plugins read and schedule its parameter groups
     // The list first: its warnings come before any --plugin-opt error.
     const auto names = plugin_list(c);
@@ -94,8 +100,15 @@ void attach_plugins(PluginHost& plugins, Training& training, const TrainOptions&
             throw UsageError(unknown_metric_message(name, available));
         }
         plugins.make_metric(name)->attach(*training.evaluator, name);
+        if (evaluates) plugins.declare_metric("evaluator", name);
     }
-    plugins.init();
+}
+
+std::optional<std::filesystem::path> checkpoint_folder(const PluginHost& plugins, const TrainOptions& c) {
+    const auto dirname = plugins.plugin_option("checkpoint", "dirname");
+    if (!dirname) return std::nullopt;
+    const std::filesystem::path dir = std::get<std::string>(*dirname);
+    return dir.is_absolute() ? dir : std::filesystem::path(c.output_dir) / dir;
 }
 
 }  // namespace ignite::host

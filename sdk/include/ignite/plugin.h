@@ -1,6 +1,7 @@
-/* Ignite C++ plugin ABI, version 1.4 (1.0 + plugin-declared metrics + explicit exception
+/* Ignite C++ plugin ABI, version 1.5 (1.0 + plugin-declared metrics + explicit exception
  * handling, option ranges and choices, growable arrays, counters in the event info, the
- * optimizer's parameter groups; checkpointing; structured plugin state).
+ * optimizer's parameter groups; checkpointing; structured plugin state; the run's facts and
+ * checkpoint verification).
  *
  * The one stable promise of Ignite C++: a plugin compiled against ABI 1.k loads in every
  * host 1.m with m >= k. C99; depends only on <stdint.h>, <stddef.h> and DLPack
@@ -65,7 +66,7 @@ extern "C" {
 #endif
 
 #define IGNITE_ABI_MAJOR 1
-#define IGNITE_ABI_MINOR 4
+#define IGNITE_ABI_MINOR 5
 
 /* Name of the exported entry point, as a string for dlsym-style lookups. */
 #define IGNITE_PLUGIN_ENTRY_SYMBOL "ignite_plugin_entry"
@@ -437,6 +438,27 @@ typedef struct ignite_host_api {
      * checkpoint_bytes. */
     ignite_status (*checkpoint_bytes_of)(ignite_host* host, ignite_engine* engine, const char* const* keys,
                                          size_t key_count, ignite_bytes* out);
+
+    /* ---- ABI 1.5 (check IGNITE_API_HAS(api, ignite_host_api, run_fact_string) first) ---- */
+
+    /* The run's facts, set by the host before any plugin's init and fixed for the run.
+     * run_fact_string: "output_dir" (the run's output folder; "" when the host has none, e.g.
+     * a program embedding the runtime). The string is the host's, valid until shutdown.
+     * run_fact_int: "resumed" (1 when the run continues from a checkpoint, else 0), "rank",
+     * "world_size", "local_rank" (0, 1, 0 in a single process).
+     * NOT_FOUND: no fact of that name; TYPE: the fact is of the other kind. */
+    ignite_status (*run_fact_string)(ignite_host* host, const char* name, const char** out);
+    ignite_status (*run_fact_int)(ignite_host* host, const char* name, int64_t* out);
+
+    /* verify_checkpoint: IGNITE_OK when `path` is a checkpoint file every reader accepts (a
+     * regular file, checked before it is opened; torch's zip format with every entry's CRC32
+     * right; a pickle the host reads), else IGNITE_ERR_INVALID_ARGUMENT with last_error one
+     * line naming the file and what is wrong. Reads the whole file; never changes it. */
+    ignite_status (*verify_checkpoint)(ignite_host* host, const char* path);
+
+    /* has_metric: *out = 1 when a metric of that name is attached to `engine` (the host's own
+     * and plugin metrics), else 0; a plugin checks at init a metric it will read later. */
+    ignite_status (*has_metric)(ignite_engine* engine, const char* name, int32_t* out);
 } ignite_host_api;
 
 #define IGNITE_VALUE_OUTPUT 0

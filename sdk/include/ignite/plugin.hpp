@@ -349,6 +349,14 @@ public:
         double v = 0;
         return api()->metric_double(engine_, name.c_str(), &v) == IGNITE_OK ? std::optional<double>(v) : std::nullopt;
     }
+    /// Whether a metric `name` is attached (ABI 1.5: has_metric), e.g. checked at init.
+    [[nodiscard]] bool has_metric(const std::string& name) const {
+        if (!IGNITE_API_HAS(api(), ignite_host_api, has_metric))
+            throw Error(IGNITE_ERR_UNSUPPORTED, "this host is too old for has_metric");
+        std::int32_t out = 0;
+        check(api()->has_metric(engine_, name.c_str(), &out), name.c_str());
+        return out != 0;
+    }
     void set_metric(const std::string& name, double v) const {
         check(api()->set_metric_double(engine_, name.c_str(), v), name.c_str());
     }
@@ -534,6 +542,34 @@ public:
         std::size_t n = 0;
         check(api_->remove_stray_temporaries(host_, dir.c_str(), &n));
         return n;
+    }
+
+    // ---- the run's facts, checkpoint verification (ABI 1.5; needs_abi_minor(5)) ----
+
+    /// The run's output folder ("" when the host has none). plugin.h: run_fact_string.
+    [[nodiscard]] std::string output_dir() const { return run_fact_string("output_dir"); }
+    /// Whether the run continues from a checkpoint.
+    [[nodiscard]] bool resumed() const { return run_fact_int("resumed") != 0; }
+    /// A string fact by name. Throws Error (NOT_FOUND, TYPE).
+    [[nodiscard]] std::string run_fact_string(const char* name) const {
+        require_api(IGNITE_API_HAS(api_, ignite_host_api, run_fact_string), "run_fact_string");
+        const char* out = nullptr;
+        check(api_->run_fact_string(host_, name, &out));
+        return out ? out : "";
+    }
+    /// An integer fact by name ("resumed", "rank", "world_size", "local_rank"). Throws Error.
+    [[nodiscard]] std::int64_t run_fact_int(const char* name) const {
+        require_api(IGNITE_API_HAS(api_, ignite_host_api, run_fact_int), "run_fact_int");
+        std::int64_t out = 0;
+        check(api_->run_fact_int(host_, name, &out));
+        return out;
+    }
+    /// "" when `path` is a checkpoint that verifies, else the one-line reason (naming the file).
+    [[nodiscard]] std::string checkpoint_problem(const std::string& path) const {
+        require_api(IGNITE_API_HAS(api_, ignite_host_api, verify_checkpoint), "verify_checkpoint");
+        if (api_->verify_checkpoint(host_, path.c_str()) == IGNITE_OK) return {};
+        const char* why = api_->last_error(host_);
+        return why && *why ? why : "checkpoint '" + path + "' does not verify";
     }
 
     ignite_handler_id on(const Engine& engine, const EventList& events, Handler fn, std::int32_t priority = 0) {

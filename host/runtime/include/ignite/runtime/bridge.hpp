@@ -15,6 +15,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -50,6 +51,21 @@ public:
     /// become readable and writable through the ABI's param_group_* calls. The optimizer
     /// must outlive this PluginHost. Throws std::invalid_argument for an unknown engine.
     void set_optimizer(const std::string& engine, torch::optim::Optimizer& optimizer);
+
+    /// The run's facts (ABI 1.5: run_fact_string / run_fact_int): plugins read them from
+    /// init on, so set them before init().
+    struct RunFacts {
+        std::string output_dir;  ///< the run's output folder ("" when there is none)
+        bool resumed = false;    ///< the run continues from a checkpoint
+        std::int64_t rank = 0, world_size = 1, local_rank = 0;
+    };
+    void set_run_facts(RunFacts facts) { run_facts_ = std::move(facts); }
+    [[nodiscard]] const RunFacts& run_facts() const noexcept { return run_facts_; }
+
+    /// Declares that a metric `metric` is attached to engine `engine` (added before), so a
+    /// plugin can check at init that a metric it will read exists (ABI 1.5: has_metric).
+    /// Throws std::invalid_argument for an unknown engine.
+    void declare_metric(const std::string& engine, const std::string& metric);
 
     /// The checkpoint keys the host's own entries use (e.g. "model", "trainer"): a plugin
     /// whose state_key is one of them is refused at open(). Call before open()/load(); the
@@ -153,6 +169,7 @@ private:
     std::vector<std::string> checkpoint_host_keys_;
     CheckpointEntries checkpoint_entries_;
     std::vector<std::string> reserved_state_keys_;
+    RunFacts run_facts_;
     friend struct BridgeAccess;
 };
 
