@@ -159,8 +159,8 @@ std::optional<std::int64_t> optional_int(const c10::IValue& v, std::string_view 
 
 // ---- construction ----------------------------------------------------------------------
 
-Engine::Engine(ProcessFunction process_function)
-    : process_function_(std::move(process_function)), self_token_(std::make_shared<Engine*>(this)) {
+Engine::Engine(AnyProcessFunction process_function)
+    : process_function_(std::move(process_function).take()), self_token_(std::make_shared<Engine*>(this)) {
     if (!process_function_) throw ValueError("Engine must be given a processing function in order to run.");
     slots_.resize(Event::kBuiltinEventCount);
     for (auto& s : slots_) s.allowed = true;
@@ -236,13 +236,9 @@ std::string_view passes(EventArgs kind) {
 
 RemovableEventHandle Engine::add_event_handler(const EventList& events, Priority priority, HandlerFn handler,
                                                ExceptionRole role) {
-    if (!handler) throw ValueError("add_event_handler needs a callable handler");
-    if (events.size() > 1) {
-        // The entries of one registration share the callable and its state.
-        auto shared = std::make_shared<HandlerFn>(std::move(handler));
-        handler = [shared](Engine& e, const FiredEvent& f) { (*shared)(e, f); };
-    }
-    return register_handler(events, priority, {{handler, handler, handler}, "(Engine&, const FiredEvent&)"}, role);
+    // The same adaptation as every other form (empty check, one callable shared by the
+    // entries of an `A | B` registration); only the role is this overload's own.
+    return register_handler(events, priority, detail::adapt_handler(std::move(handler)), role);
 }
 
 RemovableEventHandle Engine::register_handler(const EventList& events, Priority priority,

@@ -9,7 +9,7 @@
 
 namespace ignite {
 
-DeterministicEngine::DeterministicEngine(ProcessFunction process_function) : Engine(std::move(process_function)) {
+DeterministicEngine::DeterministicEngine(AnyProcessFunction process_function) : Engine(std::move(process_function)) {
     state_dict_user_keys.emplace_back("rng_states");
     if (!state.has("rng_states")) state.set("rng_states", c10::IValue());
     add_event_handler(Events::STARTED, [this] { init_run(); });

@@ -33,12 +33,8 @@ namespace ignite {
 /// only) and turns off cuDNN benchmarking, as Ignite does.
 class DeterministicEngine : public Engine {
 public:
-    explicit DeterministicEngine(ProcessFunction process_function);
-    template <typename F>
-    requires(!std::same_as<std::decay_t<F>, ProcessFunction> &&
-             std::is_invocable_v<std::decay_t<F>&, Engine&,
-                                 const c10::IValue&>) explicit DeterministicEngine(F&& process_function)
-        : DeterministicEngine(detail::adapt_process_function(std::forward<F>(process_function))) {}
+    /// Takes every process function Engine takes (AnyProcessFunction), typed batches included.
+    explicit DeterministicEngine(AnyProcessFunction process_function);
 
     /// Engine::state_dict() plus "rng_states": the generators' state now.
     [[nodiscard]] Dict state_dict() const override;

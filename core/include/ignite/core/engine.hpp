@@ -129,12 +129,36 @@ HandlerFn handler_for(const std::shared_ptr<BoundHandler<Fn, B...>>& h) {
     }
 }
 
-/// Adapts a user callable plus bound arguments to a handler for every kind of event.
+template <typename T>
+inline constexpr bool kIsStdFunction = false;
+template <typename Signature>
+inline constexpr bool kIsStdFunction<std::function<Signature>> = true;
+
+/// True for a callable that can be empty and is: a std::function without a target, a null
+/// function pointer. Calling one would throw std::bad_function_call or crash mid-run, so the
+/// adapters below refuse it when it is given, with a ValueError.
+template <typename Fn>
+[[nodiscard]] bool is_empty_callable(const Fn& f) noexcept {
+    if constexpr (kIsStdFunction<Fn>) {
+        return !f;
+    } else if constexpr (std::is_pointer_v<Fn> || std::is_member_pointer_v<Fn>) {
+        return f == nullptr;
+    } else {
+        return false;
+    }
+}
+
+/// Adapts a user callable plus bound arguments to a handler for every kind of event. Every
+/// add_event_handler form goes through here, a type-erased HandlerFn included (it takes the
+/// FiredEvent, so it fits every event), so the forms accepted with a single event, a list
+/// `A | B`, with or without a Priority, are the same for every kind of callable.
 /// Fails to compile when it fits no event at all; a form that fits only some events is
-/// checked against each event at registration (ValueError).
+/// checked against each event at registration (ValueError). Throws ValueError for an empty
+/// callable (is_empty_callable).
 template <typename F, typename... Bound>
 AdaptedHandler adapt_handler(F&& f, Bound&&... bound) {
     using Fn = std::decay_t<F>;
+    if (is_empty_callable(f)) throw ValueError("add_event_handler needs a callable handler, given an empty one");
     using H = BoundHandler<Fn, std::decay_t<Bound>...>;
     auto shared = std::make_shared<H>(H{std::forward<F>(f), {std::forward<Bound>(bound)...}});
     AdaptedHandler out{{handler_for<EventArgs::kNone>(shared), handler_for<EventArgs::kException>(shared),
@@ -171,6 +195,7 @@ concept ProcessFunctionLike = std::is_invocable_v<F&, Engine&, const c10::IValue
 /// std::tuple<at::Tensor, at::Tensor>): the batch is unpacked before the call.
 template <typename F>
 ProcessFunction adapt_process_function(F&& f) {
+    if (is_empty_callable(f)) throw ValueError("Engine must be given a processing function in order to run.");
     return [fn = std::forward<F>(f)](Engine& engine, const c10::IValue& batch) mutable -> c10::IValue {
         auto call = [&]() -> decltype(auto) {
             if constexpr (std::is_invocable_v<std::decay_t<F>&, Engine&, const c10::IValue&>) {
@@ -192,6 +217,31 @@ ProcessFunction adapt_process_function(F&& f) {
 }  // namespace detail
 
 class Engine;
+
+/// What every engine's constructor takes as its process function: a ProcessFunction, or any
+/// callable f(Engine&, Batch) returning void, an IValue or a value convertible to one (e.g.
+/// `std::make_tuple(y_pred, y)`), Batch being c10::IValue or a type unpack() produces, such as
+/// `const std::tuple<at::Tensor, at::Tensor>&` (each batch is unpacked to it first; TypeError
+/// naming the batch when it does not fit).
+///
+/// Why a type and not a constructor template on each engine: Engine and DeterministicEngine
+/// (and any engine a user derives) then accept exactly the same forms by construction, where
+/// per-class templates drifted apart (DeterministicEngine refused typed batches that Engine
+/// took, issue 17 §6). The adaptation happens once, here.
+class AnyProcessFunction {
+public:
+    AnyProcessFunction(ProcessFunction f) noexcept : fn_(std::move(f)) {}  // NOLINT: implicit by design
+    template <typename F>
+    requires(!std::same_as<std::decay_t<F>, ProcessFunction> && !std::same_as<std::decay_t<F>, AnyProcessFunction> &&
+             detail::ProcessFunctionLike<std::decay_t<F>>) AnyProcessFunction(F&& f)  // NOLINT: implicit by design
+        : fn_(detail::adapt_process_function(std::forward<F>(f))) {}
+
+    /// The adapted function (empty when an empty ProcessFunction was given).
+    [[nodiscard]] ProcessFunction take() && noexcept { return std::move(fn_); }
+
+private:
+    ProcessFunction fn_;
+};
 
 /// Removes a registration made by add_event_handler (Ignite's RemovableEventHandle).
 /// Copyable; does not remove anything by itself going out of scope (wrap it in a
@@ -238,17 +288,11 @@ private:
 /// Not copyable or movable: handlers hold references to it.
 class Engine {
 public:
-    /// `process_function(engine, batch)` returns the output stored in state.output.
-    /// Throws ValueError when it is empty.
-    explicit Engine(ProcessFunction process_function);
-    /// Accepts any callable f(Engine&, Batch) returning void, an IValue or a value
-    /// convertible to one (e.g. `std::make_tuple(y_pred, y)`). Batch is c10::IValue or a
-    /// type unpack() produces, such as `const std::tuple<at::Tensor, at::Tensor>&`: each
-    /// batch is unpacked to it first (TypeError naming the batch when it does not fit).
-    template <typename F>
-    requires(!std::same_as<std::decay_t<F>, ProcessFunction> &&
-             detail::ProcessFunctionLike<std::decay_t<F>>) explicit Engine(F&& process_function)
-        : Engine(detail::adapt_process_function(std::forward<F>(process_function))) {}
+    /// `process_function(engine, batch)` returns the output stored in state.output; every
+    /// form AnyProcessFunction lists is accepted (a typed batch such as
+    /// `const std::tuple<at::Tensor, at::Tensor>&` included). Throws ValueError when it is
+    /// empty.
+    explicit Engine(AnyProcessFunction process_function);
 
     virtual ~Engine();
     Engine(const Engine&) = delete;
@@ -285,36 +329,35 @@ public:
     /// the handler cannot take what an event passes (e.g. an exception-taking handler on
     /// ITERATION_COMPLETED, or f() on EXCEPTION_RAISED).
     template <typename F, typename... Args>
-    requires(!std::same_as<std::decay_t<F>, Priority> && !std::same_as<std::decay_t<F>, HandlerFn>) RemovableEventHandle
+    requires(!std::same_as<std::decay_t<F>, Priority>) RemovableEventHandle
         add_event_handler(const EventSpec& event, F&& handler, Args&&... args) {
         return add_event_handler(EventList{event}, Priority{}, std::forward<F>(handler), std::forward<Args>(args)...);
     }
     template <typename F, typename... Args>
-    requires(!std::same_as<std::decay_t<F>, Priority> && !std::same_as<std::decay_t<F>, HandlerFn>) RemovableEventHandle
+    requires(!std::same_as<std::decay_t<F>, Priority>) RemovableEventHandle
         add_event_handler(const EventList& events, F&& handler, Args&&... args) {
         return add_event_handler(events, Priority{}, std::forward<F>(handler), std::forward<Args>(args)...);
     }
     /// Same, with an explicit priority (lower runs first; ties in registration order).
     template <typename F, typename... Args>
-    requires(!std::same_as<std::decay_t<F>, HandlerFn>) RemovableEventHandle
-        add_event_handler(const EventSpec& event, Priority priority, F&& handler, Args&&... args) {
+    RemovableEventHandle add_event_handler(const EventSpec& event, Priority priority, F&& handler, Args&&... args) {
         return add_event_handler(EventList{event}, priority, std::forward<F>(handler), std::forward<Args>(args)...);
     }
     template <typename F, typename... Args>
-    requires(!std::same_as<std::decay_t<F>, HandlerFn>) RemovableEventHandle
-        add_event_handler(const EventList& events, Priority priority, F&& handler, Args&&... args) {
+    RemovableEventHandle add_event_handler(const EventList& events, Priority priority, F&& handler, Args&&... args) {
         return register_handler(events, priority,
                                 detail::adapt_handler(std::forward<F>(handler), std::forward<Args>(args)...),
                                 ExceptionRole::kHandles);
     }
-    /// Registers an already type-erased handler: it receives the engine and the fired
-    /// event (with the exception or iter_counter the event passes), so it fits every
-    /// event. `role` matters only for an EXCEPTION_RAISED entry of `events`. Throws
-    /// ValueError as above, and when `handler` is empty.
+    /// The forms above take any callable, a type-erased HandlerFn (`(Engine&, const
+    /// FiredEvent&)`, which fits every event) included. This one adds `role` for a HandlerFn
+    /// (it matters only for an EXCEPTION_RAISED entry of `events`; the plugin bridge
+    /// registers observers with it). Throws ValueError as above, and when `handler` is empty.
     RemovableEventHandle add_event_handler(const EventList& events, Priority priority, HandlerFn handler,
                                            ExceptionRole role = ExceptionRole::kHandles);
-    RemovableEventHandle add_event_handler(const EventSpec& event, HandlerFn handler) {
-        return add_event_handler(EventList{event}, Priority{}, std::move(handler));
+    RemovableEventHandle add_event_handler(const EventSpec& event, Priority priority, HandlerFn handler,
+                                           ExceptionRole role = ExceptionRole::kHandles) {
+        return add_event_handler(EventList{event}, priority, std::move(handler), role);
     }
     /// Ignite's `@engine.on(event)`: the same as add_event_handler.
     template <typename E, typename... Rest>

@@ -157,6 +157,16 @@ template <typename C, typename R, typename... A>
 struct CallableTraits<R (C::*)(A...) const> : CallableTraits<R (*)(A...)> {};
 template <typename R, typename... A>
 struct CallableTraits<R(A...)> : CallableTraits<R (*)(A...)> {};
+// noexcept is part of the type since C++17: `[](Engine&, const Batch&) noexcept {...}` and
+// noexcept functions are read the same way.
+template <typename R, typename... A>
+struct CallableTraits<R (*)(A...) noexcept> : CallableTraits<R (*)(A...)> {};
+template <typename C, typename R, typename... A>
+struct CallableTraits<R (C::*)(A...) noexcept> : CallableTraits<R (*)(A...)> {};
+template <typename C, typename R, typename... A>
+struct CallableTraits<R (C::*)(A...) const noexcept> : CallableTraits<R (*)(A...)> {};
+template <typename R, typename... A>
+struct CallableTraits<R(A...) noexcept> : CallableTraits<R (*)(A...)> {};
 
 /// T is a type unpack<T>() produces.
 template <typename T>
