@@ -26,7 +26,10 @@ GenericDict host_entry(const TrainOptions& c, const Training& t) {
     d.insert("format", kHostFormat);
     d.insert("model", c.model);
     d.insert("dataset", c.dataset);
-    d.insert("train_samples", t.data.train.size());
+    // The training split as loaded (after --limit), then how much --val-split held out of it:
+    // each names its own option when a resume finds it changed.
+    d.insert("train_samples", t.data.train.size() + t.data.val.size());
+    d.insert("val_samples", t.data.val.size());
     d.insert("batch_size", c.batch_size);
     d.insert("seed", c.seed);
     d.insert("optimizer", c.optimizer);
@@ -106,6 +109,7 @@ void check_resumable(const std::string& path, const c10::IValue& v, const TrainO
     const std::pair<const char*, const char*> checked[] = {{"model", "--model"},
                                                            {"dataset", "--dataset"},
                                                            {"train_samples", "--dataset/--limit"},
+                                                           {"val_samples", "--val-split"},
                                                            {"batch_size", "--batch-size"},
                                                            {"seed", "--seed"},
                                                            {"optimizer", "--optimizer"},

@@ -71,11 +71,14 @@ std::vector<std::string> plugin_list(const TrainOptions& c) {
 void attach_plugins(PluginHost& plugins, Training& training, const TrainOptions& c) {
     plugins.add_engine("trainer", *training.trainer);
     plugins.add_engine("evaluator", *training.evaluator);
+    // With --val-split, plugins may attach to the validation evaluator by name, as to the
+    // evaluator (the shipped ones attach to "trainer" and "evaluator" only).
+    if (training.validator) plugins.add_engine("validation", *training.validator);
     plugins.set_optimizer("trainer", *training.optimizer);  // plugins read and schedule its parameter groups
     // The list first: its warnings come before any --plugin-opt error.
     const auto names = plugin_list(c);
     plugins.reserve_state_keys(host_checkpoint_keys());
-    plugins.open(names, raw_plugin_options(c.vm));
+    plugins.open(names, raw_plugin_options(c.vm, names));
     // Plugin metrics are attached before the plugins' init registers their handlers, so
     // they compute before loggers read state.metrics (same priority, registration order).
     const auto& metric_names = c.metrics;
@@ -94,6 +97,7 @@ void attach_plugins(PluginHost& plugins, Training& training, const TrainOptions&
             throw UsageError(unknown_metric_message(name, available));
         }
         plugins.make_metric(name)->attach(*training.evaluator, name);
+        if (training.validator) plugins.make_metric(name)->attach(*training.validator, name);
     }
     plugins.init();
 }
