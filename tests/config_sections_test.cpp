@@ -69,8 +69,9 @@ TEST_CASE("a [plugin] section sets that plugin's options, as --plugin-opt does",
     CHECK(has_line(r.out, "\"iteration\":6"));
     CHECK_FALSE(has_line(r.out, "\"iteration\":2"));
     // The same through --plugin-opt gives the same lines.
-    const auto flags = host("dry-run --epochs 1 --epoch-length 6 --plugin console --plugin-opt console.every=3 "
-                            "--plugin-opt console.format=json");
+    const auto flags = host(
+        "dry-run --epochs 1 --epoch-length 6 --plugin console --plugin-opt console.every=3 "
+        "--plugin-opt console.format=json");
     REQUIRE(flags.rc == 0);
     CHECK(has_line(flags.out, "\"iteration\":3"));
     CHECK_FALSE(has_line(flags.out, "\"iteration\":2"));
@@ -102,9 +103,9 @@ TEST_CASE("a section sets a plugin loaded by --plugin on the command line, or by
     // train loads progress by default: its section needs no plugin line.
     const auto out = root() / "train_progress";
     fs::remove_all(out);
-    const auto t = host("train --model mlp --dataset synthetic:100 --epochs 1 --batch-size 50 --threads 1 --config " +
-                        ini("progress", "[progress]\nwidth = 7\nmin_interval = 0\n").string() + " --output-dir " +
-                        out.string());
+    const auto t =
+        host("train --model mlp --dataset synthetic:100 --epochs 1 --batch-size 50 --threads 1 --config " +
+             ini("progress", "[progress]\nwidth = 7\nmin_interval = 0\n").string() + " --output-dir " + out.string());
     INFO(t.out << t.err);
     CHECK(t.rc == 0);
     CHECK(fs::exists(out / "metrics.jsonl"));
@@ -117,17 +118,27 @@ TEST_CASE("bad sections: exit 2, one line naming the file, the section and the k
     };
     const std::vector<Bad> cases{
         {"not_loaded", "[console]\nevery = 3\n", "", {"section [console]", "not loaded", "plugin = console"}},
-        {"unknown_key", "plugin = console\n[console]\nbogus = 1\n", "",
+        {"unknown_key",
+         "plugin = console\n[console]\nbogus = 1\n",
+         "",
          {"section [console]", "plugin 'console' has no option 'bogus'", "plugins inspect console"}},
-        {"bad_value", "plugin = console\n[console]\nevery = often\n", "",
+        {"bad_value",
+         "plugin = console\n[console]\nevery = often\n",
+         "",
          {"section [console]", "option 'every' expects", "often"}},
         {"below_min", "plugin = console\n[console]\nevery = -1\n", "", {"section [console]", "every"}},
         // A value the command line overrides is still checked, as a repeated --plugin-opt is.
-        {"bad_but_overridden", "plugin = console\n[console]\nevery = often\n", "--plugin-opt console.every=2",
+        {"bad_but_overridden",
+         "plugin = console\n[console]\nevery = often\n",
+         "--plugin-opt console.every=2",
          {"section [console]", "often"}},
-        {"second_of_two", "plugin = console\n[console]\nevery = 2\nformat = yaml\n", "",
+        {"second_of_two",
+         "plugin = console\n[console]\nevery = 2\nformat = yaml\n",
+         "",
          {"section [console]", "format", "yaml"}},
-        {"plugin_opt_line_not_loaded", "plugin-opt = console.every=3\n", "",
+        {"plugin_opt_line_not_loaded",
+         "plugin-opt = console.every=3\n",
+         "",
          {"config file", "plugin 'console'", "not loaded"}},
         {"unknown_key_outside_sections", "every = 3\n", "", {"unrecognised option 'every'"}},
     };

@@ -35,7 +35,8 @@ TrainTestSplit numbered(std::int64_t n) {
 
 std::vector<std::int64_t> rows(const Dataset& d) {
     std::vector<std::int64_t> out;
-    for (std::int64_t i = 0; i < d.size(); ++i) out.push_back(static_cast<std::int64_t>(d.images[i][0][0][0].item<float>()));
+    for (std::int64_t i = 0; i < d.size(); ++i)
+        out.push_back(static_cast<std::int64_t>(d.images[i][0][0][0].item<float>()));
     return out;
 }
 
@@ -56,11 +57,10 @@ Run train(const std::string& name, const std::string& args) {
     static const auto root = ignite::test::scratch_dir("ignite_data_options");
     const auto dir = root / name;
     fs::remove_all(dir);
-    const auto p = ignite::test::run_host(
-        IGNITE_HOST_EXE,
-        ignite::test::words_of("train --no-default-plugins --model mlp --threads 1 " + args + " --output-dir " +
-                               dir.string()),
-        {.plugin_path = IGNITE_PLUGIN_DIR, .cwd = root, .merge_stderr = true});
+    const auto p = ignite::test::run_host(IGNITE_HOST_EXE,
+                                          ignite::test::words_of("train --no-default-plugins --model mlp --threads 1 " +
+                                                                 args + " --output-dir " + dir.string()),
+                                          {.plugin_path = IGNITE_PLUGIN_DIR, .cwd = root, .merge_stderr = true});
     REQUIRE(p.exited);
     return {p.rc, p.out, dir};
 }
@@ -96,7 +96,7 @@ TEST_CASE("the held-out samples are a function of the seed, disjoint from the tr
     CHECK(std::is_sorted(train.begin(), train.end()));
     std::set<std::int64_t> all(val.begin(), val.end());
     all.insert(train.begin(), train.end());
-    CHECK(all.size() == 50);  // every sample once, in one part or the other
+    CHECK(all.size() == 50);                                     // every sample once, in one part or the other
     CHECK(d.val.labels.equal(at::tensor(val, at::kLong) % 10));  // labels travel with their images
     CHECK(val_rows(50, 10, 7) == val);                           // same seed, same split
     CHECK(val_rows(50, 10, 8) != val);                           // another seed, another split
@@ -121,7 +121,8 @@ TEST_CASE("train --limit cuts the training split only, --test-limit the test spl
     REQUIRE(splits(lines) == std::vector<std::string>{"train", "test"});
     CHECK(lines[0]["iteration"] == 3);  // 120 / 40
 
-    const auto both = train("test_limit", "--dataset synthetic:500 --limit 120 --test-limit 30 --epochs 1 --batch-size 40");
+    const auto both =
+        train("test_limit", "--dataset synthetic:500 --limit 120 --test-limit 30 --epochs 1 --batch-size 40");
     INFO(both.out);
     REQUIRE(both.rc == 0);
     CHECK_THAT(both.out, Catch::Contains("synthetic (120 train / 30 test, 28x28)"));
@@ -153,7 +154,8 @@ TEST_CASE("train --val-split evaluates a held-out validation set before the test
     CHECK(summary.find("val accuracy") < summary.find("test accuracy"));
 
     // The same seed holds out the same samples: the same numbers, line for line.
-    const auto again = train("val_again", "--dataset synthetic:500 --val-split 0.2 --epochs 2 --batch-size 40 --seed 3");
+    const auto again =
+        train("val_again", "--dataset synthetic:500 --val-split 0.2 --epochs 2 --batch-size 40 --seed 3");
     REQUIRE(again.rc == 0);
     const auto lines_again = ignite::test::read_jsonl(again.dir / "metrics.jsonl");
     REQUIRE(lines_again.size() == lines.size());
@@ -162,7 +164,8 @@ TEST_CASE("train --val-split evaluates a held-out validation set before the test
 }
 
 TEST_CASE("train --val-split with --eval-every K evaluates at the same epochs as the test split", "[data_options]") {
-    const auto r = train("val_every", "--dataset synthetic:200 --val-split 0.25 --epochs 3 --eval-every 2 --batch-size 50");
+    const auto r =
+        train("val_every", "--dataset synthetic:200 --val-split 0.25 --epochs 3 --eval-every 2 --batch-size 50");
     INFO(r.out);
     REQUIRE(r.rc == 0);
     const auto lines = ignite::test::read_jsonl(r.dir / "metrics.jsonl");
@@ -220,9 +223,10 @@ TEST_CASE("bad --test-limit and --val-split values: exit 2, one line naming the 
 
 TEST_CASE("a resume checks the validation split: another --val-split is another training set",
           "[data_options][resume]") {
-    const auto first = train("resume_first",
-                             "--dataset synthetic:200 --val-split 0.2 --epochs 1 --batch-size 40 --lr-schedule constant "
-                             "--plugin checkpoint --plugin-opt checkpoint.dirname=resume_ck");
+    const auto first =
+        train("resume_first",
+              "--dataset synthetic:200 --val-split 0.2 --epochs 1 --batch-size 40 --lr-schedule constant "
+              "--plugin checkpoint --plugin-opt checkpoint.dirname=resume_ck");
     INFO(first.out);
     REQUIRE(first.rc == 0);
     const auto ck_dir = first.dir.parent_path() / "resume_ck";
@@ -231,12 +235,12 @@ TEST_CASE("a resume checks the validation split: another --val-split is another 
         if (e.path().extension() == ".pt") checkpoint = e.path().string();
     }
     REQUIRE_FALSE(checkpoint.empty());
-    const auto common = "--dataset synthetic:200 --batch-size 40 --lr-schedule constant --plugin checkpoint "
-                        "--plugin-opt checkpoint.dirname=resume_ck --resume " +
-                        checkpoint;
+    const auto common =
+        "--dataset synthetic:200 --batch-size 40 --lr-schedule constant --plugin checkpoint "
+        "--plugin-opt checkpoint.dirname=resume_ck --resume " +
+        checkpoint;
     // Another fraction, none, or the same fraction of another training set: refused, naming the option.
-    for (const auto& [name, args, names] :
-         std::vector<std::tuple<std::string, std::string, std::string>>{
+    for (const auto& [name, args, names] : std::vector<std::tuple<std::string, std::string, std::string>>{
              {"other_fraction", "--val-split 0.3 --epochs 2", "--val-split"},
              {"no_split", "--epochs 2", "--val-split"},
              {"other_limit", "--val-split 0.2 --limit 150 --epochs 2", "--dataset/--limit"}}) {

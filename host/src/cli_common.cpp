@@ -59,7 +59,8 @@ ConfigPluginOptions config_plugin_options(const po::parsed_options& parsed, cons
         }
         const auto dot = key.find('.');
         if (dot == std::string::npos || dot == 0 || dot + 1 == key.size()) {
-            throw UsageError(fmt::format("config file '{}': unrecognised option '{}'; see --help for the keys", path, key));
+            throw UsageError(
+                fmt::format("config file '{}': unrecognised option '{}'; see --help for the keys", path, key));
         }
         const auto plugin = key.substr(0, dot);
         sections.push_back({plugin, key.substr(dot + 1), value, plugin});

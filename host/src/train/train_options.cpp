@@ -106,8 +106,7 @@ std::optional<TrainOptions> parse_train_options(const std::vector<std::string>& 
         "hold out this fraction F (0 <= F < 1) of the training samples (after --limit) as a validation set, "
         "evaluated by the \"validation\" engine before the test split at every evaluation (\"split\":\"val\" "
         "lines); the samples are chosen by --seed alone (the same on resume, whatever the shuffling), "
-        "floor(F * N) of them")(
-        "epochs", po::value(&c.epochs)->default_value(5), "training epochs")(
+        "floor(F * N) of them")("epochs", po::value(&c.epochs)->default_value(5), "training epochs")(
         "batch-size", po::value(&c.batch_size)->default_value(64), "samples per batch")(
         "optimizer", po::value(&c.optimizer)->default_value("sgd"), "sgd or adam")(
         "lr", po::value(&c.lr)->default_value(0.03, "0.03"),
@@ -130,8 +129,8 @@ std::optional<TrainOptions> parse_train_options(const std::vector<std::string>& 
         "verifies, by the iteration stored inside; none: start fresh) or PATH; the options must match the "
         "checkpoint's run, and the run continues into its --output-dir (metrics.jsonl is appended to)")(
         "eval-every", po::value(&c.eval_every)->default_value(1),
-        "evaluate on the validation (--val-split) and test splits every K epochs and after the last (0: never)")("drop-last", po::bool_switch(&c.drop_last),
-                                                                "drop the last incomplete training batch")(
+        "evaluate on the validation (--val-split) and test splits every K epochs and after the last (0: never)")(
+        "drop-last", po::bool_switch(&c.drop_last), "drop the last incomplete training batch")(
         "prefetch", po::value(&c.prefetch)->default_value(-1),
         "batches prepared ahead on a background thread; 0: prepared on the training thread; -1 (auto): 4 when "
         "the thread has a core of its own (CUDA, or more cores than LibTorch threads), else 0")(
