@@ -175,7 +175,10 @@ const Fixtures& fixtures() {
         write_bytes(d / "help.ini", "help = true\n");
         write_bytes(d / "bad_plugin.ini", "plugin = no_such_plugin\n");
         write_bytes(d / "bad_plugin_opt.ini", "plugin-opt = progress.bogus=1\n");
-        write_bytes(d / "section.ini", "[progress]\nevery = 5\n");
+        // A [NAME] section holds plugin NAME's options; it does not load the plugin.
+        write_bytes(d / "section.ini", "[console]\nevery = 5\n");
+        write_bytes(d / "section_unknown_key.ini", "[progress]\nbogus = 1\n");
+        write_bytes(d / "section_bad_value.ini", "[progress]\nwidth = 2\n");
         write_bytes(d / "stray_word.ini", "epochs = 2 3\n");
         return x;
     }();
@@ -343,6 +346,12 @@ TEST_CASE("bad options of train: exit 2, one line naming the option, nothing wri
         {"threads_absurd", train({"--threads", "100000"}), 2, "--threads"},
         {"threads_just_above_limit", train({"--threads", "1025"}), 2, "--threads"},
         {"limit_negative", train({"--limit", "-1"}), 2, "--limit"},
+        {"test_limit_negative", train({"--test-limit", "-1"}), 2, "--test-limit"},
+        {"val_split_negative", train({"--val-split", "-0.1"}), 2, "--val-split"},
+        {"val_split_one", train({"--val-split", "1"}), 2, "--val-split"},
+        {"val_split_nan", train({"--val-split", "nan"}), 2, "--val-split"},
+        {"val_split_holds_out_none", train({"--val-split", "0.001"}), 2, "holds out no sample"},
+        {"val_split_never_evaluated", train({"--val-split", "0.1", "--eval-every", "0"}), 2, "--eval-every 0"},
         {"prefetch_below_auto", train({"--prefetch", "-2"}), 2, "--prefetch"},
         {"prefetch_absurd", train({"--prefetch", "5000"}), 2, "--prefetch"},
         {"eval_every_negative", train({"--eval-every", "-1"}), 2, "--eval-every"},
@@ -435,7 +444,12 @@ TEST_CASE("bad config files: exit 2 naming the file or key", "[bad_inputs]") {
         {"config_sets_help", train({"--config", "{D}/help.ini"}), 2, "help"},
         {"config_bad_plugin", train({"--config", "{D}/bad_plugin.ini"}), 2, "no_such_plugin"},
         {"config_bad_plugin_opt", train({"--config", "{D}/bad_plugin_opt.ini"}), 2, "bogus"},
-        {"config_section", train({"--config", "{D}/section.ini"}), 2, "progress.every"},
+        {"config_section_plugin_not_loaded", train({"--config", "{D}/section.ini"}), 2, "`plugin = console`"},
+        {"config_section_default_plugin_off",
+         train({"--no-default-plugins", "--config", "{D}/section_unknown_key.ini"}), 2, "section [progress]"},
+        {"config_section_unknown_key", train({"--config", "{D}/section_unknown_key.ini"}), 2,
+         "section [progress]: plugin 'progress' has no option 'bogus'"},
+        {"config_section_bad_value", train({"--config", "{D}/section_bad_value.ini"}), 2, "section [progress]"},
         {"config_two_values", train({"--config", "{D}/stray_word.ini"}), 2, "epochs"},
     });
 }

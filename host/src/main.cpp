@@ -77,7 +77,7 @@ int dry_run(const std::vector<std::string>& args) {
                                   [&] { evaluator.run(ignite::data::range(eval_length)); });
     }
     const auto plugin_names = strings(vm, "plugin");
-    plugins.load(plugin_names, raw_plugin_options(vm));
+    plugins.load(plugin_names, raw_plugin_options(vm, plugin_names));
     trainer.run(ignite::data::range(epoch_length), epochs);
     plugins.shutdown();
     std::string loaded;

@@ -26,7 +26,10 @@ GenericDict host_entry(const TrainOptions& c, const Training& t) {
     d.insert("format", kHostFormat);
     d.insert("model", c.model);
     d.insert("dataset", c.dataset);
-    d.insert("train_samples", t.data.train.size());
+    // The training split as loaded (after --limit), then how much --val-split held out of it:
+    // each names its own option when a resume finds it changed.
+    d.insert("train_samples", t.data.train.size() + t.data.val.size());
+    d.insert("val_samples", t.data.val.size());
     d.insert("batch_size", c.batch_size);
     d.insert("seed", c.seed);
     d.insert("optimizer", c.optimizer);
@@ -106,6 +109,7 @@ void check_resumable(const std::string& path, const c10::IValue& v, const TrainO
     const std::pair<const char*, const char*> checked[] = {{"model", "--model"},
                                                            {"dataset", "--dataset"},
                                                            {"train_samples", "--dataset/--limit"},
+                                                           {"val_samples", "--val-split"},
                                                            {"batch_size", "--batch-size"},
                                                            {"seed", "--seed"},
                                                            {"optimizer", "--optimizer"},
@@ -113,11 +117,13 @@ void check_resumable(const std::string& path, const c10::IValue& v, const TrainO
                                                            {"drop_last", "--drop-last"},
                                                            {"shuffle", "--no-shuffle"}};
     for (const auto& [key, option] : checked) {
-        if (!saved.contains(key)) {
+        // Checkpoints from before --val-split held nothing out.
+        const bool before_val_split = key == std::string("val_samples") && !saved.contains(key);
+        if (!saved.contains(key) && !before_val_split) {
             throw UsageError(
                 fmt::format("checkpoint '{}' does not record '{}'; it was not written by this ignite-host", path, key));
         }
-        const auto a = saved.at(key), b = now.at(key);
+        const auto a = before_val_split ? c10::IValue(std::int64_t{0}) : saved.at(key), b = now.at(key);
         if (text(a) != text(b)) {
             throw UsageError(fmt::format(
                 "--resume '{}': the checkpoint's {} is {} but this run's is {}; resume with "

@@ -6,9 +6,10 @@
 //   "optimizer":    PyTorch's optimizer state_dict (optimizer_state.hpp)
 //   "trainer":      the trainer's state_dict (Ignite's, plus "rng_states": DeterministicEngine)
 //   "lr_scheduler": Ignite's CosineAnnealingScheduler state_dict (only with --lr-schedule cosine)
-//   "ignite_host":  {"format": 1, "model", "dataset", "train_samples", "batch_size", "seed",
-//                    "optimizer", "lr_schedule", "epochs", "drop_last", "shuffle"}: what a
-//                    resume checks, so a checkpoint never silently continues another run.
+//   "ignite_host":  {"format": 1, "model", "dataset", "train_samples" (the training split after
+//                    --limit), "val_samples" (held out of it by --val-split), "batch_size",
+//                    "seed", "optimizer", "lr_schedule", "epochs", "drop_last", "shuffle"}: what
+//                    a resume checks, so a checkpoint never silently continues another run.
 //   STATE_KEY:      then each loaded plugin's state (a uint8 tensor, or the value of JSON
 //                   state), added by PluginHost.
 
@@ -35,7 +36,7 @@ namespace ignite::host {
 [[nodiscard]] c10::impl::GenericDict checkpoint_entries(const TrainOptions& options, Training& training);
 
 /// Checks that `checkpoint` (from checkpoint::load) belongs to a run with these options:
-/// same model, dataset, dataset size, batch size, optimizer, schedule, seed, drop-last and
+/// same model, dataset, dataset size, validation split, batch size, optimizer, schedule, seed, drop-last and
 /// shuffle. Throws UsageError (exit 2) naming the first difference and the fix. `path` names
 /// the file in the message.
 void check_resumable(const std::string& path, const c10::IValue& checkpoint, const TrainOptions& options,

@@ -5,6 +5,11 @@
 #include <ATen/ATen.h>
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <vector>
+
 namespace ignite::host {
 namespace {
 
@@ -38,7 +43,13 @@ std::pair<at::Tensor, at::Tensor> read_split(const std::filesystem::path& dir, c
 
 }  // namespace
 
-TrainTestSplit load_mnist_dir(const std::filesystem::path& dir, std::int64_t limit) {
+std::string TrainTestSplit::description() const {
+    return fmt::format("{} ({} train / {}{} test, {}x{})", name, train.size(),
+                       val.size() > 0 ? fmt::format("{} val / ", val.size()) : "", test.size(), train.images.size(2),
+                       train.images.size(3));
+}
+
+TrainTestSplit load_mnist_dir(const std::filesystem::path& dir, SplitLimits limits) {
     if (std::filesystem::exists(dir) && !std::filesystem::is_directory(dir)) {
         throw DatasetError(
             fmt::format("dataset '{}' is not a folder: --dataset mnist:DIR takes the folder that holds "
@@ -51,8 +62,8 @@ TrainTestSplit load_mnist_dir(const std::filesystem::path& dir, std::int64_t lim
                         "--dataset mnist:DIR",
                         dir.string()));
     }
-    auto [train_x, train_y] = read_split(dir, "train", limit);
-    auto [test_x, test_y] = read_split(dir, "t10k", limit);
+    auto [train_x, train_y] = read_split(dir, "train", limits.train);
+    auto [test_x, test_y] = read_split(dir, "t10k", limits.test);
     if (train_x.size(1) != test_x.size(1) || train_x.size(2) != test_x.size(2)) {
         throw DatasetError(fmt::format("dataset folder '{}': train images are {}x{} but test images are {}x{}",
                                        dir.string(), train_x.size(1), train_x.size(2), test_x.size(1), test_x.size(2)));
@@ -66,22 +77,80 @@ TrainTestSplit load_mnist_dir(const std::filesystem::path& dir, std::int64_t lim
     TrainTestSplit out;
     out.train = Dataset{train_f, train_y.contiguous(), 10};
     out.test = Dataset{test_f, test_y.contiguous(), 10};
-    out.description = fmt::format("{} ({} train / {} test, {}x{})", dir.filename().string(), out.train.size(),
-                                  out.test.size(), train_x.size(1), train_x.size(2));
+    out.name = dir.filename().string();
     return out;
 }
 
-TrainTestSplit synthetic_dataset(std::int64_t train_size, std::int64_t test_size, std::uint64_t seed) {
+TrainTestSplit synthetic_dataset(std::int64_t train_size, std::int64_t test_size, std::uint64_t seed,
+                                 SplitLimits limits) {
     auto gen = at::detail::createCPUGenerator(seed);
     const auto templates = at::randn({10, 1, 28, 28}, gen);
-    auto make = [&](std::int64_t n) {
+    auto make = [&](std::int64_t n, std::int64_t limit) {
         auto labels = at::randint(0, 10, {n}, gen, at::kLong);
         auto images = templates.index_select(0, labels) + 0.8 * at::randn({n, 1, 28, 28}, gen);
-        return Dataset{images.contiguous(), labels, 10};
+        if (limit > 0 && limit < n) {
+            labels = labels.narrow(0, 0, limit);
+            images = images.narrow(0, 0, limit);
+        }
+        return Dataset{images.contiguous(), labels.contiguous(), 10};
     };
-    TrainTestSplit out{make(train_size), make(test_size), ""};
-    out.description = fmt::format("synthetic ({} train / {} test, 28x28)", train_size, test_size);
+    TrainTestSplit out;
+    out.train = make(train_size, limits.train);
+    out.test = make(test_size, limits.test);
+    out.name = "synthetic";
     return out;
+}
+
+std::int64_t validation_size(std::int64_t train_samples, double fraction) {
+    // The epsilon keeps 0.29 * 100 (28.999999999999996 in binary) at 29.
+    return static_cast<std::int64_t>(std::floor(static_cast<double>(train_samples) * fraction + 1e-9));
+}
+
+namespace {
+
+// splitmix64 (Steele, Lea, Flood 2014): a fixed, documented stream, the same on every
+// platform and LibTorch version, unlike std::uniform_int_distribution or at::randperm.
+struct SplitMix64 {
+    std::uint64_t state;
+    std::uint64_t next() {
+        std::uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+        return z ^ (z >> 31);
+    }
+    // Uniform in [0, bound) by Lemire's multiply-shift (bias below 2^-40 for our sizes).
+    std::uint64_t below(std::uint64_t bound) {
+        return static_cast<std::uint64_t>((static_cast<unsigned __int128>(next()) * bound) >> 64);
+    }
+};
+
+Dataset select(const Dataset& d, const std::vector<std::int64_t>& rows) {
+    const auto index = at::tensor(rows, at::kLong);
+    return Dataset{d.images.index_select(0, index).contiguous(), d.labels.index_select(0, index).contiguous(),
+                   d.num_classes};
+}
+
+}  // namespace
+
+void hold_out_validation(TrainTestSplit& data, std::int64_t count, std::uint64_t seed) {
+    const auto n = data.train.size();
+    if (count <= 0 || count > n) return;
+    // A partial Fisher-Yates shuffle: the first `count` places of a seeded permutation are
+    // the validation rows. The salt keeps this stream apart from anything else seeded by
+    // --seed (weights, shuffling).
+    std::vector<std::int64_t> order(static_cast<std::size_t>(n));
+    std::iota(order.begin(), order.end(), 0);
+    SplitMix64 rng{seed ^ 0x76616C2D73706C74ULL};  // "val-splt"
+    for (std::int64_t i = 0; i < count; ++i) {
+        const auto j = i + static_cast<std::int64_t>(rng.below(static_cast<std::uint64_t>(n - i)));
+        std::swap(order[static_cast<std::size_t>(i)], order[static_cast<std::size_t>(j)]);
+    }
+    std::vector<std::int64_t> val_rows(order.begin(), order.begin() + count);
+    std::vector<std::int64_t> train_rows(order.begin() + count, order.end());
+    std::sort(val_rows.begin(), val_rows.end());
+    std::sort(train_rows.begin(), train_rows.end());
+    data.val = select(data.train, val_rows);
+    data.train = select(data.train, train_rows);
 }
 
 }  // namespace ignite::host

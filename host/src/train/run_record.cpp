@@ -60,26 +60,37 @@ void RunRecord::epoch_completed(ignite::Engine& t) {
 }
 
 void RunRecord::evaluate(ignite::Engine& t) {
-    auto& evaluator = *training_.evaluator;
+    // Validation first, as Ignite's examples log the val_evaluator before anything is
+    // tested; the test line keeps its place at the end of the epoch's lines.
+    if (training_.validator &&
+        !evaluate_split(t, *training_.validator, training_.val_loader, "val", training_.data.val.size())) {
+        return;
+    }
+    evaluate_split(t, *training_.evaluator, training_.test_loader, "test", training_.data.test.size());
+}
+
+bool RunRecord::evaluate_split(ignite::Engine& t, ignite::Engine& evaluator, const ignite::DataPtr& loader,
+                               const char* split, std::int64_t samples) {
     const auto& metric_names = options_.metrics;
     const auto eval_start = std::chrono::steady_clock::now();
-    evaluator.run(training_.test_loader);
+    evaluator.run(loader);
     // A stop signal cut the evaluation short: its metrics cover part of the split.
-    if (StopSignals::received() != 0) return;
-    const auto test_where = fmt::format("test epoch {}", t.state.epoch);
+    if (StopSignals::received() != 0) return false;
+    const auto where = fmt::format("{} epoch {}", split, t.state.epoch);
     const auto accuracy = metric_value(evaluator.state, "accuracy");
     const auto loss = metric_value(evaluator.state, "loss");
     metrics_out_.append_line(
-        fmt::format("{{\"split\":\"test\",\"epoch\":{},\"iteration\":{},\"accuracy\":{},\"loss\":{}{}}}", t.state.epoch,
-                    t.state.iteration, json_.number(accuracy, "accuracy", test_where),
-                    json_.number(loss, "loss", test_where), json_.fields(evaluator.state, metric_names, test_where)));
+        fmt::format("{{\"split\":\"{}\",\"epoch\":{},\"iteration\":{},\"accuracy\":{},\"loss\":{}{}}}", split,
+                    t.state.epoch, t.state.iteration, json_.number(accuracy, "accuracy", where),
+                    json_.number(loss, "loss", where), json_.fields(evaluator.state, metric_names, where)));
     std::string extra;
     for (const auto& name : metric_names) {
         if (const auto* v = evaluator.state.metrics.find(name)) extra += fmt::format(", {} {}", name, metric_text(*v));
     }
-    log_line(fmt::format("ignite-host: epoch {}/{}: test accuracy {:.4f}, loss {:.4f}{} ({} samples, {:.1f} s)",
-                         t.state.epoch, *t.state.max_epochs, accuracy, loss, extra, training_.data.test.size(),
+    log_line(fmt::format("ignite-host: epoch {}/{}: {} accuracy {:.4f}, loss {:.4f}{} ({} samples, {:.1f} s)",
+                         t.state.epoch, *t.state.max_epochs, split, accuracy, loss, extra, samples,
                          std::chrono::duration<double>(std::chrono::steady_clock::now() - eval_start).count()));
+    return true;
 }
 
 }  // namespace ignite::host

@@ -1,6 +1,7 @@
 #pragma once
 // What a training run writes: metrics.jsonl in its output folder (one train line per epoch,
-// one test line per evaluation) and a log line per evaluation.
+// per evaluation a val line (with --val-split) then a test line) and a log line per
+// evaluated split.
 
 #include "metric_lines.hpp"
 #include "output_folder.hpp"
@@ -20,8 +21,8 @@ namespace ignite::host {
 /// With --resume the folder may hold the earlier run's files and metrics.jsonl is appended
 /// to; epochs_completed() counts from the trainer's epoch at construction.
 /// Registers its handlers on `training`'s trainer (epoch timing, and at EPOCH_COMPLETED,
-/// priority 50, the train line, the evaluation every --eval-every epochs and its test
-/// line); `training` and `options` must outlive the run. Throws UsageError when the folder
+/// priority 50, the train line, the evaluation every --eval-every epochs and its val and
+/// test lines); `training` and `options` must outlive the run. Throws UsageError when the folder
 /// cannot be taken, ResultWriteError when the file cannot be created.
 /// `resumed_from` (the checkpoint a resumed run was restored from): lines of steps after the
 /// trainer's iteration move to metrics.superseded.jsonl and a marker line is written
@@ -41,6 +42,10 @@ public:
 private:
     void epoch_completed(ignite::Engine& trainer);
     void evaluate(ignite::Engine& trainer);
+    /// Runs `evaluator` over `loader` and writes its `split` line; false when a stop signal
+    /// cut it short (nothing written).
+    bool evaluate_split(ignite::Engine& trainer, ignite::Engine& evaluator, const ignite::DataPtr& loader,
+                        const char* split, std::int64_t samples);
 
     const TrainOptions& options_;
     Training& training_;

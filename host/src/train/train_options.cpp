@@ -40,6 +40,13 @@ void validate(const TrainOptions& c, const po::variables_map& vm) {
                         c.threads, kMaxThreads, std::max(1u, std::thread::hardware_concurrency())));
     }
     if (c.limit < 0) throw UsageError(fmt::format("--limit must be >= 0, got {}", c.limit));
+    if (c.test_limit < 0) throw UsageError(fmt::format("--test-limit must be >= 0, got {}", c.test_limit));
+    if (!(c.val_split >= 0 && c.val_split < 1)) {  // NaN fails both
+        throw UsageError(
+            fmt::format("--val-split must be in [0, 1) (the fraction of the training samples held out for "
+                        "validation, e.g. 0.1), got {}",
+                        c.val_split));
+    }
     if (c.prefetch < -1 || c.prefetch > 1024) {
         throw UsageError(fmt::format("--prefetch must be -1 (auto) or in 0..1024, got {}", c.prefetch));
     }
@@ -69,6 +76,12 @@ void validate(const TrainOptions& c, const po::variables_map& vm) {
                         "drop --metric or use --eval-every K",
                         vm["metric"].as<std::vector<std::string>>().front()));
     }
+    if (c.eval_every == 0 && c.val_split > 0) {
+        throw UsageError(
+            fmt::format("--val-split {} holds out samples that are never evaluated with --eval-every 0; drop "
+                        "--val-split or use --eval-every K",
+                        c.val_split));
+    }
     if (vm.count("resume") && c.resume.empty()) {
         throw UsageError("--resume is empty; give auto (the newest valid checkpoint in checkpoint.dirname) or a file");
     }
@@ -85,8 +98,15 @@ std::optional<TrainOptions> parse_train_options(const std::vector<std::string>& 
                                               "mlp, cnn, or a TorchScript file (.pt)")(
         "dataset", po::value(&c.dataset)->default_value("fashion-mnist"),
         "fashion-mnist (Debian's dataset-fashion-mnist), mnist:DIR (IDX files) or synthetic[:N]")(
-        "limit", po::value(&c.limit)->default_value(0), "use only the first N samples of each split (0: all)")(
-        "epochs", po::value(&c.epochs)->default_value(5), "training epochs")(
+        "limit", po::value(&c.limit)->default_value(0),
+        "use only the first N samples of the training split (0: all); the test split: --test-limit")(
+        "test-limit", po::value(&c.test_limit)->default_value(0),
+        "use only the first N samples of the test split (0: all)")(
+        "val-split", po::value(&c.val_split)->default_value(0.0, "0"),
+        "hold out this fraction F (0 <= F < 1) of the training samples (after --limit) as a validation set, "
+        "evaluated by the \"validation\" engine before the test split at every evaluation (\"split\":\"val\" "
+        "lines); the samples are chosen by --seed alone (the same on resume, whatever the shuffling), "
+        "floor(F * N) of them")("epochs", po::value(&c.epochs)->default_value(5), "training epochs")(
         "batch-size", po::value(&c.batch_size)->default_value(64), "samples per batch")(
         "optimizer", po::value(&c.optimizer)->default_value("sgd"), "sgd or adam")(
         "lr", po::value(&c.lr)->default_value(0.03, "0.03"),
@@ -109,8 +129,8 @@ std::optional<TrainOptions> parse_train_options(const std::vector<std::string>& 
         "verifies, by the iteration stored inside; none: start fresh) or PATH; the options must match the "
         "checkpoint's run, and the run continues into its --output-dir (metrics.jsonl is appended to)")(
         "eval-every", po::value(&c.eval_every)->default_value(1),
-        "evaluate on the test split every K epochs (0: never)")("drop-last", po::bool_switch(&c.drop_last),
-                                                                "drop the last incomplete training batch")(
+        "evaluate on the validation (--val-split) and test splits every K epochs and after the last (0: never)")(
+        "drop-last", po::bool_switch(&c.drop_last), "drop the last incomplete training batch")(
         "prefetch", po::value(&c.prefetch)->default_value(-1),
         "batches prepared ahead on a background thread; 0: prepared on the training thread; -1 (auto): 4 when "
         "the thread has a core of its own (CUDA, or more cores than LibTorch threads), else 0")(

@@ -15,8 +15,11 @@ namespace ignite::host {
 /// the machine, the data or the plugins.
 struct TrainOptions {
     std::string model, dataset, optimizer, lr_schedule, device, output_dir;
-    std::string resume;  ///< --resume: "" (none), "auto" or a checkpoint's path
-    std::int64_t limit, epochs, batch_size, seed, threads, eval_every, prefetch;
+    std::string resume;       ///< --resume: "" (none), "auto" or a checkpoint's path
+    std::int64_t limit;       ///< --limit: the first N training samples (0: all)
+    std::int64_t test_limit;  ///< --test-limit: the first N test samples (0: all)
+    double val_split;         ///< --val-split: the fraction of the training samples held out for validation
+    std::int64_t epochs, batch_size, seed, threads, eval_every, prefetch;
     double lr, momentum, weight_decay;
     bool nesterov, drop_last, shuffle, default_plugins, overwrite;
     std::vector<std::string> plugins;  ///< --plugin, in the order given

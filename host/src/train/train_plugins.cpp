@@ -72,16 +72,23 @@ void open_plugins(PluginHost& plugins, Training& training, const TrainOptions& c
     plugins.add_engine("trainer", *training.trainer);
     // An evaluator that never runs is not offered: a plugin that needs one (checkpoint's
     // score_name, a logger of its events) is refused at init instead of waiting for nothing.
+    // (--val-split needs --eval-every > 0, so the validation engine runs when it exists.)
     const bool evaluates = c.eval_every > 0;
     if (evaluates) {
         plugins.add_engine("evaluator", *training.evaluator);
         for (const char* name : {"accuracy", "loss"}) plugins.declare_metric("evaluator", name);
     }
+    // With --val-split, plugins may attach to the validation evaluator by name, as to the
+    // evaluator (the shipped ones attach to "trainer" and "evaluator" only).
+    if (training.validator) {
+        plugins.add_engine("validation", *training.validator);
+        for (const char* name : {"accuracy", "loss"}) plugins.declare_metric("validation", name);
+    }
     plugins.set_optimizer("trainer", *training.optimizer);  // plugins read and schedule its parameter groups
     // The list first: its warnings come before any --plugin-opt error.
     const auto names = plugin_list(c);
     plugins.reserve_state_keys(host_checkpoint_keys());
-    plugins.open(names, raw_plugin_options(c.vm));
+    plugins.open(names, raw_plugin_options(c.vm, names));
     // Plugin metrics are attached before the plugins' init registers their handlers, so
     // they compute before loggers read state.metrics (same priority, registration order).
     const auto& metric_names = c.metrics;
@@ -101,6 +108,10 @@ void open_plugins(PluginHost& plugins, Training& training, const TrainOptions& c
         }
         plugins.make_metric(name)->attach(*training.evaluator, name);
         if (evaluates) plugins.declare_metric("evaluator", name);
+        if (training.validator) {
+            plugins.make_metric(name)->attach(*training.validator, name);
+            plugins.declare_metric("validation", name);
+        }
     }
 }
 

@@ -22,11 +22,16 @@ void stop_on_signals(Training& training) {
         if (StopSignals::received() == 0) return;
         training.trainer->terminate();
         training.evaluator->terminate();
+        if (training.validator) training.validator->terminate();
     };
     training.trainer->add_event_handler(ignite::Events::ITERATION_COMPLETED,
                                         ignite::Priority{std::numeric_limits<int>::max()}, stop_if_signalled);
     training.evaluator->add_event_handler(ignite::Events::ITERATION_COMPLETED,
                                           ignite::Priority{std::numeric_limits<int>::max()}, stop_if_signalled);
+    if (training.validator) {
+        training.validator->add_event_handler(ignite::Events::ITERATION_COMPLETED,
+                                              ignite::Priority{std::numeric_limits<int>::max()}, stop_if_signalled);
+    }
 }
 
 // "trained 5 epochs in 12.3 s (4512 samples/s)", or how and why it stopped early.
@@ -49,16 +54,20 @@ std::string summary_line(const TrainOptions& c, Training& training, PluginHost& 
     return summary;
 }
 
-// "; test accuracy 0.9012, loss 0.2801, f1_macro 0.9001" when the evaluator ran, else "".
+// "; test accuracy 0.9012, loss 0.2801, f1_macro 0.9001" when the evaluator ran, else "";
+// with --val-split the validation evaluator's "; val accuracy ..." first.
 std::string test_results(const TrainOptions& c, const Training& training) {
-    const auto& state = training.evaluator->state;
-    if (!state.metrics.contains("accuracy")) return "";
-    std::string out = fmt::format("; test accuracy {:.4f}, loss {:.4f}", metric_value(state, "accuracy"),
-                                  metric_value(state, "loss"));
-    for (const auto& name : c.metrics) {
-        if (const auto* v = state.metrics.find(name)) out += fmt::format(", {} {}", name, metric_text(*v));
-    }
-    return out;
+    const auto results = [&c](const ignite::Engine& evaluator, const char* split) -> std::string {
+        const auto& state = evaluator.state;
+        if (!state.metrics.contains("accuracy")) return "";
+        std::string out = fmt::format("; {} accuracy {:.4f}, loss {:.4f}", split, metric_value(state, "accuracy"),
+                                      metric_value(state, "loss"));
+        for (const auto& name : c.metrics) {
+            if (const auto* v = state.metrics.find(name)) out += fmt::format(", {} {}", name, metric_text(*v));
+        }
+        return out;
+    };
+    return (training.validator ? results(*training.validator, "val") : "") + results(*training.evaluator, "test");
 }
 
 }  // namespace

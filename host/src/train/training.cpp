@@ -80,9 +80,9 @@ void set_up_libtorch(const TrainOptions& c, const c10::Device& device) {
                          at::get_num_interop_threads(), device.str(), malloc_line));
 }
 
-TrainTestSplit load_dataset(const std::string& spec, std::int64_t limit, std::uint64_t seed) {
-    if (spec == "fashion-mnist") return load_mnist_dir(kFashionMnistDir, limit);
-    if (spec.rfind("mnist:", 0) == 0) return load_mnist_dir(spec.substr(6), limit);
+TrainTestSplit load_dataset(const std::string& spec, SplitLimits limits, std::uint64_t seed) {
+    if (spec == "fashion-mnist") return load_mnist_dir(kFashionMnistDir, limits);
+    if (spec.rfind("mnist:", 0) == 0) return load_mnist_dir(spec.substr(6), limits);
     if (spec == "synthetic" || spec.rfind("synthetic:", 0) == 0) {
         std::int64_t n = 2000;
         if (spec.size() > 10) {
@@ -93,10 +93,29 @@ TrainTestSplit load_dataset(const std::string& spec, std::int64_t limit, std::ui
             }
             if (n < 2) throw UsageError(fmt::format("--dataset '{}': synthetic:N needs N >= 2", spec));
         }
-        if (limit > 0) n = std::min(n, limit);
-        return synthetic_dataset(n, std::max<std::int64_t>(n / 5, 1), seed);
+        return synthetic_dataset(n, std::max<std::int64_t>(n / 5, 1), seed, limits);
     }
     throw UsageError(fmt::format("unknown --dataset '{}': use fashion-mnist, mnist:DIR or synthetic[:N]", spec));
+}
+
+// --val-split: the validation set held out of the training split, or a refusal when the
+// fraction holds out none or leaves none.
+void hold_out(TrainTestSplit& data, const TrainOptions& c) {
+    if (c.val_split <= 0) return;
+    const auto n = data.train.size();
+    const auto count = validation_size(n, c.val_split);
+    const auto limit = c.limit > 0 ? fmt::format(" (--limit {})", c.limit) : std::string();
+    if (count == 0) {
+        throw UsageError(
+            fmt::format("--val-split {} holds out no sample of the {} training samples{}; use --val-split >= {:.3g} "
+                        "or more training samples",
+                        c.val_split, n, limit, 1.0 / static_cast<double>(n)));
+    }
+    if (count >= n) {
+        throw UsageError(fmt::format("--val-split {} leaves no training sample of the {}{}; use a smaller --val-split",
+                                     c.val_split, n, limit));
+    }
+    hold_out_validation(data, count, static_cast<std::uint64_t>(c.seed));
 }
 
 std::unique_ptr<torch::optim::Optimizer> make_optimizer(const TrainOptions& c, const std::vector<at::Tensor>& params) {
@@ -113,10 +132,11 @@ std::unique_ptr<torch::optim::Optimizer> make_optimizer(const TrainOptions& c, c
 Training::Training(const TrainOptions& c) : device(parse_device(c.device)) {
     set_up_libtorch(c, device);
     try {
-        data = load_dataset(c.dataset, c.limit, static_cast<std::uint64_t>(c.seed));
+        data = load_dataset(c.dataset, {c.limit, c.test_limit}, static_cast<std::uint64_t>(c.seed));
     } catch (const DatasetError& e) {
         throw UsageError(e.what());
     }
+    hold_out(data, c);
     try {
         model = make_model(c.model, data.train.images.size(2), data.train.num_classes);
     } catch (const std::invalid_argument& e) {
@@ -127,7 +147,7 @@ Training::Training(const TrainOptions& c) : device(parse_device(c.device)) {
             fmt::format("images must be square, got {}x{}", data.train.images.size(2), data.train.images.size(3)));
     }
     model->to(device);
-    log_line(fmt::format("ignite-host: {} on {}", model->describe(), data.description));
+    log_line(fmt::format("ignite-host: {} on {}", model->describe(), data.description()));
 
     const bool cuda = device.is_cuda();
     // A producer thread only helps when it does not take a core from LibTorch's OpenMP
@@ -141,14 +161,19 @@ Training::Training(const TrainOptions& c) : device(parse_device(c.device)) {
         data.train,
         {c.batch_size, c.shuffle, c.drop_last, static_cast<std::uint64_t>(c.seed), cuda, static_cast<int>(prefetch)});
     train_loader = train_batches;
-    test_loader = make_batch_loader(
-        data.test, {std::max<std::int64_t>(c.batch_size, 256), false, false, 0, cuda, static_cast<int>(prefetch)});
+    const LoaderOptions eval_batches{
+        std::max<std::int64_t>(c.batch_size, 256), false, false, 0, cuda, static_cast<int>(prefetch)};
+    test_loader = make_batch_loader(data.test, eval_batches);
+    if (data.val.size() > 0) val_loader = make_batch_loader(data.val, eval_batches);
     if (train_loader->size().value_or(1) == 0) {
+        std::string cuts;  // " (--limit 50, after --val-split 0.2)"
+        if (c.limit > 0) cuts = fmt::format("--limit {}", c.limit);
+        if (c.val_split > 0) cuts += fmt::format("{}after --val-split {}", cuts.empty() ? "" : ", ", c.val_split);
+        if (!cuts.empty()) cuts = " (" + cuts + ")";
         throw UsageError(
             fmt::format("the training split yields no batches: {} samples{} with --batch-size {} and "
                         "--drop-last; use a smaller --batch-size{} or drop --drop-last",
-                        data.train.size(), c.limit > 0 ? fmt::format(" (--limit {})", c.limit) : "", c.batch_size,
-                        c.limit > 0 ? ", a larger --limit" : ""));
+                        data.train.size(), cuts, c.batch_size, c.limit > 0 ? ", a larger --limit" : ""));
     }
 
     optimizer = make_optimizer(c, model->parameters());
@@ -168,13 +193,18 @@ Training::Training(const TrainOptions& c) : device(parse_device(c.device)) {
     ignite::EvaluatorOptions evaluator_options;
     evaluator_options.device = device;
     evaluator_options.non_blocking = cuda;
-    evaluator = ignite::create_supervised_evaluator(
-        supervised,
-        {{"accuracy", std::make_shared<ignite::Accuracy>()}, {"loss", std::make_shared<ignite::Loss>(cross_entropy)}},
-        evaluator_options);
+    const auto make_evaluator = [&] {
+        return ignite::create_supervised_evaluator(supervised,
+                                                   {{"accuracy", std::make_shared<ignite::Accuracy>()},
+                                                    {"loss", std::make_shared<ignite::Loss>(cross_entropy)}},
+                                                   evaluator_options);
+    };
+    evaluator = make_evaluator();
+    if (val_loader) validator = make_evaluator();
     // Before any other handler, so the first exception is recorded where it happened.
     record_failures(*trainer, "trainer", trainer_failure);
     record_failures(*evaluator, "evaluator", evaluator_failure);
+    if (validator) record_failures(*validator, "validation evaluator", evaluator_failure);
     if (c.lr_schedule == "cosine") {
         const auto iterations = c.epochs * train_loader->size().value_or(1);
         lr_scheduler = std::make_shared<ignite::CosineAnnealingScheduler>(*optimizer, c.lr, 0.0,

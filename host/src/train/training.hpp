@@ -1,6 +1,13 @@
 #pragma once
-// What `ignite-host train` runs: the device, data, model, loaders, optimizer and the two
-// engines, built from the options. Building refuses bad input (device, data, model, batch
+// What `ignite-host train` runs: the device, data, model, loaders, optimizer and the
+// engines (trainer, evaluator, and with --val-split a validation evaluator), built from the
+// options.
+//
+// Decision (issue 17): the validation set gets an evaluator engine of its own, "validation",
+// as Ignite's examples run a train_evaluator and a val_evaluator, rather than the test
+// evaluator run on a second loader: each engine keeps its own state.metrics, so a plugin
+// attached to "evaluator" (the checkpoint's score_name, the console) sees one run per
+// evaluation, on the test split, as without --val-split. Building refuses bad input (device, data, model, batch
 // size) before anything is written.
 
 #include "batch_loader.hpp"
@@ -35,15 +42,20 @@ struct Training {
     TrainTestSplit data;
     std::unique_ptr<Model> model;
     ignite::DataPtr train_loader, test_loader;
+    /// The validation set's batches (--val-split), null without one.
+    ignite::DataPtr val_loader;
     /// train_loader as what it is, to seek() it when a run resumes.
     std::shared_ptr<BatchLoader> train_batches;
     std::unique_ptr<torch::optim::Optimizer> optimizer;
     /// A DeterministicEngine: every pass's data order and random stream are functions of
     /// --seed and the iteration, so a run resumed from a checkpoint is bit-identical.
     std::unique_ptr<ignite::Engine> trainer, evaluator;
+    /// The validation evaluator: the evaluator's metrics on data.val; null without --val-split.
+    std::unique_ptr<ignite::Engine> validator;
     /// The learning-rate scheduler (--lr-schedule cosine), null for constant.
     std::shared_ptr<ignite::CosineAnnealingScheduler> lr_scheduler;
-    /// The first exception each engine raised, where it happened (run_failure.hpp).
+    /// The first exception each engine raised, where it happened (run_failure.hpp); the
+    /// validation evaluator's goes into evaluator_failure (both run inside a trainer epoch).
     std::optional<FailureSite> trainer_failure, evaluator_failure;
 
     /// The model's output shape for two test images ("[2, 10]"), "" when the model
