@@ -262,7 +262,7 @@ class Checks:
         self.threads = int(os.environ.get("GPU_CHECK_THREADS", min(16, os.cpu_count() or 1)))
         self.n_out = 0
         # Tiny sizes on the CPU: the flow, not the figures.
-        self.limit = ["--limit", "2000"] if self.dry else []
+        self.limit = ["--limit", "2000", "--test-limit", "2000"] if self.dry else []
 
     def outdir(self, label):
         self.n_out += 1
