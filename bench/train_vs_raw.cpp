@@ -106,7 +106,7 @@ int raw_child(char** argv) {
     const std::string model = argv[2];
     at::set_num_threads(std::atoi(argv[3]));
     const int epochs = std::atoi(argv[4]);
-    const auto data = load_mnist_dir(kFashionMnistDir, limit());
+    const auto data = load_mnist_dir(kFashionMnistDir, {.train = limit()});
     auto t0 = std::chrono::steady_clock::now();
     raw_epochs(model, data.train, epochs, 0, [&](bool start) {
         if (start) {
@@ -195,7 +195,7 @@ int main(int argc, char** argv) {
                    "raw-malloc same or default\n");
         return 2;
     }
-    const double n = static_cast<double>(load_mnist_dir(kFashionMnistDir, limit()).train.size());
+    const double n = static_cast<double>(load_mnist_dir(kFashionMnistDir, {.train = limit()}).train.size());
     std::vector<double> ours, raw, paired;
     for (int r = 0; r < runs; ++r) {
         // A new folder per run: ignite-host refuses one that holds an earlier run's results.
