@@ -94,7 +94,9 @@ for list in plugins/*/CMakeLists.txt; do
   [ -f "$BUILD_DIR/plugins/ignite-plugin-$name.so" ] \
     || fail "the main job did not build the plugin '$name' ($BUILD_DIR/plugins/ignite-plugin-$name.so)"
 done
-ldd "$BUILD_DIR/host/ignite-host" | grep -q "libtorch_cuda.so => /" \
+# Not `ldd | grep -q`: grep's early exit would fail ldd with SIGPIPE under pipefail.
+libs="$(ldd "$BUILD_DIR/host/ignite-host")"
+[[ "$libs" == *"libtorch_cuda.so => /"* ]] \
   || fail "ignite-host does not link libtorch_cuda.so (ldd $BUILD_DIR/host/ignite-host)"
 [ -s "$tmp/run/metrics.jsonl" ] || fail "the run wrote no $tmp/run/metrics.jsonl"
 ls "$tmp/ck/"*.pt >/dev/null 2>&1 || fail "the checkpoint plugin saved nothing in $tmp/ck"
