@@ -12,7 +12,9 @@
 #
 # A CUDA build of LibTorch (the PyPI wheel is one) makes find_package(Torch) look for the
 # CUDA toolkit (nvcc, headers, CUDA::* libraries): CUDAToolkit_ROOT, else nvcc on PATH,
-# else /usr/local/cuda. Its major version must match the one torch was built with.
+# else /usr/local/cuda. Its major version must match the one torch was built with. Without
+# a toolkit (no nvcc that runs) the wheel's own CUDA runtime stands in for it
+# (cmake/IgniteTorchSupport.cmake says how and why).
 
 file(STRINGS ${PROJECT_SOURCE_DIR}/scripts/requirements.txt _ignite_torch_pin REGEX "^torch==")
 string(REGEX REPLACE "^torch==([^ ;#]+).*" "\\1" IGNITE_TORCH_PIN "${_ignite_torch_pin}")
@@ -51,8 +53,8 @@ if(NOT Torch_FOUND)
     message(FATAL_ERROR "LibTorch not found: no torch in ${IGNITE_VENV} (IGNITE_VENV). "
                         "Run scripts/install-deps.sh, or pass -DTorch_DIR=<libtorch>/share/cmake/Torch.")
   endif()
-  # Run again, loudly, for Torch's own message (most often: a CUDA LibTorch without the
-  # CUDA toolkit; install it, or use a CPU-only LibTorch through Torch_DIR).
+  # Run again, loudly, for Torch's own message (most often: a CUDA toolkit whose major
+  # version is not the one this LibTorch was built with).
   find_package(Torch REQUIRED)
 endif()
 
@@ -82,7 +84,9 @@ if(Torch_VERSION VERSION_LESS 2.0)
   message(FATAL_ERROR "LibTorch ${Torch_VERSION} at ${Torch_DIR}: Ignite C++ needs LibTorch 2.x")
 endif()
 set(_ignite_cuda "CPU only")
-if(TARGET torch_cuda OR TARGET c10_cuda)
+if(IGNITE_TORCH_CUDA_SOURCE STREQUAL "wheel")
+  set(_ignite_cuda "a CUDA build; no CUDA toolkit: the CUDA runtime installed with it")
+elseif(TARGET torch_cuda OR TARGET c10_cuda)
   set(_ignite_cuda "a CUDA build; CUDA toolkit ${CUDAToolkit_VERSION}")
 endif()
 set(_ignite_where "")
