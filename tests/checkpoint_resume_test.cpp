@@ -365,11 +365,15 @@ TEST_CASE("checkpoint: SIGINT / SIGTERM finish the iteration, save a checkpoint 
                 "--no-default-plugins --plugin checkpoint --epochs 3 --output-dir " +
                 (dir / "out").string() + " --plugin-opt checkpoint.dirname=" + (dir / "ck").string()),
             {.plugin_path = IGNITE_PLUGIN_DIR});
-        // Started in the background; the signal once the first iterations ran.
-        const auto r =
-            ignite::test::run_process({"/bin/sh", "-c",
-                                       "(" + cmd + ") > " + (dir / "log").string() + " 2>&1 & p=$!; sleep 2; kill -" +
-                                           sig + " $p; wait $p; echo rc=$?"});
+        // Started in the background; the signal once the first iterations ran (the model's line
+        // is logged just before training: waiting for it, not a fixed time, keeps a loaded
+        // machine from signalling a process that has not started yet).
+        const auto log_path = (dir / "log").string();
+        const auto r = ignite::test::run_process(
+            {"/bin/sh", "-c",
+             "(" + cmd + ") > " + log_path + " 2>&1 & p=$!; n=0; while ! grep -q 'parameters) on' " + log_path +
+                 " && [ $n -lt 1200 ]; do sleep 0.1; n=$((n+1)); done; sleep 1; kill -" + sig +
+                 " $p; wait $p; echo rc=$?"});
         const auto log = ignite::test::read_file(dir / "log");
         INFO("SIG" << sig << ": " << log);
         CHECK(r.out == "rc=" + std::to_string(stop.code) + "\n");

@@ -229,7 +229,7 @@ TEST_CASE("a resume checks the validation split: another --val-split is another 
               "--plugin checkpoint --plugin-opt checkpoint.dirname=resume_ck");
     INFO(first.out);
     REQUIRE(first.rc == 0);
-    const auto ck_dir = first.dir.parent_path() / "resume_ck";
+    const auto ck_dir = first.dir / "resume_ck";  // a relative dirname lies inside --output-dir
     std::string checkpoint;
     for (const auto& e : fs::directory_iterator(ck_dir)) {
         if (e.path().extension() == ".pt") checkpoint = e.path().string();
