@@ -66,6 +66,7 @@ TrainTestSplit load_mnist_dir(const std::filesystem::path& dir, std::int64_t lim
     TrainTestSplit out;
     out.train = Dataset{train_f, train_y.contiguous(), 10};
     out.test = Dataset{test_f, test_y.contiguous(), 10};
+    out.transform = InputTransform{1.0 / 255.0, mean, std};
     out.description = fmt::format("{} ({} train / {} test, {}x{})", dir.filename().string(), out.train.size(),
                                   out.test.size(), train_x.size(1), train_x.size(2));
     return out;
@@ -79,7 +80,7 @@ TrainTestSplit synthetic_dataset(std::int64_t train_size, std::int64_t test_size
         auto images = templates.index_select(0, labels) + 0.8 * at::randn({n, 1, 28, 28}, gen);
         return Dataset{images.contiguous(), labels, 10};
     };
-    TrainTestSplit out{make(train_size), make(test_size), ""};
+    TrainTestSplit out{make(train_size), make(test_size), "", {}};
     out.description = fmt::format("synthetic ({} train / {} test, 28x28)", train_size, test_size);
     return out;
 }

@@ -18,10 +18,18 @@ struct Dataset {
     [[nodiscard]] std::int64_t size() const { return labels.size(0); }
 };
 
+/// How a raw image becomes the model's input: (x * scale - mean) / std, x the pixel values
+/// as stored (0..255 for IDX files); recorded in checkpoints so a Python user feeds the
+/// saved model what it was trained on. The identity for data that is used as it is.
+struct InputTransform {
+    double scale = 1.0, mean = 0.0, std = 1.0;
+};
+
 struct TrainTestSplit {
     Dataset train;
     Dataset test;
-    std::string description;  ///< e.g. "fashion-mnist (60000 train / 10000 test, 28x28)"
+    std::string description;   ///< e.g. "fashion-mnist (60000 train / 10000 test, 28x28)"
+    InputTransform transform;  ///< applied to both splits (the training split's statistics)
 };
 
 /// Debian's dataset-fashion-mnist location.
