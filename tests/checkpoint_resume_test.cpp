@@ -711,6 +711,13 @@ TEST_CASE("resume: a Python Ignite checkpoint (model, optimizer, trainer) resume
         CHECK(last.at("trainer").toGenericDict().at("iteration") == c10::IValue(std::int64_t{30}));
         CHECK(last.contains("ignite_host"));
     }
+    // --resume auto finds it in the folder Python Ignite's DiskSaver wrote.
+    const auto py = dir / "py_sgd";
+    const auto r = host(kSmall + " --lr-schedule constant --epochs 2 --resume auto --output-dir " +
+                        (dir / "out_auto").string() + " --plugin-opt checkpoint.dirname=" + py.string());
+    INFO(r.out);
+    CHECK(r.rc == 0);
+    CHECK_THAT(r.out, Catch::Contains("resuming from '" + (py / "checkpoint_10.pt").string() + "' at epoch 1"));
 }
 
 TEST_CASE("resume: a Python Ignite checkpoint that does not fit is refused before anything is written",
