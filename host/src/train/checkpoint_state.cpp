@@ -89,8 +89,7 @@ void check_model(const std::string& path, const c10::IValue& value, const TrainO
         saved = model_state(value);
     } catch (const std::invalid_argument&) {
         refuse(path, "its 'model' entry is not a state_dict (names to tensors)",
-               "give a checkpoint whose 'model' "
-               "is the model's state_dict()");
+               "give a checkpoint whose 'model' is the model's state_dict()");
     }
     const auto own = model.state_dict();
     for (const auto& item : own) {
