@@ -255,7 +255,9 @@ void run_case(const Case& c) {
     std::vector<fs::path> entries_before;
     for (const auto& e : fs::directory_iterator(dir)) entries_before.push_back(e.path().filename());
 
-    const auto r = run_in(dir, c.args);
+    // A bad input is refused promptly: one that hangs (e.g. a FIFO opened before its kind is
+    // checked) fails its case with timeout's 124 instead of hanging the suite.
+    const auto r = run_in(dir, c.args, {.launcher = {"timeout", "-k", "5", "120"}});
     INFO("case " << c.name << ": ignite-host " << expand([&] {
              std::string s;
              for (const auto& a : c.args) s += a + " ";
@@ -392,6 +394,24 @@ TEST_CASE("bad output folders: refused before anything is written", "[bad_inputs
          2,
          "ignite-output",
          "mkdir ignite-output && echo '{}' > ignite-output/metrics.jsonl"},
+    });
+}
+
+TEST_CASE("resume of what is not a checkpoint file: exit 2 at once, one line naming it, nothing written",
+          "[bad_inputs]") {
+    // The kind of file is checked before it is opened: opening a FIFO for reading would wait
+    // for a writer forever.
+    run_cases({
+        {"resume_fifo", train({"--resume", "ck.pt"}), 2, "checkpoint 'ck.pt': not a regular file (a FIFO)",
+         "mkfifo ck.pt"},
+        {"resume_folder", train({"--resume", "ck.pt"}), 2, "checkpoint 'ck.pt': not a regular file (a folder)",
+         "mkdir ck.pt"},
+        {"resume_char_device", train({"--resume", "/dev/zero"}), 2,
+         "checkpoint '/dev/zero': not a regular file (a character device)"},
+        {"resume_socket", train({"--resume", "ck.sock"}), 2, "checkpoint 'ck.sock': not a regular file (a socket)",
+         "python3 -c \"import socket; socket.socket(socket.AF_UNIX).bind('ck.sock')\""},
+        {"resume_missing", train({"--resume", "nowhere.pt"}), 2, "checkpoint 'nowhere.pt': cannot open"},
+        {"resume_empty_file", train({"--resume", "ck.pt"}), 2, "checkpoint 'ck.pt': empty file", ": > ck.pt"},
     });
 }
 

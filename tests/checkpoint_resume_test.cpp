@@ -12,6 +12,7 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <cmath>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -72,6 +73,35 @@ std::string python(const std::vector<std::string>& args) {
     INFO(r.out);
     REQUIRE(r.rc == 0);
     return r.out;
+}
+
+// Runs tests/checkpoint_interop/SCRIPT ARGS with the venv's Python; its stdout, less the
+// final newline.
+std::string interop(const std::string& script, const std::vector<std::string>& args) {
+    std::vector<std::string> argv{IGNITE_VENV_PYTHON,
+                                  std::string(IGNITE_SOURCE_DIR) + "/tests/checkpoint_interop/" + script};
+    argv.insert(argv.end(), args.begin(), args.end());
+    const auto r = ignite::test::run_process(argv, {}, true);
+    INFO(r.out);
+    REQUIRE(r.rc == 0);
+    auto out = r.out;
+    while (!out.empty() && out.back() == '\n') out.pop_back();
+    return out;
+}
+
+// A refused resume: exit 2, one error line, naming `file` and saying `what`; `out` (the
+// run's --output-dir) was not created.
+void check_refused(const ProcessResult& r, const fs::path& file, const std::string& what, const fs::path& out) {
+    INFO(r.out);
+    CHECK(r.rc == 2);
+    std::vector<std::string> errors;
+    for (const auto& line : ignite::test::lines_of(r.out)) {
+        if (line.find("error:") != std::string::npos) errors.push_back(line);
+    }
+    REQUIRE(errors.size() == 1);
+    CHECK_THAT(errors[0], Catch::StartsWith("ignite-host: error: --resume '" + file.string() + "': "));
+    CHECK_THAT(errors[0], Catch::Contains(what));
+    CHECK_FALSE(fs::exists(out));
 }
 
 }  // namespace
@@ -618,7 +648,136 @@ TEST_CASE("checkpoint plugin: to_save picks the entries (Ignite's to_save), one 
              (dir / "bad").string() + " --plugin-opt checkpoint.to_save=model,modle");
     CHECK(r.rc == 2);
     CHECK_THAT(r.out, Catch::Contains("checkpoint.to_save: the checkpoint has no entry 'modle'; it has model, "
-                                      "optimizer, trainer, lr_scheduler, ignite_host, checkpointer"));
+                                      "optimizer, trainer, lr_scheduler, ignite_host, input_transform, checkpointer"));
     CHECK_FALSE(fs::exists(dir / "bad"));
     CHECK_FALSE(fs::exists(dir / "out3" / "metrics.jsonl"));
+}
+
+TEST_CASE("resume: an edited trainer epoch_length is refused before anything is written, naming the file",
+          "[checkpoint]") {
+    const auto dir = ignite::test::scratch_dir("ckpt_edited");
+    const auto ck = " --lr-schedule constant --plugin-opt checkpoint.dirname=" + (dir / "ck").string();
+    auto r = host(kSmall + " --epochs 1 --output-dir " + (dir / "out").string() + ck);
+    INFO(r.out);
+    REQUIRE(r.rc == 0);
+    const auto metrics_before = ignite::test::read_file(dir / "out" / "metrics.jsonl");
+    // 10 iterations per epoch, recorded as 3: the run would resume "at epoch 3" and then fail
+    // inside the engine (Ignite's max_epochs error), after taking the output folder.
+    auto d = ignite::checkpoint::load(dir / "ck" / "checkpoint_10.pt").toGenericDict();
+    d.at("trainer").toGenericDict().insert_or_assign("epoch_length", std::int64_t{3});
+    const auto edited = dir / "edited.pt";
+    ignite::checkpoint::save(d, edited);
+    check_refused(
+        host(kSmall + " --epochs 5 --resume " + edited.string() + " --output-dir " + (dir / "new").string() + ck),
+        edited, "the checkpoint's trainer has epoch_length 3 but this run has 10 iterations per epoch", dir / "new");
+    // Into the checkpointed run's own folder: refused, its results byte-identical.
+    r = host(kSmall + " --epochs 5 --resume " + edited.string() + " --output-dir " + (dir / "out").string() + ck);
+    CHECK(r.rc == 2);
+    CHECK(ignite::test::read_file(dir / "out" / "metrics.jsonl") == metrics_before);
+    // An optimizer state edited to another kind (the ignite_host record still says sgd).
+    d = ignite::checkpoint::load(dir / "ck" / "checkpoint_10.pt").toGenericDict();
+    auto groups = d.at("optimizer").toGenericDict().at("param_groups").toList();
+    auto group = groups.get(0).toGenericDict();
+    REQUIRE(group.erase("dampening") == 1);
+    group.insert("betas", c10::ivalue::Tuple::create({0.9, 0.999}));
+    group.insert("amsgrad", false);
+    ignite::checkpoint::save(d, edited);
+    check_refused(
+        host(kSmall + " --epochs 5 --resume " + edited.string() + " --output-dir " + (dir / "new").string() + ck),
+        edited, "the checkpoint's optimizer is adam but this run's is sgd", dir / "new");
+}
+
+TEST_CASE("resume: a Python Ignite checkpoint (model, optimizer, trainer) resumes with the command line's options",
+          "[checkpoint]") {
+    const auto dir = ignite::test::scratch_dir("ckpt_from_python");
+    // kSmall: 300 samples, batch 32: 10 iterations per epoch, as the Python run's.
+    for (const std::string optimizer : {"sgd", "adam"}) {
+        INFO(optimizer);
+        const auto file =
+            interop("python_ignite_run.py", {(dir / ("py_" + optimizer)).string(), "mlp", optimizer, "10"});
+        const auto out = dir / ("out_" + optimizer), ck = dir / ("ck_" + optimizer);
+        const auto r = host(kSmall + " --optimizer " + optimizer + " --lr-schedule constant --epochs 3 --resume " +
+                            file + " --output-dir " + out.string() + " --plugin-opt checkpoint.dirname=" + ck.string());
+        INFO(r.out);
+        REQUIRE(r.rc == 0);
+        // Said once: which options the file could not confirm.
+        const std::string unchecked = "has no 'ignite_host' entry";
+        const auto said = r.out.find(unchecked);
+        REQUIRE(said != std::string::npos);
+        CHECK(r.out.find(unchecked, said + 1) == std::string::npos);
+        CHECK_THAT(r.out, Catch::Contains("not checked: --dataset, --seed"));
+        CHECK_THAT(r.out, Catch::Contains("resuming from '" + file + "' at epoch 1, iteration 10"));
+        // Trained on: epochs 2 and 3, each a train and a test line.
+        const auto lines = ignite::test::read_jsonl(out / "metrics.jsonl");
+        std::vector<std::int64_t> train_epochs;
+        for (const auto& line : lines) {
+            if (line["split"] == "train") train_epochs.push_back(line["epoch"].get<std::int64_t>());
+        }
+        CHECK(train_epochs == std::vector<std::int64_t>{2, 3});
+        const auto last = ignite::checkpoint::load(ck / "checkpoint_30.pt").toGenericDict();
+        CHECK(last.at("trainer").toGenericDict().at("iteration") == c10::IValue(std::int64_t{30}));
+        CHECK(last.contains("ignite_host"));
+    }
+    // --resume auto finds it in the folder Python Ignite's DiskSaver wrote.
+    const auto py = dir / "py_sgd";
+    const auto r = host(kSmall + " --lr-schedule constant --epochs 2 --resume auto --output-dir " +
+                        (dir / "out_auto").string() + " --plugin-opt checkpoint.dirname=" + py.string());
+    INFO(r.out);
+    CHECK(r.rc == 0);
+    CHECK_THAT(r.out, Catch::Contains("resuming from '" + (py / "checkpoint_10.pt").string() + "' at epoch 1"));
+}
+
+TEST_CASE("resume: a Python Ignite checkpoint that does not fit is refused before anything is written",
+          "[checkpoint]") {
+    const auto dir = ignite::test::scratch_dir("ckpt_python_bad");
+    const auto common = kSmall +
+                        " --lr-schedule constant --epochs 2 --plugin-opt checkpoint.dirname=" + (dir / "ck").string() +
+                        " --output-dir " + (dir / "out").string();
+    const auto cnn = fs::path(interop("python_ignite_run.py", {(dir / "cnn").string(), "cnn", "sgd", "10"}));
+    check_refused(host(common + " --resume " + cnn.string()), cnn,
+                  "the checkpoint's model has 'fc1.weight' of shape 128x1600 but this run's model 256x784; resume "
+                  "with the checkpointed run's --model (this run's is mlp)",
+                  dir / "out");
+    const auto adam = fs::path(interop("python_ignite_run.py", {(dir / "adam").string(), "mlp", "adam", "10"}));
+    check_refused(host(common + " --resume " + adam.string()), adam,
+                  "the checkpoint's optimizer is adam but this run's is sgd; resume with --optimizer adam",
+                  dir / "out");
+    const auto seven = fs::path(interop("python_ignite_run.py", {(dir / "seven").string(), "mlp", "sgd", "7"}));
+    check_refused(host(common + " --resume " + seven.string()), seven,
+                  "the checkpoint's trainer has epoch_length 7 but this run has 10 iterations per epoch", dir / "out");
+    // --lr-schedule cosine (the default) would restart a schedule the file does not hold.
+    const auto sgd = fs::path(interop("python_ignite_run.py", {(dir / "sgd").string(), "mlp", "sgd", "10"}));
+    check_refused(host(kSmall + " --epochs 2 --plugin-opt checkpoint.dirname=" + (dir / "ck").string() +
+                       " --output-dir " + (dir / "out").string() + " --resume " + sgd.string()),
+                  sgd, "resume with --lr-schedule constant", dir / "out");
+    CHECK_FALSE(fs::exists(dir / "ck"));
+}
+
+TEST_CASE("checkpoint: the recorded input_transform makes Python score the model as the host did", "[checkpoint]") {
+    // An IDX folder of uint8 pixels (0..255) whose mean is far from 0: the host normalises with
+    // the training set's mean and std, and the checkpoint records it for Python.
+    const auto dir = ignite::test::scratch_dir("ckpt_transform_score");
+    const auto data = interop("make_idx_dataset.py", {(dir / "data").string(), "3000", "1000"});
+    const auto r = host("--model mlp --dataset mnist:" + data +
+                        " --batch-size 64 --epochs 2 --device cpu --threads 1 --no-default-plugins --plugin checkpoint "
+                        "--output-dir " +
+                        (dir / "out").string() + " --plugin-opt checkpoint.dirname=" + (dir / "ck").string());
+    INFO(r.out);
+    REQUIRE(r.rc == 0);
+    std::smatch m;
+    REQUIRE(std::regex_search(r.out, m, std::regex("; test accuracy ([0-9.]+)")));
+    const double host_accuracy = std::stod(m[1]);
+    const auto file = dir / "ck" / "checkpoint_94.pt";  // 2 epochs of ceil(3000 / 64) = 47
+    const auto transform = ignite::checkpoint::load(file).toGenericDict().at("input_transform").toGenericDict();
+    CHECK(transform.at("scale").toDouble() == 1.0 / 255.0);
+    CHECK(transform.at("mean").toDouble() > 0.2);
+    CHECK(transform.at("std").toDouble() > 0.1);
+    const auto scored = interop("score_host_checkpoint.py", {file.string(), "mlp", data, "1000"});
+    INFO(scored);
+    REQUIRE(std::regex_match(scored, m, std::regex("transform ([0-9.]+) plain ([0-9.]+)")));
+    CHECK(host_accuracy > 0.5);  // the model learned something to compare
+    CHECK(std::abs(std::stod(m[1]) - host_accuracy) < 0.005);
+    // The transform matters on this data (0.949 against 0.542 when measured): a wrong one
+    // could not pass the check above.
+    CHECK(std::stod(m[2]) < host_accuracy - 0.1);
 }

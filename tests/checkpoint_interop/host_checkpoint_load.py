@@ -4,38 +4,14 @@
 import sys
 
 import torch
-import torch.nn as nn
 from ignite.engine import Engine
 from ignite.handlers import Checkpoint
 
-
-class Mlp(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.fc1 = nn.Linear(28 * 28, 256)
-        self.fc2 = nn.Linear(256, 10)
-
-    def forward(self, x):
-        return self.fc2(torch.relu(self.fc1(x.flatten(1))))
-
-
-class Cnn(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.conv1 = nn.Conv2d(1, 32, 3)
-        self.conv2 = nn.Conv2d(32, 64, 3)
-        self.fc1 = nn.Linear(64 * 5 * 5, 128)
-        self.fc2 = nn.Linear(128, 10)
-
-    def forward(self, x):
-        h = torch.max_pool2d(torch.relu(self.conv1(x)), 2)
-        h = torch.max_pool2d(torch.relu(self.conv2(h)), 2)
-        return self.fc2(torch.relu(self.fc1(h.flatten(1))))
-
+from readme_models import make_model
 
 path, model_name, optimizer_name = sys.argv[1:4]
 ckpt = torch.load(path, weights_only=True)
-model = Mlp() if model_name == "mlp" else Cnn()
+model = make_model(model_name)
 if optimizer_name == "adam":
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
 else:

@@ -171,17 +171,35 @@ auto checked(const std::string& name, F&& f) -> decltype(f()) {
     }
 }
 
+// What a file that is not a regular file is, for the message.
+const char* kind_of(mode_t mode) {
+    if (S_ISDIR(mode)) return "a folder";
+    if (S_ISFIFO(mode)) return "a FIFO";
+    if (S_ISSOCK(mode)) return "a socket";
+    if (S_ISCHR(mode)) return "a character device";
+    if (S_ISBLK(mode)) return "a block device";
+    return "not a plain file";
+}
+
+[[noreturn]] void not_regular(const std::string& name, mode_t mode) {
+    throw FileError(name, fmt::format("not a regular file ({}); give a checkpoint file", kind_of(mode)));
+}
+
 std::vector<char> read_whole_file(const std::filesystem::path& path) {
     const std::string name = path.string();
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    // The kind of file is checked before it is opened: opening a FIFO for reading blocks until
+    // a writer comes, i.e. forever. O_NONBLOCK covers a FIFO swapped in between the two calls
+    // (open returns at once; fstat then refuses it); it does not affect reading a regular file.
+    struct stat st {};
+    if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) not_regular(name, st.st_mode);
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     if (fd < 0) throw FileError(name, fmt::format("cannot open: {}", std::strerror(errno)));
     struct Closer {
         int fd;
         ~Closer() { ::close(fd); }
     } closer{fd};
-    struct stat st {};
     if (::fstat(fd, &st) != 0) throw FileError(name, fmt::format("cannot stat: {}", std::strerror(errno)));
-    if (!S_ISREG(st.st_mode)) throw FileError(name, "not a regular file");
+    if (!S_ISREG(st.st_mode)) not_regular(name, st.st_mode);
     std::vector<char> bytes(static_cast<std::size_t>(st.st_size));
     std::size_t done = 0;
     while (done < bytes.size()) {

@@ -9,6 +9,7 @@
 
 #include <ATen/ATen.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <map>
 
@@ -40,6 +41,16 @@ GenericDict host_entry(const TrainOptions& c, const Training& t) {
     return d;
 }
 
+// Python: x = (images.float() * t["scale"] - t["mean"]) / t["std"], or torchvision's
+// ToTensor() then Normalize((mean,), (std,)) when scale is 1/255.
+GenericDict transform_entry(const InputTransform& transform) {
+    auto d = str_dict();
+    d.insert("scale", transform.scale);
+    d.insert("mean", transform.mean);
+    d.insert("std", transform.std);
+    return d;
+}
+
 GenericDict as_dict(const c10::IValue& v, const std::string& path) {
     if (!v.isGenericDict())
         throw UsageError(fmt::format("checkpoint '{}' is not a dict; give a checkpoint ignite-host wrote", path));
@@ -50,10 +61,143 @@ c10::IValue entry(const GenericDict& d, const char* key, const std::string& path
     if (!d.contains(key)) {
         throw UsageError(
             fmt::format("checkpoint '{}' has no '{}' entry; give a checkpoint of ignite-host train (plugin "
-                        "checkpoint)",
+                        "checkpoint) or of Ignite's Checkpoint({{\"model\", \"optimizer\", \"trainer\"}})",
                         path, key));
     }
     return d.at(key);
+}
+
+// A model entry as a state_dict; std::invalid_argument when it is none.
+c10::Dict<std::string, at::Tensor> model_state(const c10::IValue& model) {
+    c10::Dict<std::string, at::Tensor> sd;
+    if (!model.isGenericDict()) throw std::invalid_argument("not a state_dict");
+    for (const auto& item : model.toGenericDict()) {
+        if (!item.key().isString() || !item.value().isTensor()) throw std::invalid_argument("not a state_dict");
+        sd.insert(item.key().toStringRef(), item.value().toTensor());
+    }
+    return sd;
+}
+
+// Throws a UsageError "--resume 'PATH': WHAT; FIX".
+[[noreturn]] void refuse(const std::string& path, const std::string& what, const std::string& fix) {
+    throw UsageError(fmt::format("--resume '{}': {}; {}", path, what, fix));
+}
+
+// The model entry has this model's entries with this model's shapes (strict, as
+// load_model_state restores it).
+void check_model(const std::string& path, const c10::IValue& value, const TrainOptions& c, Model& model) {
+    const auto fix = fmt::format("resume with the checkpointed run's --model (this run's is {})", c.model);
+    c10::Dict<std::string, at::Tensor> saved;
+    try {
+        saved = model_state(value);
+    } catch (const std::invalid_argument&) {
+        refuse(path, "its 'model' entry is not a state_dict (names to tensors)",
+               "give a checkpoint whose 'model' is the model's state_dict()");
+    }
+    const auto own = model.state_dict();
+    for (const auto& item : own) {
+        const auto it = saved.find(item.key());
+        if (it == saved.end()) refuse(path, fmt::format("the checkpoint's model has no '{}'", item.key()), fix);
+        if (it->value().sizes() != item.value().sizes()) {
+            refuse(path,
+                   fmt::format("the checkpoint's model has '{}' of shape {} but this run's model {}", item.key(),
+                               fmt::join(it->value().sizes(), "x"), fmt::join(item.value().sizes(), "x")),
+                   fix);
+        }
+    }
+    for (const auto& item : saved) {
+        if (!own.contains(item.key()))
+            refuse(path, fmt::format("the checkpoint's model has '{}', which this run's model has not", item.key()),
+                   fix);
+    }
+}
+
+// "sgd" / "adam" from PyTorch's optimizer state_dict (the hyperparameters of its first
+// group: only Adam has betas, only SGD has dampening), "" when neither.
+std::string optimizer_kind(const GenericDict& groups0) {
+    if (groups0.contains("betas") && groups0.contains("amsgrad")) return "adam";
+    if (groups0.contains("dampening") && groups0.contains("nesterov")) return "sgd";
+    return "";
+}
+
+// The optimizer entry is PyTorch's state_dict of this run's optimizer kind over as many
+// parameters as this run's model has.
+void check_optimizer(const std::string& path, const c10::IValue& value, const TrainOptions& c,
+                     torch::optim::Optimizer& optimizer) {
+    const auto not_pytorch = [&] {
+        refuse(path, "its 'optimizer' entry is not PyTorch's optimizer state_dict() ('state', 'param_groups')",
+               "give a checkpoint whose 'optimizer' is the optimizer's state_dict()");
+    };
+    if (!value.isGenericDict()) not_pytorch();
+    const auto d = value.toGenericDict();
+    if (!d.contains("param_groups") || !d.at("param_groups").isList()) not_pytorch();
+    const auto groups = d.at("param_groups").toList();
+    std::size_t params = 0;
+    for (std::size_t i = 0; i < groups.size(); ++i) {
+        if (!groups.get(i).isGenericDict()) not_pytorch();
+        const auto g = groups.get(i).toGenericDict();
+        if (!g.contains("params") || !g.at("params").isList()) not_pytorch();
+        params += g.at("params").toList().size();
+    }
+    if (groups.empty()) not_pytorch();
+    const auto kind = optimizer_kind(groups.get(0).toGenericDict());
+    if (kind != c.optimizer) {
+        refuse(
+            path,
+            fmt::format("the checkpoint's optimizer is {} but this run's is {}",
+                        kind.empty() ? "neither SGD nor Adam" : kind, c.optimizer),
+            kind.empty() ? "ignite-host resumes SGD and Adam only" : fmt::format("resume with --optimizer {}", kind));
+    }
+    std::size_t own = 0;
+    for (const auto& g : optimizer.param_groups()) own += g.params().size();
+    if (groups.size() != optimizer.param_groups().size() || params != own) {
+        refuse(path,
+               fmt::format("the checkpoint's optimizer has {} parameter group(s) over {} parameters but this run's has "
+                           "{} over {}",
+                           groups.size(), params, optimizer.param_groups().size(), own),
+               "resume with the checkpointed run's --model");
+    }
+}
+
+// The trainer entry counts epochs of this run's length, by epochs (ignite-host's runs are
+// `run(data, max_epochs)`).
+void check_trainer(const std::string& path, const c10::IValue& value, const TrainOptions& c, const Training& t) {
+    if (!value.isGenericDict()) {
+        refuse(path, "its 'trainer' entry is not an Engine's state_dict()",
+               "give a checkpoint whose 'trainer' is the trainer's state_dict()");
+    }
+    const auto d = value.toGenericDict();
+    if (d.contains("max_iters") && !d.at("max_iters").isNone()) {
+        refuse(path, "the checkpoint's trainer ran by max_iters", "ignite-host trains by --epochs; start a new run");
+    }
+    const auto per_epoch = t.train_loader->size().value_or(0);
+    if (!d.contains("epoch_length") || !d.at("epoch_length").isInt()) {
+        refuse(path, "the checkpoint's trainer records no epoch_length",
+               fmt::format("give a checkpoint of a run with {} iterations per epoch", per_epoch));
+    }
+    const auto saved = d.at("epoch_length").toInt();
+    if (saved != per_epoch) {
+        refuse(path,
+               fmt::format("the checkpoint's trainer has epoch_length {} but this run has {} iterations per epoch "
+                           "(training set {}, --batch-size {}{})",
+                           saved, per_epoch, t.data.train.size(), c.batch_size, c.drop_last ? ", --drop-last" : ""),
+               "resume with the checkpointed run's --batch-size, --limit and --drop-last, or start a new run "
+               "without --resume");
+    }
+}
+
+// What the entries hold, against this run: model shapes, optimizer kind and parameter
+// count, the trainer's epoch length, a scheduler state where the run has a scheduler.
+void check_contents(const std::string& path, const GenericDict& d, const TrainOptions& c, Training& t) {
+    check_model(path, entry(d, "model", path), c, *t.model);
+    check_optimizer(path, entry(d, "optimizer", path), c, *t.optimizer);
+    check_trainer(path, entry(d, "trainer", path), c, t);
+    if (t.lr_scheduler && !d.contains("lr_scheduler")) {
+        refuse(path,
+               "the checkpoint has no 'lr_scheduler' entry, so --lr-schedule cosine (the default) would restart its "
+               "schedule mid-run",
+               "resume with --lr-schedule constant (the learning rate continues from the checkpoint's optimizer)");
+    }
 }
 
 // The text of a scalar of the ignite_host entry, for the message.
@@ -67,7 +211,8 @@ std::string text(const c10::IValue& v) {
 }  // namespace
 
 const std::vector<std::string>& host_checkpoint_keys() {
-    static const std::vector<std::string> keys{"model", "optimizer", "trainer", "lr_scheduler", "ignite_host"};
+    static const std::vector<std::string> keys{"model",        "optimizer",   "trainer",
+                                               "lr_scheduler", "ignite_host", "input_transform"};
     return keys;
 }
 
@@ -75,6 +220,7 @@ std::vector<std::string> checkpoint_entry_keys(const Training& t) {
     std::vector<std::string> keys{"model", "optimizer", "trainer"};
     if (t.lr_scheduler) keys.emplace_back("lr_scheduler");
     keys.emplace_back("ignite_host");
+    keys.emplace_back("input_transform");
     return keys;
 }
 
@@ -87,6 +233,7 @@ c10::impl::GenericDict checkpoint_entries(const TrainOptions& c, Training& t) {
     d.insert("trainer", checkpoint::to_value(t.trainer->state_dict()));
     if (t.lr_scheduler) d.insert("lr_scheduler", checkpoint::to_value(t.lr_scheduler->state_dict()));
     d.insert("ignite_host", host_entry(c, t));
+    d.insert("input_transform", transform_entry(t.data.transform));
     return d;
 }
 
@@ -99,9 +246,21 @@ std::int64_t checkpoint_iteration(const c10::IValue& v) {
     return tr.at("iteration").toInt();
 }
 
-void check_resumable(const std::string& path, const c10::IValue& v, const TrainOptions& c, const Training& t) {
+void check_resumable(const std::string& path, const c10::IValue& v, const TrainOptions& c, Training& t) {
     const auto d = as_dict(v, path);
-    const auto h = entry(d, "ignite_host", path);
+    if (!d.contains("ignite_host")) {
+        // Another writer's checkpoint, e.g. Python Ignite's Checkpoint({"model", "optimizer",
+        // "trainer"}): the command line's options stand for the run's; what the file holds is checked.
+        check_contents(path, d, c, t);
+        log_line(fmt::format(
+            "ignite-host: checkpoint '{}' has no 'ignite_host' entry (not written by ignite-host, e.g. by Python "
+            "Ignite): resuming with this command line's options; checked: the model's shapes, the optimizer's kind "
+            "and parameter count, the trainer's epoch length; not checked: --dataset, --seed, --no-shuffle, "
+            "--lr-schedule, and --batch-size, --limit, --drop-last beyond the epoch length they give",
+            path));
+        return;
+    }
+    const auto h = d.at("ignite_host");
     if (!h.isGenericDict()) throw UsageError(fmt::format("checkpoint '{}': 'ignite_host' is not a dict", path));
     const auto saved = h.toGenericDict();
     const auto now = host_entry(c, t);
@@ -138,6 +297,9 @@ void check_resumable(const std::string& path, const c10::IValue& v, const TrainO
                         "--lr-schedule cosine resume with --epochs {}",
                         path, saved.at("epochs").toInt(), c.epochs, saved.at("epochs").toInt()));
     }
+    // The options agree; what the entries hold must too (an edited file would otherwise fail
+    // mid-run, after the output folder was taken, without naming the file).
+    check_contents(path, d, c, t);
 }
 
 void restore_checkpoint(const std::string& path, const c10::IValue& v, Training& t, PluginHost& plugins) {
@@ -152,17 +314,15 @@ void restore_checkpoint(const std::string& path, const c10::IValue& v, Training&
             throw UsageError(fmt::format("checkpoint '{}': its '{}' does not fit this run: {}", path, what, e.what()));
         }
     };
-    restoring("model", [&](const c10::IValue& model) {
-        if (!model.isGenericDict()) throw std::invalid_argument("not a state_dict");
-        c10::Dict<std::string, at::Tensor> sd;
-        for (const auto& item : model.toGenericDict()) {
-            if (!item.key().isString() || !item.value().isTensor()) throw std::invalid_argument("not a state_dict");
-            sd.insert(item.key().toStringRef(), item.value().toTensor());
-        }
-        load_model_state(*t.model, sd);
-    });
+    restoring("model", [&](const c10::IValue& model) { load_model_state(*t.model, model_state(model)); });
     restoring("optimizer", [&](const c10::IValue& o) { load_optimizer_state_dict(*t.optimizer, o); });
-    restoring("trainer", [&](const c10::IValue& s) { t.trainer->load_state_dict(checkpoint::to_dict(s, "trainer")); });
+    restoring("trainer", [&](const c10::IValue& s) {
+        auto state = checkpoint::to_dict(s, "trainer");
+        // A plain Engine's state_dict (Python Ignite's) has no random state: the data order is
+        // still the seed's (DeterministicEngine), the random stream starts from the seed.
+        if (!state.contains("rng_states")) state.set("rng_states", c10::IValue());
+        t.trainer->load_state_dict(state);
+    });
     if (t.lr_scheduler) {
         restoring("lr_scheduler", [&](const c10::IValue& s) {
             t.lr_scheduler->load_state_dict(checkpoint::to_dict(s, "lr_scheduler"));

@@ -10,6 +10,11 @@
 //                    --limit), "val_samples" (held out of it by --val-split), "batch_size",
 //                    "seed", "optimizer", "lr_schedule", "epochs", "drop_last", "shuffle"}: what
 //                    a resume checks, so a checkpoint never silently continues another run.
+//   "input_transform": {"scale", "mean", "std"}: the model's input is (x * scale - mean) / std
+//                    of the raw pixels x (0..255 for Fashion-MNIST); a top-level entry of
+//                    plain floats so Python reads it as ckpt["input_transform"]["mean"].
+//                    Decision: its own entry, not inside ignite_host, because it is for
+//                    whoever uses the model, not a resume check.
 //   STATE_KEY:      then each loaded plugin's state (a uint8 tensor, or the value of JSON
 //                   state), added by PluginHost.
 
@@ -36,11 +41,15 @@ namespace ignite::host {
 [[nodiscard]] c10::impl::GenericDict checkpoint_entries(const TrainOptions& options, Training& training);
 
 /// Checks that `checkpoint` (from checkpoint::load) belongs to a run with these options:
-/// same model, dataset, dataset size, validation split, batch size, optimizer, schedule, seed, drop-last and
-/// shuffle. Throws UsageError (exit 2) naming the first difference and the fix. `path` names
-/// the file in the message.
+/// same model, dataset, dataset size, validation split, batch size, optimizer, schedule, seed,
+/// drop-last and shuffle (its ignite_host entry), then that its entries fit this run: model
+/// shapes, optimizer kind and parameter count, the trainer's epoch_length. A checkpoint without
+/// ignite_host (Python Ignite's Checkpoint({"model", "optimizer", "trainer"})) is checked by
+/// its entries only, and one line says which options could not be checked. Throws
+/// UsageError (exit 2) naming the file, the first difference and the fix; call it before
+/// anything is written.
 void check_resumable(const std::string& path, const c10::IValue& checkpoint, const TrainOptions& options,
-                     const Training& training);
+                     Training& training);
 
 /// Restores model, optimizer, trainer, scheduler and plugin states from `checkpoint` and
 /// seeks the training loader to the trainer's iteration, so the next trainer->run continues

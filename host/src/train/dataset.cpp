@@ -78,6 +78,7 @@ TrainTestSplit load_mnist_dir(const std::filesystem::path& dir, SplitLimits limi
     out.train = Dataset{train_f, train_y.contiguous(), 10};
     out.test = Dataset{test_f, test_y.contiguous(), 10};
     out.name = dir.filename().string();
+    out.transform = InputTransform{1.0 / 255.0, mean, std};
     return out;
 }
 

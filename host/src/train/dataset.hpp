@@ -28,6 +28,13 @@ struct Dataset {
     [[nodiscard]] std::int64_t size() const { return labels.size(0); }
 };
 
+/// How a raw image becomes the model's input: (x * scale - mean) / std, x the pixel values
+/// as stored (0..255 for IDX files); recorded in checkpoints so a Python user feeds the
+/// saved model what it was trained on. The identity for data that is used as it is.
+struct InputTransform {
+    double scale = 1.0, mean = 0.0, std = 1.0;
+};
+
 struct TrainTestSplit {
     Dataset train;
     Dataset val;  ///< held out of the training split by hold_out_validation (size 0: none)
@@ -35,6 +42,7 @@ struct TrainTestSplit {
     std::string name;  ///< e.g. "fashion-mnist", "synthetic"
     /// e.g. "fashion-mnist (54000 train / 6000 val / 10000 test, 28x28)" (no val part without one).
     [[nodiscard]] std::string description() const;
+    InputTransform transform;  ///< applied to every split (the training split's statistics)
 };
 
 /// Debian's dataset-fashion-mnist location.

@@ -58,7 +58,8 @@ ResumePoint checkpoint_at(const fs::path& path) {
     if (iteration < 0) {
         throw UsageError(
             fmt::format("--resume '{}' is not a checkpoint of ignite-host train (it has no trainer "
-                        "iteration); give a file the checkpoint plugin wrote",
+                        "iteration); give a file the checkpoint plugin wrote, or one of Ignite's "
+                        "Checkpoint({{\"model\", \"optimizer\", \"trainer\"}})",
                         path.string()));
     }
     return {path, value, iteration};
