@@ -34,17 +34,8 @@ ignite::test::ProcessResult host(const std::vector<std::string>& args) {
     return ignite::test::run_host(IGNITE_HOST_EXE, args, {.plugin_path = kFixtureDir, .merge_stderr = true});
 }
 
-bool has_line(const ignite::test::ProcessResult& r, const std::string& line) {
-    const auto ls = lines_of(r.out);
-    return std::find(ls.begin(), ls.end(), line) != ls.end();
-}
-
-std::vector<std::string> error_lines(const ignite::test::ProcessResult& r) {
-    std::vector<std::string> out;
-    for (const auto& l : lines_of(r.out))
-        if (l.rfind("ignite-host: error:", 0) == 0) out.push_back(l);
-    return out;
-}
+using ignite::test::error_lines;
+using ignite::test::has_line;
 
 }  // namespace
 
@@ -156,11 +147,11 @@ TEST_CASE("abi 1.2: the host validates option ranges, choices and lists (exit 2,
     INFO(r.cmd << "\n" << r.out);
     REQUIRE(r.exited);
     CHECK(r.rc == 2);
-    const auto errors = error_lines(r);
+    const auto errors = error_lines(r.out);
     REQUIRE(errors.size() == 1);
     CHECK_THAT(errors[0], Catch::Contains("plugin 'frozen12'") && Catch::Contains(expected) &&
                               Catch::Contains("--plugin-opt " + opt.substr(0, opt.find('=')) + "=VALUE"));
-    CHECK_FALSE(has_line(r, "[frozen12] trainer epoch 1/1 iteration 2 length 2"));  // stopped before the run
+    CHECK_FALSE(has_line(r.out, "[frozen12] trainer epoch 1/1 iteration 2 length 2"));  // stopped before the run
 }
 
 TEST_CASE("abi 1.2: plugins inspect prints what an option allows", "[abi12]") {
@@ -192,11 +183,11 @@ TEST_CASE("abi 1.2: a frozen 1.2 plugin's handlers get the counters with the eve
               "frozen12", "--plugin-opt", "frozen12.every=2", "--plugin-opt", "frozen12.engines=trainer,evaluator"});
     INFO(r.cmd << "\n" << r.out);
     REQUIRE(r.rc == 0);  // a mismatch with state_int fails the run
-    CHECK(has_line(r, "[frozen12] trainer epoch 1/2 iteration 2 length 3"));
-    CHECK(has_line(r, "[frozen12] trainer epoch 2/2 iteration 4 length 3"));
-    CHECK(has_line(r, "[frozen12] trainer epoch 2/2 iteration 6 length 3"));
-    CHECK(has_line(r, "[frozen12] evaluator epoch 1/1 iteration 2 length 2"));
-    CHECK_FALSE(has_line(r, "[frozen12] trainer epoch 1/2 iteration 3 length 3"));  // every=2
+    CHECK(has_line(r.out, "[frozen12] trainer epoch 1/2 iteration 2 length 3"));
+    CHECK(has_line(r.out, "[frozen12] trainer epoch 2/2 iteration 4 length 3"));
+    CHECK(has_line(r.out, "[frozen12] trainer epoch 2/2 iteration 6 length 3"));
+    CHECK(has_line(r.out, "[frozen12] evaluator epoch 1/1 iteration 2 length 2"));
+    CHECK_FALSE(has_line(r.out, "[frozen12] trainer epoch 1/2 iteration 3 length 3"));  // every=2
 }
 
 // ignite-host train on 80 synthetic samples in batches of 32 (3 iterations, no evaluation)
@@ -226,9 +217,9 @@ TEST_CASE("abi 1.2: a plugin reads the optimizer's parameter groups and schedule
     const auto r = train_scheduled("lr", {"--lr", "0.03", "--momentum", "0.9"});
     INFO(r.cmd << "\n" << r.out);
     REQUIRE(r.rc == 0);
-    CHECK(has_line(r, "[frozen12] groups 1 lr 0.03 momentum 0.9 weight_decay 0"));
-    CHECK(has_line(r, "[frozen12] lr set to 0.005, read back 0.005"));
-    CHECK(has_line(r, "[frozen12] lr set to 0.015, read back 0.015"));
+    CHECK(has_line(r.out, "[frozen12] groups 1 lr 0.03 momentum 0.9 weight_decay 0"));
+    CHECK(has_line(r.out, "[frozen12] lr set to 0.005, read back 0.005"));
+    CHECK(has_line(r.out, "[frozen12] lr set to 0.015, read back 0.015"));
     const auto lines =
         ignite::test::read_jsonl(ignite::test::scratch_dir("ignite_abi12_test") / "lr" / "metrics.jsonl");
     REQUIRE(lines.size() == 1);
@@ -239,7 +230,7 @@ TEST_CASE("abi 1.2: an optimizer without momentum says NOT_FOUND, the plugin log
     const auto r = train_scheduled("adam", {"--optimizer", "adam", "--lr", "0.001"});
     INFO(r.cmd << "\n" << r.out);
     REQUIRE(r.rc == 0);
-    CHECK(has_line(r, "[frozen12] groups 1 lr 0.001 momentum none weight_decay 0"));
+    CHECK(has_line(r.out, "[frozen12] groups 1 lr 0.001 momentum none weight_decay 0"));
 }
 
 TEST_CASE("abi 1.2: metrics are created as themselves, more than 64 of one plugin", "[abi12]") {
@@ -298,5 +289,5 @@ TEST_CASE("sdk: an EXCEPTION_RAISED handler taking std::exception_ptr sees the e
     for (const auto& l : lines_of(r.out))
         seen = seen || (l.rfind("[sdk] exception ", 0) == 0 && l.find("boom at 2") != std::string::npos);
     CHECK(seen);
-    CHECK_FALSE(has_line(r, "[sdk] filter 3"));  // stopped at iteration 2
+    CHECK_FALSE(has_line(r.out, "[sdk] filter 3"));  // stopped at iteration 2
 }

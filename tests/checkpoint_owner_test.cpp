@@ -2,7 +2,7 @@
 // it did not write. Each case as a user meets it: the exit code, one line naming the thing,
 // the earlier files byte-identical (or only appended to), every checkpoint left on disk
 // verifying and loading in Python with torch.load(weights_only=True).
-#include "support/process.hpp"
+#include "support/built_host.hpp"
 
 #include <ignite/core/checkpoint_file.hpp>
 
@@ -30,8 +30,7 @@ const std::string kSmall =
     "--lr-schedule constant --plugin checkpoint";
 
 ProcessResult host(const std::string& args, const fs::path& cwd = {}) {
-    return ignite::test::run_host(IGNITE_HOST_EXE, ignite::test::words_of("train " + args),
-                                  {.plugin_path = IGNITE_PLUGIN_DIR, .cwd = cwd, .merge_stderr = true});
+    return ignite::test::built_host("train " + args, {.cwd = cwd});
 }
 
 // Every file of `dir` with its bytes: "byte-identical" is a comparison of two of these.

@@ -3,7 +3,7 @@
 // foreign files, corrupt checkpoints skipped by --resume auto, options checked on resume,
 // interop with Python torch / Ignite, SIGINT saving (and a second SIGINT mid-save leaving
 // nothing half-written), and bit-identical resume after SIGKILL.
-#include "support/process.hpp"
+#include "support/built_host.hpp"
 
 #include <ignite/core/checkpoint_file.hpp>
 #include <ignite/core/durable_file.hpp>
@@ -35,10 +35,7 @@ const std::string kSmall =
     "--plugin checkpoint";
 
 ProcessResult host(const std::string& args, const ignite::test::HostRun& extra = {}) {
-    auto how = extra;
-    how.plugin_path = IGNITE_PLUGIN_DIR;
-    how.merge_stderr = true;
-    return ignite::test::run_host(IGNITE_HOST_EXE, ignite::test::words_of("train " + args), how);
+    return ignite::test::built_host("train " + args, extra);
 }
 
 std::set<std::string> files_in(const fs::path& dir) {
@@ -545,13 +542,10 @@ TEST_CASE("resume: bit-identical to the uninterrupted run after SIGKILL mid-epoc
 TEST_CASE("checkpoint plugin: a host with nothing to checkpoint (dry-run) is refused at start, one line, no folder",
           "[checkpoint]") {
     const auto dir = ignite::test::scratch_dir("ckpt_dry");
-    const auto r = ignite::test::run_host(
-        IGNITE_HOST_EXE,
-        ignite::test::words_of(
-            "dry-run --epochs 1 --epoch-length 3 --plugin checkpoint --plugin-opt checkpoint.every=2 "
-            "--plugin-opt checkpoint.dirname=" +
-            (dir / "ck").string()),
-        {.plugin_path = IGNITE_PLUGIN_DIR, .merge_stderr = true});
+    const auto r = ignite::test::built_host(
+        "dry-run --epochs 1 --epoch-length 3 --plugin checkpoint --plugin-opt checkpoint.every=2 "
+        "--plugin-opt checkpoint.dirname=" +
+        (dir / "ck").string());
     INFO(r.out);
     CHECK(r.rc == 2);
     CHECK_THAT(r.out, Catch::Contains("checkpoint: this host has nothing to checkpoint; use it with ignite-host train"));

@@ -4,7 +4,7 @@
 // The split itself is tested in-process; the options end to end, good and bad.
 #include "train/dataset.hpp"
 
-#include "support/process.hpp"
+#include "support/built_host.hpp"
 
 #include <ATen/ATen.h>
 
@@ -57,10 +57,8 @@ Run train(const std::string& name, const std::string& args) {
     static const auto root = ignite::test::scratch_dir("ignite_data_options");
     const auto dir = root / name;
     fs::remove_all(dir);
-    const auto p = ignite::test::run_host(IGNITE_HOST_EXE,
-                                          ignite::test::words_of("train --no-default-plugins --model mlp --threads 1 " +
-                                                                 args + " --output-dir " + dir.string()),
-                                          {.plugin_path = IGNITE_PLUGIN_DIR, .cwd = root, .merge_stderr = true});
+    const auto p = ignite::test::built_host(
+        "train --no-default-plugins --model mlp --threads 1 " + args + " --output-dir " + dir.string(), {.cwd = root});
     REQUIRE(p.exited);
     return {p.rc, p.out, dir};
 }

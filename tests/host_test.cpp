@@ -34,7 +34,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-using ignite::test::lines_of;
 using ignite::test::shell_quote;
 
 fs::path scratch_dir() {
@@ -57,17 +56,8 @@ struct Result {
     std::string output;   // stdout and stderr together (2>&1)
 
     [[nodiscard]] bool has(const std::string& text) const { return output.find(text) != std::string::npos; }
-    [[nodiscard]] bool has_line(const std::string& line) const {
-        const auto ls = lines_of(output);
-        return std::find(ls.begin(), ls.end(), line) != ls.end();
-    }
-    [[nodiscard]] std::vector<std::string> error_lines() const {
-        std::vector<std::string> out;
-        for (const auto& l : lines_of(output)) {
-            if (l.rfind("ignite-host: error:", 0) == 0) out.push_back(l);
-        }
-        return out;
-    }
+    [[nodiscard]] bool has_line(const std::string& line) const { return ignite::test::has_line(output, line); }
+    [[nodiscard]] std::vector<std::string> error_lines() const { return ignite::test::error_lines(output); }
     // The one error line (empty when there is not exactly one).
     [[nodiscard]] std::string error_line() const {
         const auto e = error_lines();

@@ -6,7 +6,7 @@
 // PLUGIN_METRICS_FIXTURE_DIR: ignite-plugin-cmetrics.so and ignite-plugin-short11.so.
 
 // LibTorch-touching headers first: included after catch.hpp, c10's logging would redefine CHECK.
-#include "support/process.hpp"
+#include "support/built_host.hpp"
 #include <ignite/runtime/bridge.hpp>
 #include <ignite/runtime/plugin_metric.hpp>
 
@@ -104,18 +104,7 @@ std::shared_ptr<ignite::Metric> fresh(const std::string& name) {
 
 // ---- running ignite-host -------------------------------------------------------------------
 
-struct Result {
-    int exit_code;
-    std::string output;  // stdout + stderr
-};
-
-// Runs `ignite-host ARGS` (split on spaces) with stdout and stderr merged.
-Result run(const std::string& args) {
-    const auto p = ignite::test::run_host(IGNITE_HOST_EXE, ignite::test::words_of(args),
-                                          {.plugin_path = IGNITE_PLUGIN_DIR, .merge_stderr = true});
-    REQUIRE(p.exited);
-    return {p.rc, p.out};
-}
+using ignite::test::built_host;
 
 fs::path scratch(const std::string& name) {
     auto dir = fs::temp_directory_path() / ("ignite_plugin_metrics_test_" + std::to_string(::getpid()) + "_" + name);
@@ -310,12 +299,12 @@ TEST_CASE("the host refuses clashing metric names and a 1.1 info without its met
 
 TEST_CASE("ignite-host train --metric logs plugin metrics in metrics.jsonl", "[plugin_metrics][e2e]") {
     const auto out = scratch("train") / "out";
-    const auto r =
-        run("train --model mlp --dataset synthetic:400 --epochs 1 --plugin metrics --metric f1_macro "
-            "--metric confusion_matrix --plugin console --output-dir " +
-            out.string());
-    INFO(r.output);
-    REQUIRE(r.exit_code == 0);
+    const auto r = built_host(
+        "train --model mlp --dataset synthetic:400 --epochs 1 --plugin metrics --metric f1_macro "
+        "--metric confusion_matrix --plugin console --output-dir " +
+        out.string());
+    INFO(r.out);
+    REQUIRE(r.rc == 0);
     const auto lines = ignite::test::read_jsonl(out / "metrics.jsonl");
     REQUIRE(lines.size() == 2);
     const auto& test = lines[1];
@@ -334,40 +323,40 @@ TEST_CASE("ignite-host train --metric logs plugin metrics in metrics.jsonl", "[p
     }
     CHECK(total == 80);
     CHECK(diagonal / total == Approx(test["accuracy"].get<double>()).margin(1e-6));
-    CHECK_THAT(r.output, Catch::Contains(", f1_macro "));                                // the summary line
-    CHECK_THAT(r.output, Catch::Contains("f1_macro=") && Catch::Contains("accuracy="));  // the console plugin's line
+    CHECK_THAT(r.out, Catch::Contains(", f1_macro "));                                // the summary line
+    CHECK_THAT(r.out, Catch::Contains("f1_macro=") && Catch::Contains("accuracy="));  // the console plugin's line
 }
 
 TEST_CASE("ignite-host refuses an unknown --metric with exit 2 and names the plugin to load", "[plugin_metrics][e2e]") {
     const auto dir = scratch("unknown");
     const auto out = dir / "never";
-    auto r =
-        run("train --no-default-plugins --model mlp --dataset synthetic:100 --epochs 1 --plugin metrics "
-            "--metric nosuch --output-dir " +
-            out.string());
-    CHECK(r.exit_code == 2);
-    CHECK_THAT(r.output, Catch::Contains("ignite-host: error: unknown --metric 'nosuch'") &&
-                             Catch::Contains("f1_macro (metrics)"));
+    auto r = built_host(
+        "train --no-default-plugins --model mlp --dataset synthetic:100 --epochs 1 --plugin metrics "
+        "--metric nosuch --output-dir " +
+        out.string());
+    CHECK(r.rc == 2);
+    CHECK_THAT(r.out, Catch::Contains("ignite-host: error: unknown --metric 'nosuch'") &&
+                          Catch::Contains("f1_macro (metrics)"));
     CHECK_FALSE(fs::exists(out));
-    r = run(
+    r = built_host(
         "train --no-default-plugins --model mlp --dataset synthetic:100 --epochs 1 --metric f1_macro --output-dir " +
         out.string());
-    CHECK(r.exit_code == 2);
-    CHECK_THAT(r.output, Catch::Contains("unknown --metric 'f1_macro'") && Catch::Contains("add --plugin metrics"));
+    CHECK(r.rc == 2);
+    CHECK_THAT(r.out, Catch::Contains("unknown --metric 'f1_macro'") && Catch::Contains("add --plugin metrics"));
     CHECK_FALSE(fs::exists(out));
 }
 
 TEST_CASE("plugins inspect lists the metrics a plugin provides", "[plugin_metrics][e2e]") {
-    const auto r = run("plugins inspect metrics");
-    INFO(r.output);
-    REQUIRE(r.exit_code == 0);
+    const auto r = built_host("plugins inspect metrics");
+    INFO(r.out);
+    REQUIRE(r.rc == 0);
     // ABI 1.2: the SDK's metrics are made by create_metric (told which metric it creates).
-    CHECK_THAT(r.output, Catch::Contains("abi:         1.2"));
-    CHECK_THAT(r.output, Catch::Contains("metrics:\n  precision_macro "));
-    CHECK_THAT(r.output, Catch::Contains("  confusion_matrix             [matrix] C x C counts"));
-    const auto console = run("plugins inspect console");
-    CHECK_THAT(console.output, Catch::Contains("metrics:\n  (none)\n"));
+    CHECK_THAT(r.out, Catch::Contains("abi:         1.2"));
+    CHECK_THAT(r.out, Catch::Contains("metrics:\n  precision_macro "));
+    CHECK_THAT(r.out, Catch::Contains("  confusion_matrix             [matrix] C x C counts"));
+    const auto console = built_host("plugins inspect console");
+    CHECK_THAT(console.out, Catch::Contains("metrics:\n  (none)\n"));
     // Its option ranges need a host that validates them (1.2); a plugin using no later
     // feature still claims 1.0 (abi12_test: opts).
-    CHECK_THAT(console.output, Catch::Contains("abi:         1.2"));
+    CHECK_THAT(console.out, Catch::Contains("abi:         1.2"));
 }

@@ -69,14 +69,7 @@ Result host(const std::vector<std::string>& args) {
     r.rc = p.exited ? p.rc : -1;
     r.out = p.out;
     r.err = p.err;
-    // dry-run ends with one summary line of its own on stdout; the plugins' lines are what
-    // these tests read, so it is set apart (only as the last line, only in this form).
-    static const std::regex summary(R"((^|\n)(dry-run: \d+ epochs x \d+ iterations, [^\n]*\n)$)");
-    std::smatch m;
-    if (std::regex_search(r.out, m, summary)) {
-        r.summary = m[2];
-        r.out.erase(static_cast<std::size_t>(m.position(2)));
-    }
+    r.summary = ignite::test::take_dry_run_summary(r.out);
     return r;
 }
 

@@ -48,12 +48,10 @@ using Result = ignite::test::ProcessResult;
 
 // Runs `ignite-host ARGS` with stdout and stderr captured to files (so not terminals).
 // dry-run's own summary line, the last on stdout, is dropped from `out`: the tests read
-// the bar's lines (only that last line, only in that form, so nothing else is hidden).
+// the bar's lines.
 Result host(const std::vector<std::string>& args) {
     auto r = ignite::test::run_host(IGNITE_HOST_EXE, args, {.plugin_path = IGNITE_PLUGIN_DIR});
-    static const std::regex summary(R"((^|\n)(dry-run: \d+ epochs x \d+ iterations, [^\n]*\n)$)");
-    std::smatch m;
-    if (std::regex_search(r.out, m, summary)) r.out.erase(static_cast<std::size_t>(m.position(2)));
+    ignite::test::take_dry_run_summary(r.out);
     return r;
 }
 

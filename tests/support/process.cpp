@@ -1,6 +1,8 @@
 #include "process.hpp"
 
+#include <algorithm>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -26,6 +28,28 @@ std::vector<std::string> words_of(const std::string& text) {
     std::istringstream in(text);
     for (std::string word; in >> word;) out.push_back(word);
     return out;
+}
+
+bool has_line(const std::string& text, const std::string& line) {
+    const auto ls = lines_of(text);
+    return std::find(ls.begin(), ls.end(), line) != ls.end();
+}
+
+std::vector<std::string> error_lines(const std::string& text) {
+    std::vector<std::string> out;
+    for (const auto& l : lines_of(text)) {
+        if (l.rfind("ignite-host: error:", 0) == 0) out.push_back(l);
+    }
+    return out;
+}
+
+std::string take_dry_run_summary(std::string& out) {
+    static const std::regex summary(R"((^|\n)(dry-run: \d+ epochs x \d+ iterations, [^\n]*\n)$)");
+    std::smatch m;
+    if (!std::regex_search(out, m, summary)) return "";
+    std::string line = m[2];
+    out.erase(static_cast<std::size_t>(m.position(2)));
+    return line;
 }
 
 std::vector<std::string> lines_of(const std::string& text) {

@@ -59,6 +59,16 @@ std::string host_command(const std::string& exe, const std::vector<std::string>&
 /// goes to files, so it sees no terminal. The one way the tests run ignite-host.
 ProcessResult run_host(const std::string& exe, const std::vector<std::string>& args, const HostRun& how = {});
 
+/// True when `line` is one whole line of `text`.
+bool has_line(const std::string& text, const std::string& line);
+/// The lines of `text` that start "ignite-host: error:" (the host's one-line errors).
+std::vector<std::string> error_lines(const std::string& text);
+
+/// Takes dry-run's own summary line ("dry-run: 2 epochs x 3 iterations, ...\n"), when it is
+/// the last line of `out`, off `out` and returns it ("" when there is none): the plugin tests
+/// read the plugins' lines (only that last line, only in that form, so nothing else is hidden).
+std::string take_dry_run_summary(std::string& out);
+
 /// A JSON-lines file, one parsed object per line; a malformed line throws.
 std::vector<nlohmann::json> read_jsonl(const std::filesystem::path& p);
 

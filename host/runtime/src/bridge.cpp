@@ -17,6 +17,7 @@
 #include <ignite/core/checkpoint_file.hpp>
 #include <ignite/core/durable_file.hpp>
 
+#include "abi_sizes.hpp"
 #include "json_state.hpp"
 
 #include <cmath>
@@ -110,7 +111,7 @@ namespace {
 
 // The size of ignite_bytes the plugin was built with (plugin.h: bytes_size; 0 or absent: 1.2's).
 std::size_t plugin_bytes_size(const ignite_plugin_info& info) {
-    if (info.struct_size >= offsetof(ignite_plugin_info, bytes_size) + sizeof(size_t) && info.bytes_size != 0) {
+    if (info.struct_size >= abi::kInfoSize_1_2 && info.bytes_size != 0) {
         return info.bytes_size;
     }
     return sizeof(ignite_bytes);

@@ -2,6 +2,8 @@
 
 #include <ignite/runtime/elf_check.hpp>
 
+#include "abi_sizes.hpp"
+
 #include <boost/dll/shared_library.hpp>
 #include <fmt/format.h>
 
@@ -91,18 +93,7 @@ fs::path resolve_plugin(const std::string& name_or_path) {
 }
 
 namespace {
-// The part of ignite_plugin_info that existed in ABI 1.0: a plugin must provide at least it.
-constexpr std::size_t kInfoSize_1_0 = offsetof(ignite_plugin_info, load_state) + sizeof(void*);
-// ABI 1.1 appended metrics / metric_count: a plugin claiming 1.1 must provide them.
-constexpr std::size_t kInfoSize_1_1 = offsetof(ignite_plugin_info, metric_count) + sizeof(size_t);
-// ABI 1.2 appended option_stride / event_stride / bytes_size.
-constexpr std::size_t kInfoSize_1_2 = offsetof(ignite_plugin_info, bytes_size) + sizeof(size_t);
-// ABI 1.4 appended state_format.
-constexpr std::size_t kInfoSize_1_4 = offsetof(ignite_plugin_info, state_format) + sizeof(std::uint32_t);
-// The part of ignite_metric_decl that existed in ABI 1.1.
-constexpr std::size_t kMetricDeclSize_1_1 = offsetof(ignite_metric_decl, load_statistics) + sizeof(void*);
-// ABI 1.2 appended create_metric.
-constexpr std::size_t kMetricDeclSize_1_2 = offsetof(ignite_metric_decl, create_metric) + sizeof(void*);
+using namespace abi;  // kInfoSize_1_0 ...: what each ABI minor's structs hold
 
 // The ABI 1.2 strides (present when struct_size covers them): 0 (the 1.2 size) or at least
 // the 1.0 struct.
@@ -111,7 +102,7 @@ void validate_strides(const ignite_plugin_info& info, const std::string& label) 
     const struct {
         const char* what;
         std::size_t value, minimum;
-    } strides[] = {{"option_stride", info.option_stride, offsetof(ignite_option_spec, help) + sizeof(void*)},
+    } strides[] = {{"option_stride", info.option_stride, kOptionSize_1_0},
                    {"event_stride", info.event_stride, sizeof(ignite_event_decl)},
                    {"bytes_size", info.bytes_size, sizeof(ignite_bytes)}};
     for (const auto& s : strides) {
@@ -269,7 +260,7 @@ LoadedModule load_plugin_module(const fs::path& path) {
 }
 
 std::uint32_t plugin_state_format(const ignite_plugin_info& info) noexcept {
-    return info.struct_size >= kInfoSize_1_4 ? info.state_format : IGNITE_STATE_BYTES;
+    return info.struct_size >= abi::kInfoSize_1_4 ? info.state_format : IGNITE_STATE_BYTES;
 }
 
 std::vector<fs::path> discover_plugins() {

@@ -2,6 +2,8 @@
 
 #include <ignite/runtime/bridge.hpp>
 
+#include "abi_sizes.hpp"
+
 #include <ATen/DLConvertor.h>
 #include <ATen/Functions.h>
 #include <fmt/format.h>
@@ -13,8 +15,7 @@ namespace ignite::host {
 
 std::vector<const ignite_metric_decl*> metric_decls(const ignite_plugin_info& info) {
     std::vector<const ignite_metric_decl*> out;
-    constexpr std::size_t kInfoSize_1_1 = offsetof(ignite_plugin_info, metric_count) + sizeof(size_t);
-    if (info.abi_minor < 1 || info.struct_size < kInfoSize_1_1 || info.metrics == nullptr) return out;
+    if (info.abi_minor < 1 || info.struct_size < abi::kInfoSize_1_1 || info.metrics == nullptr) return out;
     const auto stride = info.metrics->struct_size;
     const auto* base = reinterpret_cast<const char*>(info.metrics);
     for (std::size_t k = 0; k < info.metric_count; ++k) {
@@ -54,8 +55,7 @@ void* PluginMetric::instance() const {
         void* created = nullptr;
         // ABI 1.2: create_metric is told which metric; 1.1 plugins have only create.
         const auto* d = binding_.decl;
-        const bool told =
-            d->struct_size >= offsetof(ignite_metric_decl, create_metric) + sizeof(void*) && d->create_metric;
+        const bool told = d->struct_size >= abi::kMetricDeclSize_1_2 && d->create_metric;
         check(told ? d->create_metric(plugin_state, d, &created) : d->create(plugin_state, &created), "create");
         if (!created) {
             throw PluginRunError(fmt::format("plugin '{}' created no instance of metric '{}' (null)", binding_.plugin,

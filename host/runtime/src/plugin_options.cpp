@@ -1,5 +1,9 @@
 #include <ignite/runtime/plugin_options.hpp>
 
+#include <ignite/plugin_util.hpp>
+
+#include "abi_sizes.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -39,20 +43,18 @@ void add_raw_option(RawPluginOptions& out, const std::string& spec) {
 namespace {
 // A plugin built against the 1.2 header or later has the stride fields (whatever abi_minor
 // it claims); 0 there means the 1.2 size. Older ones have the 1.0 layout.
-constexpr std::size_t kInfoSize_1_2 = offsetof(ignite_plugin_info, bytes_size) + sizeof(size_t);
 // `field` is read only when the plugin's info has it: an older info ends before it.
 std::size_t stride(const ignite_plugin_info& info, std::size_t ignite_plugin_info::*field, std::size_t size_1_0,
                    std::size_t size_1_2) {
-    if (info.struct_size < kInfoSize_1_2) return size_1_0;
+    if (info.struct_size < abi::kInfoSize_1_2) return size_1_0;
     const std::size_t value = info.*field;
     return value ? value : size_1_2;
 }
 }  // namespace
 
 std::vector<OptionSchema> option_schema(const ignite_plugin_info& info) {
-    constexpr std::size_t kSize_1_0 = offsetof(ignite_option_spec, help) + sizeof(const char*);
-    constexpr std::size_t kSize_1_2 = offsetof(ignite_option_spec, choices) + sizeof(const char* const*);
-    const std::size_t stride = ignite::host::stride(info, &ignite_plugin_info::option_stride, kSize_1_0, kSize_1_2);
+    const std::size_t stride =
+        ignite::host::stride(info, &ignite_plugin_info::option_stride, abi::kOptionSize_1_0, abi::kOptionSize_1_2);
     std::vector<OptionSchema> out;
     const auto* base = reinterpret_cast<const char*>(info.options);
     for (std::size_t i = 0; base && i < info.option_count; ++i) {
@@ -62,7 +64,7 @@ std::vector<OptionSchema> option_schema(const ignite_plugin_info& info) {
         s.type = o.type;
         if (o.default_value) s.default_value = o.default_value;
         s.help = o.help ? o.help : "";
-        if (stride >= kSize_1_2) {
+        if (stride >= abi::kOptionSize_1_2) {
             s.flags = o.flags;
             s.min = o.min;
             s.max = o.max;
@@ -167,17 +169,11 @@ OptionValue parse(const ignite_plugin_info& info, const OptionSchema& opt, const
             }
             std::size_t items = 0;
             if (text.find_first_not_of(" \t") != std::string::npos) {
-                std::size_t start = 0;
-                while (true) {
-                    const auto comma = text.find(',', start);
-                    auto item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-                    const auto b = item.find_first_not_of(" \t");
-                    item = b == std::string::npos ? "" : item.substr(b, item.find_last_not_of(" \t") - b + 1);
+                // The SDK's split, so a list accepted here is the list option_list() gives the plugin.
+                for (const auto& item : ignite::sdk::split_list(text)) {
                     if (item.empty()) throw bad("a " + allowed + " without empty items");
                     if (!one_of(item)) throw bad(fmt::format("a {} ('{}' is not among them)", allowed, item));
                     ++items;
-                    if (comma == std::string::npos) break;
-                    start = comma + 1;
                 }
             }
             if (!in_bounds(static_cast<double>(items))) throw bad(fmt::format("a {} (it has {})", allowed, items));

@@ -59,4 +59,12 @@ std::string metric_text(const c10::IValue& v) {
     return quiet.value(v, "", "");
 }
 
+std::string metric_texts(const ignite::State& s, const std::vector<std::string>& names) {
+    std::string out;
+    for (const auto& name : names) {
+        if (const auto* v = s.metrics.find(name)) out += fmt::format(", {} {}", name, metric_text(*v));
+    }
+    return out;
+}
+
 }  // namespace ignite::host

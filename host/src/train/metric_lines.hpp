@@ -36,4 +36,8 @@ double metric_value(const ignite::State& s, const char* name);
 /// A metric for the console: 4 decimals for a number, the JSON form otherwise.
 std::string metric_text(const c10::IValue& v);
 
+/// ", name text" (metric_text) for each of `names` present in s.metrics: the tail of a
+/// console line, e.g. ", f1_macro 0.9001, precision [...]".
+std::string metric_texts(const ignite::State& s, const std::vector<std::string>& names);
+
 }  // namespace ignite::host

@@ -60,12 +60,8 @@ std::string test_results(const TrainOptions& c, const Training& training) {
     const auto results = [&c](const ignite::Engine& evaluator, const char* split) -> std::string {
         const auto& state = evaluator.state;
         if (!state.metrics.contains("accuracy")) return "";
-        std::string out = fmt::format("; {} accuracy {:.4f}, loss {:.4f}", split, metric_value(state, "accuracy"),
-                                      metric_value(state, "loss"));
-        for (const auto& name : c.metrics) {
-            if (const auto* v = state.metrics.find(name)) out += fmt::format(", {} {}", name, metric_text(*v));
-        }
-        return out;
+        return fmt::format("; {} accuracy {:.4f}, loss {:.4f}{}", split, metric_value(state, "accuracy"),
+                           metric_value(state, "loss"), metric_texts(state, c.metrics));
     };
     return (training.validator ? results(*training.validator, "val") : "") + results(*training.evaluator, "test");
 }

@@ -37,6 +37,7 @@
 #pragma once
 
 #include <ignite/plugin.h>
+#include <ignite/plugin_text.hpp>
 
 #include <cmath>
 #include <cstddef>
@@ -236,16 +237,6 @@ Handler adapt_handler(F&& f) {
                       "a handler takes (), (Engine&), (Engine&, const EventInfo&) or "
                       "(Engine&, std::exception_ptr)");
     }
-}
-
-// `v` as text that reads back as the same double (option defaults).
-inline std::string shortest(double v) {
-    char buf[40];
-    for (int digits = 15; digits <= 17; ++digits) {
-        std::snprintf(buf, sizeof buf, "%.*g", digits, v);
-        if (std::strtod(buf, nullptr) == v) break;
-    }
-    return buf;
 }
 }  // namespace detail
 
@@ -484,19 +475,8 @@ public:
     /// A list option (Option::list): its items, trimmed; empty for an empty value.
     [[nodiscard]] std::vector<std::string> option_list(const char* name) const {
         const std::string s = option_string(name);
-        std::vector<std::string> out;
-        if (s.find_first_not_of(" \t") == std::string::npos) return out;
-        std::size_t start = 0;
-        while (true) {
-            const auto comma = s.find(',', start);
-            const auto item = s.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-            const auto b = item.find_first_not_of(" \t");
-            out.push_back(b == std::string::npos ? std::string()
-                                                 : item.substr(b, item.find_last_not_of(" \t") - b + 1));
-            if (comma == std::string::npos) break;
-            start = comma + 1;
-        }
-        return out;
+        if (s.find_first_not_of(" \t") == std::string::npos) return {};
+        return detail::split_list(s);
     }
 
     /// One line in the host's log, prefixed with the plugin's name.

@@ -3,6 +3,8 @@
 // the C library (POSIX stat/access); part of the SDK so every plugin shares one copy.
 #pragma once
 
+#include "plugin_text.hpp"  // beside this file: works however the SDK folder is reached
+
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -24,29 +26,8 @@
 namespace ignite::sdk {
 inline namespace v1 {
 
-/// `s` without leading and trailing spaces and tabs.
-inline std::string trim(const std::string& s) {
-    const auto b = s.find_first_not_of(" \t");
-    if (b == std::string::npos) return {};
-    const auto e = s.find_last_not_of(" \t");
-    return s.substr(b, e - b + 1);
-}
-
-/// Splits a comma-separated option value into trimmed items. Empty items are kept (so an
-/// option validator can reject "a,,b"); pass drop_empty=true to skip them instead. An
-/// empty string gives one empty item, or none with drop_empty.
-inline std::vector<std::string> split_list(const std::string& s, bool drop_empty = false) {
-    std::vector<std::string> out;
-    std::size_t start = 0;
-    while (true) {
-        const auto comma = s.find(',', start);
-        auto item = trim(s.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
-        if (!(drop_empty && item.empty())) out.push_back(std::move(item));
-        if (comma == std::string::npos) break;
-        start = comma + 1;
-    }
-    return out;
-}
+using detail::split_list;  // plugin_text.hpp: comma lists, as the host validates them
+using detail::trim;
 
 /// Appends the body of a JSON string to `out`: quotes, backslashes and control characters
 /// escaped; other bytes (UTF-8 included) pass through unchanged, which JSON allows.
@@ -103,12 +84,7 @@ inline void json_number_append(std::string& out, double v) {
         out += "null";
         return;
     }
-    char buf[40];
-    for (int digits = 15; digits <= 17; ++digits) {
-        std::snprintf(buf, sizeof buf, "%.*g", digits, v);
-        if (std::strtod(buf, nullptr) == v) break;
-    }
-    out += buf;
+    detail::shortest_append(out, v);
 }
 
 /// `v` as a JSON number, or null when not finite (see json_number_append).
