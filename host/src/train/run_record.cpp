@@ -83,10 +83,7 @@ bool RunRecord::evaluate_split(ignite::Engine& t, ignite::Engine& evaluator, con
         fmt::format("{{\"split\":\"{}\",\"epoch\":{},\"iteration\":{},\"accuracy\":{},\"loss\":{}{}}}", split,
                     t.state.epoch, t.state.iteration, json_.number(accuracy, "accuracy", where),
                     json_.number(loss, "loss", where), json_.fields(evaluator.state, metric_names, where)));
-    std::string extra;
-    for (const auto& name : metric_names) {
-        if (const auto* v = evaluator.state.metrics.find(name)) extra += fmt::format(", {} {}", name, metric_text(*v));
-    }
+    const auto extra = metric_texts(evaluator.state, metric_names);
     log_line(fmt::format("ignite-host: epoch {}/{}: {} accuracy {:.4f}, loss {:.4f}{} ({} samples, {:.1f} s)",
                          t.state.epoch, *t.state.max_epochs, split, accuracy, loss, extra, samples,
                          std::chrono::duration<double>(std::chrono::steady_clock::now() - eval_start).count()));
