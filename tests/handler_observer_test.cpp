@@ -50,18 +50,12 @@ TEST_CASE("an observer sees every handler call with its label, in dispatch order
     }
     e.set_handler_observer(std::make_shared<Recorder>(log));
     e.run(data::range(3), 1);
-    const std::vector<std::string> expected = {"begin console STARTED",
-                                               "console STARTED",
-                                               "end console STARTED",
-                                               "begin console ITERATION_COMPLETED",
-                                               "console every2",
-                                               "end console ITERATION_COMPLETED",
-                                               "begin - COMPLETED",
-                                               "unlabelled COMPLETED",
-                                               "end - COMPLETED",
-                                               "begin checkpoint COMPLETED",
-                                               "checkpoint COMPLETED",
-                                               "end checkpoint COMPLETED"};
+    const std::vector<std::string> expected = {"begin console STARTED", "console STARTED",
+                                               "end console STARTED",   "begin console ITERATION_COMPLETED",
+                                               "console every2",        "end console ITERATION_COMPLETED",
+                                               "begin - COMPLETED",     "unlabelled COMPLETED",
+                                               "end - COMPLETED",       "begin checkpoint COMPLETED",
+                                               "checkpoint COMPLETED",  "end checkpoint COMPLETED"};
     CHECK(log == expected);
 
     // Removed: the handlers run, unobserved.
@@ -119,9 +113,12 @@ TEST_CASE("a dispatch inside a handler nests its begin/end pairs inside the hand
     e.add_event_handler(Events::COMPLETED, [] {});  // after both scopes: no label again
     e.set_handler_observer(std::make_shared<Recorder>(log));
     e.run(data::range(1), 1);
-    const std::vector<std::string> expected = {"begin outer STARTED",          "begin inner observer_test.PING",
-                                               "end inner observer_test.PING", "end outer STARTED",
-                                               "begin - COMPLETED",            "end - COMPLETED"};
+    const std::vector<std::string> expected = {"begin outer STARTED",
+                                               "begin inner observer_test.PING",
+                                               "end inner observer_test.PING",
+                                               "end outer STARTED",
+                                               "begin - COMPLETED",
+                                               "end - COMPLETED"};
     CHECK(log == expected);
 }
 

@@ -104,7 +104,8 @@ void open_plugins(PluginHost& plugins, Training& training, const TrainOptions& c
             throw UsageError(fmt::format("--metric {} is given twice; give each metric once", name));
         }
         const auto available = plugins.metrics();
-        const auto found = std::find_if(available.begin(), available.end(), [&](const auto& m) { return m.name == name; });
+        const auto found =
+            std::find_if(available.begin(), available.end(), [&](const auto& m) { return m.name == name; });
         if (found == available.end()) throw UsageError(unknown_metric_message(name, available));
         const auto attach = [&](ignite::Engine& engine) {
             const auto label = engine.label_handlers(found->plugin);

@@ -275,8 +275,8 @@ typedef struct ignite_bytes {
  *     then every --metric NAME in the order given; reset when an evaluator run starts and
  *     computed at its EPOCH_COMPLETED (one epoch per run). The trainer runs the evaluator
  *     from its own EPOCH_COMPLETED in the host band (IGNITE_PRIORITY_HOST: after loggers,
- *     before checkpoints), so a trainer EPOCH_COMPLETED handler of a priority above it or the evaluator's
- *     COMPLETED sees this epoch's values. A matrix metric (IGNITE_METRIC_SQUARE) is not a
+ *     before checkpoints), so a trainer EPOCH_COMPLETED handler of a higher priority or the
+ *     evaluator's COMPLETED sees this epoch's values. A matrix metric (IGNITE_METRIC_SQUARE) is not a
  *     number: metric_double gives IGNITE_ERR_TYPE.
  *   The engine "evaluator" exists only when the host runs one (engine() returns NULL
  *   otherwise).
@@ -338,9 +338,10 @@ typedef struct ignite_host_api {
     const char* (*engine_name)(ignite_engine* engine);
 
     /* Handlers. `events` holds `count` specs registered as one registration (Ignite's
-     * `|`); lower priority runs first, ties in registration order (the named bands,
-     * ABI 1.5: IGNITE_PRIORITY_METRICS ... IGNITE_PRIORITY_CHECKPOINT). user_data is the plugin's and must stay
-     * valid until the handler is removed or the host shuts the plugin down. */
+     * `|`); lower priority runs first, ties in registration order (the named bands, ABI
+     * 1.5: IGNITE_PRIORITY_METRICS ... IGNITE_PRIORITY_CHECKPOINT). user_data is the
+     * plugin's and must stay valid until the handler is removed or the host shuts the
+     * plugin down. */
     ignite_status (*add_handler)(ignite_host* host, ignite_engine* engine, const ignite_event_spec* events,
                                  size_t count, int32_t priority, ignite_handler_fn fn, void* user_data,
                                  ignite_handler_id* out_id);
