@@ -15,6 +15,10 @@ configure_file(${CMAKE_CURRENT_LIST_DIR}/version.hpp.in ${IGNITE_GENERATED_INCLU
 # the copy keeps the installed core headers whole without the SDK).
 configure_file(${PROJECT_SOURCE_DIR}/sdk/include/ignite/events.def
   ${IGNITE_GENERATED_INCLUDE}/ignite/core/builtin_events.def COPYONLY)
+# The priority bands likewise: sdk/include/ignite/priority_bands.def makes plugin.h's
+# IGNITE_PRIORITY_* and, from this copy, core's ignite::Priority::metrics ... checkpoint.
+configure_file(${PROJECT_SOURCE_DIR}/sdk/include/ignite/priority_bands.def
+  ${IGNITE_GENERATED_INCLUDE}/ignite/core/priority_bands.def COPYONLY)
 target_include_directories(ignite_core PUBLIC $<BUILD_INTERFACE:${IGNITE_GENERATED_INCLUDE}>)
 
 set_target_properties(ignite_core PROPERTIES EXPORT_NAME core)

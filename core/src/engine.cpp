@@ -26,6 +26,7 @@ struct Engine::HandlerEntry {
     std::string counter;  // the user attribute's name, for kUserAttribute
     HandlerFn fn;
     ExceptionRole role = ExceptionRole::kHandles;
+    std::string label;  // label_handlers() at registration; for a HandlerObserver
 };
 
 // A dispatch iterates the list it started with. A removal (or a non-appending insert)
@@ -275,6 +276,7 @@ RemovableEventHandle Engine::register_handler(const EventList& events, Priority 
         entry->id = id;
         entry->priority = priority.value;
         entry->role = role;
+        entry->label = handler_label_;
         entry->filter = spec.filter_ptr();
         entry->counter = s.attr;
         entry->counter_kind = s.attr == "iteration" ? HandlerEntry::Counter::kIteration
@@ -366,6 +368,16 @@ void Engine::set_event_observer(std::function<void(Engine&, const FiredEvent&)> 
     update_dispatch_mask();
 }
 
+Engine::HandlerLabelScope Engine::label_handlers(std::string label) {
+    return HandlerLabelScope(*this, std::exchange(handler_label_, std::move(label)));
+}
+
+Engine::HandlerLabelScope::~HandlerLabelScope() { engine_.handler_label_ = std::move(previous_); }
+
+void Engine::set_handler_observer(std::shared_ptr<HandlerObserver> observer) noexcept {
+    handler_observer_ = std::move(observer);
+}
+
 void Engine::set_warning_handler(std::function<void(const std::string&)> handler) {
     warning_handler_ = std::move(handler);
 }
@@ -405,9 +417,33 @@ void Engine::fire(EventId id, const FiredEvent& fired) {
         }
     } guard{*this, id};
 
+    // The one branch a dispatch pays for handler observers when none is set.
+    if (handler_observer_) [[unlikely]] {
+        call_handlers_observed(*list, fired);
+        return;
+    }
     for (std::size_t k = 0; k < list->size(); ++k) {
         HandlerEntry& h = *(*list)[k];
         if (h.filter && !h.filter->accepts(*this, event_value(h))) continue;
+        h.fn(*this, fired);
+    }
+}
+
+// The loop above with begin/end around each call; kept apart so the unobserved loop stays
+// as small as before. A filtered-out handler is not called, so it is not observed either.
+void Engine::call_handlers_observed(const HandlerList& list, const FiredEvent& fired) {
+    const std::shared_ptr<HandlerObserver> observer = handler_observer_;  // a handler may replace it
+    for (std::size_t k = 0; k < list.size(); ++k) {
+        HandlerEntry& h = *list[k];
+        if (h.filter && !h.filter->accepts(*this, event_value(h))) continue;
+        struct End {  // end() however the handler leaves, an exception included
+            HandlerObserver& observer;
+            const HandlerEntry& handler;
+            const FiredEvent& fired;
+            ~End() { observer.end(handler.label, fired); }
+        };
+        observer->begin(h.label, fired);
+        const End end{*observer, h, fired};
         h.fn(*this, fired);
     }
 }

@@ -108,7 +108,7 @@ void Metric::forget_dead() {
     std::erase_if(registrations_, [](const Registration& r) { return r.alive.expired(); });
 }
 
-void Metric::attach(Engine& engine, const std::string& metric_name, const MetricUsage& usage) {
+void Metric::attach(Engine& engine, const std::string& metric_name, const MetricUsage& usage, Priority priority) {
     std::shared_ptr<Metric> self = weak_from_this().lock();
     if (!self) {
         throw RuntimeError(
@@ -125,7 +125,7 @@ void Metric::attach(Engine& engine, const std::string& metric_name, const Metric
             (void)token;
             fn(e, f);
         };
-        auto handle = engine.add_event_handler(EventList{spec}, Priority{}, std::move(wrapped));
+        auto handle = engine.add_event_handler(EventList{spec}, priority, std::move(wrapped));
         registrations_.push_back({&engine, role, spec.event(), handle.id(), token});
     };
     if (!registered(engine, Role::kStarted, usage.started.event())) {

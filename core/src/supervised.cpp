@@ -50,6 +50,7 @@ std::unique_ptr<Engine> create_supervised_trainer(SupervisedModel model, torch::
 std::unique_ptr<Engine> create_supervised_evaluator(SupervisedModel model, const MetricList& metrics,
                                                     EvaluatorOptions options) {
     if (!model.forward || !model.set_training) throw ValueError("create_supervised_evaluator needs a model");
+    const Priority metrics_priority = options.metrics_priority;  // options move into the step
     auto step = [model = std::move(model), options = std::move(options)](Engine&,
                                                                          const c10::IValue& batch) -> c10::IValue {
         model.set_training(false);
@@ -60,7 +61,7 @@ std::unique_ptr<Engine> create_supervised_evaluator(SupervisedModel model, const
         return c10::ivalue::Tuple::create({y_pred, y});
     };
     auto engine = std::make_unique<Engine>(std::move(step));
-    for (const auto& [name, metric] : metrics) metric->attach(*engine, name);
+    for (const auto& [name, metric] : metrics) metric->attach(*engine, name, metrics_priority);
     return engine;
 }
 

@@ -10,8 +10,8 @@
 // score also the priority) is Ignite's: the trainer's iteration without a score and nothing
 // with one, unless `global_step_transform` names another (`trainer` is Ignite's
 // global_step_from_engine(trainer): the trainer's counter of the event that fired, i.e. its
-// epoch at the evaluator's COMPLETED). Priority 100: after metrics, loggers and the host's
-// evaluation (50). Without a score it also saves when the trainer is terminated (a stop
+// epoch at the evaluator's COMPLETED). In the checkpoint band: after metrics, loggers and the
+// host's evaluation. Without a score it also saves when the trainer is terminated (a stop
 // signal, another plugin), so a stopped run resumes where it stopped.
 //
 // The checkpointer's own state (include_self) is JSON (ABI 1.4), so the file holds Ignite's
@@ -72,7 +72,7 @@ using ignite_checkpoint::Plan;
 using ignite_checkpoint::Policy;
 using ignite_checkpoint::PolicyOptions;
 
-constexpr std::int32_t kCheckpointPriority = 100;
+constexpr std::int32_t kCheckpointPriority = ignite::sdk::Priority::checkpoint.value;
 
 // global_step_transform's choices.
 enum class StepFrom { ignite_default, trainer, trainer_epoch, trainer_iteration };

@@ -36,6 +36,7 @@ using ignite::sdk::Events;
 using ignite::sdk::Host;
 using ignite::sdk::Option;
 using ignite::sdk::PluginSpec;
+using ignite::sdk::Priority;
 
 class Console : public ignite::sdk::Plugin {
     // The options were validated by the host against the spec below (ranges, choices).
@@ -48,12 +49,11 @@ class Console : public ignite::sdk::Plugin {
             // is simply not reported.
             const auto engine = host.engine(name.c_str());
             if (!engine) continue;
-            // Priority 0: the loggers' slot, after metrics (-100) have updated, before
-            // checkpoints (100).
+            // The loggers' band: after metrics have updated, before checkpoints.
             if (every_ > 0)
-                engine->on(Events::ITERATION_COMPLETED.every(every_),
+                engine->on(Events::ITERATION_COMPLETED.every(every_), Priority::loggers,
                            [this, name](Engine& e, const EventInfo& ev) { iteration_line(name, e, ev); });
-            engine->on(Events::EPOCH_COMPLETED,
+            engine->on(Events::EPOCH_COMPLETED, Priority::loggers,
                        [this, name](Engine& e, const EventInfo& ev) { epoch_line(name, e, ev); });
         }
     }

@@ -55,9 +55,9 @@ using ignite::sdk::Option;
 using ignite::sdk::PluginSpec;
 using Clock = std::chrono::steady_clock;
 
-// After the loggers (0), so a logger's line and the bar do not race; before the evaluator
-// run (50) and checkpoints (100).
-constexpr std::int32_t kPriority = 10;
+// Just after the loggers' band, so a logger's line and the bar do not race; before the host's
+// band (the evaluator run) and checkpoints.
+constexpr std::int32_t kPriority = ignite::sdk::Priority::loggers.value + 10;
 
 // mm:ss, or h:mm:ss from an hour on (tqdm's format_interval).
 std::string format_interval(double seconds) {

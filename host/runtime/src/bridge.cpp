@@ -331,6 +331,8 @@ ignite_status api_add_handler(ignite_host* host, ignite_engine* engine, const ig
                                                  plugin->error.empty() ? "no message given" : plugin->error));
             }
         };
+        // Labelled with the plugin's name, for a HandlerObserver (a profiler's rows).
+        const auto label = engine->engine->label_handlers(plugin->module.info->name);
         // Observers: a plugin swallows an exception only by calling handle_exception.
         auto handle = engine->engine->add_event_handler(list, ignite::Priority{priority}, std::move(handler),
                                                         ignite::ExceptionRole::kObserves);

@@ -36,8 +36,8 @@ RunRecord::RunRecord(const TrainOptions& options, Training& training,
     }
     trainer.add_event_handler(ignite::Events::EPOCH_STARTED,
                               [this] { epoch_start_ = std::chrono::steady_clock::now(); });
-    // Priority 50: after loggers (0) report the epoch, before checkpoints (100).
-    trainer.add_event_handler(ignite::Events::EPOCH_COMPLETED, ignite::Priority{50},
+    // The host's band: after loggers report the epoch, before checkpoints.
+    trainer.add_event_handler(ignite::Events::EPOCH_COMPLETED, ignite::Priority::host,
                               [this](ignite::Engine& t) { epoch_completed(t); });
 }
 

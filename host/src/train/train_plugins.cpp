@@ -89,8 +89,9 @@ void open_plugins(PluginHost& plugins, Training& training, const TrainOptions& c
     const auto names = plugin_list(c);
     plugins.reserve_state_keys(host_checkpoint_keys());
     plugins.open(names, raw_plugin_options(c.vm, names));
-    // Plugin metrics are attached before the plugins' init registers their handlers, so
-    // they compute before loggers read state.metrics (same priority, registration order).
+    // Plugin metrics compute in the metrics band, before any handler, logger or checkpoint
+    // reads state.metrics whatever order they registered in, labelled with their plugin's
+    // name for a HandlerObserver.
     const auto& metric_names = c.metrics;
     for (std::size_t i = 0; i < metric_names.size(); ++i) {
         const auto& name = metric_names[i];
@@ -103,13 +104,17 @@ void open_plugins(PluginHost& plugins, Training& training, const TrainOptions& c
             throw UsageError(fmt::format("--metric {} is given twice; give each metric once", name));
         }
         const auto available = plugins.metrics();
-        if (std::none_of(available.begin(), available.end(), [&](const auto& m) { return m.name == name; })) {
-            throw UsageError(unknown_metric_message(name, available));
-        }
-        plugins.make_metric(name)->attach(*training.evaluator, name);
+        const auto found =
+            std::find_if(available.begin(), available.end(), [&](const auto& m) { return m.name == name; });
+        if (found == available.end()) throw UsageError(unknown_metric_message(name, available));
+        const auto attach = [&](ignite::Engine& engine) {
+            const auto label = engine.label_handlers(found->plugin);
+            plugins.make_metric(name)->attach(engine, name, ignite::Priority::metrics);
+        };
+        attach(*training.evaluator);
         if (evaluates) plugins.declare_metric("evaluator", name);
         if (training.validator) {
-            plugins.make_metric(name)->attach(*training.validator, name);
+            attach(*training.validator);
             plugins.declare_metric("validation", name);
         }
     }

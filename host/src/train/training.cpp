@@ -193,6 +193,7 @@ Training::Training(const TrainOptions& c) : device(parse_device(c.device)) {
     ignite::EvaluatorOptions evaluator_options;
     evaluator_options.device = device;
     evaluator_options.non_blocking = cuda;
+    evaluator_options.metrics_priority = ignite::Priority::metrics;
     const auto make_evaluator = [&] {
         return ignite::create_supervised_evaluator(supervised,
                                                    {{"accuracy", std::make_shared<ignite::Accuracy>()},
@@ -215,7 +216,7 @@ Training::Training(const TrainOptions& c) : device(parse_device(c.device)) {
     // iteration), also published to plugins as the running sum (IGNITE_STATE_EPOCH_OUTPUT_SUM)
     // so a progress bar shows the epoch's mean without reading every loss.
     const auto epoch_loss = std::make_shared<ignite::Average>(ignite::OutputTransform{}, device);
-    epoch_loss->attach(*trainer, "avg_loss");
+    epoch_loss->attach(*trainer, "avg_loss", ignite::Priority::metrics);
     trainer->add_event_handler(ignite::Events::EPOCH_STARTED, [epoch_loss](ignite::Engine& t) {
         t.state.set(IGNITE_STATE_EPOCH_OUTPUT_SUM, epoch_loss->accumulator());
     });

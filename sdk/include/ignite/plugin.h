@@ -1,7 +1,7 @@
 /* Ignite C++ plugin ABI, version 1.5 (1.0 + plugin-declared metrics + explicit exception
  * handling, option ranges and choices, growable arrays, counters in the event info, the
  * optimizer's parameter groups; checkpointing; structured plugin state; the run's facts and
- * checkpoint verification).
+ * checkpoint verification; named priority bands).
  *
  * The one stable promise of Ignite C++: a plugin compiled against ABI 1.k loads in every
  * host 1.m with m >= k. C99; depends only on <stdint.h>, <stddef.h> and DLPack
@@ -266,17 +266,17 @@ typedef struct ignite_bytes {
  *   engine's first iteration.
  *
  * state.metrics (metric_count / metric_name / metric_double), in attach order. The host's
- * metrics are handlers of priority 0 registered before any plugin's, so on the event that
- * computes them a plugin handler of priority >= 0 sees the new value, one of priority < 0
- * the previous one:
+ * metrics and plugin metrics are handlers in the metrics band (IGNITE_PRIORITY_METRICS), so
+ * on the event that computes them a plugin handler of a higher priority (every band after
+ * it) sees the new value, one of a lower priority the previous one:
  *   trainer: "avg_loss", the mean of state.output over the epoch, computed at the
  *     trainer's EPOCH_COMPLETED (absent before the first one).
  *   evaluator (train with --eval-every K > 0; dry-run attaches none): "accuracy", "loss",
  *     then every --metric NAME in the order given; reset when an evaluator run starts and
  *     computed at its EPOCH_COMPLETED (one epoch per run). The trainer runs the evaluator
- *     from its own EPOCH_COMPLETED at priority 50 (after loggers at 0, before checkpoints
- *     at 100), so a trainer EPOCH_COMPLETED handler of priority > 50 or the evaluator's
- *     COMPLETED sees this epoch's values. A matrix metric (IGNITE_METRIC_SQUARE) is not a
+ *     from its own EPOCH_COMPLETED in the host band (IGNITE_PRIORITY_HOST: after loggers,
+ *     before checkpoints), so a trainer EPOCH_COMPLETED handler of a higher priority or the
+ *     evaluator's COMPLETED sees this epoch's values. A matrix metric (IGNITE_METRIC_SQUARE) is not a
  *     number: metric_double gives IGNITE_ERR_TYPE.
  *   The engine "evaluator" exists only when the host runs one (engine() returns NULL
  *   otherwise).
@@ -287,6 +287,21 @@ typedef struct ignite_bytes {
  * ITERATION_STARTED at priority 0, registered before plugins; a plugin that schedules lr
  * itself runs with --lr-schedule constant. The evaluator, and dry-run's trainer, have no
  * optimizer (param_group_count gives 0). */
+
+/* ---- priority bands (ABI 1.5) ------------------------------------------------------------ */
+
+/* The named bands of add_handler's priority, in the order they run (lower first): metrics
+ * (-100), handlers that act on metrics (-50), loggers (0, the default), the host (50: the
+ * evaluation run, the metrics file), checkpoint (100). Register in the band of what the
+ * handler does, so it sees what the bands before it wrote whatever the load order; a value
+ * beside a band (IGNITE_PRIORITY_LOGGERS + 10) orders a handler within a gap. The list,
+ * with what each band is for, is ignite/priority_bands.def (core's ignite::Priority
+ * constants are made from the same list). These are plain int values: a plugin built
+ * against 1.0 that wrote the numbers gets the same order. */
+enum ignite_priority_band {
+#define IGNITE_PRIORITY_BAND(name, core, value, help) IGNITE_PRIORITY_##name = value,
+#include "priority_bands.def"
+};
 
 /* Keys of param_group_double / set_param_group_double (ABI 1.2). */
 #define IGNITE_PARAM_LR "lr"
@@ -323,9 +338,10 @@ typedef struct ignite_host_api {
     const char* (*engine_name)(ignite_engine* engine);
 
     /* Handlers. `events` holds `count` specs registered as one registration (Ignite's
-     * `|`); lower priority runs first, ties in registration order (metrics -100,
-     * loggers 0, checkpoints 100 by convention). user_data is the plugin's and must stay
-     * valid until the handler is removed or the host shuts the plugin down. */
+     * `|`); lower priority runs first, ties in registration order (the named bands, ABI
+     * 1.5: IGNITE_PRIORITY_METRICS ... IGNITE_PRIORITY_CHECKPOINT). user_data is the
+     * plugin's and must stay valid until the handler is removed or the host shuts the
+     * plugin down. */
     ignite_status (*add_handler)(ignite_host* host, ignite_engine* engine, const ignite_event_spec* events,
                                  size_t count, int32_t priority, ignite_handler_fn fn, void* user_data,
                                  ignite_handler_id* out_id);

@@ -81,11 +81,19 @@ public:
 class Engine;
 class Host;
 
-/// Handler order (lower runs first; ties in registration order): metrics -100, loggers 0,
-/// checkpoints 100 by convention. As core's ignite::Priority.
+/// Handler order (lower runs first; ties in registration order). As core's ignite::Priority,
+/// with the same named bands (ABI 1.5, ignite/priority_bands.def): Priority::metrics,
+/// handlers, loggers (0, the default), host, checkpoint. Register in the band of what the
+/// handler does: `trainer.on(Events::EPOCH_COMPLETED, Priority::checkpoint, save)`; a value
+/// beside a band orders a handler within a gap: `Priority{Priority::loggers.value + 10}`.
 struct Priority {
     std::int32_t value = 0;
+
+#define IGNITE_PRIORITY_BAND(name, core, value, help) static const Priority core;
+#include <ignite/priority_bands.def>
 };
+#define IGNITE_PRIORITY_BAND(name, core, value, help) inline constexpr Priority Priority::core{IGNITE_PRIORITY_##name};
+#include <ignite/priority_bands.def>
 
 /// A custom filter: true to run the handler for the event's counter value (core's
 /// `.filter(fn)`). Called on every firing of its event; must not throw.

@@ -123,10 +123,18 @@ public:
     /// Registers the metric's handlers on `engine` as Ignite does: started and
     /// iteration_completed only if not already on those events, then completed under
     /// `name` (so a second attach under another name computes twice). Handlers are added
-    /// with the default priority, so a user handler registered on the COMPLETED event
-    /// before attach() runs before compute() and sees the previous value. Throws
+    /// with `priority`, by default Ignite's (0, registration order): a user handler
+    /// registered on the COMPLETED event before attach() runs before compute() and sees
+    /// the previous value, as Ignite's recorded traces require. A run's participants (the
+    /// host's metrics, plugin metrics) pass Priority::metrics instead, so every handler of
+    /// a later band sees the new value whatever order they registered in. Throws
     /// RuntimeError when the metric is not owned by a std::shared_ptr.
-    void attach(Engine& engine, const std::string& name, const MetricUsage& usage = MetricUsage::epoch_wise());
+    void attach(Engine& engine, const std::string& name, const MetricUsage& usage = MetricUsage::epoch_wise(),
+                Priority priority = Priority{});
+    /// attach(engine, name, MetricUsage::epoch_wise(), priority).
+    void attach(Engine& engine, const std::string& name, Priority priority) {
+        attach(engine, name, MetricUsage::epoch_wise(), priority);
+    }
     /// Removes the handlers registered for `usage` from `engine` (all names).
     void detach(Engine& engine, const MetricUsage& usage = MetricUsage::epoch_wise());
     /// True when the completed handler is registered on `usage.completed` of `engine`.

@@ -79,6 +79,9 @@ struct EvaluatorOptions {
     PrepareBatch prepare = prepare_batch;
     /// (x, y, y_pred) -> state.output. Default: (y_pred, y), what metrics expect.
     std::function<c10::IValue(const at::Tensor&, const at::Tensor&, const at::Tensor&)> output_transform;
+    /// The priority the metrics attach with (Metric::attach): Ignite's registration order by
+    /// default; a run's host passes Priority::metrics so they compute before other bands.
+    Priority metrics_priority{};
 };
 
 /// Metrics by name, attached in the order given (Ignite keeps its dict's order):
