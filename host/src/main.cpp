@@ -72,8 +72,8 @@ int dry_run(const std::vector<std::string>& args) {
     plugins.add_engine("trainer", trainer);
     if (eval_every > 0) {
         plugins.add_engine("evaluator", evaluator);
-        // Priority 50: after loggers (0) report the epoch, before checkpoints (100).
-        trainer.add_event_handler(ignite::Events::EPOCH_COMPLETED.every(eval_every), ignite::Priority{50},
+        // The host band: after loggers report the epoch, before checkpoints.
+        trainer.add_event_handler(ignite::Events::EPOCH_COMPLETED.every(eval_every), ignite::Priority::host,
                                   [&] { evaluator.run(ignite::data::range(eval_length)); });
     }
     const auto plugin_names = strings(vm, "plugin");
