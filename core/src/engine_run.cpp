@@ -69,8 +69,14 @@ bool done(const State& s, std::optional<std::int64_t> max_epochs, std::optional<
 
 // ---- control -----------------------------------------------------------------------------
 
-void Engine::terminate(bool skip_completed) noexcept {
+void Engine::terminate(bool skip_completed) noexcept { terminate(TerminateReason::handler, skip_completed); }
+
+void Engine::terminate(TerminateReason reason, bool skip_completed) noexcept {
     should_terminate_ = skip_completed ? Stop::kSkipEvent : Stop::kStop;
+    // The first reason stays: why the run stopped, not who asked last.
+    if (terminate_reason_ == TerminateReason::none) {
+        terminate_reason_ = reason == TerminateReason::none ? TerminateReason::handler : reason;
+    }
 }
 
 void Engine::terminate_epoch(bool skip_epoch_completed) noexcept {
@@ -211,6 +217,7 @@ void Engine::setup_engine() {
 
 Engine::RunTask Engine::run_as_coroutine() {
     should_terminate_ = should_terminate_single_epoch_ = Stop::kNone;
+    terminate_reason_ = TerminateReason::none;
     should_interrupt_ = false;
     exception_handler_failed_ = false;
     state.times.epoch_completed = 0.0;
@@ -304,6 +311,9 @@ Engine::RunTask Engine::run_as_coroutine() {
                         if (state.epoch_length && iter_counter == *state.epoch_length) break;
                         if (state.max_iters && state.iteration == *state.max_iters) [[unlikely]] {
                             should_terminate_ = Stop::kStop;  // Ignite 0.5.5: max_iters reached
+                            if (terminate_reason_ == TerminateReason::none) {
+                                terminate_reason_ = TerminateReason::iteration_limit;
+                            }
                             throw TerminateSignal{};
                         }
                     }
