@@ -18,7 +18,6 @@
 
 namespace {
 
-using ignite::sdk::Engine;
 using ignite::sdk::Events;
 using ignite::sdk::Host;
 using ignite::sdk::Option;
@@ -32,8 +31,8 @@ class SignalAt : public ignite::sdk::Plugin {
             host.log(IGNITE_LOG_INFO, "resumed run: no signal");
             return;
         }
-        host.log(IGNITE_LOG_INFO, "SIGTERM at trainer iteration " + std::to_string(at) + " (output_dir " +
-                                      host.output_dir() + ")");
+        host.log(IGNITE_LOG_INFO,
+                 "SIGTERM at trainer iteration " + std::to_string(at) + " (output_dir " + host.output_dir() + ")");
         // The handlers band: before the loggers and the checkpoint of the same iteration, so
         // the host sees the signal at this iteration's end, as a Ctrl-C between two steps.
         host.require_engine("trainer").on(Events::ITERATION_COMPLETED.once(at), Priority::handlers,
@@ -43,9 +42,9 @@ class SignalAt : public ignite::sdk::Plugin {
 
 }  // namespace
 
-IGNITE_SDK_PLUGIN(SignalAt,
-                  PluginSpec("signal_at")
-                      .version("1.0.0")
-                      .description("gpu-check: sends the host SIGTERM at one trainer iteration (not when resumed)")
-                      .needs_abi_minor(5)
-                      .option(Option::integer("at", 1).min(1).help("the trainer iteration after which SIGTERM is sent")))
+IGNITE_SDK_PLUGIN(
+    SignalAt, PluginSpec("signal_at")
+                  .version("1.0.0")
+                  .description("gpu-check: sends the host SIGTERM at one trainer iteration (not when resumed)")
+                  .needs_abi_minor(5)
+                  .option(Option::integer("at", 1).min(1).help("the trainer iteration after which SIGTERM is sent")))
