@@ -252,11 +252,14 @@ TEST_CASE("console reports the engines it is asked to", "[plugins][console]") {
         CHECK(count(r, "[trainer] epoch ") == 3);
         CHECK(count(r, "[evaluator]") == 0);
     }
-    SECTION("a listed engine the host does not run is skipped, not an error") {
+    SECTION("a listed engine the run does not have is refused, naming the run's engines (ABI 1.6)") {
         const auto r = host(dry_run(1, 2, {"--plugin", "console", "--plugin-opt", "console.engines=evaluator"}));
         INFO(r.cmd << "\nstdout:\n" << r.out << "stderr:\n" << r.err);
-        REQUIRE(r.rc == 0);
-        CHECK(r.out.empty());
+        CHECK(r.rc == 2);
+        const auto err = r.err_lines();
+        REQUIRE(err.size() == 1);
+        CHECK(contains(err[0], "console.engines names engine 'evaluator', which this run does not have"));
+        CHECK(contains(err[0], "its engines: trainer (or all)"));
     }
 }
 
@@ -458,13 +461,13 @@ TEST_CASE("trace leaves an existing file untouched when the host fails to start 
 }
 
 TEST_CASE("trace truncates its file when a run starts, even one it traces nothing of", "[plugins][trace]") {
-    // engines=evaluator without an evaluator: no line, but the file is this run's (empty),
-    // not the previous run's left in place.
+    // engines=evaluator with an evaluator that never runs (every 2 epochs, 1 epoch): no line,
+    // but the file is this run's (empty), not the previous run's left in place.
     const auto path = scratch_dir() / "trace_emptied.jsonl";
     { std::ofstream(path, std::ios::binary) << "stale\n"; }
     const auto r = host(dry_run(1, 2,
-                                {"--plugin", "trace", "--plugin-opt", "trace.path=" + path.string(), "--plugin-opt",
-                                 "trace.engines=evaluator"}));
+                                {"--eval-every", "2", "--plugin", "trace", "--plugin-opt", "trace.path=" + path.string(),
+                                 "--plugin-opt", "trace.engines=evaluator"}));
     INFO(r.cmd << "\nstderr:\n" << r.err);
     REQUIRE(r.rc == 0);
     REQUIRE(fs::exists(path));

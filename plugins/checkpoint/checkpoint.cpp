@@ -166,6 +166,7 @@ private:
                     [this](Engine& e) {
                         if (e.iteration() == last_iteration_) return;  // saved at this iteration already
                         save_by_step(e);
+                        if (refused_bad_weights_) return;
                         this->host().log(IGNITE_LOG_INFO, "the trainer was terminated: saved " + last_saved_);
                     },
                     kCheckpointPriority);
@@ -276,8 +277,24 @@ private:
         policy_->set_saved(std::move(items));
     }
 
+    // A trainer stopped because its weights went bad (a NaN loss: terminate reason
+    // bad_weights) must not replace a good checkpoint with them, at TERMINATE, COMPLETED or any
+    // later save: the last good file stays the newest.
+    bool weights_are_bad(const Engine& trainer) {
+        if (trainer.terminate_reason() != ignite::sdk::TerminateReason::bad_weights) return false;
+        if (!refused_bad_weights_) {
+            refused_bad_weights_ = true;
+            host().log(IGNITE_LOG_WARNING,
+                       "the trainer was terminated for bad weights (terminate reason bad_weights): not saving "
+                       "them; the newest checkpoint stays " +
+                           (last_saved_.empty() ? std::string("(none saved)") : last_saved_));
+        }
+        return true;
+    }
+
     // Ignite without a score: priority = global step, by default the trainer's iteration.
     void save_by_step(Engine& trainer) {
+        if (weights_are_bad(trainer)) return;
         last_iteration_ = trainer.iteration();
         // The counter of the event these saves hang on (also for the save at TERMINATE).
         const bool at_epochs = every_ == 0;
@@ -288,6 +305,7 @@ private:
     }
 
     void save_by_score(Engine& evaluator, const Engine& trainer) {
+        if (weights_are_bad(trainer)) return;
         const auto& name = host().option_string("score_name");
         const auto value = evaluator.metric(name);
         if (!value) {
@@ -369,6 +387,7 @@ private:
     bool include_self_ = false;
     std::int64_t last_iteration_ = -1;
     std::string last_saved_;
+    bool refused_bad_weights_ = false;
     EventSpec saved_event_{0};
 };
 
@@ -381,6 +400,8 @@ IGNITE_SDK_PLUGIN(
         .description("Ignite's Checkpoint/DiskSaver: saves model, optimizer, trainer, RNG and plugin states durably, "
                      "keeps the best n_saved")
         .needs_abi_minor(5)
+        .placement(ignite::sdk::Placement::rank_zero)
+        .band(ignite::sdk::Priority::checkpoint)
         .state_key("checkpointer")
         .json_state()
         .event("SAVED_CHECKPOINT", "", "after a checkpoint file is durably written (Ignite's CheckpointEvents)")

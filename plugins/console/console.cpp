@@ -44,17 +44,15 @@ class Console : public ignite::sdk::Plugin {
         every_ = host.option_int("every");
         precision_ = static_cast<int>(host.option_int("precision"));
         json_ = host.option_string("format") == "json";
-        for (const auto& name : host.option_list("engines")) {
-            // A known engine the host does not run this time (no --eval-every: no evaluator)
-            // is simply not reported.
-            const auto engine = host.engine(name.c_str());
-            if (!engine) continue;
+        // The run's engines by name (a typo, or an engine this run does not have, is refused).
+        for (auto& engine : host.engines_from_option("engines", "console")) {
+            const auto name = engine.name();
             // The loggers' band: after metrics have updated, before checkpoints.
             if (every_ > 0)
-                engine->on(Events::ITERATION_COMPLETED.every(every_), Priority::loggers,
+                engine.on(Events::ITERATION_COMPLETED.every(every_), Priority::loggers,
                            [this, name](Engine& e, const EventInfo& ev) { iteration_line(name, e, ev); });
-            engine->on(Events::EPOCH_COMPLETED, Priority::loggers,
-                       [this, name](Engine& e, const EventInfo& ev) { epoch_line(name, e, ev); });
+            engine.on(Events::EPOCH_COMPLETED, Priority::loggers,
+                      [this, name](Engine& e, const EventInfo& ev) { epoch_line(name, e, ev); });
         }
     }
 
@@ -150,15 +148,17 @@ class Console : public ignite::sdk::Plugin {
 IGNITE_SDK_PLUGIN(
     Console,
     PluginSpec("console")
-        .version("1.0")
+        .placement(ignite::sdk::Placement::rank_zero)
+        .band(ignite::sdk::Priority::loggers)
+        .version("1.1")
+        .needs_abi_minor(6)
         .description("Prints iteration and per-epoch summary lines (output, metrics, epoch time) to stdout")
         .option(Option::integer("every", 100).min(0).help("print an iteration line every N iterations; 0 disables"))
-        // The engines the host can run; a typo ("trainer,evalutor") fails loudly instead of
-        // silently printing nothing for the misspelt engine.
-        .option(Option::list("engines", "trainer,evaluator")
-                    .choices({"trainer", "evaluator"})
+        // Checked at init against the run's engines: a typo ("trainer,evalutor") fails loudly
+        // instead of silently printing nothing for the misspelt engine.
+        .option(Option::list("engines", "all")
                     .min(1)  // items: at least one engine
-                    .help("comma-separated engines to report: trainer, evaluator"))
+                    .help("comma-separated engines to report (trainer, evaluator, validation), or all"))
         // 17 significant digits is all a double has; more would print noise.
         .option(Option::integer("precision", 4).range(0, 17).help("digits after the decimal point in text lines"))
         .option(Option::string("format", "text")

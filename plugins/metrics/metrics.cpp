@@ -312,6 +312,7 @@ MetricSpec confusion(const char* name, const char* help) {
 IGNITE_SDK_PLUGIN(
     MetricsPlugin,
     ignite::sdk::PluginSpec("metrics")
+        .band(ignite::sdk::Priority::metrics)
         .version("1.0.0")
         .description("Classification and regression metrics: precision/recall/f1 (macro, micro, weighted), "
                      "confusion_matrix, top_k_accuracy, mse, mae")

@@ -354,6 +354,8 @@ private:
 IGNITE_SDK_PLUGIN(
     Progress,
     PluginSpec("progress")
+        .placement(ignite::sdk::Placement::rank_zero)
+        .band(ignite::sdk::Priority::loggers)
         .version("1.0")
         .description("tqdm-like progress bar per epoch (redrawn in place on a terminal, percentage lines in logs)")
         .option(Option::string("stream", "stderr").choices({"stderr", "stdout"}).help("where the bar goes"))

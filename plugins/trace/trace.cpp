@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <limits>
+#include <algorithm>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -41,8 +42,6 @@ using ignite::sdk::EventSpec;
 using ignite::sdk::Host;
 using ignite::sdk::Option;
 using ignite::sdk::PluginSpec;
-
-const char* const kKnownEngines[] = {"trainer", "evaluator"};
 
 // The built-in events and their names, from the one list (ignite/events.def); the names
 // are used when the host gives none (event_name is documented, but a missing one must not
@@ -69,7 +68,10 @@ public:
 
 private:
     void init(Host& host) override {
-        const auto engines = host.option_list("engines");  // validated by the host: known names
+        // The run's engines by name (a typo, or an engine this run does not have, is refused).
+        const auto traced_engines = host.engines_from_option("engines", "trace");
+        std::vector<std::string> engines;
+        for (const auto& e : traced_engines) engines.push_back(e.name());
         attrs_ = host.option_list("attrs");
         with_time_ = host.option_bool("time");
 
@@ -99,17 +101,13 @@ private:
         // An engine the host runs but trace does not follow still opens the file at its
         // STARTED: once a run has begun, the file is this run's (maybe empty), never the
         // previous run's left in place.
-        for (const char* name : kKnownEngines) {
-            bool traced = false;
-            for (const auto& t : engines) traced = traced || t == name;
-            const auto engine = host.engine(name);
-            if (engine && !traced)
-                engine->on(
+        for (auto& engine : host.engines()) {
+            if (std::find(engines.begin(), engines.end(), engine.name()) == engines.end())
+                engine.on(
                     Events::STARTED, [this] { file_.open(); }, kFirst);
         }
         for (const auto& name : engines) {
             const auto engine = host.engine(name.c_str());
-            if (!engine) continue;  // known but not run this time (e.g. no evaluator)
             auto write_line = [this, name](Engine& e, const EventInfo& info) { write(name, e, info); };
             for (const EventSpec* ev : kBuiltinEvents) engine->on(*ev, write_line, kFirst);
             // A custom event is registered on one engine; on the others the host refuses
@@ -197,13 +195,15 @@ private:
 IGNITE_SDK_PLUGIN(
     Trace,
     PluginSpec("trace")
-        .version("1.0")
+        .placement(ignite::sdk::Placement::rank_zero)
+        .band(ignite::sdk::Priority::loggers)
+        .version("1.1")
+        .needs_abi_minor(6)
         .description("Writes every event of the traced engines as JSON lines to a file")
         .option(Option::string("path", "ignite-trace.jsonl")
                     .help("file to write (truncated when the run starts, not before)"))
-        .option(Option::list("engines", "trainer,evaluator")
-                    .choices({"trainer", "evaluator"})
-                    .help("comma-separated engines to trace: trainer, evaluator"))
+        .option(Option::list("engines", "all")
+                    .help("comma-separated engines to trace (trainer, evaluator, validation), or all"))
         .option(
             Option::list("custom", "")
                 .help("comma-separated qualified custom events to trace too (plugin.EVENT); load their plugin first"))

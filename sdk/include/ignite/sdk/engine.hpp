@@ -159,6 +159,17 @@ public:
         check(api()->has_metric(engine_, name.c_str(), &out), name.c_str());
         return out != 0;
     }
+    /// A metric of any shape (a confusion matrix; a number as a 0-dim float64) as an owned
+    /// CPU tensor (ABI 1.6: metric_tensor; needs_abi_minor(6)). Throws Error (NOT_FOUND, TYPE).
+    [[nodiscard]] std::unique_ptr<DLManagedTensor, void (*)(DLManagedTensor*)> metric_tensor(
+        const std::string& name) const {
+        require_16("metric_tensor");
+        DLManagedTensor* t = nullptr;
+        check(api()->metric_tensor(engine_, name.c_str(), &t), name.c_str());
+        return {t, [](DLManagedTensor* m) {
+                    if (m && m->deleter) m->deleter(m);
+                }};
+    }
     void set_metric(const std::string& name, double v) const {
         check(api()->set_metric_double(engine_, name.c_str(), v), name.c_str());
     }
@@ -226,10 +237,28 @@ public:
     // ---- control ----
 
     void terminate() const { check(api()->terminate(engine_), "terminate"); }
+    /// Terminates saying why (ABI 1.6; needs_abi_minor(6)): TerminateReason::bad_weights for
+    /// weights no checkpoint should keep (a NaN loss), handler for a decision (the default).
+    void terminate(TerminateReason reason) const {
+        require_16("terminate_with_reason");
+        check(api()->terminate_with_reason(engine_, static_cast<std::int32_t>(reason)), "terminate_with_reason");
+    }
+    /// Why the engine's current (or last) run was terminated; TerminateReason::none when it
+    /// was not, and on a host before 1.6.
+    [[nodiscard]] TerminateReason terminate_reason() const {
+        std::int32_t r = 0;
+        if (!IGNITE_API_HAS(api(), ignite_host_api, terminate_reason)) return TerminateReason::none;
+        check(api()->terminate_reason(engine_, &r), "terminate_reason");
+        return static_cast<TerminateReason>(r);
+    }
     void terminate_epoch() const { check(api()->terminate_epoch(engine_), "terminate_epoch"); }
 
 private:
     [[nodiscard]] const ignite_host_api* api() const noexcept;
+    void require_16(const char* call) const {
+        if (!IGNITE_API_HAS(api(), ignite_host_api, terminate_reason))
+            throw Error(IGNITE_ERR_UNSUPPORTED, std::string("this host predates ABI 1.6: it has no ") + call);
+    }
     void check(ignite_status s, const char* what) const {
         if (s != IGNITE_OK) {
             const char* msg = api()->last_error(nullptr);

@@ -21,6 +21,19 @@ inline namespace v1 {
 
 class Engine;
 
+/// Why an engine stopped early (ABI 1.6): core's ignite::TerminateReason, from the same
+/// list (ignite/terminate_reasons.def): none, handler, user_signal, bad_weights, iteration_limit.
+enum class TerminateReason : std::int32_t {
+#define IGNITE_TERMINATE_REASON(name, core, value, help) core = IGNITE_TERMINATE_##name,
+#include <ignite/terminate_reasons.def>
+};
+
+/// Where a plugin runs in a run of several processes (ABI 1.6; plugin.h: placement).
+enum class Placement : std::uint32_t {
+    every_rank = IGNITE_PLACEMENT_EVERY_RANK,  ///< metrics, handlers that act on them
+    rank_zero = IGNITE_PLACEMENT_RANK_ZERO,    ///< loggers, checkpoints: one writer per run
+};
+
 /// Handler order (lower runs first; ties in registration order). As core's ignite::Priority,
 /// with the same named bands (ABI 1.5, ignite/priority_bands.def): Priority::metrics,
 /// handlers, loggers (0, the default), host, checkpoint. Register in the band of what the

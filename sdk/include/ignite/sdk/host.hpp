@@ -10,6 +10,7 @@
 #include <ignite/sdk/error.hpp>
 #include <ignite/sdk/events.hpp>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <exception>
@@ -135,6 +136,44 @@ public:
         require_api(IGNITE_API_HAS(api_, ignite_host_api, run_fact_int), "run_fact_int");
         std::int64_t out = 0;
         check(api_->run_fact_int(host_, name, &out));
+        return out;
+    }
+    /// The run's configuration, one JSON object's text (ABI 1.6: the run fact "config").
+    [[nodiscard]] std::string run_config() const { return run_fact_string("config"); }
+    /// Every engine of the run, in the order the host made them (ABI 1.6: engine_count /
+    /// engine_at; needs_abi_minor(6)), e.g. to check an engine option against those that exist.
+    [[nodiscard]] std::vector<Engine> engines() {
+        require_api(IGNITE_API_HAS(api_, ignite_host_api, engine_at), "engine_at");
+        std::size_t n = 0;
+        check(api_->engine_count(host_, &n));
+        std::vector<Engine> out;
+        for (std::size_t i = 0; i < n; ++i) {
+            ignite_engine* e = nullptr;
+            check(api_->engine_at(host_, i, &e));
+            out.emplace_back(e, this);
+        }
+        return out;
+    }
+    /// The engines a list option names (e.g. `--plugin-opt trace.engines=trainer,validation`):
+    /// "all" is every engine of the run, in the host's order; any other name must be one of
+    /// the run's engines (ABI 1.6: engines()), so a plugin lists no engine names of its own
+    /// and a misspelt or absent one is refused at init. Throws std::invalid_argument (one
+    /// line naming the option, the name and the run's engines).
+    [[nodiscard]] std::vector<Engine> engines_from_option(const char* option, const std::string& plugin) {
+        auto all = engines();
+        const auto names = option_list(option);
+        if (names.size() == 1 && names.front() == "all") return all;
+        std::string known;
+        for (const auto& e : all) known += (known.empty() ? "" : ", ") + e.name();
+        std::vector<Engine> out;
+        for (const auto& n : names) {
+            auto it = std::find_if(all.begin(), all.end(), [&](const Engine& e) { return e.name() == n; });
+            if (it == all.end()) {
+                throw std::invalid_argument(plugin + "." + option + " names engine '" + n +
+                                            "', which this run does not have; its engines: " + known + " (or all)");
+            }
+            out.push_back(*it);
+        }
         return out;
     }
     /// "" when `path` is a checkpoint that verifies, else the one-line reason (naming the file).

@@ -188,6 +188,19 @@ public:
         needs_minor_ = minor;
         return *this;
     }
+    /// Where the plugin runs in a run of several processes (ABI 1.6, plugin.h: placement):
+    /// Placement::rank_zero for a plugin that writes the run's files (claims ABI 1.6, so an
+    /// older host, which would run it on every rank, refuses it); every_rank by default.
+    PluginSpec& placement(Placement p) {
+        placement_ = p;
+        return *this;
+    }
+    /// The band its handlers register in (plugin.h: priority_band), shown by `plugins
+    /// inspect`; it documents the plugin and claims no ABI minor of its own.
+    PluginSpec& band(Priority p) {
+        band_ = p.value;
+        return *this;
+    }
     /// Saves Plugin::save_state() into checkpoints under `key`.
     PluginSpec& state_key(std::string key) {
         state_key_ = std::move(key);
@@ -244,6 +257,8 @@ private:
 
     std::string name_, version_, description_, state_key_;
     std::uint32_t state_format_ = IGNITE_STATE_BYTES;
+    Placement placement_ = Placement::every_rank;
+    std::int32_t band_ = 0;
     std::uint16_t needs_minor_ = 0;
     std::vector<Option> options_;
     std::vector<EventDecl> events_;

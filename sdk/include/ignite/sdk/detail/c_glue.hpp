@@ -150,6 +150,7 @@ struct PluginGlue {
             i.abi_minor = k.uses_abi_1_2() ? 2 : 0;
             if (k.needs_minor_ > i.abi_minor) i.abi_minor = k.needs_minor_;
             if (k.state_format_ != IGNITE_STATE_BYTES && i.abi_minor < 4) i.abi_minor = 4;
+            if (k.placement_ != Placement::every_rank && i.abi_minor < 6) i.abi_minor = 6;
             i.name = k.name_.c_str();
             i.version = k.version_.c_str();
             i.description = k.description_.c_str();
@@ -168,6 +169,8 @@ struct PluginGlue {
             i.event_stride = sizeof(ignite_event_decl);
             i.bytes_size = sizeof(ignite_bytes);
             i.state_format = k.state_format_;
+            i.placement = static_cast<std::uint32_t>(k.placement_);
+            i.priority_band = k.band_;
             return i;
         }();
         return &info;
