@@ -298,6 +298,11 @@ TEST_CASE("ABI 1.6: a terminate with a reason is what terminate_reason reports, 
         "train --no-default-plugins --model mlp --dataset synthetic:400 --epochs 3 --batch-size 32 --plugin " + kRun16 +
         " --plugin-opt run16.terminate_at=5 --plugin checkpoint --output-dir " + dir.string());
     INFO(r.out);
+    // A run stopped for bad weights failed: exit 1, its reason in the summary and the error.
+    CHECK(r.rc == 1);
+    CHECK(r.out.find("plugin 'run16' terminated the trainer (bad_weights) at epoch 1, iteration 5") !=
+          std::string::npos);
+    CHECK(r.out.find("ignite-host: error: the trainer was stopped because its weights went bad") != std::string::npos);
     CHECK(has(run16_lines(r.out), "terminate_reason trainer 3"));
     // The checkpoint plugin saves at COMPLETED (on_completed) only weights worth keeping.
     std::vector<fs::path> saved;
@@ -312,6 +317,8 @@ TEST_CASE("ABI 1.6: a terminate with a reason is what terminate_reason reports, 
         " --plugin-opt run16.terminate_at=5 --plugin-opt run16.reason=1 --plugin checkpoint --output-dir " +
         fine_dir.string());
     INFO(fine.out);
+    CHECK(fine.rc == 0);
+    CHECK(fine.out.find("plugin 'run16' terminated the trainer (handler) at epoch 1, iteration 5") != std::string::npos);
     CHECK(has(run16_lines(fine.out), "terminate_reason trainer 1"));
     CHECK(fs::exists(fine_dir / "checkpoints" / "checkpoint_5.pt"));
 }

@@ -45,11 +45,12 @@ std::string summary_line(const TrainOptions& c, Training& training, PluginHost& 
             static_cast<double>(std::max<std::int64_t>(training.train_loader->size().value_or(1), 1)) / total);
     if (epochs_completed < c.epochs) {
         const auto stop = plugins.termination("trainer");
-        summary =
-            fmt::format("trained {} of {} epochs in {:.1f} s, stopped early: {}", epochs_completed, c.epochs, total,
-                        stop ? fmt::format("plugin '{}' terminated the trainer at epoch {}, iteration {}", stop->plugin,
-                                           stop->epoch, stop->iteration)
-                             : std::string("the trainer was terminated"));
+        const auto why = ignite::terminate_reason_name(trainer.terminate_reason());
+        summary = fmt::format("trained {} of {} epochs in {:.1f} s, stopped early: {}", epochs_completed, c.epochs,
+                              total,
+                              stop ? fmt::format("plugin '{}' terminated the trainer ({}) at epoch {}, iteration {}",
+                                                 stop->plugin, why, stop->epoch, stop->iteration)
+                                   : fmt::format("the trainer was terminated ({})", why));
     }
     return summary;
 }
@@ -110,6 +111,15 @@ int run_training(const TrainOptions& c, Training& training, PluginHost& plugins,
     std::cout << fmt::format("; metrics in {}\n", metrics_out.path().string());
     std::cout.flush();
     if (!std::cout) throw RunFailed("the summary could not be written to standard output");
+    // Weights a participant stopped the run for as bad (a NaN loss) are a failed run, not a
+    // result: a script checking the exit status must not take them for a trained model.
+    if (training.trainer->terminate_reason() == ignite::TerminateReason::bad_weights) {
+        throw RunFailed(fmt::format("the trainer was stopped because its weights went bad (terminate reason "
+                                    "bad_weights) at epoch {}, iteration {}; no checkpoint keeps them, results so "
+                                    "far in {}",
+                                    training.trainer->state.epoch, training.trainer->state.iteration,
+                                    metrics_out.path().string()));
+    }
     return exit_code(ExitStatus::kSuccess);
 }
 
