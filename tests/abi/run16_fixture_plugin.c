@@ -11,6 +11,7 @@
 #include <ignite/plugin.h>
 
 #include "event_spec.h"
+#include "fixture_status.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -24,20 +25,6 @@ static const char* g_metric;
 /* `line` already starts with "". */
 static void say(const char* line) { g_api->log(g_host, IGNITE_LOG_INFO, line); }
 
-static const char* status_name(ignite_status s) {
-    switch (s) {
-        case IGNITE_OK:
-            return "OK";
-        case IGNITE_ERR_INVALID_ARGUMENT:
-            return "INVALID_ARGUMENT";
-        case IGNITE_ERR_NOT_FOUND:
-            return "NOT_FOUND";
-        case IGNITE_ERR_TYPE:
-            return "TYPE";
-        default:
-            return "OTHER";
-    }
-}
 
 static void record(const char* call, const char* what, ignite_status s) {
     char line[256];

@@ -8,6 +8,7 @@
 #include <ignite/plugin.h>
 
 #include "event_spec.h"
+#include "fixture_status.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -16,28 +17,6 @@ static ignite_host* g_host;
 static const ignite_host_api* g_api;
 static ignite_event g_custom; /* status.ON_EVALUATOR, registered on the evaluator only */
 
-static const char* status_name(ignite_status s) {
-    switch (s) {
-        case IGNITE_OK:
-            return "OK";
-        case IGNITE_ERR_INVALID_ARGUMENT:
-            return "INVALID_ARGUMENT";
-        case IGNITE_ERR_NOT_FOUND:
-            return "NOT_FOUND";
-        case IGNITE_ERR_TYPE:
-            return "TYPE";
-        case IGNITE_ERR_STATE:
-            return "STATE";
-        case IGNITE_ERR_UNSUPPORTED:
-            return "UNSUPPORTED";
-        case IGNITE_ERR_PLUGIN:
-            return "PLUGIN";
-        case IGNITE_ERR_INTERNAL:
-            return "INTERNAL";
-        default:
-            return "?";
-    }
-}
 
 /* Logs one case; a failure must come with a message. */
 static void record(const char* call, const char* what, ignite_status s) {
