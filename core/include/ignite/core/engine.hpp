@@ -507,9 +507,10 @@ public:
     /// COMPLETED) is `iteration_limit` unless a reason was asked before; one ending at an
     /// epoch's end, or at max_epochs, is not terminated (`none`).
     /// Reset to `none` when a run starts its loop afresh (a new run, or run() after a
-    /// terminated run); kept across interrupt() and the run() that resumes it. A terminate
-    /// asked outside a run (or in a COMPLETED handler) is reported until the next run starts,
-    /// which forgets it, as it forgets should_terminate() (Ignite's rule).
+    /// terminated or finished run), which also forgets should_terminate() (Ignite's rule): a
+    /// terminate asked after run() returned, or in a COMPLETED handler, is reported until
+    /// then. After interrupt() the loop is resumed, not restarted: the reason is kept, and a
+    /// terminate asked before the resuming run() stops it after its first event.
     [[nodiscard]] TerminateReason terminate_reason() const noexcept { return terminate_reason_; }
     /// Ends the current epoch after the current event: TERMINATE_SINGLE_EPOCH, then
     /// EPOCH_COMPLETED (unless skip_epoch_completed); the next epoch starts a new pass.
