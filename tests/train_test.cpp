@@ -80,7 +80,7 @@ TEST_CASE("train learns Fashion-MNIST from a few hundred iterations", "[train]")
     CHECK(lines[1]["split"] == "test");
     const double accuracy = lines[3]["accuracy"];
     CHECK(accuracy >= 0.75);
-    CHECK(lines[3]["loss"].get<double>() < lines[0]["loss"].get<double>() + 1e-9);
+    CHECK(lines[3]["loss"].get<double>() < lines[0]["avg_loss"].get<double>() + 1e-9);
     CHECK_THAT(r.out, Catch::Contains("test accuracy"));
     CHECK_THAT(r.out, Catch::Contains("threads=2"));  // thread configuration logged
 }

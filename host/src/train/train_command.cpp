@@ -2,6 +2,8 @@
 
 #include "checkpoint_state.hpp"
 #include "cli_common.hpp"
+#include "epoch_clock.hpp"
+#include "eval_schedule.hpp"
 #include "resume.hpp"
 #include "run_record.hpp"
 #include "train_options.hpp"
@@ -32,6 +34,18 @@ std::optional<ResumePoint> resume_point(const TrainOptions& c, const PluginHost&
         log_line(fmt::format("ignite-host: --resume auto: no valid checkpoint in '{}'; starting fresh", dir->string()));
     }
     return point;
+}
+
+// The evaluations --eval-every runs: the validation split first (--val-split), then the test split.
+std::vector<EvalRun> evaluations(const Training& training) {
+    std::vector<EvalRun> runs;
+    if (training.validator) {
+        runs.push_back({"val", training.validator.get(), training.val_loader,
+                        fmt::format("{} samples", training.data.val.size())});
+    }
+    runs.push_back({"test", training.evaluator.get(), training.test_loader,
+                    fmt::format("{} samples", training.data.test.size())});
+    return runs;
 }
 
 }  // namespace
@@ -70,6 +84,8 @@ int train_command(const std::vector<std::string>& args) {
         resumed_from = point->path;
     }
     RunRecord record(*options, training, resumed_from);
+    schedule_evaluation(*training.trainer, options->eval_every, evaluations(training));
+    stop_epoch_clock_on_device(*training.trainer, training.device);
     return run_training(*options, training, plugins, record);
 }
 

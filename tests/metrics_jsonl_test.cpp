@@ -1,0 +1,168 @@
+// metrics.jsonl as docs/metrics-jsonl.md says it is: the doc's tables against the keys real
+// runs write, both ways, and samples_per_second as the samples the trainer actually ran.
+#include "support/built_host.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#ifndef IGNITE_DOCS_DIR
+#error "IGNITE_DOCS_DIR must name the docs/ folder"
+#endif
+
+namespace fs = std::filesystem;
+using ignite::test::built_host;
+using ignite::test::read_jsonl;
+
+namespace {
+
+// The row standing for every --metric NAME in a table.
+const std::string kMetricRow = "METRIC";
+
+// line kind ("train", "val", ...) -> the keys its table lists.
+using Schema = std::map<std::string, std::set<std::string>>;
+
+// The doc's "### `kind` ..." sections: each heading's backticked names share the table under it.
+Schema documented() {
+    std::ifstream in(fs::path(IGNITE_DOCS_DIR) / "metrics-jsonl.md");
+    REQUIRE(in);
+    Schema schema;
+    std::vector<std::string> kinds;
+    const std::regex ticked("`([^`]+)`");
+    const std::regex row(R"(^\|\s*`([^`]+)`\s*\|)");
+    for (std::string line; std::getline(in, line);) {
+        if (line.rfind("## ", 0) == 0) kinds.clear();  // a section of another kind of table
+        if (line.rfind("### ", 0) == 0) {
+            kinds.clear();
+            for (std::sregex_iterator m(line.begin(), line.end(), ticked), end; m != end; ++m) {
+                kinds.push_back((*m)[1]);
+            }
+            continue;
+        }
+        std::smatch m;
+        if (!kinds.empty() && std::regex_search(line, m, row)) {
+            for (const auto& k : kinds) schema[k].insert(m[1]);
+        }
+    }
+    return schema;
+}
+
+// `ignite-host train ARGS` into SCRATCH/NAME (removed first unless `keep`); its lines.
+std::vector<nlohmann::json> run(const std::string& name, const std::string& args, bool keep = false) {
+    static const auto root = ignite::test::scratch_dir("ignite_metrics_jsonl");
+    const auto dir = root / name;
+    if (!keep) fs::remove_all(dir);
+    const auto r = built_host("train --model mlp --threads 1 " + args + " --output-dir " + dir.string(), {.cwd = root});
+    INFO(r.cmd << "\n" << r.out);
+    REQUIRE(r.rc == 0);
+    return read_jsonl(dir / "metrics.jsonl");
+}
+
+constexpr const char* kSmall = "--dataset synthetic:200 --batch-size 40 --lr-schedule constant";
+
+}  // namespace
+
+TEST_CASE("docs/metrics-jsonl.md lists every key real runs write and no key they never write", "[metrics_jsonl]") {
+    const auto schema = documented();
+    REQUIRE(schema.count("train") == 1);
+    REQUIRE(schema.count("val") == 1);
+    REQUIRE(schema.count("test") == 1);
+    REQUIRE(schema.count("resume") == 1);
+
+    const std::vector<std::string> metrics{"f1_macro", "confusion_matrix"};
+    std::vector<nlohmann::json> lines;
+    const auto add = [&lines](const std::vector<nlohmann::json>& more) {
+        lines.insert(lines.end(), more.begin(), more.end());
+    };
+    add(run("plain", std::string(kSmall) + " --epochs 1"));
+    add(run("val_split", std::string(kSmall) + " --epochs 1 --val-split 0.2"));
+    add(run("metric",
+            std::string(kSmall) + " --epochs 1 --val-split 0.2 --plugin metrics --metric " + metrics[0] + " --metric " +
+                metrics[1]));
+    const std::string checkpointed = std::string(kSmall) + " --plugin checkpoint --plugin-opt checkpoint.dirname=ck";
+    run("resumed", checkpointed + " --epochs 1");
+    add(run("resumed", checkpointed + " --epochs 2 --resume auto", /*keep=*/true));
+
+    Schema written;
+    for (const auto& line : lines) {
+        INFO(line.dump());
+        REQUIRE(line.contains("split"));
+        const auto kind = line["split"].get<std::string>();
+        REQUIRE(schema.count(kind) == 1);  // a line kind the doc does not describe
+        for (const auto& [key, value] : line.items()) {
+            INFO("key " << key);
+            const auto& keys = schema.at(kind);
+            if (keys.count(key)) {
+                written[kind].insert(key);
+            } else {
+                // Undocumented, unless it is a --metric the doc's METRIC row stands for.
+                CHECK(keys.count(kMetricRow) == 1);
+                CHECK(std::find(metrics.begin(), metrics.end(), key) != metrics.end());
+                written[kind].insert(kMetricRow);
+            }
+        }
+    }
+    for (const auto& [kind, keys] : schema) {
+        for (const auto& key : keys) {
+            INFO("documented but never written: " << kind << "." << key);
+            CHECK(written[kind].count(key) == 1);
+        }
+    }
+}
+
+namespace {
+
+// samples_per_second x epoch_seconds of a train line, and how far that can be from the true
+// count by the file's rounding alone (epoch_seconds to 1 ms, samples_per_second to 0.1).
+struct Samples {
+    double product = 0, rounding = 0;
+};
+Samples samples_of(const nlohmann::json& train) {
+    const double sps = train.at("samples_per_second"), secs = train.at("epoch_seconds");
+    return {sps * secs, sps * 0.0005 + 0.05 * secs};
+}
+
+}  // namespace
+
+TEST_CASE("samples_per_second counts the samples the trainer ran, not the training set", "[metrics_jsonl]") {
+    SECTION("--drop-last: 4 batches of 4096 of the 20000 samples") {
+        const auto lines = run("drop_last", "--limit 20000 --batch-size 4096 --drop-last --epochs 1 --eval-every 0");
+        REQUIRE(lines.size() == 1);
+        const auto s = samples_of(lines[0]);
+        INFO(lines[0].dump());
+        CHECK(std::abs(s.product - 16384) <= 0.01 * 16384);
+    }
+    SECTION("a short last batch counts its size") {
+        const auto lines = run("short_last", "--limit 20000 --batch-size 4096 --epochs 1 --eval-every 0");
+        REQUIRE(lines.size() == 1);
+        const auto s = samples_of(lines[0]);
+        INFO(lines[0].dump());
+        CHECK(std::abs(s.product - 20000) <= 0.01 * 20000);
+    }
+    SECTION("a run resumed in mid-epoch counts what it ran after the resume") {
+        // 5 iterations of 400 per epoch; resumed after iteration 2, the run does 3 of them: 1200 samples.
+        const std::string common =
+            "--dataset synthetic:2000 --batch-size 400 --lr-schedule constant --eval-every 0 --epochs 1 --plugin "
+            "checkpoint --plugin-opt checkpoint.dirname=ck --plugin-opt checkpoint.every=2 --plugin-opt "
+            "checkpoint.n_saved=0";
+        run("mid_epoch", common);
+        const auto checkpoint = ignite::test::scratch_dir("ignite_metrics_jsonl") / "mid_epoch" / "ck" / "checkpoint_2.pt";
+        const auto lines = run("mid_epoch", common + " --resume " + checkpoint.string(), /*keep=*/true);
+        REQUIRE(lines.size() == 2);  // the first run's train line moved aside: the marker, the resumed epoch's line
+        CHECK(lines[0]["split"] == "resume");
+        CHECK(lines[0]["iteration"] == 2);
+        REQUIRE(lines[1]["split"] == "train");
+        const auto s = samples_of(lines[1]);
+        INFO(lines[1].dump());
+        CHECK(std::abs(s.product - 1200) <= 0.01 * 1200 + s.rounding);
+    }
+}
