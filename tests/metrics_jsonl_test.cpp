@@ -166,3 +166,61 @@ TEST_CASE("samples_per_second counts the samples the trainer ran, not the traini
         CHECK(std::abs(s.product - 1200) <= 0.01 * 1200 + s.rounding);
     }
 }
+
+TEST_CASE("metrics.jsonl is the jsonl component's: a default participant, left out and given back like a plugin",
+          "[metrics_jsonl]") {
+    const auto root = ignite::test::scratch_dir("ignite_metrics_jsonl");
+    const auto train = [&root](const std::string& name, const std::string& args) {
+        fs::remove_all(root / name);
+        const auto r = built_host("train --model mlp --threads 1 " + std::string(kSmall) + " --epochs 1 " + args +
+                                      " --output-dir " + (root / name).string(),
+                                  {.cwd = root});
+        INFO(r.cmd << "\n" << r.out);
+        CHECK(r.rc == 0);
+        return r;
+    };
+    SECTION("by default: a train and a test line per epoch, their keys in the order they always had") {
+        const auto r = train("default", "");
+        CHECK_THAT(r.out, Catch::Contains("; metrics in " + (root / "default" / "metrics.jsonl").string()));
+        const auto lines = read_jsonl(root / "default" / "metrics.jsonl");
+        REQUIRE(lines.size() == 2);
+        const auto keys = [](const nlohmann::json& j) {
+            std::vector<std::string> out;
+            for (const auto& [k, v] : j.items()) out.push_back(k);
+            return out;
+        };
+        // nlohmann::json sorts keys; the file's own order is checked on its text.
+        CHECK(keys(lines[0]) == std::vector<std::string>{"avg_loss", "epoch", "epoch_seconds", "iteration", "lr",
+                                                         "samples_per_second", "split"});
+        const auto text = ignite::test::lines_of(ignite::test::read_file(root / "default" / "metrics.jsonl"));
+        CHECK(std::regex_match(text[0], std::regex(R"(\{"split":"train","epoch":1,"iteration":5,"avg_loss":[0-9.]+,)"
+                                                   R"("lr":[0-9.e-]+,"epoch_seconds":[0-9.]+,"samples_per_second":[0-9.]+\})")));
+        CHECK(std::regex_match(text[1], std::regex(R"(\{"split":"test","epoch":1,"iteration":5,"accuracy":[0-9.]+,)"
+                                                   R"("loss":[0-9.]+\})")));
+    }
+    SECTION("--no-default-plugins: no metrics.jsonl") {
+        const auto r = train("none", "--no-default-plugins");
+        CHECK_FALSE(fs::exists(root / "none" / "metrics.jsonl"));
+        CHECK_THAT(r.out, Catch::Contains("; results in " + (root / "none").string()));
+    }
+    SECTION("--no-default-plugins --plugin jsonl: the file is back") {
+        train("back", "--no-default-plugins --plugin jsonl");
+        const auto lines = read_jsonl(root / "back" / "metrics.jsonl");
+        REQUIRE(lines.size() == 2);
+        CHECK(lines[0]["split"] == "train");
+        CHECK(lines[1]["split"] == "test");
+    }
+}
+
+TEST_CASE("plugins list and plugins inspect show the jsonl component", "[metrics_jsonl]") {
+    const auto list = built_host("plugins list");
+    INFO(list.out);
+    REQUIRE(list.rc == 0);
+    CHECK(std::regex_search(list.out, std::regex(R"((^|\n)jsonl +\S+ +component +rank 0 +metrics\.jsonl)")));
+    const auto inspect = built_host("plugins inspect jsonl");
+    INFO(inspect.out);
+    REQUIRE(inspect.rc == 0);
+    CHECK_THAT(inspect.out, Catch::Contains("name:        jsonl") && Catch::Contains("kind:        component") &&
+                                Catch::Contains("runs on:     rank 0") && Catch::Contains("band:        loggers") &&
+                                Catch::Contains("state:       (none)"));
+}

@@ -16,6 +16,7 @@
 #include <ignite/runtime/console_log.hpp>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 namespace ignite::host {
 namespace {
@@ -49,6 +50,15 @@ std::vector<EvalRun> evaluations(const Training& training) {
     return runs;
 }
 
+// The run's configuration (run_config.hpp), "resume" being the checkpoint the run continues
+// from (--resume auto resolved): the value the run uses, which a logger records (the jsonl
+// component's resume marker names it).
+std::string run_config(const TrainOptions& c, const std::optional<ResumePoint>& point) {
+    auto config = nlohmann::ordered_json::parse(run_config_json(c.vm));
+    if (point) config["resume"] = point->path.string();
+    return config.dump();
+}
+
 }  // namespace
 
 int train_command(const std::vector<std::string>& args) {
@@ -65,11 +75,9 @@ int train_command(const std::vector<std::string>& args) {
     // Every check of the checkpoint comes before the plugins' init (which may take folders).
     const auto point = resume_point(*options, plugins);
     if (point) check_resumable(point->path.string(), point->checkpoint, *options, training);
-    plugins.set_run_facts({.output_dir = options->output_dir,
-                           .resumed = point.has_value(),
-                           .config_json = run_config_json(options->vm)});
+    plugins.set_run_facts(
+        {.output_dir = options->output_dir, .resumed = point.has_value(), .config_json = run_config(*options, point)});
     plugins.init();
-    std::optional<std::filesystem::path> resumed_from;
     if (point) {
         restore_checkpoint(point->path.string(), point->checkpoint, training, plugins);
         log_line(fmt::format("ignite-host: resuming from '{}' at epoch {}, iteration {}", point->path.string(),
@@ -84,9 +92,8 @@ int train_command(const std::vector<std::string>& args) {
                             training.trainer->state.epoch, options->epochs));
             return exit_code(ExitStatus::kSuccess);
         }
-        resumed_from = point->path;
     }
-    RunRecord record(*options, training, resumed_from);
+    const RunRecord record(*options);
     schedule_evaluation(*training.trainer, options->eval_every, evaluations(training));
     stop_epoch_clock_on_device(*training.trainer, training.device);
     return run_training(*options, training, plugins, record);

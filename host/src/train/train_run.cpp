@@ -74,14 +74,22 @@ std::shared_ptr<std::int64_t> count_epochs(ignite::Engine& trainer) {
     return count;
 }
 
+// Where the run's results are: metrics.jsonl when the jsonl component wrote it, else the
+// output folder (--no-default-plugins without --plugin jsonl: other loggers' files).
+std::filesystem::path results_path(const PluginHost& plugins, const RunRecord& record) {
+    const auto metrics = record.output_dir() / "metrics.jsonl";
+    std::error_code ec;
+    return plugins.runs_here("jsonl") && std::filesystem::exists(metrics, ec) ? metrics : record.output_dir();
+}
+
 }  // namespace
 
-int run_training(const TrainOptions& c, Training& training, PluginHost& plugins, RunRecord& record) {
+int run_training(const TrainOptions& c, Training& training, PluginHost& plugins, const RunRecord& record) {
     stop_on_signals(training);
     const auto epochs_completed = count_epochs(*training.trainer);
     std::exception_ptr failure;
     const auto start = std::chrono::steady_clock::now();
-    auto& metrics_out = record.metrics_file();
+    const auto results = [&] { return results_path(plugins, record).string(); };
     {
         const StopSignals stop_signals;
         try {
@@ -91,11 +99,6 @@ int run_training(const TrainOptions& c, Training& training, PluginHost& plugins,
         }
         const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         plugins.shutdown();  // loggers flush their files, whatever happened
-        try {
-            metrics_out.close();
-        } catch (const ResultWriteError&) {
-            if (!failure) failure = std::current_exception();
-        }
         if (failure) {
             FailureContext context;
             context.num_classes = training.data.train.num_classes;
@@ -103,20 +106,20 @@ int run_training(const TrainOptions& c, Training& training, PluginHost& plugins,
             throw RunFailed(
                 fmt::format("{}; {} of {} epochs completed, results so far in {}",
                             describe_failure(failure, training.evaluator_failure, training.trainer_failure, context),
-                            *epochs_completed, c.epochs, metrics_out.path().string()));
+                            *epochs_completed, c.epochs, results()));
         }
         if (const int signal = StopSignals::received()) {
             log_line(
                 fmt::format("ignite-host: stopped by {} at epoch {}, iteration {}: {} of {} epochs completed in "
                             "{:.1f} s; every logger flushed, results in {}",
                             StopSignals::name(signal), training.trainer->state.epoch, training.trainer->state.iteration,
-                            *epochs_completed, c.epochs, total, metrics_out.path().string()));
+                            *epochs_completed, c.epochs, total, results()));
             return stopped_by_signal(signal);
         }
         std::cout << summary_line(c, training, plugins, *epochs_completed, total);
     }
     std::cout << test_results(training);
-    std::cout << fmt::format("; metrics in {}\n", metrics_out.path().string());
+    std::cout << fmt::format("; {} in {}\n", results().ends_with(".jsonl") ? "metrics" : "results", results());
     std::cout.flush();
     if (!std::cout) throw RunFailed("the summary could not be written to standard output");
     return exit_code(ExitStatus::kSuccess);

@@ -1,41 +1,48 @@
-#include "jsonl_component.hpp"
+#include "jsonl.hpp"
 
+#include "../metrics_jsonl.hpp"
 #include "cli_common.hpp"
-#include "metrics_jsonl.hpp"
 
 #include <ignite/runtime/console_log.hpp>
 
 #include <ignite/core/engine.hpp>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
-#include <memory>
+#include <filesystem>
 #include <stdexcept>
-#include <utility>
 
 namespace ignite::host {
 namespace {
 
+// The checkpoint a resumed run continues from: the configuration's "resume" ("" when the
+// host gives none).
+std::string resumed_from(const RunFacts& facts) {
+    const auto config = nlohmann::json::parse(facts.config_json, nullptr, /*allow_exceptions=*/false);
+    if (!config.is_object()) return "";
+    const auto it = config.find("resume");
+    return it != config.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
 class JsonlComponent final : public Component {
 public:
-    explicit JsonlComponent(std::function<std::optional<std::filesystem::path>()> resumed_from)
-        : resumed_from_(std::move(resumed_from)) {}
-
     void init(RunContext& run) override {
         const auto& facts = run.facts();
         if (facts.output_dir.empty()) {
             throw std::invalid_argument(
-                "writes metrics.jsonl into the run's output folder, and this run has none; give the run an "
-                "output folder or leave jsonl out");
+                "writes metrics.jsonl into the run's output folder, and this run has none; run it with "
+                "`ignite-host train`, or leave jsonl out");
         }
         std::optional<std::filesystem::path> resumed;
-        if (facts.resumed) resumed = (resumed_from_ ? resumed_from_() : std::nullopt).value_or("");
+        if (facts.resumed) resumed = resumed_from(facts);
         writer_ = std::make_unique<MetricsJsonl>(std::filesystem::path(facts.output_dir) / "metrics.jsonl", resumed);
         writer_->attach(run.engines(), run.optimizer("trainer"));
     }
 
     // The file was closed and checked at the trainer's COMPLETED; this only tidies up after a
-    // run that failed (every line already flushed), so an error here changes nothing.
+    // run that failed (its lines were flushed as they were written), so an error here is
+    // reported and changes nothing.
     void shutdown() noexcept override {
         if (!writer_) return;
         try {
@@ -46,7 +53,6 @@ public:
     }
 
 private:
-    std::function<std::optional<std::filesystem::path>()> resumed_from_;
     std::unique_ptr<MetricsJsonl> writer_;
 };
 
@@ -64,10 +70,6 @@ ParticipantSpec jsonl_spec() {
     return spec;
 }
 
-ComponentOffer jsonl_offer(std::function<std::optional<std::filesystem::path>()> resumed_from) {
-    return {jsonl_spec(), [resumed_from = std::move(resumed_from)]() -> std::unique_ptr<Component> {
-                return std::make_unique<JsonlComponent>(resumed_from);
-            }};
-}
+std::unique_ptr<Component> make_jsonl(Training&, const TrainOptions&) { return std::make_unique<JsonlComponent>(); }
 
 }  // namespace ignite::host
