@@ -196,7 +196,7 @@ TEST_CASE("abi 1.2: a frozen 1.2 plugin's handlers get the counters with the eve
 ignite::test::ProcessResult train_scheduled(const std::string& name, const std::vector<std::string>& optimizer) {
     const auto out = ignite::test::scratch_dir("ignite_abi12_test") / name;
     fs::remove_all(out);
-    std::vector<std::string> args{"train",         "--no-default-plugins",
+    std::vector<std::string> args{"train",         "--no-default-plugins", "--plugin", "jsonl",
                                   "--model",       "mlp",
                                   "--dataset",     "synthetic:80",
                                   "--epochs",      "1",
@@ -243,7 +243,7 @@ TEST_CASE("abi 1.2: metrics are created as themselves, more than 64 of one plugi
     SECTION("train computes m69 as 69 and m3 as 3") {
         const auto out = ignite::test::scratch_dir("ignite_abi12_test") / "many";
         fs::remove_all(out);
-        const auto r = host({"train",        "--no-default-plugins",
+        const auto r = host({"train",        "--no-default-plugins", "--plugin", "jsonl",
                              "--model",      "mlp",
                              "--dataset",    "synthetic:80",
                              "--epochs",     "1",

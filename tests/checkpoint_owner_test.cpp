@@ -27,7 +27,7 @@ namespace {
 // may ask for more epochs.
 const std::string kSmall =
     "--model mlp --dataset synthetic:300 --batch-size 32 --device cpu --threads 1 --no-default-plugins "
-    "--lr-schedule constant --plugin checkpoint";
+    "--lr-schedule constant --plugin jsonl --plugin checkpoint";
 
 ProcessResult host(const std::string& args, const fs::path& cwd = {}) {
     return ignite::test::built_host("train " + args, {.cwd = cwd});

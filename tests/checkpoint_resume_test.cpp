@@ -32,7 +32,7 @@ namespace {
 // 300 synthetic samples, batch 32: 10 iterations per epoch.
 const std::string kSmall =
     "--model mlp --dataset synthetic:300 --batch-size 32 --device cpu --threads 1 --no-default-plugins "
-    "--plugin checkpoint";
+    "--plugin jsonl --plugin checkpoint";
 
 ProcessResult host(const std::string& args, const ignite::test::HostRun& extra = {}) {
     return ignite::test::built_host("train " + args, extra);

@@ -52,13 +52,13 @@ struct Run {
     fs::path dir;     // the output folder
 };
 
-// `ignite-host train --no-default-plugins ARGS --output-dir SCRATCH/NAME`.
+// `ignite-host train --no-default-plugins --plugin jsonl ARGS --output-dir SCRATCH/NAME`.
 Run train(const std::string& name, const std::string& args) {
     static const auto root = ignite::test::scratch_dir("ignite_data_options");
     const auto dir = root / name;
     fs::remove_all(dir);
     const auto p = ignite::test::built_host(
-        "train --no-default-plugins --model mlp --threads 1 " + args + " --output-dir " + dir.string(), {.cwd = root});
+        "train --no-default-plugins --plugin jsonl --model mlp --threads 1 " + args + " --output-dir " + dir.string(), {.cwd = root});
     REQUIRE(p.exited);
     return {p.rc, p.out, dir};
 }

@@ -446,7 +446,7 @@ TEST_CASE("progress in train shows the epoch's running mean from the host's sum,
     REQUIRE(finals.size() == 2);
     for (std::size_t k = 0; k < 2; ++k) {
         char expected[32];
-        std::snprintf(expected, sizeof expected, "%.4f", metrics[k]["loss"].get<double>());
+        std::snprintf(expected, sizeof expected, "%.4f", metrics[k]["avg_loss"].get<double>());
         CHECK(finals[k] == expected);
     }
     CHECK(finals[0] != finals[1]);  // the second epoch's mean is its own, not the run's

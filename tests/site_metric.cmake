@@ -20,7 +20,7 @@ if(CMAKE_SCRIPT_MODE_FILE)
   # value / accuracy (in millionths) from the test line of metrics.jsonl.
   function(train)
     file(REMOVE_RECURSE ${OUT})
-    set(args train --no-default-plugins --model mlp --dataset synthetic:400 --epochs 1
+    set(args train --no-default-plugins --plugin jsonl --model mlp --dataset synthetic:400 --epochs 1
              --plugin ${PLUGIN} --metric cost_weighted_error --output-dir ${OUT} ${ARGN})
     execute_process(COMMAND ${HOST} ${args} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
     message(STATUS "ignite-host ${args}\n--- stdout\n${out}--- stderr\n${err}---")

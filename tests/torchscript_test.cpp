@@ -26,7 +26,7 @@ def forward(self, x):
     const auto out = dir / "out";
     const auto r =
         ignite::test::run_host(IGNITE_HOST_EXE,
-                               {"train", "--no-default-plugins", "--model", model_path, "--dataset", "synthetic:600",
+                               {"train", "--no-default-plugins", "--plugin", "jsonl", "--model", model_path, "--dataset", "synthetic:600",
                                 "--epochs", "2", "--batch-size", "32", "--lr", "0.05", "--output-dir", out.string()},
                                {.merge_stderr = true});
     INFO(r.out);

@@ -80,7 +80,7 @@ TEST_CASE("train learns Fashion-MNIST from a few hundred iterations", "[train]")
     CHECK(lines[1]["split"] == "test");
     const double accuracy = lines[3]["accuracy"];
     CHECK(accuracy >= 0.75);
-    CHECK(lines[3]["loss"].get<double>() < lines[0]["loss"].get<double>() + 1e-9);
+    CHECK(lines[3]["loss"].get<double>() < lines[0]["avg_loss"].get<double>() + 1e-9);
     CHECK_THAT(r.out, Catch::Contains("test accuracy"));
     CHECK_THAT(r.out, Catch::Contains("threads=2"));  // thread configuration logged
 }
@@ -101,7 +101,7 @@ TEST_CASE("train anneals the learning rate by cosine unless --lr-schedule consta
     // synthetic:400 has 400 training images: 10 batches of 40 per epoch, 20 iterations.
     const auto base = scratch("lr");
     const auto cosine = built_host(
-        "train --no-default-plugins --model mlp --dataset synthetic:400 --epochs 2 --batch-size 40 "
+        "train --no-default-plugins --plugin jsonl --model mlp --dataset synthetic:400 --epochs 2 --batch-size 40 "
         "--lr 0.02 --eval-every 0 --output-dir " +
         (base / "cosine").string());
     INFO(cosine.out);
@@ -115,7 +115,7 @@ TEST_CASE("train anneals the learning rate by cosine unless --lr-schedule consta
         CHECK(lines[static_cast<std::size_t>(e - 1)]["lr"].get<double>() == Approx(expected).epsilon(1e-5));
     }
     const auto constant = built_host(
-        "train --no-default-plugins --model mlp --dataset synthetic:400 --epochs 2 --batch-size 40 "
+        "train --no-default-plugins --plugin jsonl --model mlp --dataset synthetic:400 --epochs 2 --batch-size 40 "
         "--lr 0.02 --lr-schedule constant --eval-every 0 --output-dir " +
         (base / "constant").string());
     REQUIRE(constant.rc == 0);

@@ -6,7 +6,7 @@
 Both sides: the same model (cnn or mlp), 1 epoch of Fashion-MNIST (/usr/share/datasets/fashion-mnist), batch
 64, SGD momentum 0.9, constant lr 0.03, the same number of threads, the test split
 evaluated after the epoch, the same torch (ignite-host's LibTorch is the venv's wheel: run
-this with that venv's python). ignite-host runs with --no-default-plugins (no progress bar;
+this with that venv's python). ignite-host runs with --no-default-plugins --plugin jsonl (no progress bar, metrics.jsonl kept;
 the Ignite script prints nothing either). The runs alternate (host first on even runs,
 Ignite first on odd ones) so the machine's drift hits both; the result is the median of
 each side and the median of the per-pair ratios (Ignite / ignite-host), for the training
@@ -28,7 +28,7 @@ HERE = Path(__file__).resolve().parent
 def run_host(host, a, out_dir):
     cmd = [host, "train", "--model", a.model, "--epochs", str(a.epochs), "--batch-size", "64", "--optimizer", "sgd",
            "--momentum", "0.9", "--lr", str(a.lr), "--lr-schedule", "constant", "--threads", str(a.threads),
-           "--seed", "0", "--no-default-plugins", "--dataset", "mnist:" + a.data, "--output-dir", str(out_dir)]
+           "--seed", "0", "--no-default-plugins", "--plugin", "jsonl", "--dataset", "mnist:" + a.data, "--output-dir", str(out_dir)]
     t0 = time.perf_counter()
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wall = time.perf_counter() - t0

@@ -1,5 +1,6 @@
 // ignite-host: the command line. Subcommands: train, dry-run, plugins list, plugins inspect.
 #include "cli_common.hpp"
+#include "train/eval_schedule.hpp"
 #include "train/run_failure.hpp"
 #include "train/train_command.hpp"
 #include "train/components.hpp"
@@ -50,7 +51,7 @@ int dry_run(const std::vector<std::string>& args) {
     desc.add_options()("help,h", "this help")("epochs", po::value<std::int64_t>()->default_value(2), "trainer epochs")(
         "epoch-length", po::value<std::int64_t>()->default_value(10), "iterations per trainer epoch")(
         "eval-every", po::value<std::int64_t>()->default_value(0),
-        "run the evaluator every K trainer epochs (0: never)")(
+        "run the evaluator every K trainer epochs and after the last (0: never)")(
         "eval-length", po::value<std::int64_t>()->default_value(2), "iterations per evaluator run");
     desc.add(plugin_options_description());
     const auto vm = parse(args, desc);
@@ -75,10 +76,12 @@ int dry_run(const std::vector<std::string>& args) {
     plugins.add_engine("trainer", trainer);
     if (eval_every > 0) {
         plugins.add_engine("evaluator", evaluator);
-        // The host band: after loggers report the epoch, before checkpoints.
-        trainer.add_event_handler(ignite::Events::EPOCH_COMPLETED.every(eval_every), ignite::Priority::host,
-                                  [&] { evaluator.run(ignite::data::range(eval_length)); });
     }
+    // The schedule `train` runs (every K epochs and at the last), so plugins meet the same here.
+    schedule_evaluation(trainer, eval_every,
+                        {{"evaluator", &evaluator, ignite::data::range(eval_length),
+                          fmt::format("{} iterations", eval_length)}},
+                        EvalLog::none);
     const auto plugin_names = strings(vm, "plugin");
     plugins.load(plugin_names, raw_plugin_options(vm, plugin_names));
     trainer.run(ignite::data::range(epoch_length), epochs);

@@ -419,7 +419,7 @@ class Checks:
         base = ["--model", "mlp", "--epochs", "1", "--batch-size", "64", "--eval-every", "0", "--threads", str(self.threads),
                 "--device", self.dev, "--dataset", "mnist:" + self.a.data]
         per_it = {}
-        for variant, extra in (("default_plugins", []), ("no_default_plugins", ["--no-default-plugins"])):
+        for variant, extra in (("default_plugins", []), ("no_default_plugins", ["--no-default-plugins", "--plugin", "jsonl"])):
             got = []
             for n in lengths:
                 out = self.outdir(f"sync-{variant}-{n}")
@@ -478,7 +478,7 @@ class Checks:
         test line of the same epoch."""
         probe = self.helpers / "ignite-plugin-device_probe.so"
         args = ["--model", "mlp", "--epochs", "1", "--limit", "10000" if not self.dry else "2000", "--val-split", "0.1",
-                "--threads", str(self.threads), "--seed", "0", "--no-default-plugins", "--plugin", "metrics", "--metric",
+                "--threads", str(self.threads), "--seed", "0", "--no-default-plugins", "--plugin", "jsonl", "--plugin", "metrics", "--metric",
                 "f1_macro", "--metric", "confusion_matrix", "--plugin", probe, "--metric", "probe_device", "--metric",
                 "probe_device_cpu"] + (["--test-limit", "2000"] if self.dry else [])
         held_out = 1000 if not self.dry else 200   # floor(0.1 x the --limit)
@@ -544,7 +544,7 @@ class Checks:
         sig = self.helpers / "ignite-plugin-signal_at.so"
         log = "resume.log"
         job = ["--model", "mlp", "--epochs", "2", "--batch-size", "64", "--limit", "6400", "--threads", str(self.threads),
-               "--seed", "0", "--no-default-plugins", "--plugin", "checkpoint", "--plugin-opt", "checkpoint.every=60",
+               "--seed", "0", "--no-default-plugins", "--plugin", "jsonl", "--plugin", "checkpoint", "--plugin-opt", "checkpoint.every=60",
                "--plugin-opt", "checkpoint.n_saved=0", "--dataset", "mnist:" + self.a.data]
         if self.dry:
             job += ["--test-limit", "2000"]
@@ -749,7 +749,7 @@ class Checks:
             out = self.outdir(f"bench-{model}-{batch}")
             cmd = [self.host, "train", "--model", model, "--epochs", str(epochs), "--batch-size", str(batch), "--optimizer", "sgd",
                    "--momentum", "0.9", "--lr", "0.03", "--lr-schedule", "constant", "--threads", str(self.threads), "--seed", "0",
-                   "--no-default-plugins", "--device", self.dev, "--dataset", "mnist:" + self.a.data, "--output-dir", out] + lim
+                   "--no-default-plugins", "--plugin", "jsonl", "--device", self.dev, "--dataset", "mnist:" + self.a.data, "--output-dir", out] + lim
             r = run(cmd, self.logs / "bench.log", 300)
             train, test = read_metrics(out)
             if r.rc != 0 or not train:
@@ -802,8 +802,9 @@ class Checks:
         return {"description": f"{epochs} epochs of Fashion-MNIST ({size}), SGD momentum 0.9, constant lr 0.03, seed 0, "
                                f"{self.threads} CPU threads on every side, device {self.dev}; the test split evaluated after every "
                                f"epoch (not timed). Figure: samples/s of the last epoch, each side's own clock from the epoch's "
-                               f"start to its last training step, the device synchronised (ignite-host: its avg_loss metric reads "
-                               f"the loss at EPOCH_COMPLETED; the Python sides call torch.cuda.synchronize()). Batches: gathered "
+                               f"start to its last training step, the device synchronised (ignite-host: metrics.jsonl's epoch_seconds, "
+                               f"the trainer's state.times epoch clock, which waits for the device after the epoch's last "
+                               f"step; the Python sides call torch.cuda.synchronize()). Batches: gathered "
                                f"from the dataset held in CPU memory by shuffled indices, in pinned memory, copied with "
                                f"non_blocking (ignite-host: its batch loader, 4 batches prefetched on a thread; Ignite: "
                                f"create_supervised_trainer(device, non_blocking=True); Lightning: its own batch transfer). "

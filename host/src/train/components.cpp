@@ -1,6 +1,7 @@
 #include "components.hpp"
 
 // One include and one row per component (host/src/train/components/<name>.hpp).
+#include "components/jsonl.hpp"
 
 #include <memory>
 
@@ -14,7 +15,9 @@ struct HostComponent {
 
 // The components, in the order `plugins list` shows them.
 const std::vector<HostComponent>& host_components() {
-    static const std::vector<HostComponent> list = {};
+    static const std::vector<HostComponent> list = {
+        {jsonl_spec, make_jsonl},
+    };
     return list;
 }
 

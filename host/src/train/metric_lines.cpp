@@ -6,6 +6,7 @@
 
 #include <ATen/ATen.h>
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <cmath>
 
@@ -31,12 +32,9 @@ std::string MetricJson::tensor(const at::Tensor& t, const std::string& name, con
     return out + "]";
 }
 
-std::string MetricJson::fields(const ignite::State& s, const std::vector<std::string>& names,
-                               const std::string& where) {
+std::string MetricJson::fields(const ignite::State& s, const std::string& where) {
     std::string out;
-    for (const auto& name : names) {
-        if (const auto* v = s.metrics.find(name)) out += fmt::format(",\"{}\":{}", name, value(*v, name, where));
-    }
+    for (const auto& [name, v] : s.metrics) out += fmt::format(",{}:{}", nlohmann::json(name).dump(), value(v, name, where));
     return out;
 }
 
@@ -45,7 +43,7 @@ void MetricJson::report(const std::string& name, const std::string& where, doubl
     log_line(fmt::format(
         "ignite-host: warning: {} at {} is {}; written as null in metrics.jsonl (JSON has no {}){}", name, where,
         std::isnan(v) ? "NaN" : (v > 0 ? "+inf" : "-inf"), std::isnan(v) ? "NaN" : "infinity",
-        name == "loss" ? ": the training diverged or the data holds non-finite values; try a lower --lr" : ""));
+        name == "loss" || name == "avg_loss" ? ": the training diverged or the data holds non-finite values; try a lower --lr" : ""));
 }
 
 double metric_value(const ignite::State& s, const char* name) {
@@ -59,11 +57,9 @@ std::string metric_text(const c10::IValue& v) {
     return quiet.value(v, "", "");
 }
 
-std::string metric_texts(const ignite::State& s, const std::vector<std::string>& names) {
+std::string metrics_text(const ignite::State& s) {
     std::string out;
-    for (const auto& name : names) {
-        if (const auto* v = s.metrics.find(name)) out += fmt::format(", {} {}", name, metric_text(*v));
-    }
+    for (const auto& [name, v] : s.metrics) out += fmt::format("{}{} {}", out.empty() ? "" : ", ", name, metric_text(v));
     return out;
 }
 

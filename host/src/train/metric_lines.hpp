@@ -21,8 +21,8 @@ public:
     /// A metric value: a number, nested arrays for a tensor (e.g. a confusion matrix),
     /// null for anything else. Non-finite elements become null as for number().
     std::string value(const c10::IValue& v, const std::string& name, const std::string& where);
-    /// ,"name":value for each of `names` present in s.metrics.
-    std::string fields(const ignite::State& s, const std::vector<std::string>& names, const std::string& where);
+    /// ,"name":value for every metric in s.metrics, in attach order.
+    std::string fields(const ignite::State& s, const std::string& where);
 
 private:
     std::string tensor(const at::Tensor& t, const std::string& name, const std::string& where);
@@ -36,8 +36,8 @@ double metric_value(const ignite::State& s, const char* name);
 /// A metric for the console: 4 decimals for a number, the JSON form otherwise.
 std::string metric_text(const c10::IValue& v);
 
-/// ", name text" (metric_text) for each of `names` present in s.metrics: the tail of a
-/// console line, e.g. ", f1_macro 0.9001, precision [...]".
-std::string metric_texts(const ignite::State& s, const std::vector<std::string>& names);
+/// "name text" (metric_text) for every metric in s.metrics, in attach order, joined by ", ":
+/// the console's form, e.g. "accuracy 0.9012, loss 0.2801, f1_macro 0.9001"; "" for none.
+std::string metrics_text(const ignite::State& s);
 
 }  // namespace ignite::host

@@ -2,6 +2,8 @@
 
 #include "checkpoint_state.hpp"
 #include "cli_common.hpp"
+#include "epoch_clock.hpp"
+#include "eval_schedule.hpp"
 #include "resume.hpp"
 #include "run_config.hpp"
 #include "run_record.hpp"
@@ -14,6 +16,7 @@
 #include <ignite/runtime/console_log.hpp>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 namespace ignite::host {
 namespace {
@@ -35,6 +38,27 @@ std::optional<ResumePoint> resume_point(const TrainOptions& c, const PluginHost&
     return point;
 }
 
+// The evaluations --eval-every runs: the validation split first (--val-split), then the test split.
+std::vector<EvalRun> evaluations(const Training& training) {
+    std::vector<EvalRun> runs;
+    if (training.validator) {
+        runs.push_back({"val", training.validator.get(), training.val_loader,
+                        fmt::format("{} samples", training.data.val.size())});
+    }
+    runs.push_back({"test", training.evaluator.get(), training.test_loader,
+                    fmt::format("{} samples", training.data.test.size())});
+    return runs;
+}
+
+// The run's configuration (run_config.hpp), "resume" being the checkpoint the run continues
+// from (--resume auto resolved): the value the run uses, which a logger records (the jsonl
+// component's resume marker names it).
+std::string run_config(const TrainOptions& c, const std::optional<ResumePoint>& point) {
+    auto config = nlohmann::ordered_json::parse(run_config_json(c.vm));
+    if (point) config["resume"] = point->path.string();
+    return config.dump();
+}
+
 }  // namespace
 
 int train_command(const std::vector<std::string>& args) {
@@ -51,11 +75,9 @@ int train_command(const std::vector<std::string>& args) {
     // Every check of the checkpoint comes before the plugins' init (which may take folders).
     const auto point = resume_point(*options, plugins);
     if (point) check_resumable(point->path.string(), point->checkpoint, *options, training);
-    plugins.set_run_facts({.output_dir = options->output_dir,
-                           .resumed = point.has_value(),
-                           .config_json = run_config_json(options->vm)});
+    plugins.set_run_facts(
+        {.output_dir = options->output_dir, .resumed = point.has_value(), .config_json = run_config(*options, point)});
     plugins.init();
-    std::optional<std::filesystem::path> resumed_from;
     if (point) {
         restore_checkpoint(point->path.string(), point->checkpoint, training, plugins);
         log_line(fmt::format("ignite-host: resuming from '{}' at epoch {}, iteration {}", point->path.string(),
@@ -70,9 +92,10 @@ int train_command(const std::vector<std::string>& args) {
                             training.trainer->state.epoch, options->epochs));
             return exit_code(ExitStatus::kSuccess);
         }
-        resumed_from = point->path;
     }
-    RunRecord record(*options, training, resumed_from);
+    const RunRecord record(*options);
+    schedule_evaluation(*training.trainer, options->eval_every, evaluations(training));
+    stop_epoch_clock_on_device(*training.trainer, training.device);
     return run_training(*options, training, plugins, record);
 }
 

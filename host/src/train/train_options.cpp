@@ -121,9 +121,10 @@ std::optional<TrainOptions> parse_train_options(const std::vector<std::string>& 
         "threads", po::value(&c.threads)->default_value(0), "LibTorch intra-op threads (0: one per core)")(
         "device", po::value(&c.device)->default_value("auto"), "auto, cpu, cuda or cuda:N")(
         "output-dir", po::value(&c.output_dir)->default_value("ignite-output"),
-        "folder for metrics.jsonl; must not exist yet or be empty (see --overwrite)")(
+        "folder of the run's files (metrics.jsonl, checkpoints); must not exist yet or be empty (see --overwrite)")(
         "overwrite", po::bool_switch(&c.overwrite),
-        "write into a non-empty --output-dir, replacing its metrics.jsonl (never while another run holds it)")(
+        "write into a non-empty --output-dir, replacing the files the run writes (metrics.jsonl) (never while "
+        "another run holds it)")(
         "resume", po::value(&c.resume),
         "continue a run from a checkpoint: auto (the newest checkpoint in the checkpoint plugin's dirname that "
         "verifies, by the iteration stored inside; none: start fresh) or PATH; the options must match the "

@@ -49,7 +49,7 @@ std::string unknown_metric_message(const std::string& name, const std::vector<Pl
 
 // The run's default participants, in load order (--no-default-plugins drops them): a
 // component is always there, a plugin module only when installed.
-constexpr const char* kDefaultParticipants[] = {"progress"};
+constexpr const char* kDefaultParticipants[] = {"progress", "jsonl"};
 
 // The default participants, then --plugin in order, each once.
 std::vector<std::string> plugin_list(const TrainOptions& c, const PluginHost& plugins) {

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <iostream>
 #include <limits>
+#include <memory>
 
 namespace ignite::host {
 namespace {
@@ -57,23 +58,39 @@ std::string summary_line(const TrainOptions& c, Training& training, PluginHost& 
 
 // "; test accuracy 0.9012, loss 0.2801, f1_macro 0.9001" when the evaluator ran, else "";
 // with --val-split the validation evaluator's "; val accuracy ..." first.
-std::string test_results(const TrainOptions& c, const Training& training) {
-    const auto results = [&c](const ignite::Engine& evaluator, const char* split) -> std::string {
+std::string test_results(const Training& training) {
+    const auto results = [](const ignite::Engine& evaluator, const char* split) -> std::string {
         const auto& state = evaluator.state;
         if (!state.metrics.contains("accuracy")) return "";
-        return fmt::format("; {} accuracy {:.4f}, loss {:.4f}{}", split, metric_value(state, "accuracy"),
-                           metric_value(state, "loss"), metric_texts(state, c.metrics));
+        return fmt::format("; {} {}", split, metrics_text(state));
     };
     return (training.validator ? results(*training.validator, "val") : "") + results(*training.evaluator, "test");
 }
 
+// The trainer's epochs completed by the end of the run, counting those of the checkpoint a
+// run resumed from.
+std::shared_ptr<std::int64_t> count_epochs(ignite::Engine& trainer) {
+    auto count = std::make_shared<std::int64_t>(trainer.state.epoch);
+    trainer.add_event_handler(ignite::Events::EPOCH_COMPLETED, [count] { ++*count; });
+    return count;
+}
+
+// Where the run's results are: metrics.jsonl when the jsonl component wrote it, else the
+// output folder (--no-default-plugins without --plugin jsonl: other loggers' files).
+std::filesystem::path results_path(const PluginHost& plugins, const RunRecord& record) {
+    const auto metrics = record.output_dir() / "metrics.jsonl";
+    std::error_code ec;
+    return plugins.runs_here("jsonl") && std::filesystem::exists(metrics, ec) ? metrics : record.output_dir();
+}
+
 }  // namespace
 
-int run_training(const TrainOptions& c, Training& training, PluginHost& plugins, RunRecord& record) {
+int run_training(const TrainOptions& c, Training& training, PluginHost& plugins, const RunRecord& record) {
     stop_on_signals(training);
+    const auto epochs_completed = count_epochs(*training.trainer);
     std::exception_ptr failure;
     const auto start = std::chrono::steady_clock::now();
-    auto& metrics_out = record.metrics_file();
+    const auto results = [&] { return results_path(plugins, record).string(); };
     {
         const StopSignals stop_signals;
         try {
@@ -83,11 +100,6 @@ int run_training(const TrainOptions& c, Training& training, PluginHost& plugins,
         }
         const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         plugins.shutdown();  // loggers flush their files, whatever happened
-        try {
-            metrics_out.close();
-        } catch (const ResultWriteError&) {
-            if (!failure) failure = std::current_exception();
-        }
         if (failure) {
             FailureContext context;
             context.num_classes = training.data.train.num_classes;
@@ -95,20 +107,20 @@ int run_training(const TrainOptions& c, Training& training, PluginHost& plugins,
             throw RunFailed(
                 fmt::format("{}; {} of {} epochs completed, results so far in {}",
                             describe_failure(failure, training.evaluator_failure, training.trainer_failure, context),
-                            record.epochs_completed(), c.epochs, metrics_out.path().string()));
+                            *epochs_completed, c.epochs, results()));
         }
         if (const int signal = StopSignals::received()) {
             log_line(
                 fmt::format("ignite-host: stopped by {} at epoch {}, iteration {}: {} of {} epochs completed in "
                             "{:.1f} s; every logger flushed, results in {}",
                             StopSignals::name(signal), training.trainer->state.epoch, training.trainer->state.iteration,
-                            record.epochs_completed(), c.epochs, total, metrics_out.path().string()));
+                            *epochs_completed, c.epochs, total, results()));
             return stopped_by_signal(signal);
         }
-        std::cout << summary_line(c, training, plugins, record.epochs_completed(), total);
+        std::cout << summary_line(c, training, plugins, *epochs_completed, total);
     }
-    std::cout << test_results(c, training);
-    std::cout << fmt::format("; metrics in {}\n", metrics_out.path().string());
+    std::cout << test_results(training);
+    std::cout << fmt::format("; {} in {}\n", results().ends_with(".jsonl") ? "metrics" : "results", results());
     std::cout.flush();
     if (!std::cout) throw RunFailed("the summary could not be written to standard output");
     // Weights a participant stopped the run for as bad (a NaN loss) are a failed run, not a

@@ -10,9 +10,9 @@
 namespace ignite::host {
 
 /// Runs the trainer for --epochs, stopping after the current iteration on SIGINT/SIGTERM;
-/// then shuts the plugins down (loggers flush) and closes metrics.jsonl, whatever happened.
+/// then shuts the plugins down (loggers flush and close their files), whatever happened.
 /// Prints the summary line on stdout and returns 0, or stopped_by_signal(N) for a stop by
 /// signal N (logged). Throws RunFailed (exit 1) naming where and why a run failed.
-int run_training(const TrainOptions& options, Training& training, PluginHost& plugins, RunRecord& record);
+int run_training(const TrainOptions& options, Training& training, PluginHost& plugins, const RunRecord& record);
 
 }  // namespace ignite::host
