@@ -1,6 +1,7 @@
 #include "checkpoint_state.hpp"
 
 #include "cli_common.hpp"
+#include "lr_schedule.hpp"
 #include "optimizer_state.hpp"
 
 #include <ignite/runtime/console_log.hpp>
@@ -187,16 +188,22 @@ void check_trainer(const std::string& path, const c10::IValue& value, const Trai
 }
 
 // What the entries hold, against this run: model shapes, optimizer kind and parameter
-// count, the trainer's epoch length, a scheduler state where the run has a scheduler.
+// count, the trainer's epoch length, and, where the run has a schedule, that the file's
+// schedule is the one this run anneals (the schedule's own checks: lr_schedule.hpp).
 void check_contents(const std::string& path, const GenericDict& d, const TrainOptions& c, Training& t) {
     check_model(path, entry(d, "model", path), c, *t.model);
     check_optimizer(path, entry(d, "optimizer", path), c, *t.optimizer);
     check_trainer(path, entry(d, "trainer", path), c, t);
-    if (t.lr_scheduler && !d.contains("lr_scheduler")) {
-        refuse(path,
-               "the checkpoint has no 'lr_scheduler' entry, so --lr-schedule cosine (the default) would restart its "
-               "schedule mid-run",
-               "resume with --lr-schedule constant (the learning rate continues from the checkpoint's optimizer)");
+    if (t.lr_schedule) {
+        try {
+            if (d.contains(kLrSchedulerKey)) {
+                t.lr_schedule->check_state(d.at(kLrSchedulerKey));
+            } else {
+                t.lr_schedule->load_state_missing();
+            }
+        } catch (const std::invalid_argument& e) {
+            throw UsageError(fmt::format("--resume '{}': {}", path, e.what()));
+        }
     }
 }
 
@@ -208,32 +215,70 @@ std::string text(const c10::IValue& v) {
     return "?";
 }
 
+// The host's own checkpoint entries, in the file's order: the one list that the keys the host
+// reserves, the entries a checkpoint holds and what a resume restores are read from.
+struct HostEntry {
+    const char* key;
+    /// Whether `training` has the entry; null: always.
+    bool (*has)(const Training&);
+    c10::IValue (*save)(const TrainOptions&, Training&);
+    /// Restores the entry into `training`; null for a record that a resume checks
+    /// (check_resumable) but does not restore.
+    void (*restore)(const c10::IValue&, Training&);
+};
+
+const HostEntry kHostEntries[] = {
+    {"model", nullptr,
+     [](const TrainOptions&, Training& t) -> c10::IValue {
+         auto model = c10::Dict<std::string, at::Tensor>();
+         for (const auto& item : t.model->state_dict()) model.insert(item.key(), item.value().detach());
+         return model;
+     },
+     [](const c10::IValue& v, Training& t) { load_model_state(*t.model, model_state(v)); }},
+    {"optimizer", nullptr,
+     [](const TrainOptions&, Training& t) -> c10::IValue { return optimizer_state_dict(*t.optimizer); },
+     [](const c10::IValue& v, Training& t) { load_optimizer_state_dict(*t.optimizer, v); }},
+    {"trainer", nullptr, [](const TrainOptions&, Training& t) { return checkpoint::to_value(t.trainer->state_dict()); },
+     [](const c10::IValue& v, Training& t) {
+         auto state = checkpoint::to_dict(v, "trainer");
+         // A plain Engine's state_dict (Python Ignite's) has no random state: the data order is
+         // still the seed's (DeterministicEngine), the random stream starts from the seed.
+         if (!state.contains("rng_states")) state.set("rng_states", c10::IValue());
+         t.trainer->load_state_dict(state);
+     }},
+    {kLrSchedulerKey, [](const Training& t) { return t.lr_schedule != nullptr; },
+     [](const TrainOptions&, Training& t) { return t.lr_schedule->save_state().value(); },
+     [](const c10::IValue& v, Training& t) { t.lr_schedule->load_state(v); }},
+    {"ignite_host", nullptr, [](const TrainOptions& c, Training& t) -> c10::IValue { return host_entry(c, t); },
+     nullptr},
+    {"input_transform", nullptr,
+     [](const TrainOptions&, Training& t) -> c10::IValue { return transform_entry(t.data.transform); }, nullptr},
+};
+
 }  // namespace
 
 const std::vector<std::string>& host_checkpoint_keys() {
-    static const std::vector<std::string> keys{"model",        "optimizer",   "trainer",
-                                               "lr_scheduler", "ignite_host", "input_transform"};
+    static const std::vector<std::string> keys = [] {
+        std::vector<std::string> out;
+        for (const auto& e : kHostEntries) out.emplace_back(e.key);
+        return out;
+    }();
     return keys;
 }
 
 std::vector<std::string> checkpoint_entry_keys(const Training& t) {
-    std::vector<std::string> keys{"model", "optimizer", "trainer"};
-    if (t.lr_scheduler) keys.emplace_back("lr_scheduler");
-    keys.emplace_back("ignite_host");
-    keys.emplace_back("input_transform");
+    std::vector<std::string> keys;
+    for (const auto& e : kHostEntries) {
+        if (!e.has || e.has(t)) keys.emplace_back(e.key);
+    }
     return keys;
 }
 
 c10::impl::GenericDict checkpoint_entries(const TrainOptions& c, Training& t) {
     auto d = str_dict();
-    auto model = c10::Dict<std::string, at::Tensor>();
-    for (const auto& item : t.model->state_dict()) model.insert(item.key(), item.value().detach());
-    d.insert("model", model);
-    d.insert("optimizer", optimizer_state_dict(*t.optimizer));
-    d.insert("trainer", checkpoint::to_value(t.trainer->state_dict()));
-    if (t.lr_scheduler) d.insert("lr_scheduler", checkpoint::to_value(t.lr_scheduler->state_dict()));
-    d.insert("ignite_host", host_entry(c, t));
-    d.insert("input_transform", transform_entry(t.data.transform));
+    for (const auto& e : kHostEntries) {
+        if (!e.has || e.has(t)) d.insert(e.key, e.save(c, t));
+    }
     return d;
 }
 
@@ -255,8 +300,8 @@ void check_resumable(const std::string& path, const c10::IValue& v, const TrainO
         log_line(fmt::format(
             "ignite-host: checkpoint '{}' has no 'ignite_host' entry (not written by ignite-host, e.g. by Python "
             "Ignite): resuming with this command line's options; checked: the model's shapes, the optimizer's kind "
-            "and parameter count, the trainer's epoch length; not checked: --dataset, --seed, --no-shuffle, "
-            "--lr-schedule, and --batch-size, --limit, --drop-last beyond the epoch length they give",
+            "and parameter count, the trainer's epoch length, the learning-rate schedule; not checked: --dataset, "
+            "--seed, --no-shuffle, and --batch-size, --limit, --drop-last beyond the epoch length they give",
             path));
         return;
     }
@@ -265,16 +310,10 @@ void check_resumable(const std::string& path, const c10::IValue& v, const TrainO
     const auto saved = h.toGenericDict();
     const auto now = host_entry(c, t);
     // The options whose change would make the resumed run another run (epochs may grow).
-    const std::pair<const char*, const char*> checked[] = {{"model", "--model"},
-                                                           {"dataset", "--dataset"},
-                                                           {"train_samples", "--dataset/--limit"},
-                                                           {"val_samples", "--val-split"},
-                                                           {"batch_size", "--batch-size"},
-                                                           {"seed", "--seed"},
-                                                           {"optimizer", "--optimizer"},
-                                                           {"lr_schedule", "--lr-schedule"},
-                                                           {"drop_last", "--drop-last"},
-                                                           {"shuffle", "--no-shuffle"}};
+    const std::pair<const char*, const char*> checked[] = {
+        {"model", "--model"},           {"dataset", "--dataset"},       {"train_samples", "--dataset/--limit"},
+        {"val_samples", "--val-split"}, {"batch_size", "--batch-size"}, {"seed", "--seed"},
+        {"optimizer", "--optimizer"},   {"drop_last", "--drop-last"},   {"shuffle", "--no-shuffle"}};
     for (const auto& [key, option] : checked) {
         // Checkpoints from before --val-split held nothing out.
         const bool before_val_split = key == std::string("val_samples") && !saved.contains(key);
@@ -289,13 +328,6 @@ void check_resumable(const std::string& path, const c10::IValue& v, const TrainO
                 "the checkpointed run's {} or start a new run without --resume",
                 path, key == std::string("train_samples") ? "training set size" : key, text(a), text(b), option));
         }
-    }
-    if (c.lr_schedule == "cosine" && saved.at("epochs").toInt() != c.epochs) {
-        // The cosine schedule spans the run's iterations: another --epochs is another schedule.
-        throw UsageError(
-            fmt::format("--resume '{}': the checkpoint's run has --epochs {} but this one {}; with "
-                        "--lr-schedule cosine resume with --epochs {}",
-                        path, saved.at("epochs").toInt(), c.epochs, saved.at("epochs").toInt()));
     }
     // The options agree; what the entries hold must too (an edited file would otherwise fail
     // mid-run, after the output folder was taken, without naming the file).
@@ -314,19 +346,17 @@ void restore_checkpoint(const std::string& path, const c10::IValue& v, Training&
             throw UsageError(fmt::format("checkpoint '{}': its '{}' does not fit this run: {}", path, what, e.what()));
         }
     };
-    restoring("model", [&](const c10::IValue& model) { load_model_state(*t.model, model_state(model)); });
-    restoring("optimizer", [&](const c10::IValue& o) { load_optimizer_state_dict(*t.optimizer, o); });
-    restoring("trainer", [&](const c10::IValue& s) {
-        auto state = checkpoint::to_dict(s, "trainer");
-        // A plain Engine's state_dict (Python Ignite's) has no random state: the data order is
-        // still the seed's (DeterministicEngine), the random stream starts from the seed.
-        if (!state.contains("rng_states")) state.set("rng_states", c10::IValue());
-        t.trainer->load_state_dict(state);
-    });
-    if (t.lr_scheduler) {
-        restoring("lr_scheduler", [&](const c10::IValue& s) {
-            t.lr_scheduler->load_state_dict(checkpoint::to_dict(s, "lr_scheduler"));
-        });
+    for (const auto& e : kHostEntries) {
+        if (e.has && !e.has(t)) {
+            if (d.contains(e.key)) {
+                log_line(
+                    fmt::format("ignite-host: warning: checkpoint '{}' holds state '{}' that no loaded plugin "
+                                "claims; it is not restored",
+                                path, e.key));
+            }
+            continue;
+        }
+        if (e.restore) restoring(e.key, [&](const c10::IValue& v) { e.restore(v, t); });
     }
     const auto& host_keys = host_checkpoint_keys();
     std::map<std::string, c10::IValue> states;

@@ -5,11 +5,13 @@
 //   "model":        the model's state_dict (PyTorch names: fc1.weight, ...)
 //   "optimizer":    PyTorch's optimizer state_dict (optimizer_state.hpp)
 //   "trainer":      the trainer's state_dict (Ignite's, plus "rng_states": DeterministicEngine)
-//   "lr_scheduler": Ignite's CosineAnnealingScheduler state_dict (only with --lr-schedule cosine)
+//   "lr_scheduler": the lr_schedule's state, Ignite's CosineAnnealingScheduler state_dict (only
+//                   with --lr-schedule cosine; lr_schedule.hpp, which also checks it on resume)
 //   "ignite_host":  {"format": 1, "model", "dataset", "train_samples" (the training split after
 //                    --limit), "val_samples" (held out of it by --val-split), "batch_size",
 //                    "seed", "optimizer", "lr_schedule", "epochs", "drop_last", "shuffle"}: what
-//                    a resume checks, so a checkpoint never silently continues another run.
+//                    a resume checks, so a checkpoint never silently continues another run
+//                    ("lr_schedule" and "epochs" are records: the schedule checks its own entry).
 //   "input_transform": {"scale", "mean", "std"}: the model's input is (x * scale - mean) / std
 //                    of the raw pixels x (0..255 for Fashion-MNIST); a top-level entry of
 //                    plain floats so Python reads it as ckpt["input_transform"]["mean"].
@@ -30,7 +32,9 @@
 
 namespace ignite::host {
 
-/// The keys of the host's own entries above (plugins may not use them as state_key).
+/// The keys of the host's own entries above (plugins may not use them as state_key). One
+/// table in checkpoint_state.cpp gives these, checkpoint_entry_keys, checkpoint_entries and
+/// what restore_checkpoint restores.
 [[nodiscard]] const std::vector<std::string>& host_checkpoint_keys();
 
 /// The host's entries above that `training` has, in that order (lr_scheduler only with one).
@@ -41,9 +45,10 @@ namespace ignite::host {
 [[nodiscard]] c10::impl::GenericDict checkpoint_entries(const TrainOptions& options, Training& training);
 
 /// Checks that `checkpoint` (from checkpoint::load) belongs to a run with these options:
-/// same model, dataset, dataset size, validation split, batch size, optimizer, schedule, seed,
-/// drop-last and shuffle (its ignite_host entry), then that its entries fit this run: model
-/// shapes, optimizer kind and parameter count, the trainer's epoch_length. A checkpoint without
+/// same model, dataset, dataset size, validation split, batch size, optimizer, seed, drop-last
+/// and shuffle (its ignite_host entry), then that its entries fit this run: model shapes,
+/// optimizer kind and parameter count, the trainer's epoch_length, and the learning-rate
+/// schedule's cycle (LrSchedule::check_state; a run with a schedule needs its entry). A checkpoint without
 /// ignite_host (Python Ignite's Checkpoint({"model", "optimizer", "trainer"})) is checked by
 /// its entries only, and one line says which options could not be checked. Throws
 /// UsageError (exit 2) naming the file, the first difference and the fix; call it before

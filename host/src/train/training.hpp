@@ -12,13 +12,13 @@
 
 #include "batch_loader.hpp"
 #include "dataset.hpp"
+#include "lr_schedule.hpp"
 #include "models.hpp"
 #include "run_failure.hpp"
 #include "train_options.hpp"
 
 #include <ignite/core/data.hpp>
 #include <ignite/core/engine.hpp>
-#include <ignite/core/handlers/cosine_annealing.hpp>
 
 #include <c10/core/Device.h>
 #include <torch/optim/optimizer.h>
@@ -52,8 +52,8 @@ struct Training {
     std::unique_ptr<ignite::Engine> trainer, evaluator;
     /// The validation evaluator: the evaluator's metrics on data.val; null without --val-split.
     std::unique_ptr<ignite::Engine> validator;
-    /// The learning-rate scheduler (--lr-schedule cosine), null for constant.
-    std::shared_ptr<ignite::CosineAnnealingScheduler> lr_scheduler;
+    /// The learning-rate schedule (--lr-schedule cosine), null for constant.
+    std::unique_ptr<LrSchedule> lr_schedule;
     /// The first exception each engine raised, where it happened (run_failure.hpp); the
     /// validation evaluator's goes into evaluator_failure (both run inside a trainer epoch).
     std::optional<FailureSite> trainer_failure, evaluator_failure;
