@@ -550,8 +550,7 @@ TEST_CASE("checkpoint plugin: a host with nothing to checkpoint (dry-run) is ref
         (dir / "ck").string());
     INFO(r.out);
     CHECK(r.rc == 2);
-    CHECK_THAT(r.out,
-               Catch::Contains("checkpoint: this host has nothing to checkpoint; use it with ignite-host train"));
+    CHECK_THAT(r.out, Catch::Contains("checkpoint: this host has nothing to checkpoint; use it with ignite-host train"));
     CHECK_FALSE(fs::exists(dir / "ck"));
 }
 
