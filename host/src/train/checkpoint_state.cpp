@@ -1,7 +1,7 @@
 #include "checkpoint_state.hpp"
 
 #include "cli_common.hpp"
-#include "lr_schedule.hpp"
+#include "components/lr_schedule.hpp"
 #include "optimizer_state.hpp"
 
 #include <ignite/runtime/console_log.hpp>
@@ -195,12 +195,13 @@ void check_contents(const std::string& path, const GenericDict& d, const TrainOp
     check_optimizer(path, entry(d, "optimizer", path), c, *t.optimizer);
     check_trainer(path, entry(d, "trainer", path), c, t);
     if (t.lr_schedule) {
+        // The schedule's own checks, before anything is written (a refused restore would
+        // come after the plugins' init).
+        const LrScheduleRun run{c.lr, c.epochs, t.train_loader->size().value_or(1)};
+        const LrScheduleSettings settings{.start_value = c.lr, .end_value = 0, .cycle_size = 0};
+        const auto state = d.contains(kLrSchedulerKey) ? std::optional(d.at(kLrSchedulerKey)) : std::nullopt;
         try {
-            if (d.contains(kLrSchedulerKey)) {
-                t.lr_schedule->check_state(d.at(kLrSchedulerKey));
-            } else {
-                t.lr_schedule->load_state_missing();
-            }
+            LrSchedule::check_resume(run, settings, state ? &*state : nullptr);
         } catch (const std::invalid_argument& e) {
             throw UsageError(fmt::format("--resume '{}': {}", path, e.what()));
         }

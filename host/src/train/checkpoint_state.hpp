@@ -6,7 +6,7 @@
 //   "optimizer":    PyTorch's optimizer state_dict (optimizer_state.hpp)
 //   "trainer":      the trainer's state_dict (Ignite's, plus "rng_states": DeterministicEngine)
 //   "lr_scheduler": the lr_schedule's state, Ignite's CosineAnnealingScheduler state_dict (only
-//                   with --lr-schedule cosine; lr_schedule.hpp, which also checks it on resume)
+//                   with --lr-schedule cosine; components/lr_schedule.hpp, which also checks it on resume)
 //   "ignite_host":  {"format": 1, "model", "dataset", "train_samples" (the training split after
 //                    --limit), "val_samples" (held out of it by --val-split), "batch_size",
 //                    "seed", "optimizer", "lr_schedule", "epochs", "drop_last", "shuffle"}: what
@@ -48,7 +48,7 @@ namespace ignite::host {
 /// same model, dataset, dataset size, validation split, batch size, optimizer, seed, drop-last
 /// and shuffle (its ignite_host entry), then that its entries fit this run: model shapes,
 /// optimizer kind and parameter count, the trainer's epoch_length, and the learning-rate
-/// schedule's cycle (LrSchedule::check_state; a run with a schedule needs its entry). A checkpoint without
+/// schedule's cycle (LrSchedule::check_resume; a run with a schedule needs its entry). A checkpoint without
 /// ignite_host (Python Ignite's Checkpoint({"model", "optimizer", "trainer"})) is checked by
 /// its entries only, and one line says which options could not be checked. Throws
 /// UsageError (exit 2) naming the file, the first difference and the fix; call it before

@@ -109,7 +109,7 @@ std::optional<TrainOptions> parse_train_options(const std::vector<std::string>& 
         "floor(F * N) of them")("epochs", po::value(&c.epochs)->default_value(5), "training epochs")(
         "batch-size", po::value(&c.batch_size)->default_value(64), "samples per batch")(
         "optimizer", po::value(&c.optimizer)->default_value("sgd"), "sgd or adam")(
-        "lr", po::value(&c.lr)->default_value(0.03, "0.03"),
+        "lr", po::value(&c.lr)->default_value(kDefaultLr, "0.03"),
         "learning rate (the start value with --lr-schedule cosine)")(
         "lr-schedule", po::value(&c.lr_schedule)->default_value("cosine"),
         "cosine: anneal the learning rate from --lr to 0 over the run, per iteration (Ignite's "

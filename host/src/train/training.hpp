@@ -12,7 +12,7 @@
 
 #include "batch_loader.hpp"
 #include "dataset.hpp"
-#include "lr_schedule.hpp"
+#include "components/lr_schedule.hpp"
 #include "models.hpp"
 #include "run_failure.hpp"
 #include "train_options.hpp"

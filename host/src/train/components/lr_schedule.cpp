@@ -1,5 +1,7 @@
 #include "lr_schedule.hpp"
 
+#include "../train_options.hpp"
+
 #include <ignite/core/checkpoint_file.hpp>
 #include <ignite/core/engine.hpp>
 
@@ -62,7 +64,7 @@ T option(const std::map<std::string, OptionValue>& options, const char* name) {
 
 std::int64_t LrScheduleRun::iterations() const noexcept { return std::max<std::int64_t>(epochs * epoch_length, 2); }
 
-ParticipantSpec lr_schedule_spec(const LrScheduleRun& run) {
+ParticipantSpec lr_schedule_spec() {
     ParticipantSpec spec;
     spec.name = kLrScheduleName;
     spec.version = "1.0";
@@ -72,7 +74,7 @@ ParticipantSpec lr_schedule_spec(const LrScheduleRun& run) {
     spec.options = {
         {.name = "start_value",
          .type = IGNITE_OPTION_DOUBLE,
-         .default_value = number(run.lr),
+         .default_value = number(kDefaultLr),
          .help = "the learning rate at the start of each cycle; default: the run's --lr"},
         {.name = "end_value",
          .type = IGNITE_OPTION_DOUBLE,
@@ -96,10 +98,6 @@ ParticipantSpec lr_schedule_spec(const LrScheduleRun& run) {
     spec.priority_band = ignite::Priority::handlers.value;
     spec.kind = ParticipantKind::component;
     return spec;
-}
-
-ComponentOffer lr_schedule_offer(const LrScheduleRun& run) {
-    return {lr_schedule_spec(run), [run] { return std::make_unique<LrSchedule>(run); }};
 }
 
 LrScheduleSettings LrScheduleSettings::from(const std::map<std::string, OptionValue>& options) {
@@ -157,10 +155,16 @@ std::optional<c10::IValue> LrSchedule::save_state() {
     return c10::IValue(d);
 }
 
-void LrSchedule::check_state(const c10::IValue& state) const {
-    if (!scheduler_) throw std::logic_error("lr_schedule: check_state before start");
-    if (!state.isGenericDict()) not_a_cosine_state("it is not a dict");
-    const auto d = state.toGenericDict();
+void LrSchedule::check_resume(const LrScheduleRun& run, const LrScheduleSettings& settings, const c10::IValue* state) {
+    if (state == nullptr) {
+        throw std::invalid_argument(
+            fmt::format("the checkpoint has no '{}' entry, so lr_schedule (--lr-schedule cosine, the default) would "
+                        "restart its schedule mid-run; resume with --lr-schedule constant (the learning rate "
+                        "continues from the checkpoint's optimizer)",
+                        kLrSchedulerKey));
+    }
+    if (!state->isGenericDict()) not_a_cosine_state("it is not a dict");
+    const auto d = state->toGenericDict();
     saved_number(d, "event_index", false);
     saved_number(d, "cycle", false);
     const auto cycle_size = static_cast<std::int64_t>(saved_number(d, "cycle_size", false));
@@ -169,44 +173,39 @@ void LrSchedule::check_state(const c10::IValue& state) const {
     check_fixed_arguments(d);
     // Ignite's load_state_dict would take the file's cycle over this run's: refuse a change
     // instead, naming what gives the checkpoint's value back.
-    const bool run_cycle = settings_.cycle_size == 0;
-    const auto cycle = run_cycle ? run_.iterations() : settings_.cycle_size;
+    const bool run_cycle = settings.cycle_size == 0;
+    const auto cycle = run_cycle ? run.iterations() : settings.cycle_size;
     if (cycle_size != cycle) {
-        const bool by_epochs = run_cycle && run_.epoch_length > 0 && cycle_size % run_.epoch_length == 0;
+        const bool by_epochs = run_cycle && run.epoch_length > 0 && cycle_size % run.epoch_length == 0;
         throw std::invalid_argument(fmt::format(
             "the checkpoint's learning-rate schedule anneals over {} iterations but this run's over {} ({}); {}",
             cycle_size, cycle,
-            run_cycle ? fmt::format("--epochs {} x {} iterations per epoch", run_.epochs, run_.epoch_length)
+            run_cycle ? fmt::format("--epochs {} x {} iterations per epoch", run.epochs, run.epoch_length)
                       : std::string("lr_schedule.cycle_size"),
-            by_epochs ? fmt::format("resume with the checkpointed run's --epochs {}", cycle_size / run_.epoch_length)
+            by_epochs ? fmt::format("resume with the checkpointed run's --epochs {}", cycle_size / run.epoch_length)
                       : fmt::format("resume with --plugin-opt lr_schedule.cycle_size={}", cycle_size)));
     }
-    if (start_value != settings_.start_value) {
-        const bool by_lr = settings_.start_value == run_.lr;
+    if (start_value != settings.start_value) {
+        const bool by_lr = settings.start_value == run.lr;
         throw std::invalid_argument(fmt::format(
             "the checkpoint's learning-rate schedule starts at {} but this run's at {} ({}); resume with {}",
-            number(start_value), number(settings_.start_value), by_lr ? "--lr" : "lr_schedule.start_value",
+            number(start_value), number(settings.start_value), by_lr ? "--lr" : "lr_schedule.start_value",
             by_lr ? "--lr " + number(start_value) : "--plugin-opt lr_schedule.start_value=" + number(start_value)));
     }
-    if (end_value != settings_.end_value) {
+    if (end_value != settings.end_value) {
         throw std::invalid_argument(
             fmt::format("the checkpoint's learning-rate schedule ends at {} but this run's at {} "
                         "(lr_schedule.end_value); resume with --plugin-opt lr_schedule.end_value={}",
-                        number(end_value), number(settings_.end_value), number(end_value)));
+                        number(end_value), number(settings.end_value), number(end_value)));
     }
 }
 
 void LrSchedule::load_state(const c10::IValue& state) {
-    check_state(state);
+    if (!scheduler_) throw std::logic_error("lr_schedule: load_state before init");
+    check_resume(run_, settings_, &state);
     scheduler_->load_state_dict(checkpoint::to_dict(state, kLrSchedulerKey));
 }
 
-void LrSchedule::load_state_missing() {
-    throw std::invalid_argument(
-        fmt::format("the checkpoint has no '{}' entry, so lr_schedule (--lr-schedule cosine, the default) would "
-                    "restart its schedule mid-run; resume with --lr-schedule constant (the learning rate continues "
-                    "from the checkpoint's optimizer)",
-                    kLrSchedulerKey));
-}
+void LrSchedule::load_state_missing() { check_resume(run_, settings_, nullptr); }
 
 }  // namespace ignite::host

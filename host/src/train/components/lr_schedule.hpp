@@ -1,6 +1,7 @@
 #pragma once
-// `lr_schedule`: the learning-rate schedule of `ignite-host train`, Ignite's
-// CosineAnnealingScheduler on the trainer's optimizer, per iteration (ITERATION_STARTED).
+// `lr_schedule`: the learning-rate schedule of `ignite-host train`, a component (participant.hpp):
+// Ignite's CosineAnnealingScheduler on the trainer's optimizer, per iteration (ITERATION_STARTED),
+// in the handlers band, on every rank.
 //
 // Its options carry Ignite's argument names (start_value, end_value, cycle_size, param_name);
 // the defaults give one half cosine from the run's --lr to 0 over the whole run. Its state is
@@ -32,22 +33,19 @@ namespace ignite::host {
 inline constexpr const char* kLrScheduleName = "lr_schedule";
 inline constexpr const char* kLrSchedulerKey = "lr_scheduler";
 
-/// What the schedule's defaults come from: the run's --lr and its length.
+/// The run the schedule anneals over, for cycle_size's default and the resume messages.
 struct LrScheduleRun {
-    double lr = 0;                  ///< --lr: start_value's default
+    double lr = 0;                  ///< --lr: start_value's default (the host passes it as the option)
     std::int64_t epochs = 0;        ///< --epochs
     std::int64_t epoch_length = 0;  ///< the trainer's iterations per epoch
     /// cycle_size's default: the run's iterations (at least 2, Ignite's smallest cycle).
     [[nodiscard]] std::int64_t iterations() const noexcept;
 };
 
-/// The schedule's spec: name lr_schedule, Ignite's option names with start_value defaulting
-/// to `run.lr`, state_key lr_scheduler, every rank, the handlers band.
-[[nodiscard]] ParticipantSpec lr_schedule_spec(const LrScheduleRun& run);
-
-/// The schedule as the host offers it (PluginHost::offer_component): each run gets one
-/// LrSchedule of `run`.
-[[nodiscard]] ComponentOffer lr_schedule_offer(const LrScheduleRun& run);
+/// The schedule's spec: name lr_schedule, Ignite's option names (start_value's default is
+/// --lr's, 0.03: a host passes its run's --lr), state_key lr_scheduler, every rank, the
+/// handlers band.
+[[nodiscard]] ParticipantSpec lr_schedule_spec();
 
 /// The schedule's settings, from its validated options.
 struct LrScheduleSettings {
@@ -69,14 +67,16 @@ public:
 
     /// Ignite's CosineAnnealingScheduler.state_dict() (nullopt before start).
     [[nodiscard]] std::optional<c10::IValue> save_state() override;
-    /// check_state, then restores the position in the cycle.
+    /// check_resume, then restores the position in the cycle.
     void load_state(const c10::IValue& state) override;
     /// Refuses: a checkpoint without lr_scheduler would restart the schedule mid-run.
     void load_state_missing() override;
 
-    /// Throws std::invalid_argument ("WHAT; FIX") unless `state` is a CosineAnnealingScheduler
-    /// state_dict of the cycle this run anneals. Call after start.
-    void check_state(const c10::IValue& state) const;
+    /// The resume checks, without a schedule (a host runs them before any participant's
+    /// init): throws std::invalid_argument ("WHAT; FIX", one line) unless `state` is a
+    /// CosineAnnealingScheduler state_dict of the cycle `settings` anneal over `run`;
+    /// `state` null: the checkpoint has no lr_scheduler entry, always refused.
+    static void check_resume(const LrScheduleRun& run, const LrScheduleSettings& settings, const c10::IValue* state);
 
 private:
     LrScheduleRun run_;
