@@ -19,6 +19,10 @@ configure_file(${PROJECT_SOURCE_DIR}/sdk/include/ignite/events.def
 # IGNITE_PRIORITY_* and, from this copy, core's ignite::Priority::metrics ... checkpoint.
 configure_file(${PROJECT_SOURCE_DIR}/sdk/include/ignite/priority_bands.def
   ${IGNITE_GENERATED_INCLUDE}/ignite/core/priority_bands.def COPYONLY)
+# The terminate reasons likewise: sdk/include/ignite/terminate_reasons.def makes, from this
+# copy, core's ignite::TerminateReason::none ... iteration_limit.
+configure_file(${PROJECT_SOURCE_DIR}/sdk/include/ignite/terminate_reasons.def
+  ${IGNITE_GENERATED_INCLUDE}/ignite/core/terminate_reasons.def COPYONLY)
 target_include_directories(ignite_core PUBLIC $<BUILD_INTERFACE:${IGNITE_GENERATED_INCLUDE}>)
 
 set_target_properties(ignite_core PROPERTIES EXPORT_NAME core)

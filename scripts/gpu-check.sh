@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 12, "CUDA for real": builds ignite-host against the PyTorch of the python3 on PATH
+# Issues 12 and 23, "CUDA for real": builds ignite-host against the PyTorch of the python3 on PATH
 # (the lent GPU machine's own LibTorch 2.x with CUDA), runs every GPU check and the speed
 # comparison with PyTorch Ignite and PyTorch Lightning, and writes the results to $OUT:
 #
@@ -24,9 +24,10 @@
 #   GPU_CHECK_JOBS       build jobs (default nproc)
 #   GPU_CHECK_TESTS      1: also build and run the CUDA-related Catch2 cases (default 1 on
 #                        the GPU, 0 in the dry run)
-#   GPU_CHECK_BUDGET_S   seconds after which no new benchmark run starts (default 450)
+#   GPU_CHECK_BUDGET_S   seconds after which no new benchmark run starts (default 420; 1800 in
+#                        the dry run, whose build on 2 cores alone may take longer)
 #   GPU_CHECK_ONLY       comma list of checks to run (default all): env,build,version,
-#                        train,device_index,sync,metrics,tests,bench
+#                        train,device_index,sync,metrics,resume,tests,bench
 #   GPU_CHECK_ROUNDS, GPU_CHECK_CONFIGS, GPU_CHECK_EPOCHS, GPU_CHECK_FRAMEWORKS:
 #                        the benchmark (scripts/gpu/check.py says what they mean)
 set -uo pipefail
@@ -57,7 +58,7 @@ case "$BUILD" in /*) ;; *) BUILD="$REPO/$BUILD" ;; esac
 OUT="${OUT:-$REPO/gpu-check-out}"
 mkdir -p "$OUT" || { echo "gpu-check: cannot create OUT=$OUT" >&2; exit 1; }
 JOBS="${GPU_CHECK_JOBS:-$(nproc)}"
-ONLY=",${GPU_CHECK_ONLY:-env,build,version,train,device_index,sync,metrics,tests,bench},"
+ONLY=",${GPU_CHECK_ONLY:-env,build,version,train,device_index,sync,metrics,resume,tests,bench},"
 DEPS="$REPO/.gpu-deps"
 # Unpacked outside the checkout: CMake refuses an exported target (the SDK's) whose include
 # path lies in the source tree, and DLPack's headers would be one.
@@ -80,7 +81,8 @@ step() {
 }
 pack_logs() {
   local what=(logs); [ -d "$WORK/runs" ] && what+=(runs)
-  tar -czf "$OUT/logs.tar.gz.part" -C "$WORK" "${what[@]}" 2>/dev/null && mv -f "$OUT/logs.tar.gz.part" "$OUT/logs.tar.gz"
+  # Not the checkpoint files: a file from $OUT may have 16 MiB (check.py packs the same way).
+  tar -czf "$OUT/logs.tar.gz.part" --exclude='*.pt' -C "$WORK" "${what[@]}" 2>/dev/null && mv -f "$OUT/logs.tar.gz.part" "$OUT/logs.tar.gz"
 }
 # The last resort when check.py cannot run: a summary from the shell's steps alone.
 fallback_summary() {
@@ -209,9 +211,9 @@ fi
 pack_logs
 
 # ---- 3. configure and build only what the checks run ------------------------------------
-TARGETS=(ignite-host progress console metrics trace)
+TARGETS=(ignite-host progress console metrics trace checkpoint)
 TESTS=()
-[ "$GPU_CHECK_TESTS" = 1 ] && wanted tests && TESTS=(train_test bad_inputs_test)
+[ "$GPU_CHECK_TESTS" = 1 ] && wanted tests && TESTS=(train_test checkpoint_differences_test deterministic_test)
 build_ok=0
 if wanted build || [ ! -x "$BUILD/host/ignite-host" ]; then
   t=$(date +%s)
@@ -254,7 +256,7 @@ if wanted build || [ ! -x "$BUILD/host/ignite-host" ]; then
     missing=()
     [ $rc -eq 0 ] || missing+=("(exit $rc)")
     [ -x "$BUILD/host/ignite-host" ] || missing+=(ignite-host)
-    for p in progress console metrics trace; do
+    for p in progress console metrics trace checkpoint; do
       [ -f "$BUILD/plugins/ignite-plugin-$p.so" ] || missing+=("$p")
     done
     secs=$(( $(date +%s) - t ))
@@ -280,14 +282,16 @@ else
 fi
 pack_logs
 
-# ---- 4. helpers built beside: the CUDA call counter and the device-probe metric plugin ---
+# ---- 4. helpers built beside: the CUDA call counter, the device-probe metric plugin and the
+#         plugin that stops a run with SIGTERM at a chosen iteration -------------------------
 HELPERS="$WORK/helpers"
 mkdir -p "$HELPERS"
 t=$(date +%s)
+plugin_cxx=(g++ -std=c++17 -O2 -shared -fPIC -fvisibility=hidden -Isdk/include -I"$ROOT/usr/include")
 if gcc -O2 -shared -fPIC -o "$HELPERS/libcuda_call_count.so" scripts/gpu/cuda_call_count.c -ldl > "$LOGS/helpers.log" 2>&1 &&
-   g++ -std=c++17 -O2 -shared -fPIC -fvisibility=hidden -Isdk/include -I"$ROOT/usr/include" \
-     -o "$HELPERS/ignite-plugin-device_probe.so" scripts/gpu/device_probe.cpp >> "$LOGS/helpers.log" 2>&1; then
-  step helpers pass $(( $(date +%s) - t )) helpers.log "scripts/gpu/cuda_call_count.c, scripts/gpu/device_probe.cpp"
+   "${plugin_cxx[@]}" -o "$HELPERS/ignite-plugin-device_probe.so" scripts/gpu/device_probe.cpp >> "$LOGS/helpers.log" 2>&1 &&
+   "${plugin_cxx[@]}" -o "$HELPERS/ignite-plugin-signal_at.so" scripts/gpu/signal_at.cpp >> "$LOGS/helpers.log" 2>&1; then
+  step helpers pass $(( $(date +%s) - t )) helpers.log "scripts/gpu/cuda_call_count.c, device_probe.cpp, signal_at.cpp"
 else
   step helpers fail $(( $(date +%s) - t )) helpers.log "$(grep -m1 error "$LOGS/helpers.log" | cut -c1-300)"
 fi

@@ -123,7 +123,7 @@ TEST_CASE("host: the frozen ABI 1.0 fixture loads and runs (C plugin with every=
     const auto r = host(dry_run({"--epochs", "2", "--epoch-length", "4", "--plugin", kFrozen}));
     check_ok(r);
     INFO(r.output);
-    CHECK(r.has_line("[frozen_fixture] loaded (every=2, host ABI 1.5)"));
+    CHECK(r.has_line("[frozen_fixture] loaded (every=2, host ABI 1.6)"));
     // ITERATION_COMPLETED(every=2) over 8 iterations: 2, 4, 6, 8; state.ticks written and
     // read back through the custom event.
     for (int tick = 1; tick <= 4; ++tick) {
@@ -164,7 +164,7 @@ TEST_CASE("host: an entry symbol that returns NULL") {
 
 TEST_CASE("host: a plugin built for ABI 2.0") {
     const auto r = host(dry_run({"--plugin", bad("abi2")}));
-    check_failure(r, 2, {bad("abi2"), "plugin ABI 2.", "this host implements ABI 1.5"});
+    check_failure(r, 2, {bad("abi2"), "plugin ABI 2.", "this host implements ABI 1.6"});
     CHECK_FALSE(r.has("init of a refused plugin was called"));
 }
 
@@ -186,6 +186,12 @@ TEST_CASE("host: a plugin with an unknown state_format, or JSON state claiming A
     CHECK_FALSE(r.has("init of a refused plugin was called"));
     r = host(dry_run({"--plugin", bad("jsonstate13")}));
     check_failure(r, 2, {bad("jsonstate13"), "sets state_format (ABI 1.4) but claims ABI 1.3", "abi_minor to 4"});
+    CHECK_FALSE(r.has("init of a refused plugin was called"));
+}
+
+TEST_CASE("host: a plugin with a placement this host does not know (ABI 1.6)") {
+    const auto r = host(dry_run({"--plugin", bad("placement5")}));
+    check_failure(r, 2, {bad("placement5"), "placement 5", "0 (every rank) and 1 (rank 0)"});
     CHECK_FALSE(r.has("init of a refused plugin was called"));
 }
 
@@ -331,7 +337,7 @@ TEST_CASE("host: --config reads an INI file and the command line wins") {
     SECTION("the file alone") {
         const auto r = host(dry_run({"--config", cfg.string()}));
         check_ok(r);
-        CHECK(r.has_line("[frozen_fixture] loaded (every=4, host ABI 1.5)"));
+        CHECK(r.has_line("[frozen_fixture] loaded (every=4, host ABI 1.6)"));
         CHECK(r.has_line("[frozen_fixture] completed at epoch 5 iteration 20 with ticks=5"));
     }
     SECTION("--epochs on the command line overrides the file") {
@@ -357,7 +363,7 @@ TEST_CASE("host: --plugin-opt on the command line wins over the config file", "[
     const auto r = host(dry_run(
         {"--config", cfg.string(), "--epochs", "1", "--epoch-length", "4", "--plugin-opt", "frozen_fixture.every=2"}));
     check_ok(r);
-    CHECK(r.has_line("[frozen_fixture] loaded (every=2, host ABI 1.5)"));
+    CHECK(r.has_line("[frozen_fixture] loaded (every=2, host ABI 1.6)"));
 }
 
 // ---- plugins inspect / list, --version, bad commands -------------------------------------------
@@ -398,8 +404,11 @@ TEST_CASE("host: plugins list shows the plugins on IGNITE_PLUGIN_PATH") {
     INFO(r.output);
     CHECK(std::regex_search(
         r.output,
-        std::regex(R"(\nfrozen_fixture +1\.0\.0 +1\.0 +Fixture built against the frozen ABI 1\.0 header\n)")));
-    CHECK(std::regex_search(r.output, std::regex(R"(\nopts +0\.3\.1 +1\.0 +Fixture with one option of every type\n)")));
+        std::regex(R"(\nfrozen_fixture +1\.0\.0 +plugin 1\.0 +every rank +Fixture built against the frozen ABI 1\.0 header\n)")));
+    CHECK(std::regex_search(r.output,
+                            std::regex(R"(\nopts +0\.3\.1 +plugin 1\.0 +every rank +Fixture with one option of every type\n)")));
+    // A 1.6 plugin says where it runs.
+    CHECK(std::regex_search(r.output, std::regex(R"(\nrun16 +1\.0 +plugin 1\.6 +rank 0 +every ABI 1\.6 call, logged\n)")));
 }
 
 TEST_CASE("host: plugins list survives a directory of broken plugins") {
@@ -407,18 +416,19 @@ TEST_CASE("host: plugins list survives a directory of broken plugins") {
     check_ok(r);
     INFO(r.output);
     for (const char* name :
-         {"noentry", "nullentry", "abi2", "abi1_99", "smallstruct", "stateformat7", "jsonstate13", "notalib"}) {
+         {"noentry", "nullentry", "abi2", "abi1_99", "smallstruct", "stateformat7", "placement5", "jsonstate13",
+          "notalib"}) {
         CHECK(r.has("ignite-plugin-" + std::string(name) + ".so (unusable: "));
     }
     // Loadable ones are listed, even those that fail later (at init or in a handler).
-    CHECK(std::regex_search(r.output, std::regex(R"(\ninitfail +0\.0\.1 +1\.5 )")));
-    CHECK(std::regex_search(r.output, std::regex(R"(\ndupname +0\.0\.1-a +1\.5 )")));
+    CHECK(std::regex_search(r.output, std::regex(R"(\ninitfail +0\.0\.1 +plugin 1\.6 )")));
+    CHECK(std::regex_search(r.output, std::regex(R"(\ndupname +0\.0\.1-a +plugin 1\.6 )")));
 }
 
 TEST_CASE("host: --version names the host and plugin ABI versions") {
     const auto r = host({"--version"});
     check_ok(r);
-    CHECK(std::regex_search(r.output, std::regex(R"(^ignite-host [0-9]+\.[0-9]+\.[0-9]+ \(plugin ABI 1\.5\)\n$)")));
+    CHECK(std::regex_search(r.output, std::regex(R"(^ignite-host [0-9]+\.[0-9]+\.[0-9]+ \(plugin ABI 1\.6\)\n$)")));
 }
 
 TEST_CASE("host: an unknown command is bad input") {

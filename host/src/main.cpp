@@ -2,6 +2,7 @@
 #include "cli_common.hpp"
 #include "train/run_failure.hpp"
 #include "train/train_command.hpp"
+#include "train/components.hpp"
 #include <ignite/runtime/bridge.hpp>
 #include <ignite/runtime/console_log.hpp>
 #include <ignite/runtime/plugin_loader.hpp>
@@ -20,6 +21,8 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <algorithm>
+#include <cstdlib>
 
 namespace po = boost::program_options;
 using namespace ignite::host;
@@ -33,7 +36,7 @@ void print_usage() {
                  "                    lines in --output-dir\n"
                  "  dry-run           run the trainer (and evaluator) over synthetic batches with a no-op step,\n"
                  "                    firing every event: try plugins in a second\n"
-                 "  plugins list      plugins found on the search path\n"
+                 "  plugins list      the built-in components and the plugins on the search path\n"
                  "  plugins inspect   everything a plugin declares: options, events, metrics\n\n"
                  "Run `ignite-host <command> --help` for a command's options.\n"
                  "Exit codes: 0 success, 1 a run that failed, 2 bad input (options, config, plugins, data),\n"
@@ -91,60 +94,78 @@ int dry_run(const std::vector<std::string>& args) {
 
 // ---- plugins list / inspect ------------------------------------------------------------------
 
+// One row per participant `--plugin NAME` can load: the host's components, then the modules
+// on the search path.
 int plugins_list() {
+    const auto components = host_component_specs();
     const auto found = discover_plugins();
-    if (found.empty()) {
-        std::cout << "no plugins found; searched:";
-        for (const auto& d : plugin_search_path()) std::cout << " " << d.string();
-        std::cout << "\n";
-        return 0;
-    }
-    std::cout << fmt::format("{:<16} {:<10} {:<6} {}\n", "NAME", "VERSION", "ABI", "DESCRIPTION");
+    std::cout << fmt::format("{:<16} {:<10} {:<13} {:<10} {}\n", "NAME", "VERSION", "KIND", "RUNS ON", "DESCRIPTION");
+    const auto row = [](const ParticipantSpec& p) {
+        const auto kind =
+            p.kind == ParticipantKind::component ? std::string("component") : fmt::format("plugin {}", p.abi);
+        std::cout << fmt::format("{:<16} {:<10} {:<13} {:<10} {}\n", p.name, p.version, kind,
+                                 placement_name(p.placement), p.description);
+    };
+    for (const auto& c : components) row(c);
     for (const auto& path : found) {
         try {
-            const auto m = load_plugin_module(path);
-            std::cout << fmt::format("{:<16} {:<10} {:<6} {}\n", m.info->name, m.info->version ? m.info->version : "",
-                                     fmt::format("{}.{}", m.info->abi_major, m.info->abi_minor),
-                                     m.info->description ? m.info->description : "");
+            row(module_spec(load_plugin_module(path)));
         } catch (const PluginError& e) {
             std::cout << fmt::format("{:<16} (unusable: {})\n", path.filename().string(), e.what());
         }
     }
+    if (found.empty()) {
+        std::cout << "no plugin modules found; searched:";
+        for (const auto& d : plugin_search_path()) std::cout << " " << d.string();
+        std::cout << "\n";
+    }
     return 0;
 }
 
+// The band a priority falls in, by name ("loggers", "metrics - 10").
+std::string band_name(int priority) {
+    struct Band {
+        const char* name;
+        int value;
+    };
+    static const Band kBands[] = {
+#define IGNITE_PRIORITY_BAND(name, core, value, help) {#core, value},
+#include <ignite/priority_bands.def>
+    };
+    const Band* nearest = &kBands[0];
+    for (const auto& b : kBands)
+        if (std::abs(b.value - priority) < std::abs(nearest->value - priority)) nearest = &b;
+    if (nearest->value == priority) return nearest->name;
+    return fmt::format("{} {} {}", nearest->name, priority < nearest->value ? "-" : "+",
+                       std::abs(priority - nearest->value));
+}
+
 int plugins_inspect(const std::string& which) {
-    const auto m = load_plugin_module(resolve_plugin(which));
-    const auto& i = *m.info;
-    std::cout << fmt::format("name:        {}\nversion:     {}\nabi:         {}.{}\npath:        {}\ndescription: {}\n",
-                             i.name, i.version ? i.version : "", i.abi_major, i.abi_minor, m.path.string(),
-                             i.description ? i.description : "");
+    const auto components = host_component_specs();
+    const auto component = std::find_if(components.begin(), components.end(), [&](const auto& c) { return c.name == which; });
+    const auto p = component != components.end() ? *component : module_spec(load_plugin_module(resolve_plugin(which)));
+    const bool is_component = p.kind == ParticipantKind::component;
+    std::cout << fmt::format("name:        {}\nversion:     {}\nkind:        {}\n", p.name, p.version,
+                             is_component ? "component (built into ignite-host)" : "plugin (a shared library)");
+    if (!is_component) std::cout << fmt::format("abi:         {}\npath:        {}\n", p.abi, p.path.string());
+    std::cout << fmt::format("description: {}\nruns on:     {}\nband:        {} ({})\n", p.description,
+                             placement_name(p.placement), band_name(p.priority_band), p.priority_band);
     std::cout << "options:\n";
-    const auto options = option_schema(i);
-    if (options.empty()) std::cout << "  (none)\n";
-    for (const auto& o : options) {
+    if (p.options.empty()) std::cout << "  (none)\n";
+    for (const auto& o : p.options) {
         const auto allowed = describe_constraints(o);
         std::cout << fmt::format("  {:<16} {:<7} {:<20} {}{}\n", o.name, option_type_name(o.type),
                                  o.default_value ? fmt::format("default={}", *o.default_value) : "required", o.help,
                                  allowed.empty() ? "" : fmt::format(" [{}]", allowed));
     }
     std::cout << "events:\n";
-    const auto events = event_decls(i);
-    if (events.empty()) std::cout << "  (none)\n";
-    for (const auto* d : events) {
-        const auto& e = *d;
-        std::cout << fmt::format("  {}.{:<28} {} {}\n", i.name, e.name,
-                                 e.state_attr ? fmt::format("[state.{}]", e.state_attr) : "", e.help ? e.help : "");
-    }
+    if (p.events.empty()) std::cout << "  (none)\n";
+    for (const auto& e : p.events) std::cout << fmt::format("  {:<36} {}\n", e.name, e.help);
     std::cout << "metrics:\n";
-    const auto metrics = metric_decls(i);
-    if (metrics.empty()) std::cout << "  (none)\n";
-    for (const auto* d : metrics) {
-        std::cout << fmt::format("  {:<28} {:<8} {}\n", d->name, (d->flags & IGNITE_METRIC_SQUARE) ? "[matrix]" : "",
-                                 d->help ? d->help : "");
-    }
-    std::cout << "state:       " << (i.state_key ? i.state_key : "(none)")
-              << (i.state_key && plugin_state_format(i) == IGNITE_STATE_JSON ? " (JSON)" : "") << "\n";
+    if (p.metrics.empty()) std::cout << "  (none)\n";
+    for (const auto& m : p.metrics) std::cout << fmt::format("  {:<28} {}\n", m.name, m.help);
+    std::cout << "state:       " << (p.state_key.empty() ? "(none)" : p.state_key) << (p.state_is_json ? " (JSON)" : "")
+              << "\n";
     return 0;
 }
 
@@ -152,7 +173,7 @@ bool is_help(const std::string& arg) { return arg == "--help" || arg == "-h"; }
 
 int plugins_command(const std::vector<std::string>& args) {
     if (args.empty() || is_help(args[0])) {
-        std::cout << "Usage: ignite-host plugins list            plugins found on the search path\n"
+        std::cout << "Usage: ignite-host plugins list            the built-in components and the plugins on the search path\n"
                      "       ignite-host plugins inspect NAME|PATH  what a plugin declares: options, events, metrics\n";
         if (args.empty()) throw UsageError("plugins needs a command: list or inspect");
         return 0;

@@ -25,6 +25,9 @@ inline constexpr std::size_t kInfoSize_1_1 = IGNITE_SIZE_THROUGH(ignite_plugin_i
 inline constexpr std::size_t kInfoSize_1_2 = IGNITE_SIZE_THROUGH(ignite_plugin_info, bytes_size);
 /// ABI 1.4 appended state_format.
 inline constexpr std::size_t kInfoSize_1_4 = IGNITE_SIZE_THROUGH(ignite_plugin_info, state_format);
+/// ABI 1.6 appended placement (where 1.4's padding was: read it only when abi_minor >= 6) and
+/// priority_band.
+inline constexpr std::size_t kInfoSize_1_6 = IGNITE_SIZE_THROUGH(ignite_plugin_info, priority_band);
 
 // ignite_option_spec (stepped through by info.option_stride)
 /// ABI 1.0's option: name, type, default, help.

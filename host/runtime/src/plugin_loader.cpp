@@ -1,6 +1,8 @@
 #include <ignite/runtime/plugin_loader.hpp>
 
 #include <ignite/runtime/elf_check.hpp>
+#include <ignite/runtime/plugin_metric.hpp>
+#include <ignite/runtime/plugin_options.hpp>
 
 #include "abi_sizes.hpp"
 
@@ -252,11 +254,57 @@ LoadedModule load_plugin_module(const fs::path& path) {
     validate_strides(*info, path.string());
     validate_metrics(*info, path.string());
     validate_state_format(*info, path.string());
+    if (info->abi_minor >= 6 && info->struct_size < kInfoSize_1_6) {
+        throw PluginError(
+            fmt::format("{} claims plugin ABI {}.{} but its plugin info is {} bytes, smaller than ABI "
+                        "1.6's {} (no placement fields); rebuild it against this SDK",
+                        label, info->abi_major, info->abi_minor, info->struct_size, kInfoSize_1_6));
+    }
+    if (info->abi_minor >= 6 && info->placement != IGNITE_PLACEMENT_EVERY_RANK &&
+        info->placement != IGNITE_PLACEMENT_RANK_ZERO) {
+        throw PluginError(
+            fmt::format("plugin '{}' ({}) has placement {}; this host knows {} (every rank) and {} (rank 0): "
+                        "rebuild it against this SDK",
+                        info->name, path.string(), info->placement, IGNITE_PLACEMENT_EVERY_RANK,
+                        IGNITE_PLACEMENT_RANK_ZERO));
+    }
     // Never unloaded (DESIGN.md): code, type_info and deleters from the plugin must
     // outlive every object that points at them. Leak the handle on purpose.
     static auto* kept = new std::vector<boost::dll::shared_library>();  // reachable, never destroyed
     kept->push_back(std::move(lib));
     return LoadedModule{path, info};
+}
+
+Placement plugin_placement(const ignite_plugin_info& info) noexcept {
+    // Before 1.6 the field lay in the struct's padding: only a 1.6 plugin says where it runs.
+    return info.abi_minor >= 6 && info.struct_size >= abi::kInfoSize_1_6 ? static_cast<Placement>(info.placement)
+                                                                         : Placement::every_rank;
+}
+
+ParticipantSpec module_spec(const LoadedModule& module) {
+    const auto& i = *module.info;
+    ParticipantSpec spec;
+    spec.kind = ParticipantKind::shared_library;
+    spec.name = i.name;
+    spec.version = i.version ? i.version : "";
+    spec.description = i.description ? i.description : "";
+    spec.options = option_schema(i);
+    spec.state_key = i.state_key ? i.state_key : "";
+    spec.state_is_json = plugin_state_format(i) == IGNITE_STATE_JSON;
+    spec.placement = plugin_placement(i);
+    spec.priority_band = i.abi_minor >= 6 && i.struct_size >= abi::kInfoSize_1_6 ? i.priority_band : 0;
+    spec.path = module.path;
+    spec.abi = fmt::format("{}.{}", i.abi_major, i.abi_minor);
+    for (const auto* e : event_decls(i)) {
+        spec.events.push_back({fmt::format("{}.{}", i.name, e->name),
+                               fmt::format("{}{}", e->state_attr ? fmt::format("[state.{}] ", e->state_attr) : "",
+                                           e->help ? e->help : "")});
+    }
+    for (const auto* m : metric_decls(i)) {
+        spec.metrics.push_back({m->name, fmt::format("{}{}", (m->flags & IGNITE_METRIC_SQUARE) ? "[matrix] " : "",
+                                                     m->help ? m->help : "")});
+    }
+    return spec;
 }
 
 std::uint32_t plugin_state_format(const ignite_plugin_info& info) noexcept {

@@ -121,12 +121,12 @@ std::string describe_constraints(const OptionSchema& o) {
 
 namespace {
 
-OptionValue parse(const ignite_plugin_info& info, const OptionSchema& opt, const std::string& text) {
+OptionValue parse(const std::string& participant, const OptionSchema& opt, const std::string& text) {
     auto bad = [&](const std::string& expected) {
         return std::invalid_argument(
             fmt::format("plugin '{}': option '{}' expects {}, got '{}'; give --plugin-opt "
                         "{}.{}=VALUE (see `ignite-host plugins inspect {}`)",
-                        info.name, opt.name, expected, text, info.name, opt.name, info.name));
+                        participant, opt.name, expected, text, participant, opt.name, participant));
     };
     const auto allowed = describe_constraints(opt);
     auto in_bounds = [&](double v) {
@@ -181,7 +181,7 @@ OptionValue parse(const ignite_plugin_info& info, const OptionSchema& opt, const
         }
         default:
             throw std::invalid_argument(
-                fmt::format("plugin '{}': option '{}' declares an unknown type {}", info.name, opt.name, opt.type));
+                fmt::format("plugin '{}': option '{}' declares an unknown type {}", participant, opt.name, opt.type));
     }
 }
 
@@ -189,7 +189,12 @@ OptionValue parse(const ignite_plugin_info& info, const OptionSchema& opt, const
 
 std::map<std::string, OptionValue> validate_options(const ignite_plugin_info& info,
                                                     const std::vector<std::pair<std::string, std::string>>& raw) {
-    const auto schema = option_schema(info);
+    return validate_options(info.name, option_schema(info), raw);
+}
+
+std::map<std::string, OptionValue> validate_options(const std::string& participant,
+                                                    const std::vector<OptionSchema>& schema,
+                                                    const std::vector<std::pair<std::string, std::string>>& raw) {
     std::map<std::string, OptionValue> out;
     auto find = [&](const std::string& key) -> const OptionSchema* {
         for (const auto& o : schema) {
@@ -205,24 +210,24 @@ std::map<std::string, OptionValue> validate_options(const ignite_plugin_info& in
             throw std::invalid_argument(
                 fmt::format("plugin '{}' has no option '{}' (options: {}); see `ignite-host "
                             "plugins inspect {}`",
-                            info.name, key, known.empty() ? "none" : known, info.name));
+                            participant, key, known.empty() ? "none" : known, participant));
         }
-        out[key] = parse(info, *opt, value);  // the last occurrence wins, as on a command line
+        out[key] = parse(participant, *opt, value);  // the last occurrence wins, as on a command line
     }
     for (const auto& opt : schema) {
         if (out.count(opt.name)) continue;
         if (!opt.default_value) {
             throw std::invalid_argument(
-                fmt::format("plugin '{}' requires option '{}' ({}); pass --plugin-opt {}.{}=VALUE", info.name, opt.name,
-                            option_type_name(opt.type), info.name, opt.name));
+                fmt::format("plugin '{}' requires option '{}' ({}); pass --plugin-opt {}.{}=VALUE", participant, opt.name,
+                            option_type_name(opt.type), participant, opt.name));
         }
         try {
-            out[opt.name] = parse(info, opt, *opt.default_value);
+            out[opt.name] = parse(participant, opt, *opt.default_value);
         } catch (const std::invalid_argument& e) {
             throw std::invalid_argument(
                 fmt::format("plugin '{}' declares option '{}' with the default '{}', which its own "
                             "spec refuses; fix the plugin ({})",
-                            info.name, opt.name, *opt.default_value, e.what()));
+                            participant, opt.name, *opt.default_value, e.what()));
         }
     }
     return out;

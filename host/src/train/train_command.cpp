@@ -3,6 +3,7 @@
 #include "checkpoint_state.hpp"
 #include "cli_common.hpp"
 #include "resume.hpp"
+#include "run_config.hpp"
 #include "run_record.hpp"
 #include "train_options.hpp"
 #include "train_plugins.hpp"
@@ -50,7 +51,9 @@ int train_command(const std::vector<std::string>& args) {
     // Every check of the checkpoint comes before the plugins' init (which may take folders).
     const auto point = resume_point(*options, plugins);
     if (point) check_resumable(point->path.string(), point->checkpoint, *options, training);
-    plugins.set_run_facts({.output_dir = options->output_dir, .resumed = point.has_value()});
+    plugins.set_run_facts({.output_dir = options->output_dir,
+                           .resumed = point.has_value(),
+                           .config_json = run_config_json(options->vm)});
     plugins.init();
     std::optional<std::filesystem::path> resumed_from;
     if (point) {

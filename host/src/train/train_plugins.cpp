@@ -2,6 +2,7 @@
 
 #include "checkpoint_state.hpp"
 #include "cli_common.hpp"
+#include "components.hpp"
 
 #include <ignite/runtime/console_log.hpp>
 #include <ignite/runtime/plugin_loader.hpp>
@@ -46,11 +47,20 @@ std::string unknown_metric_message(const std::string& name, const std::vector<Pl
         name, available.empty() ? "none" : available, elsewhere.empty() ? "none" : elsewhere);
 }
 
-// The default plugins that are installed, then --plugin in order, each once.
-std::vector<std::string> plugin_list(const TrainOptions& c) {
+// The run's default participants, in load order (--no-default-plugins drops them): a
+// component is always there, a plugin module only when installed.
+constexpr const char* kDefaultParticipants[] = {"progress"};
+
+// The default participants, then --plugin in order, each once.
+std::vector<std::string> plugin_list(const TrainOptions& c, const PluginHost& plugins) {
     std::vector<std::string> list;
+    const auto components = plugins.offered_components();
     if (c.default_plugins) {
-        for (const char* name : {"progress"}) {
+        for (const char* name : kDefaultParticipants) {
+            if (std::any_of(components.begin(), components.end(), [&](const auto& p) { return p.name == name; })) {
+                list.emplace_back(name);
+                continue;
+            }
             try {
                 resolve_plugin(name);
                 list.emplace_back(name);
@@ -85,8 +95,9 @@ void open_plugins(PluginHost& plugins, Training& training, const TrainOptions& c
         for (const char* name : {"accuracy", "loss"}) plugins.declare_metric("validation", name);
     }
     plugins.set_optimizer("trainer", *training.optimizer);  // plugins read and schedule its parameter groups
+    offer_host_components(plugins, training, c);
     // The list first: its warnings come before any --plugin-opt error.
-    const auto names = plugin_list(c);
+    const auto names = plugin_list(c, plugins);
     plugins.reserve_state_keys(host_checkpoint_keys());
     plugins.open(names, raw_plugin_options(c.vm, names));
     // Plugin metrics compute in the metrics band, before any handler, logger or checkpoint

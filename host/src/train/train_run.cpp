@@ -20,9 +20,9 @@ namespace {
 void stop_on_signals(Training& training) {
     const auto stop_if_signalled = [&training] {
         if (StopSignals::received() == 0) return;
-        training.trainer->terminate();
-        training.evaluator->terminate();
-        if (training.validator) training.validator->terminate();
+        training.trainer->terminate(ignite::TerminateReason::user_signal);
+        training.evaluator->terminate(ignite::TerminateReason::user_signal);
+        if (training.validator) training.validator->terminate(ignite::TerminateReason::user_signal);
     };
     training.trainer->add_event_handler(ignite::Events::ITERATION_COMPLETED,
                                         ignite::Priority{std::numeric_limits<int>::max()}, stop_if_signalled);

@@ -1,7 +1,8 @@
-/* Ignite C++ plugin ABI, version 1.5 (1.0 + plugin-declared metrics + explicit exception
+/* Ignite C++ plugin ABI, version 1.6 (1.0 + plugin-declared metrics + explicit exception
  * handling, option ranges and choices, growable arrays, counters in the event info, the
  * optimizer's parameter groups; checkpointing; structured plugin state; the run's facts and
- * checkpoint verification; named priority bands).
+ * checkpoint verification; named priority bands; placement, the engines listed, tensor
+ * metrics, terminate reasons).
  *
  * The one stable promise of Ignite C++: a plugin compiled against ABI 1.k loads in every
  * host 1.m with m >= k. C99; depends only on <stdint.h>, <stddef.h> and DLPack
@@ -47,7 +48,12 @@
  * remove_stray_temporaries (checkpointing plugins). 1.4 appended
  * ignite_plugin_info.state_format (IGNITE_STATE_JSON: a plugin's state is saved into
  * checkpoints as a Python value, not as bytes) and ignite_host_api.checkpoint_bytes_of (a
- * checkpoint of chosen entries, Ignite's to_save).
+ * checkpoint of chosen entries, Ignite's to_save). 1.5 appended ignite_host_api.run_fact_string /
+ * run_fact_int / verify_checkpoint / has_metric and named the priority bands
+ * (IGNITE_PRIORITY_*, ignite/priority_bands.def). 1.6 appended ignite_plugin_info.placement /
+ * priority_band, ignite_host_api.engine_count / engine_at / metric_tensor /
+ * terminate_with_reason / terminate_reason, the run fact "config", and the terminate reasons
+ * (IGNITE_TERMINATE_*, ignite/terminate_reasons.def).
  */
 #ifndef IGNITE_PLUGIN_H
 #define IGNITE_PLUGIN_H
@@ -66,7 +72,7 @@ extern "C" {
 #endif
 
 #define IGNITE_ABI_MAJOR 1
-#define IGNITE_ABI_MINOR 5
+#define IGNITE_ABI_MINOR 6
 
 /* Name of the exported entry point, as a string for dlsym-style lookups. */
 #define IGNITE_PLUGIN_ENTRY_SYMBOL "ignite_plugin_entry"
@@ -303,6 +309,23 @@ enum ignite_priority_band {
 #include "priority_bands.def"
 };
 
+/* ---- terminate reasons (ABI 1.6) ------------------------------------------------------------ */
+
+/* Why an engine stopped early (terminate_with_reason, terminate_reason): the list, with what
+ * each reason means, is ignite/terminate_reasons.def (core's ignite::TerminateReason is made
+ * from the same list). A checkpointer does not save weights an engine stopped for as bad
+ * (IGNITE_TERMINATE_BAD_WEIGHTS); a plain terminate is IGNITE_TERMINATE_HANDLER. */
+enum ignite_terminate_reason {
+#define IGNITE_TERMINATE_REASON(name, core, value, help) IGNITE_TERMINATE_##name = value,
+#include "terminate_reasons.def"
+};
+
+/* ---- placement (ABI 1.6) ---------------------------------------------------------------------- */
+
+/* ignite_plugin_info.placement: where a plugin runs when a run has several processes. */
+#define IGNITE_PLACEMENT_EVERY_RANK 0u /* every rank: metrics, handlers that act on them */
+#define IGNITE_PLACEMENT_RANK_ZERO 1u  /* rank 0 only: loggers, reports, checkpoints */
+
 /* Keys of param_group_double / set_param_group_double (ABI 1.2). */
 #define IGNITE_PARAM_LR "lr"
 #define IGNITE_PARAM_MOMENTUM "momentum"         /* SGD, RMSprop */
@@ -475,6 +498,35 @@ typedef struct ignite_host_api {
     /* has_metric: *out = 1 when a metric of that name is attached to `engine` (the host's own
      * and plugin metrics), else 0; a plugin checks at init a metric it will read later. */
     ignite_status (*has_metric)(ignite_engine* engine, const char* name, int32_t* out);
+
+    /* ---- ABI 1.6 (check IGNITE_API_HAS(api, ignite_host_api, engine_count) first) ---- */
+
+    /* Since 1.6 run_fact_string also knows "config": the run's configuration as one JSON
+     * object (every option the run uses, with its value; "{}" when the host has none), e.g.
+     * for a logger to record it beside the run's results. */
+
+    /* The run's engines, in the order the host made them (ignite-host: "trainer", then
+     * "evaluator" when the run evaluates, then "validation" with --val-split), so a plugin
+     * validates an engine option against the engines that exist instead of a fixed list.
+     * engine_at: NOT_FOUND for an index >= engine_count. The handles are engine()'s. */
+    ignite_status (*engine_count)(ignite_host* host, size_t* out);
+    ignite_status (*engine_at)(ignite_host* host, size_t index, ignite_engine** out);
+
+    /* metric_tensor: state.metrics[name] as a tensor, whatever its shape (a confusion matrix,
+     * per-class values); a number is a 0-dim float64 tensor. The tensor is a copy, on the CPU,
+     * contiguous, and the caller's: call its deleter when done. NOT_FOUND: no such metric (yet);
+     * TYPE: a value that is neither a tensor nor a number (a string). */
+    ignite_status (*metric_tensor)(ignite_engine* engine, const char* name, DLManagedTensor** out);
+
+    /* terminate_with_reason: terminate, saying why (IGNITE_TERMINATE_HANDLER: a decision, the
+     * weights are fine; IGNITE_TERMINATE_BAD_WEIGHTS: a NaN or infinite loss or parameter, so
+     * no checkpoint should keep them). INVALID_ARGUMENT: NONE or a value this host does not
+     * know. terminate (1.0) is terminate_with_reason(HANDLER).
+     * terminate_reason: *out = the reason of the first terminate of the engine's current (or
+     * last) run, IGNITE_TERMINATE_NONE when it was not terminated; a stop signal gives
+     * USER_SIGNAL, reaching max_iters ITERATION_LIMIT. */
+    ignite_status (*terminate_with_reason)(ignite_engine* engine, int32_t reason);
+    ignite_status (*terminate_reason)(ignite_engine* engine, int32_t* out);
 } ignite_host_api;
 
 #define IGNITE_VALUE_OUTPUT 0
@@ -598,6 +650,19 @@ typedef struct ignite_plugin_info {
      * load the same way. Any other value is refused when the plugin is loaded. A plugin that
      * sets it must claim abi_minor >= 4, so that an older host refuses it. */
     uint32_t state_format;
+
+    /* ---- ABI 1.6 (read only when abi_minor >= 6: `placement` lies where an older plugin's
+     * struct had its padding) ---- */
+    /* Where the plugin runs in a run of several processes: IGNITE_PLACEMENT_EVERY_RANK (0, and
+     * every plugin built before 1.6) or IGNITE_PLACEMENT_RANK_ZERO, for a plugin that writes
+     * the run's files (a logger, a checkpointer): on the other ranks it is loaded and its
+     * options checked, so every rank refuses the same bad command line, but its init is never
+     * called. Any other value is refused when the plugin is loaded. */
+    uint32_t placement;
+    /* The band its handlers register in (IGNITE_PRIORITY_*; 0 is LOGGERS, the default), shown
+     * by `ignite-host plugins inspect`. It documents the plugin; add_handler's priority is
+     * still what orders each handler. */
+    int32_t priority_band;
 } ignite_plugin_info;
 
 #define IGNITE_STATE_BYTES 0u

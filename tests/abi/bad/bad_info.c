@@ -15,6 +15,9 @@
 #ifndef BAD_STATE_FORMAT
 #define BAD_STATE_FORMAT IGNITE_STATE_BYTES
 #endif
+#ifndef BAD_PLACEMENT
+#define BAD_PLACEMENT IGNITE_PLACEMENT_EVERY_RANK
+#endif
 #ifndef BAD_STATE_KEY
 #define BAD_STATE_KEY NULL
 #endif
@@ -51,6 +54,8 @@ static const ignite_plugin_info kInfo = {
     sizeof(ignite_event_decl),
     sizeof(ignite_bytes), /* 1.2: strides */
     BAD_STATE_FORMAT,     /* 1.4 */
+    BAD_PLACEMENT,        /* 1.6 */
+    0,                    /* 1.6: priority_band */
 };
 
 IGNITE_DEFINE_PLUGIN(kInfo)

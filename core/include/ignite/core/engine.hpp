@@ -79,6 +79,35 @@ struct Priority {
 #define IGNITE_PRIORITY_BAND(name, core, value, help) inline constexpr Priority Priority::core{value};
 #include <ignite/core/priority_bands.def>
 
+/// Why a run was terminated (Engine::terminate_reason()). Ignite's terminate() carries no
+/// reason, so a checkpointer cannot tell a user's Ctrl-C (save: the weights are fine) from a
+/// handler that stopped because the loss became NaN (do not save), and a summary line cannot
+/// say why a run ended. The reasons are listed once, in the ABI's terminate_reasons.def (core
+/// reads a build-time copy), with what each means:
+///   none             not terminated;
+///   handler          a handler decided to stop (early stopping, a time limit, a plugin);
+///                    what terminate() without a reason says;
+///   user_signal      the user asked the run to stop (SIGINT, SIGTERM);
+///   bad_weights      the weights are not worth keeping (a NaN or infinite loss or parameter);
+///   iteration_limit  the run reached its max_iters (RunArgs::max_iters) mid-epoch.
+/// The values are fixed (the ABI's IGNITE_TERMINATE_<NAME>); new reasons are only appended.
+enum class TerminateReason : int {
+#define IGNITE_TERMINATE_REASON(name, core, value, help) core = value,
+#include <ignite/core/terminate_reasons.def>
+};
+
+/// The reason's name as written in TerminateReason and terminate_reasons.def
+/// ("bad_weights"), for logs and summary lines; "unknown" for a value no reason has.
+[[nodiscard]] constexpr const char* terminate_reason_name(TerminateReason reason) noexcept {
+    switch (reason) {
+#define IGNITE_TERMINATE_REASON(name, core, value, help) \
+    case TerminateReason::core:                          \
+        return #core;
+#include <ignite/core/terminate_reasons.def>
+    }
+    return "unknown";
+}
+
 /// What a handler on EXCEPTION_RAISED does to the exception it is given (other events
 /// ignore it). kHandles is Ignite's rule: being registered swallows the exception (the
 /// run returns normally). kObserves sees the exception without swallowing it: after the
@@ -464,8 +493,24 @@ public:
     // ---- control --------------------------------------------------------------------
 
     /// Stops the run after the current event: TERMINATE, then COMPLETED (unless
-    /// skip_completed). No EPOCH_COMPLETED for the cut epoch.
+    /// skip_completed). No EPOCH_COMPLETED for the cut epoch. The reason is
+    /// TerminateReason::handler: terminate(TerminateReason::handler, skip_completed).
     void terminate(bool skip_completed = false) noexcept;
+    /// terminate() saying why: the events are the same whatever the reason; the reason is
+    /// what terminate_reason() reports. `TerminateReason::none` counts as `handler` (a
+    /// terminate always has a reason).
+    void terminate(TerminateReason reason, bool skip_completed = false) noexcept;
+    /// Why the current run (or, once run() returned, the last one) was terminated: the FIRST
+    /// reason asked since it started, so that a later terminate (e.g. a handler's, once a
+    /// NaN loss asked for bad_weights) does not hide why it stopped. `none` when nothing
+    /// asked it to terminate. A run reaching RunArgs::max_iters mid-epoch (TERMINATE then
+    /// COMPLETED) is `iteration_limit` unless a reason was asked before; one ending at an
+    /// epoch's end, or at max_epochs, is not terminated (`none`).
+    /// Reset to `none` when a run starts its loop afresh (a new run, or run() after a
+    /// terminated run); kept across interrupt() and the run() that resumes it. A terminate
+    /// asked outside a run (or in a COMPLETED handler) is reported until the next run starts,
+    /// which forgets it, as it forgets should_terminate() (Ignite's rule).
+    [[nodiscard]] TerminateReason terminate_reason() const noexcept { return terminate_reason_; }
     /// Ends the current epoch after the current event: TERMINATE_SINGLE_EPOCH, then
     /// EPOCH_COMPLETED (unless skip_epoch_completed); the next epoch starts a new pass.
     void terminate_epoch(bool skip_epoch_completed = false) noexcept;
@@ -589,6 +634,7 @@ private:
     std::function<void(const std::string&)> warning_handler_;
     EventId last_event_ = -1;
     Stop should_terminate_ = Stop::kNone;
+    TerminateReason terminate_reason_ = TerminateReason::none;  // the first asked this run
     Stop should_terminate_single_epoch_ = Stop::kNone;
     bool should_interrupt_ = false;
     bool exception_handler_failed_ = false;

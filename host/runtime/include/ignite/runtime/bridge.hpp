@@ -1,8 +1,11 @@
 #pragma once
-// The bridge between the C ABI and the core Engine: implements ignite_host_api, owns the
-// loaded plugins' host contexts, and maps plugin handlers onto Engine handlers. This is
-// the only place that sees both sdk/ and core/.
+// The plugin runtime's host: the run's participants (shared-library plugins through the C ABI
+// and in-process components, participant.hpp), its engines and facts. Its sources: the
+// handles (src/handles.hpp), the C function table (src/host_api.cpp), the participants'
+// lifecycle (src/plugin_host.cpp) and the checkpoint assembly (src/checkpoint_assembly.cpp).
+// This is the only place that sees both sdk/ and core/.
 
+#include <ignite/runtime/participant.hpp>
 #include <ignite/runtime/plugin_loader.hpp>
 #include <ignite/runtime/plugin_options.hpp>
 
@@ -35,7 +38,7 @@ public:
     using ignite::RuntimeError::RuntimeError;
 };
 
-/// Loads plugins and connects them to the host's engines.
+/// Loads a run's participants and connects them to the host's engines.
 class PluginHost {
 public:
     PluginHost();
@@ -52,14 +55,12 @@ public:
     /// must outlive this PluginHost. Throws std::invalid_argument for an unknown engine.
     void set_optimizer(const std::string& engine, torch::optim::Optimizer& optimizer);
 
-    /// The run's facts (ABI 1.5: run_fact_string / run_fact_int): plugins read them from
-    /// init on, so set them before init().
-    struct RunFacts {
-        std::string output_dir;  ///< the run's output folder ("" when there is none)
-        bool resumed = false;    ///< the run continues from a checkpoint
-        std::int64_t rank = 0, world_size = 1, local_rank = 0;
-    };
-    void set_run_facts(RunFacts facts) { run_facts_ = std::move(facts); }
+    /// The run's facts (participant.hpp; ABI 1.5 run_fact_string / run_fact_int, 1.6 "config"):
+    /// participants read them from init on, and placement is decided by the rank, so set
+    /// them before init(). Throws std::invalid_argument for a rank outside 0..world_size-1 or
+    /// a config that is not one JSON object.
+    using RunFacts = host::RunFacts;
+    void set_run_facts(RunFacts facts);
     [[nodiscard]] const RunFacts& run_facts() const noexcept { return run_facts_; }
 
     /// Declares that a metric `metric` is attached to engine `engine` (added before), so a
@@ -72,7 +73,19 @@ public:
     /// keys add to those reserved before (set_checkpoint_source reserves its own).
     void reserve_state_keys(std::vector<std::string> keys);
 
-    /// Loads each plugin (NAME or PATH, in order), validates its options and calls its
+    /// Offers a component under its spec's name: `--plugin NAME` (open()'s list) then loads it
+    /// instead of searching for a module (a PATH always loads the module). Offer before
+    /// open(). Throws std::invalid_argument for a spec that is not a component's, a name
+    /// offered twice or an invalid name.
+    void offer_component(ComponentOffer offer);
+    /// The components offered, in offer order (for `plugins list` / `plugins inspect`).
+    [[nodiscard]] std::vector<ParticipantSpec> offered_components() const;
+    /// The participants opened, in load order, whichever their kind.
+    [[nodiscard]] std::vector<ParticipantSpec> participants() const;
+    /// Whether participant `name` is opened and placed on this rank (initialised by init()).
+    [[nodiscard]] bool runs_here(const std::string& name) const;
+
+    /// Loads each participant (a component's NAME, or a plugin's NAME or PATH, in order), validates its options and calls its
     /// init. Throws PluginError (one line naming the plugin and the cause) for a bad
     /// module, a duplicate name or state_key (or a reserved one), options for a plugin not
     /// loaded, invalid options, or a failed init; plugins already initialised are shut
@@ -103,6 +116,7 @@ public:
     /// Who stopped an engine early through the ABI's terminate, and when.
     struct Termination {
         std::string plugin;          ///< the plugin whose handler called terminate
+        std::int32_t reason = IGNITE_TERMINATE_HANDLER;  ///< IGNITE_TERMINATE_* it gave
         std::int64_t epoch = 0;      ///< the engine's state.epoch at that moment
         std::int64_t iteration = 0;  ///< the engine's state.iteration at that moment
     };
@@ -162,6 +176,8 @@ public:
 private:
     std::vector<std::unique_ptr<Loaded>> plugins_;
     std::map<std::string, std::unique_ptr<ignite_engine>> engines_;
+    std::vector<ignite_engine*> engine_order_;  // as added: engine_count / engine_at
+    std::vector<ComponentOffer> offers_;
     std::vector<std::weak_ptr<ignite::Metric>> metric_instances_;  // released before shutdown
     // save_plugin_states of the plugins whose state_key `wanted` accepts.
     [[nodiscard]] std::vector<std::pair<std::string, c10::IValue>> save_plugin_states_of(
@@ -170,6 +186,8 @@ private:
     CheckpointEntries checkpoint_entries_;
     std::vector<std::string> reserved_state_keys_;
     RunFacts run_facts_;
+    class ComponentRun;  // a component's RunContext
+    void init_participant(Loaded& participant);
     friend struct BridgeAccess;
 };
 

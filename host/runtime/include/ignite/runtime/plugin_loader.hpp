@@ -2,6 +2,7 @@
 // Finds and loads plugin modules (Boost.DLL, RTLD_NOW | RTLD_LOCAL, never unloaded) and
 // validates their static info against the ABI this host implements.
 
+#include <ignite/runtime/participant.hpp>
 #include <ignite/plugin.h>
 
 #include <cstdint>
@@ -50,5 +51,11 @@ std::vector<std::filesystem::path> discover_plugins();
 /// How the plugin's state is stored in checkpoints (plugin.h: state_format, ABI 1.4):
 /// IGNITE_STATE_BYTES for a plugin whose info ends before the field.
 [[nodiscard]] std::uint32_t plugin_state_format(const ignite_plugin_info& info) noexcept;
+
+/// Where the plugin runs (plugin.h: placement, ABI 1.6): every rank for a plugin built before.
+[[nodiscard]] Placement plugin_placement(const ignite_plugin_info& info) noexcept;
+
+/// The module as a participant: its info as the one spec both kinds share.
+[[nodiscard]] ParticipantSpec module_spec(const LoadedModule& module);
 
 }  // namespace ignite::host

@@ -51,6 +51,10 @@ std::string describe_constraints(const OptionSchema& option);
 /// missing required option.
 std::map<std::string, OptionValue> validate_options(const ignite_plugin_info& info,
                                                     const std::vector<std::pair<std::string, std::string>>& raw);
+/// The same for any participant (a component's spec): `participant` names it in the messages.
+std::map<std::string, OptionValue> validate_options(const std::string& participant,
+                                                    const std::vector<OptionSchema>& schema,
+                                                    const std::vector<std::pair<std::string, std::string>>& raw);
 
 /// Human name of an option type ("bool", "int", "double", "string").
 const char* option_type_name(ignite_option_type type);

@@ -1,34 +1,28 @@
-#include <ignite/runtime/bridge.hpp>
-
-#include <ignite/runtime/plugin_metric.hpp>
-
-#include <ATen/DLConvertor.h>
-#include <fmt/format.h>
-#include <fmt/ranges.h>
-#include <torch/optim/adagrad.h>
-#include <torch/optim/adam.h>
-#include <torch/optim/adamw.h>
-#include <torch/optim/optimizer.h>
-#include <torch/optim/rmsprop.h>
-#include <torch/optim/sgd.h>
+// The function table handed to shared-library plugins (ignite_host_api): every call checks
+// its arguments, runs guarded (a C++ exception becomes a status code and last_error) and
+// answers with the status plugin.h gives it by meaning.
+#include "handles.hpp"
 
 #include <ignite/runtime/console_log.hpp>
+#include <ignite/runtime/optimizer_params.hpp>
+#include <ignite/runtime/plugin_metric.hpp>
 
 #include <ignite/core/checkpoint_file.hpp>
 #include <ignite/core/durable_file.hpp>
 
-#include "abi_sizes.hpp"
-#include "json_state.hpp"
+#include <ATen/DLConvertor.h>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <cmath>
 #include <cstddef>
 #include <cstdio>
 #include <cstring>
-#include <deque>
 #include <limits>
 #include <optional>
 #include <type_traits>
 #include <utility>
+
 
 // The ABI promises DLPack 0.6's DLManagedTensor (plugin.h); LibTorch 2.x's at::toDLPack makes
 // DLPack 1.x's unversioned DLManagedTensor, the same struct. Its LP64 layout, as 0.6 has it
@@ -52,49 +46,6 @@ static_assert(kDLCPU == 1 && kDLCUDA == 2 && kDLCUDAHost == 3 && kDLInt == 0 && 
 static_assert(static_cast<int>(IGNITE_EVENT_BUILTIN_COUNT) == static_cast<int>(ignite::Event::kBuiltinEventCount),
               "ignite/events.def must list every built-in event of core");
 
-// ---- the opaque handles --------------------------------------------------------------------
-
-struct ignite_engine {
-    ignite::Engine* engine = nullptr;
-    std::string name;
-    std::vector<DLManagedTensor*> borrowed;  // released when the current callback returns
-    std::string string_scratch;              // storage behind state_string's result
-    std::vector<std::string> metric_names;   // storage behind metric_name's result
-    // The plugin whose handler runs now (null between handlers), so terminate and
-    // handle_exception know who asked; and whether that handler sees EXCEPTION_RAISED.
-    ignite::host::PluginHost::Loaded* running_plugin = nullptr;
-    const std::string* exception_text = nullptr;
-    std::optional<ignite::host::PluginHost::Termination> termination;  // the first terminate a plugin asked for
-    torch::optim::Optimizer* optimizer = nullptr;                      // the engine's, for param_group_* (may be null)
-    std::set<std::string> attached_metrics;                            // declare_metric's, for has_metric
-
-    void release_borrowed() noexcept {
-        for (auto* t : borrowed) t->deleter(t);
-        borrowed.clear();
-    }
-};
-
-namespace ignite::host {
-
-struct PluginHost::Loaded {
-    LoadedModule module;
-    std::map<std::string, OptionValue> options;
-    std::unique_ptr<ignite_host> host;
-    void* state = nullptr;
-    bool initialised = false;
-    bool init_called = false;
-    std::string error;             // set_error from the plugin's current failure
-    std::vector<char> checkpoint;  // behind checkpoint_bytes' result (ABI 1.3)
-};
-
-}  // namespace ignite::host
-
-struct ignite_host {
-    ignite::host::PluginHost* owner = nullptr;
-    ignite::host::PluginHost::Loaded* plugin = nullptr;
-    std::map<std::string, ignite_engine*> engines;
-};
-
 namespace ignite::host {
 namespace {
 
@@ -105,17 +56,11 @@ thread_local std::string g_last_error;
 // The API functions' way into PluginHost's private members.
 struct BridgeAccess {
     static bool has_checkpoint_source(const PluginHost& h) { return static_cast<bool>(h.checkpoint_entries_); }
+    static const std::vector<ignite_engine*>& engine_order(const PluginHost& h) { return h.engine_order_; }
 };
 
 namespace {
 
-// The size of ignite_bytes the plugin was built with (plugin.h: bytes_size; 0 or absent: 1.2's).
-std::size_t plugin_bytes_size(const ignite_plugin_info& info) {
-    if (info.struct_size >= abi::kInfoSize_1_2 && info.bytes_size != 0) {
-        return info.bytes_size;
-    }
-    return sizeof(ignite_bytes);
-}
 
 // A failure with the status plugin.h gives it by meaning (NOT_FOUND, STATE, ...).
 class StatusError : public std::runtime_error {
@@ -173,7 +118,7 @@ void api_set_error(ignite_host* host, const char* message) {
 
 void api_log(ignite_host* host, int32_t level, const char* message) {
     static const char* kLevels[] = {"debug", "info", "warning", "error"};
-    const char* name = host && host->plugin ? host->plugin->module.info->name : "?";
+    const char* name = host && host->plugin ? host->plugin->spec.name.c_str() : "?";
     const char* lvl = level >= 0 && level <= 3 ? kLevels[level] : "info";
     if (level >= IGNITE_LOG_WARNING) {
         log_line(fmt::format("[{}] {}: {}", name, lvl, message ? message : ""));
@@ -188,7 +133,7 @@ template <typename T, typename Out>
 ignite_status read_option(ignite_host* host, const char* name, Out* out, const char* type) {
     return guarded([&] {
         IGNITE_REQUIRE(host && name && out, IGNITE_ERR_INVALID_ARGUMENT, "option read with a null argument");
-        const char* plugin = host->plugin->module.info->name;
+        const char* plugin = host->plugin->spec.name.c_str();
         auto& opts = host->plugin->options;
         auto it = opts.find(name);
         IGNITE_REQUIRE(it != opts.end(), IGNITE_ERR_NOT_FOUND, "plugin '{}' declares no option '{}'", plugin, name);
@@ -326,13 +271,13 @@ ignite_status api_add_handler(ignite_host* host, ignite_engine* engine, const ig
             const ignite_status status = fn(user_data, engine, &info);
             if (!engine->borrowed.empty()) engine->release_borrowed();
             if (status != IGNITE_OK) {
-                throw PluginRunError(fmt::format("plugin '{}' failed in its {} handler: {}", plugin->module.info->name,
+                throw PluginRunError(fmt::format("plugin '{}' failed in its {} handler: {}", plugin->spec.name.c_str(),
                                                  f.event.name(),
                                                  plugin->error.empty() ? "no message given" : plugin->error));
             }
         };
         // Labelled with the plugin's name, for a HandlerObserver (a profiler's rows).
-        const auto label = engine->engine->label_handlers(plugin->module.info->name);
+        const auto label = engine->engine->label_handlers(plugin->spec.name.c_str());
         // Observers: a plugin swallows an exception only by calling handle_exception.
         auto handle = engine->engine->add_event_handler(list, ignite::Priority{priority}, std::move(handler),
                                                         ignite::ExceptionRole::kObserves);
@@ -358,7 +303,7 @@ ignite_status api_register_event(ignite_host* host, ignite_engine* engine, const
     return guarded([&] {
         IGNITE_REQUIRE(host && engine && name && *name, IGNITE_ERR_INVALID_ARGUMENT,
                        "register_event needs an engine and a name");
-        const std::string qualified = fmt::format("{}.{}", host->plugin->module.info->name, name);
+        const std::string qualified = fmt::format("{}.{}", host->plugin->spec.name.c_str(), name);
         const auto ev = ignite::Event::custom(qualified);
         std::vector<std::pair<ignite::Event, std::string>> attrs;
         if (state_attr && *state_attr) attrs.emplace_back(ev, state_attr);
@@ -565,16 +510,47 @@ ignite_status api_keep_tensor(ignite_engine* e, int32_t w, size_t i, DLManagedTe
 
 // ---- control ----
 
+// The first terminate a plugin asked of `engine` (who, when, why), for the run's summary.
+void note_termination(ignite_engine* engine, std::int32_t reason) {
+    if (engine->termination) return;
+    const auto& s = engine->engine->state;
+    engine->termination = PluginHost::Termination{
+        engine->running_plugin ? engine->running_plugin->spec.name : "a plugin", reason, s.epoch, s.iteration};
+}
+
 ignite_status api_terminate(ignite_engine* engine) {
     if (!engine) return fail(IGNITE_ERR_INVALID_ARGUMENT, "terminate needs an engine");
-    engine->engine->terminate();
-    if (!engine->termination) {
-        const auto& s = engine->engine->state;
-        engine->termination = PluginHost::Termination{
-            engine->running_plugin ? engine->running_plugin->module.info->name : "a plugin", s.epoch, s.iteration};
-    }
+    engine->engine->terminate(ignite::TerminateReason::handler);
+    note_termination(engine, IGNITE_TERMINATE_HANDLER);
     return IGNITE_OK;
 }
+
+// Every reason of terminate_reasons.def is core's of the same value.
+#define IGNITE_TERMINATE_REASON(name, core, value, help)                                                       \
+    static_assert(static_cast<int>(IGNITE_TERMINATE_##name) == static_cast<int>(ignite::TerminateReason::core), \
+                  "IGNITE_TERMINATE_" #name " must equal core's ignite::TerminateReason::" #core);
+#include <ignite/terminate_reasons.def>
+
+ignite_status api_terminate_with_reason(ignite_engine* engine, int32_t reason) {
+    if (!engine) return fail(IGNITE_ERR_INVALID_ARGUMENT, "terminate_with_reason needs an engine");
+    bool known = false;
+#define IGNITE_TERMINATE_REASON(name, core, value, help) known = known || (reason == (value) && (value) != 0);
+#include <ignite/terminate_reasons.def>
+    IGNITE_REQUIRE(known, IGNITE_ERR_INVALID_ARGUMENT,
+                   "terminate_with_reason: {} is not a reason this host knows (IGNITE_TERMINATE_HANDLER, "
+                   "_USER_SIGNAL, _BAD_WEIGHTS, _ITERATION_LIMIT)",
+                   reason);
+    engine->engine->terminate(static_cast<ignite::TerminateReason>(reason));
+    note_termination(engine, reason);
+    return IGNITE_OK;
+}
+
+ignite_status api_terminate_reason(ignite_engine* engine, int32_t* out) {
+    if (!engine || !out) return fail(IGNITE_ERR_INVALID_ARGUMENT, "terminate_reason needs an engine and out");
+    *out = static_cast<int32_t>(engine->engine->terminate_reason());
+    return IGNITE_OK;
+}
+
 ignite_status api_terminate_epoch(ignite_engine* engine) {
     if (!engine) return fail(IGNITE_ERR_INVALID_ARGUMENT, "terminate_epoch needs an engine");
     engine->engine->terminate_epoch();
@@ -592,7 +568,7 @@ ignite_status api_handle_exception(ignite_host* host, ignite_engine* engine) {
         log_line(
             fmt::format("ignite-host: warning: plugin '{}' handled (swallowed) the {}'s exception at epoch {}, "
                         "iteration {}: {}",
-                        host->plugin->module.info->name, engine->name, engine->engine->state.epoch,
+                        host->plugin->spec.name.c_str(), engine->name, engine->engine->state.epoch,
                         engine->engine->state.iteration, *engine->exception_text));
         return IGNITE_OK;
     });
@@ -600,27 +576,6 @@ ignite_status api_handle_exception(ignite_host* host, ignite_engine* engine) {
 
 // ---- optimizer parameter groups ----
 
-// A pointer to `key` in `group`'s options, or null when this optimizer has no such key.
-double* param_slot(torch::optim::OptimizerOptions& o, std::string_view key) {
-    using namespace torch::optim;
-    if (key == IGNITE_PARAM_LR) {
-        if (auto* x = dynamic_cast<SGDOptions*>(&o)) return &x->lr();
-        if (auto* x = dynamic_cast<AdamOptions*>(&o)) return &x->lr();
-        if (auto* x = dynamic_cast<AdamWOptions*>(&o)) return &x->lr();
-        if (auto* x = dynamic_cast<RMSpropOptions*>(&o)) return &x->lr();
-        if (auto* x = dynamic_cast<AdagradOptions*>(&o)) return &x->lr();
-    } else if (key == IGNITE_PARAM_MOMENTUM) {
-        if (auto* x = dynamic_cast<SGDOptions*>(&o)) return &x->momentum();
-        if (auto* x = dynamic_cast<RMSpropOptions*>(&o)) return &x->momentum();
-    } else if (key == IGNITE_PARAM_WEIGHT_DECAY) {
-        if (auto* x = dynamic_cast<SGDOptions*>(&o)) return &x->weight_decay();
-        if (auto* x = dynamic_cast<AdamOptions*>(&o)) return &x->weight_decay();
-        if (auto* x = dynamic_cast<AdamWOptions*>(&o)) return &x->weight_decay();
-        if (auto* x = dynamic_cast<RMSpropOptions*>(&o)) return &x->weight_decay();
-        if (auto* x = dynamic_cast<AdagradOptions*>(&o)) return &x->weight_decay();
-    }
-    return nullptr;
-}
 
 double& param(ignite_engine* engine, size_t group, const char* key) {
     const size_t groups = engine->optimizer ? engine->optimizer->param_groups().size() : 0;
@@ -735,40 +690,52 @@ ignite_status api_remove_stray_temporaries(ignite_host* host, const char* dir, s
 
 // ---- the run's facts, checkpoint verification (ABI 1.5) ----
 
+// The run's facts by name, one table: which kind each is and where its value is.
+struct RunFact {
+    const char* name;
+    bool is_string;
+    std::int64_t (*as_int)(const RunFacts&);
+    const std::string& (*as_string)(const RunFacts&);
+};
+const RunFact kRunFacts[] = {
+    {"output_dir", true, nullptr, [](const RunFacts& f) -> const std::string& { return f.output_dir; }},
+    {"config", true, nullptr, [](const RunFacts& f) -> const std::string& { return f.config_json; }},  // 1.6
+    {"resumed", false, [](const RunFacts& f) -> std::int64_t { return f.resumed ? 1 : 0; }, nullptr},
+    {"rank", false, [](const RunFacts& f) { return f.rank; }, nullptr},
+    {"world_size", false, [](const RunFacts& f) { return f.world_size; }, nullptr},
+    {"local_rank", false, [](const RunFacts& f) { return f.local_rank; }, nullptr},
+};
+
+// The fact `name` of the wanted kind; StatusError TYPE for the other kind, NOT_FOUND (listing
+// every fact) for an unknown name.
+const RunFact& run_fact(const char* name, bool want_string) {
+    for (const auto& f : kRunFacts) {
+        if (std::string_view(name) != f.name) continue;
+        if (f.is_string != want_string) {
+            throw StatusError(IGNITE_ERR_TYPE, fmt::format("run fact '{}' is {} ({})", name,
+                                                           f.is_string ? "a string" : "an integer",
+                                                           f.is_string ? "run_fact_string" : "run_fact_int"));
+        }
+        return f;
+    }
+    std::string strings, ints;
+    for (const auto& f : kRunFacts) (f.is_string ? strings : ints) += fmt::format("{}{}", (f.is_string ? strings : ints).empty() ? "" : ", ", f.name);
+    throw StatusError(IGNITE_ERR_NOT_FOUND,
+                      fmt::format("no run fact '{}' (strings: {}; integers: {})", name, strings, ints));
+}
+
 ignite_status api_run_fact_string(ignite_host* host, const char* name, const char** out) {
     return guarded([&] {
         IGNITE_REQUIRE(host && name && out, IGNITE_ERR_INVALID_ARGUMENT, "run_fact_string needs a name");
-        const auto& facts = host->owner->run_facts();
-        const std::string_view key(name);
-        if (key == "output_dir") {
-            *out = facts.output_dir.c_str();
-            return IGNITE_OK;
-        }
-        IGNITE_REQUIRE(key != "resumed" && key != "rank" && key != "world_size" && key != "local_rank",
-                       IGNITE_ERR_TYPE, "run fact '{}' is an integer (run_fact_int)", name);
-        return fail(IGNITE_ERR_NOT_FOUND,
-                    fmt::format("no run fact '{}' (strings: output_dir; integers: resumed, rank, world_size, "
-                                "local_rank)",
-                                name));
+        *out = run_fact(name, true).as_string(host->owner->run_facts()).c_str();
+        return IGNITE_OK;
     });
 }
 
 ignite_status api_run_fact_int(ignite_host* host, const char* name, int64_t* out) {
     return guarded([&] {
         IGNITE_REQUIRE(host && name && out, IGNITE_ERR_INVALID_ARGUMENT, "run_fact_int needs a name");
-        const auto& facts = host->owner->run_facts();
-        const std::string_view key(name);
-        if (key == "resumed") *out = facts.resumed ? 1 : 0;
-        else if (key == "rank") *out = facts.rank;
-        else if (key == "world_size") *out = facts.world_size;
-        else if (key == "local_rank") *out = facts.local_rank;
-        else {
-            IGNITE_REQUIRE(key != "output_dir", IGNITE_ERR_TYPE, "run fact '{}' is a string (run_fact_string)", name);
-            return fail(IGNITE_ERR_NOT_FOUND,
-                        fmt::format("no run fact '{}' (integers: resumed, rank, world_size, local_rank; strings: "
-                                    "output_dir)",
-                                    name));
-        }
+        *out = run_fact(name, false).as_int(host->owner->run_facts());
         return IGNITE_OK;
     });
 }
@@ -789,6 +756,47 @@ ignite_status api_has_metric(ignite_engine* engine, const char* name, int32_t* o
     return guarded([&] {
         IGNITE_REQUIRE(engine && name && out, IGNITE_ERR_INVALID_ARGUMENT, "has_metric needs a name");
         *out = engine->attached_metrics.count(name) != 0 || engine->engine->state.metrics.contains(name) ? 1 : 0;
+        return IGNITE_OK;
+    });
+}
+
+// ---- the run's engines, tensor metrics (ABI 1.6) ----
+
+ignite_status api_engine_count(ignite_host* host, size_t* out) {
+    return guarded([&] {
+        IGNITE_REQUIRE(host && out, IGNITE_ERR_INVALID_ARGUMENT, "engine_count needs the plugin's host");
+        *out = BridgeAccess::engine_order(*host->owner).size();
+        return IGNITE_OK;
+    });
+}
+
+ignite_status api_engine_at(ignite_host* host, size_t index, ignite_engine** out) {
+    return guarded([&] {
+        IGNITE_REQUIRE(host && out, IGNITE_ERR_INVALID_ARGUMENT, "engine_at needs the plugin's host");
+        const auto& order = BridgeAccess::engine_order(*host->owner);
+        IGNITE_REQUIRE(index < order.size(), IGNITE_ERR_NOT_FOUND, "no engine {}: the run has {} engine(s)", index,
+                       order.size());
+        *out = order[index];
+        return IGNITE_OK;
+    });
+}
+
+ignite_status api_metric_tensor(ignite_engine* engine, const char* name, DLManagedTensor** out) {
+    return guarded([&] {
+        IGNITE_REQUIRE(engine && name && out, IGNITE_ERR_INVALID_ARGUMENT, "metric_tensor needs a name and out");
+        const auto* v = engine->engine->state.metrics.find(name);
+        IGNITE_REQUIRE(v != nullptr, IGNITE_ERR_NOT_FOUND, "no metric named '{}'", name);
+        at::Tensor t;
+        if (v->isTensor()) {
+            t = v->toTensor().detach().to(at::kCPU).contiguous().clone();
+        } else if (v->isDouble() || v->isInt() || v->isBool()) {
+            t = at::scalar_tensor(v->isDouble() ? v->toDouble() : static_cast<double>(v->isInt() ? v->toInt() : v->toBool()),
+                                  at::kDouble);
+        } else {
+            return fail(IGNITE_ERR_TYPE, fmt::format("metric '{}' is a {}, neither a tensor nor a number", name,
+                                                     v->tagKind()));
+        }
+        *out = at::toDLPack(t);
         return IGNITE_OK;
     });
 }
@@ -841,334 +849,15 @@ const ignite_host_api kApi = {
     .run_fact_int = api_run_fact_int,
     .verify_checkpoint = api_verify_checkpoint,
     .has_metric = api_has_metric,
+    .engine_count = api_engine_count,
+    .engine_at = api_engine_at,
+    .metric_tensor = api_metric_tensor,
+    .terminate_with_reason = api_terminate_with_reason,
+    .terminate_reason = api_terminate_reason,
 };
 
 }  // namespace
 
 const ignite_host_api* PluginHost::api() { return &kApi; }
-
-PluginHost::PluginHost() = default;
-
-PluginHost::~PluginHost() { shutdown(); }
-
-void PluginHost::add_engine(const std::string& name, ignite::Engine& engine) {
-    auto e = std::make_unique<ignite_engine>();
-    e->engine = &engine;
-    e->name = name;
-    engines_[name] = std::move(e);
-}
-
-void PluginHost::set_optimizer(const std::string& engine, torch::optim::Optimizer& optimizer) {
-    const auto it = engines_.find(engine);
-    if (it == engines_.end())
-        throw std::invalid_argument(fmt::format("set_optimizer: no engine '{}' was added", engine));
-    it->second->optimizer = &optimizer;
-}
-
-void PluginHost::declare_metric(const std::string& engine, const std::string& metric) {
-    const auto it = engines_.find(engine);
-    if (it == engines_.end())
-        throw std::invalid_argument(fmt::format("declare_metric: no engine '{}' was added", engine));
-    it->second->attached_metrics.insert(metric);
-}
-
-void PluginHost::reserve_state_keys(std::vector<std::string> keys) {
-    reserved_state_keys_.insert(reserved_state_keys_.end(), keys.begin(), keys.end());
-}
-
-void PluginHost::load(const std::vector<std::string>& plugins, const RawPluginOptions& options) {
-    open(plugins, options);
-    init();
-}
-
-void PluginHost::open(const std::vector<std::string>& plugins, const RawPluginOptions& options) {
-    // Load and validate every module first, so a bad one stops before any init runs.
-    std::vector<std::unique_ptr<Loaded>> loaded;
-    std::map<std::string, std::string> names;  // name -> path
-    for (const auto& l : plugins_) names[l->module.info->name] = l->module.path.string();
-    for (const auto& spec : plugins) {
-        auto l = std::make_unique<Loaded>();
-        l->module = load_plugin_module(resolve_plugin(spec));
-        const std::string name = l->module.info->name;
-        if (auto it = names.find(name); it != names.end()) {
-            throw PluginError(it->second == l->module.path.string()
-                                  ? fmt::format("plugin '{}' is given twice ({}); give each plugin once", name, spec)
-                                  : fmt::format("two plugins are named '{}': {} and {}; plugin names must be unique",
-                                                name, it->second, l->module.path.string()));
-        }
-        names[name] = l->module.path.string();
-        loaded.push_back(std::move(l));
-    }
-    for (const auto& [name, raw] : options) {
-        if (!names.count(name)) {
-            throw PluginError(
-                fmt::format("--plugin-opt names plugin '{}', which is not loaded; add --plugin {}", name, name));
-        }
-    }
-    // State keys are checkpoint keys: unique across the loaded plugins and the host's own.
-    std::map<std::string, std::string> key_owner;  // state_key -> plugin
-    for (const auto& l : plugins_)
-        if (l->module.info->state_key) key_owner.emplace(l->module.info->state_key, l->module.info->name);
-    for (const auto& l : loaded) {
-        const auto& info = *l->module.info;
-        if (!info.state_key) continue;
-        if (std::find(reserved_state_keys_.begin(), reserved_state_keys_.end(), info.state_key) !=
-            reserved_state_keys_.end()) {
-            throw PluginError(
-                fmt::format("plugin '{}' saves its state under '{}', which this host's checkpoints use "
-                            "for their own entry; the plugin must choose another state_key",
-                            info.name, info.state_key));
-        }
-        const auto [it, fresh] = key_owner.emplace(info.state_key, info.name);
-        if (!fresh) {
-            throw PluginError(
-                fmt::format("plugins '{}' and '{}' both save their state under '{}'; load only one of them", it->second,
-                            info.name, info.state_key));
-        }
-    }
-    // Metric names are the state.metrics keys: unique across every loaded plugin.
-    std::map<std::string, std::string> metric_owner;
-    for (const auto& m : metrics()) metric_owner.emplace(m.name, m.plugin);
-    for (const auto& l : loaded) {
-        for (const auto* decl : metric_decls(*l->module.info)) {
-            const auto [it, fresh] = metric_owner.emplace(decl->name, l->module.info->name);
-            if (!fresh) {
-                throw PluginError(fmt::format("plugins '{}' and '{}' both declare metric '{}'; load only one of them",
-                                              it->second, l->module.info->name, decl->name));
-            }
-        }
-    }
-    for (auto& l : loaded) {
-        auto it = options.find(l->module.info->name);
-        try {
-            l->options = validate_options(*l->module.info, it == options.end() ? decltype(it->second){} : it->second);
-        } catch (const std::invalid_argument& e) {
-            throw PluginError(e.what());
-        }
-    }
-    for (auto& l : loaded) {
-        l->host = std::make_unique<ignite_host>();
-        l->host->owner = this;
-        l->host->plugin = l.get();
-        for (auto& [name, e] : engines_) l->host->engines[name] = e.get();
-        plugins_.push_back(std::move(l));
-    }
-}
-
-void PluginHost::init() {
-    for (auto& l : plugins_) {
-        Loaded& ref = *l;
-        if (ref.initialised || ref.init_called) continue;
-        ref.init_called = true;  // never twice, even after a failure
-        ignite_status status = IGNITE_ERR_INTERNAL;
-        try {
-            status = ref.module.info->init(ref.host.get(), &kApi, &ref.state);
-        } catch (...) {
-            throw PluginError(
-                fmt::format("plugin '{}': init threw a C++ exception across the C ABI; catch it inside "
-                            "the plugin (the SDK's C++ layer does)",
-                            ref.module.info->name));
-        }
-        if (status != IGNITE_OK) {
-            throw PluginError(fmt::format("plugin '{}' failed to initialise: {}", ref.module.info->name,
-                                          ref.error.empty() ? "no message given" : ref.error));
-        }
-        ref.initialised = true;
-    }
-}
-
-std::vector<PluginHost::AvailableMetric> PluginHost::metrics() const {
-    std::vector<AvailableMetric> out;
-    for (const auto& l : plugins_) {
-        for (const auto* decl : metric_decls(*l->module.info)) out.push_back({decl->name, l->module.info->name, decl});
-    }
-    return out;
-}
-
-std::shared_ptr<ignite::Metric> PluginHost::make_metric(const std::string& name) {
-    for (const auto& l : plugins_) {
-        for (const auto* decl : metric_decls(*l->module.info)) {
-            if (name != decl->name) continue;
-            Loaded* plugin = l.get();
-            PluginMetric::Binding b;
-            b.plugin = plugin->module.info->name;
-            b.decl = decl;
-            b.plugin_state = [plugin, name]() -> void* {
-                if (!plugin->initialised) {
-                    throw PluginRunError(fmt::format("metric '{}' is used while plugin '{}' is not initialised", name,
-                                                     plugin->module.info->name));
-                }
-                return plugin->state;
-            };
-            b.take_error = [plugin] { return std::exchange(plugin->error, std::string()); };
-            auto metric = std::make_shared<PluginMetric>(std::move(b));
-            std::erase_if(metric_instances_, [](const auto& w) { return w.expired(); });
-            metric_instances_.push_back(metric);
-            return metric;
-        }
-    }
-    std::string available;
-    for (const auto& m : metrics())
-        available += fmt::format("{}{} ({})", available.empty() ? "" : ", ", m.name, m.plugin);
-    throw PluginError(fmt::format("no loaded plugin declares metric '{}'; loaded plugins declare: {}", name,
-                                  available.empty() ? "none" : available));
-}
-
-std::optional<PluginHost::Termination> PluginHost::termination(const std::string& name) const {
-    const auto it = engines_.find(name);
-    return it == engines_.end() ? std::nullopt : it->second->termination;
-}
-
-void PluginHost::shutdown() noexcept {
-    // Metric instances live in the plugins: destroy them while the plugins still run.
-    for (auto& w : metric_instances_) {
-        if (auto m = w.lock()) static_cast<PluginMetric&>(*m).release();
-    }
-    metric_instances_.clear();
-    for (auto it = plugins_.rbegin(); it != plugins_.rend(); ++it) {
-        auto& l = **it;
-        if (l.initialised && l.module.info->shutdown) l.module.info->shutdown(l.state);
-        l.initialised = false;
-    }
-}
-
-void PluginHost::set_checkpoint_source(std::vector<std::string> host_keys, CheckpointEntries entries) {
-    // A plugin state under one of them would collide with the host's entry.
-    reserved_state_keys_.insert(reserved_state_keys_.end(), host_keys.begin(), host_keys.end());
-    checkpoint_host_keys_ = std::move(host_keys);
-    checkpoint_entries_ = std::move(entries);
-}
-
-void PluginHost::check_checkpoint_keys(const std::vector<std::string>& keys) const {
-    if (!checkpoint_entries_) throw std::logic_error("this host has nothing to checkpoint");
-    std::vector<std::string> known = checkpoint_host_keys_;
-    for (const auto& l : plugins_)
-        if (l->module.info->state_key) known.emplace_back(l->module.info->state_key);
-    for (std::size_t i = 0; i < keys.size(); ++i) {
-        if (keys[i].empty()) throw std::invalid_argument("an empty checkpoint entry name");
-        if (std::find(keys.begin(), keys.begin() + static_cast<std::ptrdiff_t>(i), keys[i]) !=
-            keys.begin() + static_cast<std::ptrdiff_t>(i))
-            throw std::invalid_argument(fmt::format("checkpoint entry '{}' is named twice", keys[i]));
-        if (std::find(known.begin(), known.end(), keys[i]) == known.end()) {
-            throw std::out_of_range(
-                fmt::format("the checkpoint has no entry '{}'; it has {}", keys[i], fmt::join(known, ", ")));
-        }
-    }
-}
-
-std::vector<char> PluginHost::checkpoint_file(const std::vector<std::string>& keys) {
-    check_checkpoint_keys(keys);
-    auto own = checkpoint_entries_();
-    if (keys.empty()) {
-        for (auto& [key, value] : save_plugin_states()) own.insert_or_assign(key, std::move(value));
-        return ignite::checkpoint::encode(own, "checkpoint");
-    }
-    // Only the chosen plugins' save_state runs.
-    std::map<std::string, c10::IValue> states;
-    const auto chosen_plugin = [&](const char* key) { return std::find(keys.begin(), keys.end(), key) != keys.end(); };
-    for (auto& [key, value] : save_plugin_states_of(chosen_plugin)) states.emplace(key, std::move(value));
-    c10::impl::GenericDict chosen(c10::StringType::get(), c10::AnyType::get());
-    for (const auto& key : keys) {
-        if (own.contains(key)) {
-            chosen.insert(key, own.at(key));
-        } else if (auto it = states.find(key); it != states.end()) {
-            chosen.insert(key, it->second);
-        } else {
-            // A plugin that saved nothing (empty state), or a host key its entries lack now.
-            throw std::runtime_error(fmt::format("checkpoint entry '{}' is empty now; nothing to save under it", key));
-        }
-    }
-    if (keys.size() == 1) return ignite::checkpoint::encode(chosen.at(keys.front()), "checkpoint");
-    return ignite::checkpoint::encode(chosen, "checkpoint");
-}
-
-std::vector<std::pair<std::string, c10::IValue>> PluginHost::save_plugin_states() {
-    return save_plugin_states_of([](const char*) { return true; });
-}
-
-std::vector<std::pair<std::string, c10::IValue>> PluginHost::save_plugin_states_of(
-    const std::function<bool(const char*)>& wanted) {
-    std::vector<std::pair<std::string, c10::IValue>> out;
-    for (auto& l : plugins_) {
-        const auto& info = *l->module.info;
-        if (!l->initialised || !info.state_key || !info.save_state || !wanted(info.state_key)) continue;
-        // A zeroed ignite_bytes as large as the plugin's header declares (plugin.h, bytes_size).
-        const std::size_t size = std::max(sizeof(ignite_bytes), plugin_bytes_size(info));
-        std::vector<std::max_align_t> buffer((size + sizeof(std::max_align_t) - 1) / sizeof(std::max_align_t));
-        auto* bytes = reinterpret_cast<ignite_bytes*>(buffer.data());
-        l->error.clear();
-        if (info.save_state(l->state, bytes) != IGNITE_OK) {
-            throw PluginRunError(fmt::format("plugin '{}': save_state failed: {}", info.name,
-                                             l->error.empty() ? "no message given" : l->error));
-        }
-        if (bytes->size == 0) continue;
-        const std::string_view data(static_cast<const char*>(bytes->data), bytes->size);
-        if (plugin_state_format(info) == IGNITE_STATE_JSON) {
-            try {
-                out.emplace_back(info.state_key, json_state::to_value(data));
-            } catch (const std::invalid_argument& e) {
-                throw PluginRunError(fmt::format("plugin '{}': save_state gave JSON state that is {}; fix the plugin",
-                                                 info.name, e.what()));
-            }
-            continue;
-        }
-        auto t = at::empty({static_cast<std::int64_t>(data.size())}, at::kByte);
-        std::memcpy(t.data_ptr(), data.data(), data.size());
-        out.emplace_back(info.state_key, std::move(t));
-    }
-    return out;
-}
-
-std::vector<std::string> PluginHost::load_plugin_states(const std::map<std::string, c10::IValue>& states) {
-    std::vector<std::string> unclaimed;
-    for (const auto& [key, value] : states) {
-        bool claimed = false;
-        for (auto& l : plugins_) {
-            const auto& info = *l->module.info;
-            if (!l->initialised || !info.state_key || key != info.state_key || !info.load_state) continue;
-            claimed = true;
-            // Bytes (a uint8 tensor) go over as they are, also to a JSON plugin: they are
-            // what it saved while its state was bytes. A JSON plugin gets any other value as
-            // JSON text.
-            std::string bytes;
-            const bool is_bytes =
-                value.isTensor() && value.toTensor().scalar_type() == at::kByte && value.toTensor().dim() == 1;
-            if (is_bytes) {
-                const auto t = value.toTensor().contiguous().to(at::kCPU);
-                bytes.assign(static_cast<const char*>(t.data_ptr()), static_cast<std::size_t>(t.numel()));
-            } else if (plugin_state_format(info) == IGNITE_STATE_JSON) {
-                try {
-                    bytes = json_state::to_json(value);
-                } catch (const std::invalid_argument& e) {
-                    throw PluginRunError(
-                        fmt::format("plugin '{}': the state under '{}': {}; give a checkpoint "
-                                    "this plugin saved",
-                                    info.name, key, e.what()));
-                }
-            } else {
-                throw PluginRunError(
-                    fmt::format("plugin '{}': the state under '{}' is a {}, not the bytes (a uint8 "
-                                "tensor) it saves; give a checkpoint this plugin saved",
-                                info.name, key, value.tagKind()));
-            }
-            l->error.clear();
-            if (info.load_state(l->state, bytes.data(), bytes.size()) != IGNITE_OK) {
-                throw PluginRunError(fmt::format("plugin '{}': load_state failed: {}", info.name,
-                                                 l->error.empty() ? "no message given" : l->error));
-            }
-        }
-        if (!claimed) unclaimed.push_back(key);
-    }
-    return unclaimed;
-}
-
-std::optional<OptionValue> PluginHost::plugin_option(const std::string& plugin, const std::string& option) const {
-    for (const auto& l : plugins_) {
-        if (plugin != l->module.info->name) continue;
-        const auto it = l->options.find(option);
-        if (it != l->options.end()) return it->second;
-    }
-    return std::nullopt;
-}
 
 }  // namespace ignite::host
