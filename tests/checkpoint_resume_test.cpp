@@ -644,7 +644,7 @@ TEST_CASE("checkpoint plugin: to_save picks the entries (Ignite's to_save), one 
              (dir / "bad").string() + " --plugin-opt checkpoint.to_save=model,modle");
     CHECK(r.rc == 2);
     CHECK_THAT(r.out, Catch::Contains("checkpoint.to_save: the checkpoint has no entry 'modle'; it has model, "
-                                      "optimizer, trainer, lr_scheduler, ignite_host, input_transform, checkpointer"));
+                                      "optimizer, trainer, ignite_host, input_transform, lr_scheduler, checkpointer"));
     CHECK_FALSE(fs::exists(dir / "bad"));
     CHECK_FALSE(fs::exists(dir / "out3" / "metrics.jsonl"));
 }
@@ -769,6 +769,10 @@ TEST_CASE("resume: a cosine schedule the resumed run would change is refused bef
     check_refused(resume("--epochs 2 --lr 0.05", file), file,
                   "the checkpoint's learning-rate schedule starts at 0.03 but this run's at 0.05 (--lr); resume with "
                   "--lr 0.03",
+                  dir / "new");
+    check_refused(resume("--epochs 2 --plugin-opt lr_schedule.end_value=0.001", file), file,
+                  "the checkpoint's learning-rate schedule ends at 0 but this run's at 0.001 (lr_schedule.end_value); "
+                  "resume with --plugin-opt lr_schedule.end_value=0",
                   dir / "new");
     // Another scheduler's state under Ignite's key (a StepLR's).
     auto d = ignite::checkpoint::load(file).toGenericDict();

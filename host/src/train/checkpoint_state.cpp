@@ -187,25 +187,37 @@ void check_trainer(const std::string& path, const c10::IValue& value, const Trai
     }
 }
 
+// The lr_schedule component's resume checks (LrSchedule::check_resume) when this run loads
+// it: run here, before any participant's init, because its load_state would refuse the same
+// file only after the plugins' init, which may take folders.
+void check_schedule(const std::string& path, const GenericDict& d, const TrainOptions& c, const Training& t,
+                    const PluginHost& plugins) {
+    const auto participants = plugins.participants();
+    if (std::none_of(participants.begin(), participants.end(), [](const ParticipantSpec& p) {
+            return p.name == kLrScheduleName && p.kind == ParticipantKind::component;
+        })) {
+        return;
+    }
+    std::map<std::string, OptionValue> options;
+    for (const auto& o : lr_schedule_spec().options) {
+        if (auto v = plugins.plugin_option(kLrScheduleName, o.name)) options.emplace(o.name, *v);
+    }
+    const auto state = d.contains(kLrSchedulerKey) ? std::optional(d.at(kLrSchedulerKey)) : std::nullopt;
+    try {
+        LrSchedule::check_resume(lr_schedule_run(t, c), LrScheduleSettings::from(options), state ? &*state : nullptr);
+    } catch (const std::invalid_argument& e) {
+        throw UsageError(fmt::format("--resume '{}': {}", path, e.what()));
+    }
+}
+
 // What the entries hold, against this run: model shapes, optimizer kind and parameter
-// count, the trainer's epoch length, and, where the run has a schedule, that the file's
-// schedule is the one this run anneals (the schedule's own checks: lr_schedule.hpp).
-void check_contents(const std::string& path, const GenericDict& d, const TrainOptions& c, Training& t) {
+// count, the trainer's epoch length, and the learning-rate schedule's cycle.
+void check_contents(const std::string& path, const GenericDict& d, const TrainOptions& c, Training& t,
+                    const PluginHost& plugins) {
     check_model(path, entry(d, "model", path), c, *t.model);
     check_optimizer(path, entry(d, "optimizer", path), c, *t.optimizer);
     check_trainer(path, entry(d, "trainer", path), c, t);
-    if (t.lr_schedule) {
-        // The schedule's own checks, before anything is written (a refused restore would
-        // come after the plugins' init).
-        const LrScheduleRun run{c.lr, c.epochs, t.train_loader->size().value_or(1)};
-        const LrScheduleSettings settings{.start_value = c.lr, .end_value = 0, .cycle_size = 0};
-        const auto state = d.contains(kLrSchedulerKey) ? std::optional(d.at(kLrSchedulerKey)) : std::nullopt;
-        try {
-            LrSchedule::check_resume(run, settings, state ? &*state : nullptr);
-        } catch (const std::invalid_argument& e) {
-            throw UsageError(fmt::format("--resume '{}': {}", path, e.what()));
-        }
-    }
+    check_schedule(path, d, c, t, plugins);
 }
 
 // The text of a scalar of the ignite_host entry, for the message.
@@ -220,8 +232,6 @@ std::string text(const c10::IValue& v) {
 // reserves, the entries a checkpoint holds and what a resume restores are read from.
 struct HostEntry {
     const char* key;
-    /// Whether `training` has the entry; null: always.
-    bool (*has)(const Training&);
     c10::IValue (*save)(const TrainOptions&, Training&);
     /// Restores the entry into `training`; null for a record that a resume checks
     /// (check_resumable) but does not restore.
@@ -229,17 +239,16 @@ struct HostEntry {
 };
 
 const HostEntry kHostEntries[] = {
-    {"model", nullptr,
+    {"model",
      [](const TrainOptions&, Training& t) -> c10::IValue {
          auto model = c10::Dict<std::string, at::Tensor>();
          for (const auto& item : t.model->state_dict()) model.insert(item.key(), item.value().detach());
          return model;
      },
      [](const c10::IValue& v, Training& t) { load_model_state(*t.model, model_state(v)); }},
-    {"optimizer", nullptr,
-     [](const TrainOptions&, Training& t) -> c10::IValue { return optimizer_state_dict(*t.optimizer); },
+    {"optimizer", [](const TrainOptions&, Training& t) -> c10::IValue { return optimizer_state_dict(*t.optimizer); },
      [](const c10::IValue& v, Training& t) { load_optimizer_state_dict(*t.optimizer, v); }},
-    {"trainer", nullptr, [](const TrainOptions&, Training& t) { return checkpoint::to_value(t.trainer->state_dict()); },
+    {"trainer", [](const TrainOptions&, Training& t) { return checkpoint::to_value(t.trainer->state_dict()); },
      [](const c10::IValue& v, Training& t) {
          auto state = checkpoint::to_dict(v, "trainer");
          // A plain Engine's state_dict (Python Ignite's) has no random state: the data order is
@@ -247,12 +256,8 @@ const HostEntry kHostEntries[] = {
          if (!state.contains("rng_states")) state.set("rng_states", c10::IValue());
          t.trainer->load_state_dict(state);
      }},
-    {kLrSchedulerKey, [](const Training& t) { return t.lr_schedule != nullptr; },
-     [](const TrainOptions&, Training& t) { return t.lr_schedule->save_state().value(); },
-     [](const c10::IValue& v, Training& t) { t.lr_schedule->load_state(v); }},
-    {"ignite_host", nullptr, [](const TrainOptions& c, Training& t) -> c10::IValue { return host_entry(c, t); },
-     nullptr},
-    {"input_transform", nullptr,
+    {"ignite_host", [](const TrainOptions& c, Training& t) -> c10::IValue { return host_entry(c, t); }, nullptr},
+    {"input_transform",
      [](const TrainOptions&, Training& t) -> c10::IValue { return transform_entry(t.data.transform); }, nullptr},
 };
 
@@ -267,19 +272,9 @@ const std::vector<std::string>& host_checkpoint_keys() {
     return keys;
 }
 
-std::vector<std::string> checkpoint_entry_keys(const Training& t) {
-    std::vector<std::string> keys;
-    for (const auto& e : kHostEntries) {
-        if (!e.has || e.has(t)) keys.emplace_back(e.key);
-    }
-    return keys;
-}
-
 c10::impl::GenericDict checkpoint_entries(const TrainOptions& c, Training& t) {
     auto d = str_dict();
-    for (const auto& e : kHostEntries) {
-        if (!e.has || e.has(t)) d.insert(e.key, e.save(c, t));
-    }
+    for (const auto& e : kHostEntries) d.insert(e.key, e.save(c, t));
     return d;
 }
 
@@ -292,12 +287,13 @@ std::int64_t checkpoint_iteration(const c10::IValue& v) {
     return tr.at("iteration").toInt();
 }
 
-void check_resumable(const std::string& path, const c10::IValue& v, const TrainOptions& c, Training& t) {
+void check_resumable(const std::string& path, const c10::IValue& v, const TrainOptions& c, Training& t,
+                     const PluginHost& plugins) {
     const auto d = as_dict(v, path);
     if (!d.contains("ignite_host")) {
         // Another writer's checkpoint, e.g. Python Ignite's Checkpoint({"model", "optimizer",
         // "trainer"}): the command line's options stand for the run's; what the file holds is checked.
-        check_contents(path, d, c, t);
+        check_contents(path, d, c, t, plugins);
         log_line(fmt::format(
             "ignite-host: checkpoint '{}' has no 'ignite_host' entry (not written by ignite-host, e.g. by Python "
             "Ignite): resuming with this command line's options; checked: the model's shapes, the optimizer's kind "
@@ -332,7 +328,7 @@ void check_resumable(const std::string& path, const c10::IValue& v, const TrainO
     }
     // The options agree; what the entries hold must too (an edited file would otherwise fail
     // mid-run, after the output folder was taken, without naming the file).
-    check_contents(path, d, c, t);
+    check_contents(path, d, c, t, plugins);
 }
 
 void restore_checkpoint(const std::string& path, const c10::IValue& v, Training& t, PluginHost& plugins) {
@@ -348,15 +344,6 @@ void restore_checkpoint(const std::string& path, const c10::IValue& v, Training&
         }
     };
     for (const auto& e : kHostEntries) {
-        if (e.has && !e.has(t)) {
-            if (d.contains(e.key)) {
-                log_line(
-                    fmt::format("ignite-host: warning: checkpoint '{}' holds state '{}' that no loaded plugin "
-                                "claims; it is not restored",
-                                path, e.key));
-            }
-            continue;
-        }
         if (e.restore) restoring(e.key, [&](const c10::IValue& v) { e.restore(v, t); });
     }
     const auto& host_keys = host_checkpoint_keys();

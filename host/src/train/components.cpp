@@ -2,6 +2,8 @@
 
 // One include and one row per component (host/src/train/components/<name>.hpp).
 
+#include "components/lr_schedule.hpp"
+
 #include <memory>
 
 namespace ignite::host {
@@ -14,7 +16,9 @@ struct HostComponent {
 
 // The components, in the order `plugins list` shows them.
 const std::vector<HostComponent>& host_components() {
-    static const std::vector<HostComponent> list = {};
+    static const std::vector<HostComponent> list = {
+        {lr_schedule_spec, make_lr_schedule},
+    };
     return list;
 }
 

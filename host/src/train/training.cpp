@@ -205,10 +205,6 @@ Training::Training(const TrainOptions& c) : device(parse_device(c.device)) {
     record_failures(*trainer, "trainer", trainer_failure);
     record_failures(*evaluator, "evaluator", evaluator_failure);
     if (validator) record_failures(*validator, "validation evaluator", evaluator_failure);
-    if (c.lr_schedule == "cosine") {
-        lr_schedule = std::make_unique<LrSchedule>(LrScheduleRun{c.lr, c.epochs, train_loader->size().value_or(1)});
-        lr_schedule->start(*trainer, *optimizer, {.start_value = c.lr, .end_value = 0, .cycle_size = 0});
-    }
     // The epoch's mean training loss: a tensor sum on the training device (no sync per
     // iteration), also published to plugins as the running sum (IGNITE_STATE_EPOCH_OUTPUT_SUM)
     // so a progress bar shows the epoch's mean without reading every loss.

@@ -12,7 +12,6 @@
 
 #include "batch_loader.hpp"
 #include "dataset.hpp"
-#include "components/lr_schedule.hpp"
 #include "models.hpp"
 #include "run_failure.hpp"
 #include "train_options.hpp"
@@ -52,8 +51,6 @@ struct Training {
     std::unique_ptr<ignite::Engine> trainer, evaluator;
     /// The validation evaluator: the evaluator's metrics on data.val; null without --val-split.
     std::unique_ptr<ignite::Engine> validator;
-    /// The learning-rate schedule (--lr-schedule cosine), null for constant.
-    std::unique_ptr<LrSchedule> lr_schedule;
     /// The first exception each engine raised, where it happened (run_failure.hpp); the
     /// validation evaluator's goes into evaluator_failure (both run inside a trainer epoch).
     std::optional<FailureSite> trainer_failure, evaluator_failure;

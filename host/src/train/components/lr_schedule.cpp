@@ -1,6 +1,7 @@
 #include "lr_schedule.hpp"
 
 #include "../train_options.hpp"
+#include "../training.hpp"
 
 #include <ignite/core/checkpoint_file.hpp>
 #include <ignite/core/engine.hpp>
@@ -182,7 +183,9 @@ void LrSchedule::check_resume(const LrScheduleRun& run, const LrScheduleSettings
             cycle_size, cycle,
             run_cycle ? fmt::format("--epochs {} x {} iterations per epoch", run.epochs, run.epoch_length)
                       : std::string("lr_schedule.cycle_size"),
-            by_epochs ? fmt::format("resume with the checkpointed run's --epochs {}", cycle_size / run.epoch_length)
+            by_epochs ? fmt::format("resume with the checkpointed run's --epochs {} (or keep its cycle, restarting "
+                                    "after it, with --plugin-opt lr_schedule.cycle_size={})",
+                                    cycle_size / run.epoch_length, cycle_size)
                       : fmt::format("resume with --plugin-opt lr_schedule.cycle_size={}", cycle_size)));
     }
     if (start_value != settings.start_value) {
@@ -207,5 +210,17 @@ void LrSchedule::load_state(const c10::IValue& state) {
 }
 
 void LrSchedule::load_state_missing() { check_resume(run_, settings_, nullptr); }
+
+LrScheduleRun lr_schedule_run(const Training& training, const TrainOptions& options) {
+    return {options.lr, options.epochs, training.train_loader->size().value_or(1)};
+}
+
+std::unique_ptr<Component> make_lr_schedule(Training& training, const TrainOptions& options) {
+    return std::make_unique<LrSchedule>(lr_schedule_run(training, options));
+}
+
+std::vector<std::pair<std::string, std::string>> lr_schedule_run_options(const TrainOptions& options) {
+    return {{"start_value", number(options.lr)}};
+}
 
 }  // namespace ignite::host

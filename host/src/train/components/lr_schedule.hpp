@@ -26,8 +26,13 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace ignite::host {
+
+struct Training;
+struct TrainOptions;
 
 /// The component's name and its checkpoint entry (Ignite's key for a scheduler in to_save).
 inline constexpr const char* kLrScheduleName = "lr_schedule";
@@ -83,5 +88,14 @@ private:
     LrScheduleSettings settings_;
     std::shared_ptr<ignite::CosineAnnealingScheduler> scheduler_;
 };
+
+// ---- ignite-host's glue (components.cpp lists the component) -------------------------------
+
+/// The run of `training` with `options` (--lr, --epochs, its iterations per epoch).
+[[nodiscard]] LrScheduleRun lr_schedule_run(const Training& training, const TrainOptions& options);
+/// A schedule for that run.
+[[nodiscard]] std::unique_ptr<Component> make_lr_schedule(Training& training, const TrainOptions& options);
+/// The options a run gives before the command line's, which win: start_value=--lr.
+[[nodiscard]] std::vector<std::pair<std::string, std::string>> lr_schedule_run_options(const TrainOptions& options);
 
 }  // namespace ignite::host
