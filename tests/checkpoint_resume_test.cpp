@@ -359,8 +359,10 @@ TEST_CASE("resume: an empty folder starts fresh, another model or dataset size i
     CHECK_THAT(no_plugin.out, Catch::Contains("add --plugin checkpoint"));
 }
 
-TEST_CASE("checkpoint: Python torch.load(weights_only=True) and Ignite's load_objects (strict) read it",
-          "[checkpoint]") {
+TEST_CASE(
+    "checkpoint: Python torch.load(weights_only=True) and Ignite's load_objects (strict) read it, the lr_scheduler "
+    "into Ignite's CosineAnnealingScheduler",
+    "[checkpoint]") {
     const auto dir = ignite::test::scratch_dir("ckpt_python");
     for (const std::string model : {"mlp", "cnn"}) {
         for (const std::string optimizer : {"sgd", "adam"}) {
@@ -372,7 +374,7 @@ TEST_CASE("checkpoint: Python torch.load(weights_only=True) and Ignite's load_ob
                      (ck / "out").string() + " --plugin-opt checkpoint.dirname=" + ck.string());
             INFO(r.out);
             REQUIRE(r.rc == 0);
-            CHECK(python({(ck / "checkpoint_2.pt").string(), model, optimizer}) == "ok 2\n");
+            CHECK(python({(ck / "checkpoint_2.pt").string(), model, optimizer}) == "ok 2 lr_scheduler\n");
         }
     }
 }
@@ -642,7 +644,7 @@ TEST_CASE("checkpoint plugin: to_save picks the entries (Ignite's to_save), one 
              (dir / "bad").string() + " --plugin-opt checkpoint.to_save=model,modle");
     CHECK(r.rc == 2);
     CHECK_THAT(r.out, Catch::Contains("checkpoint.to_save: the checkpoint has no entry 'modle'; it has model, "
-                                      "optimizer, trainer, lr_scheduler, ignite_host, input_transform, checkpointer"));
+                                      "optimizer, trainer, ignite_host, input_transform, lr_scheduler, checkpointer"));
     CHECK_FALSE(fs::exists(dir / "bad"));
     CHECK_FALSE(fs::exists(dir / "out3" / "metrics.jsonl"));
 }
@@ -745,6 +747,50 @@ TEST_CASE("resume: a Python Ignite checkpoint that does not fit is refused befor
                        " --output-dir " + (dir / "out").string() + " --resume " + sgd.string()),
                   sgd, "resume with --lr-schedule constant", dir / "out");
     CHECK_FALSE(fs::exists(dir / "ck"));
+}
+
+TEST_CASE("resume: a cosine schedule the resumed run would change is refused before anything is written",
+          "[checkpoint]") {
+    const auto dir = ignite::test::scratch_dir("ckpt_cosine_cycle");
+    auto r = host(kSmall + " --epochs 2 --output-dir " + (dir / "out").string() +
+                  " --plugin-opt checkpoint.dirname=" + (dir / "ck").string());
+    INFO(r.out);
+    REQUIRE(r.rc == 0);
+    const auto file = dir / "ck" / "checkpoint_20.pt";
+    const auto resume = [&](const std::string& args, const fs::path& from) {
+        return host(kSmall + " " + args + " --resume " + from.string() + " --output-dir " + (dir / "new").string() +
+                    " --plugin-opt checkpoint.dirname=" + (dir / "ck2").string());
+    };
+    // The default cycle is the run's iterations: another --epochs is another curve.
+    check_refused(resume("--epochs 3", file), file,
+                  "the checkpoint's learning-rate schedule anneals over 20 iterations but this run's over 30 "
+                  "(--epochs 3 x 10 iterations per epoch); resume with the checkpointed run's --epochs 2",
+                  dir / "new");
+    check_refused(resume("--epochs 2 --lr 0.05", file), file,
+                  "the checkpoint's learning-rate schedule starts at 0.03 but this run's at 0.05 (--lr); resume with "
+                  "--lr 0.03",
+                  dir / "new");
+    check_refused(resume("--epochs 2 --plugin-opt lr_schedule.end_value=0.001", file), file,
+                  "the checkpoint's learning-rate schedule ends at 0 but this run's at 0.001 (lr_schedule.end_value); "
+                  "resume with --plugin-opt lr_schedule.end_value=0",
+                  dir / "new");
+    // Another scheduler's state under Ignite's key (a StepLR's).
+    auto d = ignite::checkpoint::load(file).toGenericDict();
+    c10::impl::GenericDict step_lr(c10::StringType::get(), c10::AnyType::get());
+    step_lr.insert("last_epoch", std::int64_t{3});
+    d.insert_or_assign("lr_scheduler", step_lr);
+    const auto edited = dir / "step_lr.pt";
+    ignite::checkpoint::save(d, edited);
+    check_refused(resume("--epochs 3", edited), edited,
+                  "the checkpoint's 'lr_scheduler' is not Ignite's CosineAnnealingScheduler state_dict (it has no "
+                  "'event_index'); resume with --lr-schedule constant",
+                  dir / "new");
+    CHECK_FALSE(fs::exists(dir / "ck2"));
+    // A run without the schedule continues at the optimizer's rate; the entry is left, said once.
+    r = resume("--epochs 3 --lr-schedule constant", file);
+    INFO(r.out);
+    CHECK(r.rc == 0);
+    CHECK_THAT(r.out, Catch::Contains("holds state 'lr_scheduler' that no loaded plugin claims; it is not restored"));
 }
 
 TEST_CASE("checkpoint: the recorded input_transform makes Python score the model as the host did", "[checkpoint]") {

@@ -411,6 +411,24 @@ TEST_CASE("host: plugins list shows the plugins on IGNITE_PLUGIN_PATH") {
     CHECK(std::regex_search(r.output, std::regex(R"(\nrun16 +1\.0 +plugin 1\.6 +rank 0 +every ABI 1\.6 call, logged\n)")));
 }
 
+TEST_CASE("host: plugins inspect and list show the lr_schedule component with Ignite's option names") {
+    auto r = host({"plugins", "inspect", "lr_schedule"});
+    check_ok(r);
+    INFO(r.output);
+    CHECK(r.has_line("name:        lr_schedule"));
+    CHECK(r.has_line("kind:        component (built into ignite-host)"));
+    CHECK(r.has_line("runs on:     every rank"));
+    CHECK(r.has_line("band:        handlers (-50)"));
+    CHECK(std::regex_search(r.output, std::regex(R"(\n  start_value +double +default=0\.03 +[^\n]*the run's --lr\n)")));
+    CHECK(std::regex_search(r.output, std::regex(R"(\n  end_value +double +default=0 )")));
+    CHECK(std::regex_search(r.output, std::regex(R"(\n  cycle_size +int +default=0 )")));
+    CHECK(std::regex_search(r.output, std::regex(R"(\n  param_name +string +default=lr )")));
+    CHECK(r.has_line("state:       lr_scheduler"));
+    r = host({"plugins", "list"}, kFixtureDir);
+    check_ok(r);
+    CHECK(std::regex_search(r.output, std::regex(R"(\nlr_schedule +1\.0 +component +every rank +Ignite's CosineAnnealingScheduler)")));
+}
+
 TEST_CASE("host: plugins list survives a directory of broken plugins") {
     const auto r = host({"plugins", "list"}, kBadDir);
     check_ok(r);

@@ -122,6 +122,41 @@ TEST_CASE("train anneals the learning rate by cosine unless --lr-schedule consta
     for (const auto& line : ignite::test::read_jsonl(base / "constant" / "metrics.jsonl")) CHECK(line["lr"] == 0.02);
 }
 
+TEST_CASE("train: the lr_schedule component takes Ignite's options, and --lr-schedule cosine loads it", "[train]") {
+    // 20 iterations as above; a cycle of 10 restarts the schedule at each epoch.
+    const auto base = scratch("lr_options");
+    const std::string common =
+        "train --no-default-plugins --model mlp --dataset synthetic:400 --epochs 2 --batch-size 40 --lr 0.02 "
+        "--eval-every 0 --output-dir ";
+    const auto r = built_host(common + (base / "cycles").string() +
+                              " --plugin-opt lr_schedule.end_value=0.005 --plugin-opt lr_schedule.cycle_size=10");
+    INFO(r.out);
+    REQUIRE(r.rc == 0);
+    const auto lines = ignite::test::read_jsonl(base / "cycles" / "metrics.jsonl");
+    REQUIRE(lines.size() == 2);
+    // The last iteration of each epoch ran with event_index 9 of a 10-event half cosine.
+    const double expected = 0.005 + (0.02 - 0.005) * (1 + std::cos(M_PI * 9 / 10.0)) / 2;
+    for (const auto& line : lines) CHECK(line["lr"].get<double>() == Approx(expected).epsilon(1e-5));
+    // start_value gives the start instead of --lr; naming the component again changes nothing.
+    const auto named = built_host(common + (base / "named").string() +
+                                  " --plugin lr_schedule --plugin-opt lr_schedule.start_value=0.04");
+    INFO(named.out);
+    REQUIRE(named.rc == 0);
+    const auto first = ignite::test::read_jsonl(base / "named" / "metrics.jsonl").at(0);
+    CHECK(first["lr"].get<double>() == Approx(0.04 * (1 + std::cos(M_PI * 9 / 20.0)) / 2).epsilon(1e-5));
+    // The options are the component's, checked before anything is written.
+    const auto out = base / "never";
+    check_refused("--lr-schedule constant --plugin lr_schedule",
+                  "--plugin lr_schedule loads the cosine schedule that --lr-schedule constant leaves out", out);
+    check_refused("--lr-schedule constant --plugin-opt lr_schedule.end_value=0.1",
+                  "--plugin-opt lr_schedule.end_value=0.1 sets the cosine schedule, which --lr-schedule constant "
+                  "leaves out",
+                  out);
+    check_refused("--plugin-opt lr_schedule.cycle_size=1", "lr_schedule.cycle_size 1: a cosine cycle needs at least 2",
+                  out);
+    check_refused("--plugin-opt lr_schedule.param_name=momentum", "param_name", out);
+}
+
 TEST_CASE("train refuses bad input with one line, exit 2 and no output", "[train][errors]") {
     const auto dir = scratch("bad");
     const auto out = dir / "never";

@@ -188,15 +188,22 @@ std::vector<std::pair<std::string, std::string>> without(std::vector<std::pair<s
 // The config file's plugin options against the schemas of the plugins the run loads, so that
 // their errors name the file and the section (PluginHost::open would name --plugin-opt).
 void check_config_plugin_options(const po::variables_map& vm, const std::vector<std::string>& plugins,
-                                 const RawPluginOptions& raw) {
+                                 const std::vector<ParticipantSpec>& components, const RawPluginOptions& raw) {
     if (!vm.count(kConfigPluginOptionsKey)) return;
     const auto& from_file = boost::any_cast<const ConfigPluginOptions&>(vm[kConfigPluginOptionsKey].value());
     const auto path = vm["config"].as<std::string>();
-    std::map<std::string, const ignite_plugin_info*> loaded;  // declared name -> info
+    std::map<std::string, std::vector<OptionSchema>> loaded;  // declared name -> option schema
     for (const auto& spec : plugins) {
+        // As PluginHost::open finds it: an offered component by NAME, else a module.
+        const auto component = std::find_if(components.begin(), components.end(),
+                                            [&](const ParticipantSpec& c) { return c.name == spec; });
+        if (component != components.end() && spec.find('/') == std::string::npos && !spec.ends_with(".so")) {
+            loaded.emplace(component->name, component->options);
+            continue;
+        }
         try {
             const auto module = load_plugin_module(resolve_plugin(spec));  // mapped for the process lifetime
-            loaded.emplace(module.info->name, module.info);
+            loaded.emplace(module.info->name, option_schema(*module.info));
         } catch (const PluginError&) {
             return;  // PluginHost::open reports it, before any option
         }
@@ -210,10 +217,10 @@ void check_config_plugin_options(const po::variables_map& vm, const std::vector<
                 origin(path, o), o.key, o.plugin, o.section.empty() ? "" : " (a section does not load its plugin)",
                 o.plugin, o.plugin));
         }
-        const auto schema = option_schema(*it->second);
+        const auto& schema = it->second;
         if (std::none_of(schema.begin(), schema.end(), [&](const OptionSchema& s) { return s.name == o.key; })) {
             try {
-                (void)validate_options(*it->second, {{o.key, o.value}});  // its unknown-key message
+                (void)validate_options(o.plugin, schema, {{o.key, o.value}});  // its unknown-key message
             } catch (const std::invalid_argument& e) {
                 throw UsageError(fmt::format("{}: {}", origin(path, o), e.what()));
             }
@@ -221,13 +228,13 @@ void check_config_plugin_options(const po::variables_map& vm, const std::vector<
     }
     // Values: a plugin's options are validated together (file's first, the last value
     // winning); when they fail, the file's option whose removal changes the error is the one.
-    for (const auto& [plugin, info] : loaded) {
+    for (const auto& [plugin, schema] : loaded) {
         const auto pairs_it = raw.find(plugin);
         if (pairs_it == raw.end()) continue;
         const auto& pairs = pairs_it->second;
         std::string error;
         try {
-            (void)validate_options(*info, pairs);
+            (void)validate_options(plugin, schema, pairs);
             continue;
         } catch (const std::invalid_argument& e) {
             error = e.what();
@@ -237,7 +244,7 @@ void check_config_plugin_options(const po::variables_map& vm, const std::vector<
             if (o.plugin != plugin) continue;
             bool culprit = true;
             try {
-                (void)validate_options(*info, without(pairs, index));
+                (void)validate_options(plugin, schema, without(pairs, index));
             } catch (const std::invalid_argument& e) {
                 culprit = error != e.what();
             }
@@ -256,7 +263,8 @@ void check_config_plugin_options(const po::variables_map& vm, const std::vector<
 
 }  // namespace
 
-RawPluginOptions raw_plugin_options(const po::variables_map& vm, const std::vector<std::string>& plugins) {
+RawPluginOptions raw_plugin_options(const po::variables_map& vm, const std::vector<std::string>& plugins,
+                                    const std::vector<ParticipantSpec>& components) {
     RawPluginOptions raw;
     for (const auto& spec : strings(vm, "plugin-opt")) {
         try {
@@ -265,7 +273,7 @@ RawPluginOptions raw_plugin_options(const po::variables_map& vm, const std::vect
             throw UsageError(e.what());
         }
     }
-    check_config_plugin_options(vm, plugins, raw);
+    check_config_plugin_options(vm, plugins, components, raw);
     return raw;
 }
 

@@ -13,6 +13,7 @@
 #include "exit_status.hpp"
 
 #include <ignite/core/version.hpp>
+#include <ignite/runtime/participant.hpp>
 #include <ignite/runtime/plugin_options.hpp>
 
 #include <boost/program_options.hpp>
@@ -53,12 +54,14 @@ boost::program_options::variables_map parse(const std::vector<std::string>& args
 std::vector<std::string> strings(const boost::program_options::variables_map& vm, const char* key);
 
 /// --plugin-opt values (the config file's first, then the command line's) grouped per
-/// plugin, for a run that loads `plugins` (names or paths, as PluginHost::open takes them).
+/// plugin, for a run that loads `plugins` (names or paths, as PluginHost::open takes them;
+/// a NAME among `components`, the components offered, is that component).
 /// The config file's plugin options are checked here against those plugins' schemas, so an
 /// error names the file and section: a section for a plugin not loaded, an unknown key, a
 /// value the schema refuses. Throws UsageError (one line). A plugin that cannot be loaded is
 /// left for PluginHost::open to report.
 RawPluginOptions raw_plugin_options(const boost::program_options::variables_map& vm,
-                                    const std::vector<std::string>& plugins);
+                                    const std::vector<std::string>& plugins,
+                                    const std::vector<ParticipantSpec>& components = {});
 
 }  // namespace ignite::host

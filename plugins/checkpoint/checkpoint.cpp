@@ -410,7 +410,7 @@ IGNITE_SDK_PLUGIN(
                           "--output-dir, an absolute one is locked for the run"))
         .option(Option::list("to_save", "")
                     .help("entries to save (Ignite's to_save), e.g. model or model,optimizer; empty: everything the "
-                          "host checkpoints (model, optimizer, trainer, lr_scheduler, plugin states, ignite_host), "
+                          "host checkpoints (model, optimizer, trainer, ignite_host, every participant's state: lr_scheduler...), "
                           "which --resume needs; one entry is the whole file and names it: best_model_acc=0.7700.pt"))
         .option(Option::integer("every", 0)
                     .min(0)

@@ -1,6 +1,7 @@
 #include "checkpoint_state.hpp"
 
 #include "cli_common.hpp"
+#include "components/lr_schedule.hpp"
 #include "optimizer_state.hpp"
 
 #include <ignite/runtime/console_log.hpp>
@@ -186,18 +187,37 @@ void check_trainer(const std::string& path, const c10::IValue& value, const Trai
     }
 }
 
+// The lr_schedule component's resume checks (LrSchedule::check_resume) when this run loads
+// it: run here, before any participant's init, because its load_state would refuse the same
+// file only after the plugins' init, which may take folders.
+void check_schedule(const std::string& path, const GenericDict& d, const TrainOptions& c, const Training& t,
+                    const PluginHost& plugins) {
+    const auto participants = plugins.participants();
+    if (std::none_of(participants.begin(), participants.end(), [](const ParticipantSpec& p) {
+            return p.name == kLrScheduleName && p.kind == ParticipantKind::component;
+        })) {
+        return;
+    }
+    std::map<std::string, OptionValue> options;
+    for (const auto& o : lr_schedule_spec().options) {
+        if (auto v = plugins.plugin_option(kLrScheduleName, o.name)) options.emplace(o.name, *v);
+    }
+    const auto state = d.contains(kLrSchedulerKey) ? std::optional(d.at(kLrSchedulerKey)) : std::nullopt;
+    try {
+        LrSchedule::check_resume(lr_schedule_run(t, c), LrScheduleSettings::from(options), state ? &*state : nullptr);
+    } catch (const std::invalid_argument& e) {
+        throw UsageError(fmt::format("--resume '{}': {}", path, e.what()));
+    }
+}
+
 // What the entries hold, against this run: model shapes, optimizer kind and parameter
-// count, the trainer's epoch length, a scheduler state where the run has a scheduler.
-void check_contents(const std::string& path, const GenericDict& d, const TrainOptions& c, Training& t) {
+// count, the trainer's epoch length, and the learning-rate schedule's cycle.
+void check_contents(const std::string& path, const GenericDict& d, const TrainOptions& c, Training& t,
+                    const PluginHost& plugins) {
     check_model(path, entry(d, "model", path), c, *t.model);
     check_optimizer(path, entry(d, "optimizer", path), c, *t.optimizer);
     check_trainer(path, entry(d, "trainer", path), c, t);
-    if (t.lr_scheduler && !d.contains("lr_scheduler")) {
-        refuse(path,
-               "the checkpoint has no 'lr_scheduler' entry, so --lr-schedule cosine (the default) would restart its "
-               "schedule mid-run",
-               "resume with --lr-schedule constant (the learning rate continues from the checkpoint's optimizer)");
-    }
+    check_schedule(path, d, c, t, plugins);
 }
 
 // The text of a scalar of the ignite_host entry, for the message.
@@ -208,32 +228,53 @@ std::string text(const c10::IValue& v) {
     return "?";
 }
 
+// The host's own checkpoint entries, in the file's order: the one list that the keys the host
+// reserves, the entries a checkpoint holds and what a resume restores are read from.
+struct HostEntry {
+    const char* key;
+    c10::IValue (*save)(const TrainOptions&, Training&);
+    /// Restores the entry into `training`; null for a record that a resume checks
+    /// (check_resumable) but does not restore.
+    void (*restore)(const c10::IValue&, Training&);
+};
+
+const HostEntry kHostEntries[] = {
+    {"model",
+     [](const TrainOptions&, Training& t) -> c10::IValue {
+         auto model = c10::Dict<std::string, at::Tensor>();
+         for (const auto& item : t.model->state_dict()) model.insert(item.key(), item.value().detach());
+         return model;
+     },
+     [](const c10::IValue& v, Training& t) { load_model_state(*t.model, model_state(v)); }},
+    {"optimizer", [](const TrainOptions&, Training& t) -> c10::IValue { return optimizer_state_dict(*t.optimizer); },
+     [](const c10::IValue& v, Training& t) { load_optimizer_state_dict(*t.optimizer, v); }},
+    {"trainer", [](const TrainOptions&, Training& t) { return checkpoint::to_value(t.trainer->state_dict()); },
+     [](const c10::IValue& v, Training& t) {
+         auto state = checkpoint::to_dict(v, "trainer");
+         // A plain Engine's state_dict (Python Ignite's) has no random state: the data order is
+         // still the seed's (DeterministicEngine), the random stream starts from the seed.
+         if (!state.contains("rng_states")) state.set("rng_states", c10::IValue());
+         t.trainer->load_state_dict(state);
+     }},
+    {"ignite_host", [](const TrainOptions& c, Training& t) -> c10::IValue { return host_entry(c, t); }, nullptr},
+    {"input_transform",
+     [](const TrainOptions&, Training& t) -> c10::IValue { return transform_entry(t.data.transform); }, nullptr},
+};
+
 }  // namespace
 
 const std::vector<std::string>& host_checkpoint_keys() {
-    static const std::vector<std::string> keys{"model",        "optimizer",   "trainer",
-                                               "lr_scheduler", "ignite_host", "input_transform"};
-    return keys;
-}
-
-std::vector<std::string> checkpoint_entry_keys(const Training& t) {
-    std::vector<std::string> keys{"model", "optimizer", "trainer"};
-    if (t.lr_scheduler) keys.emplace_back("lr_scheduler");
-    keys.emplace_back("ignite_host");
-    keys.emplace_back("input_transform");
+    static const std::vector<std::string> keys = [] {
+        std::vector<std::string> out;
+        for (const auto& e : kHostEntries) out.emplace_back(e.key);
+        return out;
+    }();
     return keys;
 }
 
 c10::impl::GenericDict checkpoint_entries(const TrainOptions& c, Training& t) {
     auto d = str_dict();
-    auto model = c10::Dict<std::string, at::Tensor>();
-    for (const auto& item : t.model->state_dict()) model.insert(item.key(), item.value().detach());
-    d.insert("model", model);
-    d.insert("optimizer", optimizer_state_dict(*t.optimizer));
-    d.insert("trainer", checkpoint::to_value(t.trainer->state_dict()));
-    if (t.lr_scheduler) d.insert("lr_scheduler", checkpoint::to_value(t.lr_scheduler->state_dict()));
-    d.insert("ignite_host", host_entry(c, t));
-    d.insert("input_transform", transform_entry(t.data.transform));
+    for (const auto& e : kHostEntries) d.insert(e.key, e.save(c, t));
     return d;
 }
 
@@ -246,17 +287,18 @@ std::int64_t checkpoint_iteration(const c10::IValue& v) {
     return tr.at("iteration").toInt();
 }
 
-void check_resumable(const std::string& path, const c10::IValue& v, const TrainOptions& c, Training& t) {
+void check_resumable(const std::string& path, const c10::IValue& v, const TrainOptions& c, Training& t,
+                     const PluginHost& plugins) {
     const auto d = as_dict(v, path);
     if (!d.contains("ignite_host")) {
         // Another writer's checkpoint, e.g. Python Ignite's Checkpoint({"model", "optimizer",
         // "trainer"}): the command line's options stand for the run's; what the file holds is checked.
-        check_contents(path, d, c, t);
+        check_contents(path, d, c, t, plugins);
         log_line(fmt::format(
             "ignite-host: checkpoint '{}' has no 'ignite_host' entry (not written by ignite-host, e.g. by Python "
             "Ignite): resuming with this command line's options; checked: the model's shapes, the optimizer's kind "
-            "and parameter count, the trainer's epoch length; not checked: --dataset, --seed, --no-shuffle, "
-            "--lr-schedule, and --batch-size, --limit, --drop-last beyond the epoch length they give",
+            "and parameter count, the trainer's epoch length, the learning-rate schedule; not checked: --dataset, "
+            "--seed, --no-shuffle, and --batch-size, --limit, --drop-last beyond the epoch length they give",
             path));
         return;
     }
@@ -265,16 +307,10 @@ void check_resumable(const std::string& path, const c10::IValue& v, const TrainO
     const auto saved = h.toGenericDict();
     const auto now = host_entry(c, t);
     // The options whose change would make the resumed run another run (epochs may grow).
-    const std::pair<const char*, const char*> checked[] = {{"model", "--model"},
-                                                           {"dataset", "--dataset"},
-                                                           {"train_samples", "--dataset/--limit"},
-                                                           {"val_samples", "--val-split"},
-                                                           {"batch_size", "--batch-size"},
-                                                           {"seed", "--seed"},
-                                                           {"optimizer", "--optimizer"},
-                                                           {"lr_schedule", "--lr-schedule"},
-                                                           {"drop_last", "--drop-last"},
-                                                           {"shuffle", "--no-shuffle"}};
+    const std::pair<const char*, const char*> checked[] = {
+        {"model", "--model"},           {"dataset", "--dataset"},       {"train_samples", "--dataset/--limit"},
+        {"val_samples", "--val-split"}, {"batch_size", "--batch-size"}, {"seed", "--seed"},
+        {"optimizer", "--optimizer"},   {"drop_last", "--drop-last"},   {"shuffle", "--no-shuffle"}};
     for (const auto& [key, option] : checked) {
         // Checkpoints from before --val-split held nothing out.
         const bool before_val_split = key == std::string("val_samples") && !saved.contains(key);
@@ -290,16 +326,9 @@ void check_resumable(const std::string& path, const c10::IValue& v, const TrainO
                 path, key == std::string("train_samples") ? "training set size" : key, text(a), text(b), option));
         }
     }
-    if (c.lr_schedule == "cosine" && saved.at("epochs").toInt() != c.epochs) {
-        // The cosine schedule spans the run's iterations: another --epochs is another schedule.
-        throw UsageError(
-            fmt::format("--resume '{}': the checkpoint's run has --epochs {} but this one {}; with "
-                        "--lr-schedule cosine resume with --epochs {}",
-                        path, saved.at("epochs").toInt(), c.epochs, saved.at("epochs").toInt()));
-    }
     // The options agree; what the entries hold must too (an edited file would otherwise fail
     // mid-run, after the output folder was taken, without naming the file).
-    check_contents(path, d, c, t);
+    check_contents(path, d, c, t, plugins);
 }
 
 void restore_checkpoint(const std::string& path, const c10::IValue& v, Training& t, PluginHost& plugins) {
@@ -314,19 +343,8 @@ void restore_checkpoint(const std::string& path, const c10::IValue& v, Training&
             throw UsageError(fmt::format("checkpoint '{}': its '{}' does not fit this run: {}", path, what, e.what()));
         }
     };
-    restoring("model", [&](const c10::IValue& model) { load_model_state(*t.model, model_state(model)); });
-    restoring("optimizer", [&](const c10::IValue& o) { load_optimizer_state_dict(*t.optimizer, o); });
-    restoring("trainer", [&](const c10::IValue& s) {
-        auto state = checkpoint::to_dict(s, "trainer");
-        // A plain Engine's state_dict (Python Ignite's) has no random state: the data order is
-        // still the seed's (DeterministicEngine), the random stream starts from the seed.
-        if (!state.contains("rng_states")) state.set("rng_states", c10::IValue());
-        t.trainer->load_state_dict(state);
-    });
-    if (t.lr_scheduler) {
-        restoring("lr_scheduler", [&](const c10::IValue& s) {
-            t.lr_scheduler->load_state_dict(checkpoint::to_dict(s, "lr_scheduler"));
-        });
+    for (const auto& e : kHostEntries) {
+        if (e.restore) restoring(e.key, [&](const c10::IValue& v) { e.restore(v, t); });
     }
     const auto& host_keys = host_checkpoint_keys();
     std::map<std::string, c10::IValue> states;

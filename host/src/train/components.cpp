@@ -2,6 +2,7 @@
 
 // One include and one row per component (host/src/train/components/<name>.hpp).
 #include "components/jsonl.hpp"
+#include "components/lr_schedule.hpp"
 
 #include <memory>
 
@@ -17,6 +18,7 @@ struct HostComponent {
 const std::vector<HostComponent>& host_components() {
     static const std::vector<HostComponent> list = {
         {jsonl_spec, make_jsonl},
+        {lr_schedule_spec, make_lr_schedule},
     };
     return list;
 }

@@ -69,12 +69,12 @@ int train_command(const std::vector<std::string>& args) {
     Training training(*options);
     PluginHost plugins;
     // Before the plugins' init, so that a checkpointer can check the entries it is to save.
-    plugins.set_checkpoint_source(checkpoint_entry_keys(training),
+    plugins.set_checkpoint_source(host_checkpoint_keys(),
                                   [&] { return checkpoint_entries(*options, training); });
     open_plugins(plugins, training, *options);
     // Every check of the checkpoint comes before the plugins' init (which may take folders).
     const auto point = resume_point(*options, plugins);
-    if (point) check_resumable(point->path.string(), point->checkpoint, *options, training);
+    if (point) check_resumable(point->path.string(), point->checkpoint, *options, training, plugins);
     plugins.set_run_facts(
         {.output_dir = options->output_dir, .resumed = point.has_value(), .config_json = run_config(*options, point)});
     plugins.init();

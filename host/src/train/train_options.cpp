@@ -59,6 +59,23 @@ void validate(const TrainOptions& c, const po::variables_map& vm) {
     if (c.lr_schedule != "cosine" && c.lr_schedule != "constant") {
         throw UsageError(fmt::format("unknown --lr-schedule '{}': use cosine or constant", c.lr_schedule));
     }
+    // --lr-schedule cosine is --plugin lr_schedule; constant is its absence, so both at once
+    // contradict each other.
+    if (c.lr_schedule == "constant") {
+        const auto plugins = strings(vm, "plugin");
+        if (std::find(plugins.begin(), plugins.end(), "lr_schedule") != plugins.end()) {
+            throw UsageError(
+                "--plugin lr_schedule loads the cosine schedule that --lr-schedule constant leaves out; drop one of "
+                "them");
+        }
+        for (const auto& o : strings(vm, "plugin-opt")) {
+            if (o.starts_with("lr_schedule.")) {
+                throw UsageError(fmt::format("--plugin-opt {} sets the cosine schedule, which --lr-schedule constant "
+                                             "leaves out; drop one of them",
+                                             o));
+            }
+        }
+    }
     if (c.optimizer != "sgd" && c.optimizer != "adam") {
         throw UsageError(fmt::format("unknown --optimizer '{}': use sgd or adam", c.optimizer));
     }
@@ -109,11 +126,12 @@ std::optional<TrainOptions> parse_train_options(const std::vector<std::string>& 
         "floor(F * N) of them")("epochs", po::value(&c.epochs)->default_value(5), "training epochs")(
         "batch-size", po::value(&c.batch_size)->default_value(64), "samples per batch")(
         "optimizer", po::value(&c.optimizer)->default_value("sgd"), "sgd or adam")(
-        "lr", po::value(&c.lr)->default_value(0.03, "0.03"),
+        "lr", po::value(&c.lr)->default_value(kDefaultLr, "0.03"),
         "learning rate (the start value with --lr-schedule cosine)")(
         "lr-schedule", po::value(&c.lr_schedule)->default_value("cosine"),
-        "cosine: anneal the learning rate from --lr to 0 over the run, per iteration (Ignite's "
-        "CosineAnnealingScheduler); constant: keep --lr")("momentum", po::value(&c.momentum)->default_value(0.9, "0.9"),
+        "cosine: load the lr_schedule component, Ignite's CosineAnnealingScheduler from --lr to 0 over the run, "
+        "per iteration (its options: --plugin-opt lr_schedule.KEY=VALUE, `ignite-host plugins inspect "
+        "lr_schedule`); constant: keep --lr")("momentum", po::value(&c.momentum)->default_value(0.9, "0.9"),
                                                           "SGD momentum")("nesterov", po::bool_switch(&c.nesterov),
                                                                           "SGD with Nesterov momentum")(
         "weight-decay", po::value(&c.weight_decay)->default_value(0.0, "0"), "L2 weight decay")(

@@ -29,6 +29,9 @@ struct TrainOptions {
     boost::program_options::variables_map vm;
 };
 
+/// --lr's default (also lr_schedule's start_value's, which a run sets to its --lr).
+inline constexpr double kDefaultLr = 0.03;
+
 /// Above this, --threads is a typo, not a machine.
 inline constexpr std::int64_t kMaxThreads = 1024;
 

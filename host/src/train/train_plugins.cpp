@@ -3,6 +3,7 @@
 #include "checkpoint_state.hpp"
 #include "cli_common.hpp"
 #include "components.hpp"
+#include "components/lr_schedule.hpp"
 
 #include <ignite/runtime/console_log.hpp>
 #include <ignite/runtime/plugin_loader.hpp>
@@ -51,7 +52,8 @@ std::string unknown_metric_message(const std::string& name, const std::vector<Pl
 // component is always there, a plugin module only when installed.
 constexpr const char* kDefaultParticipants[] = {"progress", "jsonl"};
 
-// The default participants, then --plugin in order, each once.
+// The default participants, then lr_schedule for --lr-schedule cosine (the default, whatever
+// --no-default-plugins: the flag names the run's schedule), then --plugin in order, each once.
 std::vector<std::string> plugin_list(const TrainOptions& c, const PluginHost& plugins) {
     std::vector<std::string> list;
     const auto components = plugins.offered_components();
@@ -70,6 +72,7 @@ std::vector<std::string> plugin_list(const TrainOptions& c, const PluginHost& pl
             }
         }
     }
+    if (c.lr_schedule == "cosine") list.emplace_back(kLrScheduleName);
     for (const auto& p : c.plugins) {
         if (std::find(list.begin(), list.end(), p) == list.end()) list.push_back(p);
     }
@@ -99,7 +102,15 @@ void open_plugins(PluginHost& plugins, Training& training, const TrainOptions& c
     // The list first: its warnings come before any --plugin-opt error.
     const auto names = plugin_list(c, plugins);
     plugins.reserve_state_keys(host_checkpoint_keys());
-    plugins.open(names, raw_plugin_options(c.vm, names));
+    auto options = raw_plugin_options(c.vm, names, plugins.offered_components());
+    // The run's values of lr_schedule's defaults (start_value: --lr) go first, so that an
+    // option the user gives wins (the last value of a key does).
+    if (std::find(names.begin(), names.end(), kLrScheduleName) != names.end()) {
+        auto& given = options[kLrScheduleName];
+        const auto run = lr_schedule_run_options(c);
+        given.insert(given.begin(), run.begin(), run.end());
+    }
+    plugins.open(names, options);
     // Plugin metrics compute in the metrics band, before any handler, logger or checkpoint
     // reads state.metrics whatever order they registered in, labelled with their plugin's
     // name for a HandlerObserver.

@@ -130,7 +130,7 @@ int run_training(const TrainOptions& c, Training& training, PluginHost& plugins,
                                     "bad_weights) at epoch {}, iteration {}; no checkpoint keeps them, results so "
                                     "far in {}",
                                     training.trainer->state.epoch, training.trainer->state.iteration,
-                                    metrics_out.path().string()));
+                                    results()));
     }
     return exit_code(ExitStatus::kSuccess);
 }

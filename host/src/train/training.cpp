@@ -10,7 +10,6 @@
 
 #include <ignite/plugin.h>
 
-#include <ignite/core/handlers/cosine_annealing.hpp>
 #include <ignite/core/metrics/accuracy.hpp>
 #include <ignite/core/metrics/average.hpp>
 #include <ignite/core/metrics/loss.hpp>
@@ -206,12 +205,6 @@ Training::Training(const TrainOptions& c) : device(parse_device(c.device)) {
     record_failures(*trainer, "trainer", trainer_failure);
     record_failures(*evaluator, "evaluator", evaluator_failure);
     if (validator) record_failures(*validator, "validation evaluator", evaluator_failure);
-    if (c.lr_schedule == "cosine") {
-        const auto iterations = c.epochs * train_loader->size().value_or(1);
-        lr_scheduler = std::make_shared<ignite::CosineAnnealingScheduler>(*optimizer, c.lr, 0.0,
-                                                                          std::max<std::int64_t>(iterations, 2));
-        ignite::CosineAnnealingScheduler::attach(*trainer, lr_scheduler);
-    }
     // The epoch's mean training loss: a tensor sum on the training device (no sync per
     // iteration), also published to plugins as the running sum (IGNITE_STATE_EPOCH_OUTPUT_SUM)
     // so a progress bar shows the epoch's mean without reading every loss.

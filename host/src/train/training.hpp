@@ -18,7 +18,6 @@
 
 #include <ignite/core/data.hpp>
 #include <ignite/core/engine.hpp>
-#include <ignite/core/handlers/cosine_annealing.hpp>
 
 #include <c10/core/Device.h>
 #include <torch/optim/optimizer.h>
@@ -52,8 +51,6 @@ struct Training {
     std::unique_ptr<ignite::Engine> trainer, evaluator;
     /// The validation evaluator: the evaluator's metrics on data.val; null without --val-split.
     std::unique_ptr<ignite::Engine> validator;
-    /// The learning-rate scheduler (--lr-schedule cosine), null for constant.
-    std::shared_ptr<ignite::CosineAnnealingScheduler> lr_scheduler;
     /// The first exception each engine raised, where it happened (run_failure.hpp); the
     /// validation evaluator's goes into evaluator_failure (both run inside a trainer epoch).
     std::optional<FailureSite> trainer_failure, evaluator_failure;
