@@ -101,10 +101,11 @@ class Checkpoint : public ignite::sdk::Plugin {
 private:
     void init(Host& host) override {
         const auto dirname = host.option_string("dirname");
-        if (dirname.empty()) throw std::invalid_argument("checkpoint.dirname is empty; give the folder checkpoints go to");
+        if (dirname.empty())
+            throw std::invalid_argument("checkpoint.dirname is empty; give the folder checkpoints go to");
         const auto output_dir = host.output_dir();
         dir_ = fs::path(dirname).is_relative() && !output_dir.empty() ? (fs::path(output_dir) / dirname).string()
-                                                                       : dirname;
+                                                                      : dirname;
         inside_output_ = !output_dir.empty() && within(dir_, output_dir);
         resumed_ = host.resumed();
         PolicyOptions o;
@@ -410,7 +411,8 @@ IGNITE_SDK_PLUGIN(
                           "--output-dir, an absolute one is locked for the run"))
         .option(Option::list("to_save", "")
                     .help("entries to save (Ignite's to_save), e.g. model or model,optimizer; empty: everything the "
-                          "host checkpoints (model, optimizer, trainer, ignite_host, every participant's state: lr_scheduler...), "
+                          "host checkpoints (model, optimizer, trainer, ignite_host, every participant's state: "
+                          "lr_scheduler...), "
                           "which --resume needs; one entry is the whole file and names it: best_model_acc=0.7700.pt"))
         .option(Option::integer("every", 0)
                     .min(0)
