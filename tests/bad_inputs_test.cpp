@@ -799,7 +799,7 @@ TEST_CASE("the summary says how many epochs ran and why a run stopped early", "[
     INFO(early.err);
     CHECK(WEXITSTATUS(early.status) == 0);
     CHECK_THAT(early.out, Catch::StartsWith("trained 2 of 5 epochs in "));
-    CHECK_THAT(early.out, Catch::Contains("stopped early: plugin 'terminator' terminated the trainer at epoch 2"));
+    CHECK_THAT(early.out, Catch::Contains("stopped early: plugin 'terminator' terminated the trainer (handler) at epoch 2"));
     CHECK(ignite::test::read_jsonl(dir / "early" / "metrics.jsonl").size() == 4);
 }
 

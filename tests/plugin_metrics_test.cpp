@@ -356,7 +356,8 @@ TEST_CASE("plugins inspect lists the metrics a plugin provides", "[plugin_metric
     CHECK_THAT(r.out, Catch::Contains("  confusion_matrix             [matrix] C x C counts"));
     const auto console = built_host("plugins inspect console");
     CHECK_THAT(console.out, Catch::Contains("metrics:\n  (none)\n"));
-    // Its option ranges need a host that validates them (1.2); a plugin using no later
-    // feature still claims 1.0 (abi12_test: opts).
-    CHECK_THAT(console.out, Catch::Contains("abi:         1.2"));
+    // It takes the run's engines (Host::engines, ABI 1.6) and runs on rank 0 only; a plugin
+    // using no later feature still claims 1.0 (abi12_test: opts).
+    CHECK_THAT(console.out, Catch::Contains("abi:         1.6"));
+    CHECK_THAT(console.out, Catch::Contains("runs on:     rank 0"));
 }

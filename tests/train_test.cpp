@@ -126,7 +126,7 @@ TEST_CASE("train: the lr_schedule component takes Ignite's options, and --lr-sch
     // 20 iterations as above; a cycle of 10 restarts the schedule at each epoch.
     const auto base = scratch("lr_options");
     const std::string common =
-        "train --no-default-plugins --model mlp --dataset synthetic:400 --epochs 2 --batch-size 40 --lr 0.02 "
+        "train --no-default-plugins --plugin jsonl --model mlp --dataset synthetic:400 --epochs 2 --batch-size 40 --lr 0.02 "
         "--eval-every 0 --output-dir ";
     const auto r = built_host(common + (base / "cycles").string() +
                               " --plugin-opt lr_schedule.end_value=0.005 --plugin-opt lr_schedule.cycle_size=10");
