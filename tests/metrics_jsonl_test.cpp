@@ -85,9 +85,8 @@ TEST_CASE("docs/metrics-jsonl.md lists every key real runs write and no key they
     };
     add(run("plain", std::string(kSmall) + " --epochs 1"));
     add(run("val_split", std::string(kSmall) + " --epochs 1 --val-split 0.2"));
-    add(run("metric",
-            std::string(kSmall) + " --epochs 1 --val-split 0.2 --plugin metrics --metric " + metrics[0] + " --metric " +
-                metrics[1]));
+    add(run("metric", std::string(kSmall) + " --epochs 1 --val-split 0.2 --plugin metrics --metric " + metrics[0] +
+                          " --metric " + metrics[1]));
     const std::string checkpointed = std::string(kSmall) + " --plugin checkpoint --plugin-opt checkpoint.dirname=ck";
     run("resumed", checkpointed + " --epochs 1");
     add(run("resumed", checkpointed + " --epochs 2 --resume auto", /*keep=*/true));
@@ -155,7 +154,8 @@ TEST_CASE("samples_per_second counts the samples the trainer ran, not the traini
             "checkpoint --plugin-opt checkpoint.dirname=ck --plugin-opt checkpoint.every=2 --plugin-opt "
             "checkpoint.n_saved=0";
         run("mid_epoch", common);
-        const auto checkpoint = ignite::test::scratch_dir("ignite_metrics_jsonl") / "mid_epoch" / "ck" / "checkpoint_2.pt";
+        const auto checkpoint =
+            ignite::test::scratch_dir("ignite_metrics_jsonl") / "mid_epoch" / "ck" / "checkpoint_2.pt";
         const auto lines = run("mid_epoch", common + " --resume " + checkpoint.string(), /*keep=*/true);
         REQUIRE(lines.size() == 2);  // the first run's train line moved aside: the marker, the resumed epoch's line
         CHECK(lines[0]["split"] == "resume");
@@ -193,8 +193,9 @@ TEST_CASE("metrics.jsonl is the jsonl component's: a default participant, left o
         CHECK(keys(lines[0]) == std::vector<std::string>{"avg_loss", "epoch", "epoch_seconds", "iteration", "lr",
                                                          "samples_per_second", "split"});
         const auto text = ignite::test::lines_of(ignite::test::read_file(root / "default" / "metrics.jsonl"));
-        CHECK(std::regex_match(text[0], std::regex(R"(\{"split":"train","epoch":1,"iteration":5,"avg_loss":[0-9.]+,)"
-                                                   R"("lr":[0-9.e-]+,"epoch_seconds":[0-9.]+,"samples_per_second":[0-9.]+\})")));
+        CHECK(std::regex_match(text[0],
+                               std::regex(R"(\{"split":"train","epoch":1,"iteration":5,"avg_loss":[0-9.]+,)"
+                                          R"("lr":[0-9.e-]+,"epoch_seconds":[0-9.]+,"samples_per_second":[0-9.]+\})")));
         CHECK(std::regex_match(text[1], std::regex(R"(\{"split":"test","epoch":1,"iteration":5,"accuracy":[0-9.]+,)"
                                                    R"("loss":[0-9.]+\})")));
     }

@@ -460,23 +460,22 @@ TEST_CASE("trace leaves an existing file untouched when the host fails to start 
     }
 }
 
-TEST_CASE("trace truncates its file when a run starts, before an engine it traces fires", "[plugins][trace]") {
-    // engines=evaluator: the file is truncated at the trainer's STARTED (an engine it does not
-    // trace), so it holds this run's evaluator lines only, never the previous run's left in
-    // place. (Every run that has an evaluator now evaluates at its last epoch, so an evaluator
-    // that never runs no longer exists to test "nothing traced".)
+TEST_CASE("trace truncates its file when a run starts, even one it traces nothing of", "[plugins][trace]") {
+    // engines=evaluator, and a plugin fails the trainer in its first epoch (handlerfail, at
+    // iteration 3), so the evaluator scheduled after each epoch never runs: no line, but the
+    // file is this run's (empty), truncated at the trainer's STARTED (an engine it does not
+    // trace), not the previous run's left in place.
     const auto path = scratch_dir() / "trace_emptied.jsonl";
     { std::ofstream(path, std::ios::binary) << "stale\n"; }
-    const auto r = host(dry_run(1, 2,
-                                {"--eval-every", "1", "--plugin", "trace", "--plugin-opt", "trace.path=" + path.string(),
-                                 "--plugin-opt", "trace.engines=evaluator"}));
+    const auto r =
+        host(dry_run(1, 4,
+                     {"--eval-every", "1", "--plugin", HANDLERFAIL_PLUGIN, "--plugin", "trace", "--plugin-opt",
+                      "trace.path=" + path.string(), "--plugin-opt", "trace.engines=evaluator"}));
     INFO(r.cmd << "\nstderr:\n" << r.err);
-    REQUIRE(r.rc == 0);
-    const auto lines = read_jsonl(path);
-    REQUIRE_FALSE(lines.empty());
-    CHECK(lines.front().at("engine") == "evaluator");
-    CHECK(lines.front().at("event") == "STARTED");
-    for (const auto& line : lines) CHECK(line.at("engine") == "evaluator");
+    REQUIRE(r.rc == 1);
+    CHECK(contains(r.err, "handler gave up at 3"));
+    REQUIRE(fs::exists(path));
+    CHECK(fs::file_size(path) == 0);
 }
 
 TEST_CASE("trace fails the run (exit 1) on a write error, naming the file and the error", "[plugins][trace]") {

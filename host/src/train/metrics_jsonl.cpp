@@ -98,9 +98,10 @@ void MetricsJsonl::start(const ignite::Engine& trainer) {
 void MetricsJsonl::train_line(const ignite::Engine& t) {
     const auto where = fmt::format("train epoch {}", t.state.epoch);
     const double seconds = t.state.times.epoch_completed.value_or(0.0);
-    const auto lr = optimizer_ ? fmt::format(",\"lr\":{}", json_.number(optimizer_->param_groups().front().options().get_lr(),
-                                                                        "lr", where, "{:.6g}"))
-                               : std::string();
+    const auto lr = optimizer_
+                        ? fmt::format(",\"lr\":{}", json_.number(optimizer_->param_groups().front().options().get_lr(),
+                                                                 "lr", where, "{:.6g}"))
+                        : std::string();
     out().append_line(fmt::format(
         R"({{"split":"{}","epoch":{},"iteration":{}{}{},"epoch_seconds":{:.3f},"samples_per_second":{}}})",
         kSplitOfEngine[0].second, t.state.epoch, t.state.iteration, json_.fields(t.state, where), lr, seconds,
