@@ -510,18 +510,19 @@ ignite_status api_keep_tensor(ignite_engine* e, int32_t w, size_t i, DLManagedTe
 
 // ---- control ----
 
-// The first terminate a plugin asked of `engine` (who, when, why), for the run's summary.
-void note_termination(ignite_engine* engine, std::int32_t reason) {
+// The first terminate a plugin asked of `engine` (who and when; why is the engine's own
+// terminate_reason), for the run's summary.
+void note_termination(ignite_engine* engine) {
     if (engine->termination) return;
     const auto& s = engine->engine->state;
     engine->termination = PluginHost::Termination{
-        engine->running_plugin ? engine->running_plugin->spec.name : "a plugin", reason, s.epoch, s.iteration};
+        engine->running_plugin ? engine->running_plugin->spec.name : "a plugin", s.epoch, s.iteration};
 }
 
 ignite_status api_terminate(ignite_engine* engine) {
     if (!engine) return fail(IGNITE_ERR_INVALID_ARGUMENT, "terminate needs an engine");
     engine->engine->terminate(ignite::TerminateReason::handler);
-    note_termination(engine, IGNITE_TERMINATE_HANDLER);
+    note_termination(engine);
     return IGNITE_OK;
 }
 
@@ -541,7 +542,7 @@ ignite_status api_terminate_with_reason(ignite_engine* engine, int32_t reason) {
                    "_USER_SIGNAL, _BAD_WEIGHTS, _ITERATION_LIMIT)",
                    reason);
     engine->engine->terminate(static_cast<ignite::TerminateReason>(reason));
-    note_termination(engine, reason);
+    note_termination(engine);
     return IGNITE_OK;
 }
 

@@ -116,7 +116,6 @@ public:
     /// Who stopped an engine early through the ABI's terminate, and when.
     struct Termination {
         std::string plugin;          ///< the plugin whose handler called terminate
-        std::int32_t reason = IGNITE_TERMINATE_HANDLER;  ///< IGNITE_TERMINATE_* it gave
         std::int64_t epoch = 0;      ///< the engine's state.epoch at that moment
         std::int64_t iteration = 0;  ///< the engine's state.iteration at that moment
     };
