@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Installs every build/test dependency of Ignite C++:
-#  1. Debian packages (compiler, CMake, Boost, fmt, Catch2, DLPack headers, the datasets);
+#  1. Debian packages (compiler, CMake, Boost, fmt, Catch2, DLPack headers, the datasets,
+#     chromium: the report page's test renders it headless);
 #  2. LibTorch: the `torch` wheel pinned in scripts/requirements.txt, with pytorch-ignite,
-#     tensorboard and numpy, in a venv at one fixed place outside the checkout:
+#     tensorboard, numpy and pandas, in a venv at one fixed place outside the checkout:
 #       $IGNITE_VENV, else ${XDG_CACHE_HOME:-$HOME/.cache}/ignite-cpp/venv
 #     (CMakeLists.txt looks in the same place). The venv carries a stamp of the
-#     requirements file; it is re-created when the pin changes.
+#     requirements file; when the file changes, pip brings the venv to the new pins in
+#     place (re-downloading the 3 GB of CUDA wheels only when torch's own pin changes);
+#     it is re-created only when Debian's Python changed or the venv is broken.
 # Idempotent: with everything in place it only checks (apt-get update runs only when a
 # package is missing; the venv is left alone while its stamp matches). Uses sudo for apt
 # when not root; the venv needs no root.
@@ -18,6 +21,7 @@ PACKAGES=(
   libboost-dev libboost-program-options-dev libboost-filesystem-dev
   libfmt-dev catch2 libdlpack-dev nlohmann-json3-dev zlib1g-dev
   dataset-fashion-mnist
+  chromium
 )
 
 SUDO=""
@@ -53,8 +57,16 @@ if [ -x "$VENV/bin/python" ] && [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$want"
   exit 0
 fi
 
+have_python="$([ -x "$VENV/bin/python" ] && "$VENV/bin/python" -c 'import sys; print(sys.version.split()[0])' 2>/dev/null || true)"
+if [ -e "$VENV" ] && [ "$have_python" = "${want##* }" ]; then
+  echo "install-deps: $REQ changed: bringing $VENV to its pins with pip"
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$REQ"
+  echo "$want" > "$STAMP"
+  echo "install-deps: done"
+  exit 0
+fi
 if [ -e "$VENV" ]; then
-  echo "install-deps: $REQ changed (or the venv is incomplete): re-creating $VENV"
+  echo "install-deps: the venv's Python is not Debian's $("$PYTHON" --version) (or it is broken): re-creating $VENV"
   rm -rf "$VENV"
 fi
 echo "install-deps: creating $VENV with $(grep -E '^torch==' "$REQ") (a few GB: the CUDA wheels)"
