@@ -13,6 +13,7 @@ tensorboard package) and with a decoder of its own. Run by tests/tensorboard_tes
 
 Prints one line per problem and exits 1 when there is any; prints "ok ..." otherwise.
 """
+import functools
 import glob
 import json
 import math
@@ -55,6 +56,7 @@ def crc32c(data):
     return c ^ 0xFFFFFFFF
 
 
+@functools.lru_cache(maxsize=None)  # the cut check decodes the same records again and again
 def masked(data):
     c = crc32c(data)
     return (((c >> 15) | (c << 17)) + 0xA282EAD8) & 0xFFFFFFFF
@@ -123,6 +125,14 @@ def close(a, b, rel, abs_):
     return math.isclose(a, b, rel_tol=rel, abs_tol=abs_)
 
 
+def flatten(value, suffix=""):
+    if isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from flatten(v, f"{suffix}/{i}")
+    else:
+        yield suffix, value
+
+
 def cmd_jsonl(logdir, jsonl, every):
     every = int(every)
     ea, sc = scalars(logdir)
@@ -142,9 +152,11 @@ def cmd_jsonl(logdir, jsonl, every):
             lr = expected.setdefault("lr/group_0", {})  # at ITERATION_STARTED of multiples of EVERY
             if it % every == 0:
                 lr[it] = (l["lr"], None)
-        else:
-            for key in ("accuracy", "loss"):
-                expected.setdefault(f"{prefix[split]}/{key}", {})[it] = (l[key], 1e-6)
+        else:  # every metric, a matrix flattened as Ignite's _flatten_dict (confusion_matrix/0/1)
+            for key, value in l.items():
+                if key not in ("split", "epoch", "iteration"):
+                    for suffix, v in flatten(value):
+                        expected.setdefault(f"{prefix[split]}/{key}{suffix}", {})[it] = (v, 1e-6)
     for tag, points in expected.items():
         got = sc.get(tag)
         if got is None:
