@@ -12,6 +12,9 @@
 #include "tfevents_reader.hpp"
 #include "tfevents_record.hpp"
 
+#include <ignite/core/checkpoint_file.hpp>
+
+#include <ATen/ATen.h>
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -348,4 +351,32 @@ TEST_CASE("tensorboard: a failed write fails the run, naming the file", "[tensor
     CHECK(r.rc == 1);
     CHECK_THAT(r.out, Catch::Contains("tensorboard: cannot write '" + (dir / "tb").string()) &&
                           Catch::Contains("File too large"));
+}
+
+TEST_CASE("tensorboard: weight and gradient norms and histograms are the trained model's", "[tensorboard]") {
+    const auto dir = ignite::test::scratch_dir("tb_params") / "out";
+    const auto r = host(kRun + " --epochs 2 --plugin checkpoint --plugin-opt tensorboard.norms_every=4 "
+                               "--plugin-opt tensorboard.histogram_every=2 --output-dir " + dir.string());
+    INFO(r.out);
+    REQUIRE(r.rc == 0);
+    const auto tags = by_tag(tfe::read_scalars(dir / "tb"));
+    // The last norms (iteration 16) are of the weights the last checkpoint holds.
+    const auto model = ignite::checkpoint::load(dir / "checkpoints" / "checkpoint_16.pt").toGenericDict().at("model").toGenericDict();
+    std::size_t checked = 0;
+    for (const auto& item : model) {
+        const auto name = item.key().toStringRef();
+        const auto tag = ignite::tensorboard::parameter_tag("weights_norm", name);
+        INFO(tag);
+        REQUIRE(tags.count(tag) == 1);
+        CHECK(tags.at(tag).size() == 4);  // iterations 4, 8, 12, 16
+        CHECK(tags.at(tag).at(16) == Approx(item.value().toTensor().norm().item<double>()).epsilon(1e-6));
+        CHECK(tags.count(ignite::tensorboard::parameter_tag("grads_norm", name)) == 1);
+        ++checked;
+    }
+    CHECK(checked == 4);  // fc1 and fc2, weight and bias
+    // Histograms at the end of epoch 2 only, loaded by TensorBoard as histograms.
+    const auto out = check_events({"histograms", (dir / "tb").string(), "weights/fc1/weight", "weights/fc2/bias",
+                                   "grads/fc1/weight", "grads/fc2/bias"});
+    CHECK_THAT(out, Catch::Contains("8 histogram values"));
+    check_events({"decode", (dir / "tb").string()});
 }

@@ -7,13 +7,17 @@
 //   trainer ITERATION_COMPLETED every log_every_iters training/loss (the output)
 //   trainer EPOCH_COMPLETED                           training/<metric> (avg_loss)
 //   each evaluating engine's COMPLETED                validation/<metric>, test/<metric>
+//   trainer ITERATION_COMPLETED every norms_every    weights_norm/<name>, grads_norm/<name> (ABI 1.7)
+//   trainer EPOCH_COMPLETED every histogram_every     weights/<name>, grads/<name> histograms (ABI 1.7)
 //   trainer STARTED                                   the file; config/text_summary (fresh run)
 //                                                     or SessionLog START (resumed run)
 // Steps: the trainer's iteration (validation: validation_step=iteration|epoch).
 #include "event_file.hpp"
 #include "tags.hpp"
 
-#include <ignite/plugin.hpp>
+#include "tfevents_histogram.hpp"
+
+#include <ignite/plugin_torch.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -84,12 +88,24 @@ class TensorBoard : public ignite::sdk::Plugin {
             log_params(e, ev.iteration);
         });
         const std::string train_tag = tags.at("trainer");
+        norms_every_ = host.option_int("norms_every");
+        histogram_every_ = host.option_int("histogram_every");
+        if ((norms_every_ > 0 || histogram_every_ > 0) && !IGNITE_API_HAS(host.api(), ignite_host_api, parameter_tensor)) {
+            throw std::invalid_argument(
+                "tensorboard.norms_every and histogram_every read the model's parameters, which this host "
+                "(before ABI 1.7) does not give; leave them at 0");
+        }
+        if (norms_every_ > 0) {
+            trainer.on(Events::ITERATION_COMPLETED.every(norms_every_), band,
+                       [this](Engine& e, const EventInfo& ev) { log_parameters(e, ev.iteration, false); });
+        }
         trainer.on(Events::ITERATION_COMPLETED.every(every_), band, [this, train_tag](Engine& e, const EventInfo& ev) {
             log_output(e, train_tag, ev.iteration);
         });
         trainer.on(Events::ITERATION_COMPLETED, band, [this] { file_->flush_if_due(); });
         trainer.on(Events::EPOCH_COMPLETED, band, [this, train_tag](Engine& e, const EventInfo& ev) {
             log_metrics(e, train_tag, ev.iteration);
+            if (histogram_every_ > 0 && ev.epoch % histogram_every_ == 0) log_parameters(e, ev.iteration, true);
             file_->flush();
         });
         // Synced, not closed: an engine run after the trainer's COMPLETED may still log; the
@@ -221,6 +237,32 @@ class TensorBoard : public ignite::sdk::Plugin {
         }
     }
 
+    // Ignite's WeightsScalarHandler / GradsScalarHandler (reduction torch.norm) or its
+    // WeightsHistHandler / GradsHistHandler: each parameter's value, then each gradient (a
+    // parameter without one, e.g. frozen, is skipped as Ignite skips grad None).
+    void log_parameters(Engine& trainer, std::int64_t step, bool histograms) {
+        if (names_.empty()) names_ = trainer.parameter_names();
+        for (const std::int32_t which : {IGNITE_PARAMETER_VALUE, IGNITE_PARAMETER_GRAD}) {
+            const std::string kind = which == IGNITE_PARAMETER_VALUE ? "weights" : "grads";
+            for (std::size_t i = 0; i < names_.size(); ++i) {
+                DLManagedTensor* borrowed = trainer.parameter_tensor(i, which);
+                if (!borrowed) continue;
+                const at::Tensor t = ignite::sdk::tensor_view(borrowed, names_[i].c_str()).detach();
+                if (!histograms) {
+                    scalar(tb::parameter_tag(kind + "_norm", names_[i]), step, t.norm().item<double>());
+                    continue;
+                }
+                const at::Tensor cpu = t.to(at::kCPU, at::kDouble).contiguous();
+                ignite::tfevents::HistogramBuilder h;
+                h.add(cpu.data_ptr<double>(), static_cast<std::size_t>(cpu.numel()));
+                if (auto made = h.finish()) {
+                    file_->append(file_->encoder().histogram(EventFile::now(), step, tb::parameter_tag(kind, names_[i]),
+                                                             *made));
+                }
+            }
+        }
+    }
+
     // An exception ends the run: keep what was logged, and report (not throw) a failed write,
     // so the run's own error stays the one shown.
     void flush_after_failure() {
@@ -236,6 +278,8 @@ class TensorBoard : public ignite::sdk::Plugin {
     std::int64_t every_ = 100;
     double flush_secs_ = 5;
     std::vector<std::string> params_;
+    std::int64_t norms_every_ = 0, histogram_every_ = 0;
+    std::vector<std::string> names_;  // the model's parameters, read once
     bool validation_on_epoch_ = false;
     bool resumed_ = false;
     std::string config_;
@@ -265,6 +309,10 @@ IGNITE_SDK_PLUGIN(
         .option(Option::list("tags", "").help(
             "engine:tag overrides of the tag prefixes (defaults: trainer:training, validation:validation, "
             "evaluator:test with --val-split else evaluator:validation)"))
+        .option(Option::integer("norms_every", 0).min(0).help(
+            "weights_norm/<param> and grads_norm/<param> (L2 norms, '.' as '/') every N trainer iterations; 0: off"))
+        .option(Option::integer("histogram_every", 0).min(0).help(
+            "weights/<param> and grads/<param> histograms every N trainer epochs (torch's bins); 0: off"))
         .option(Option::string("validation_step", "iteration")
                     .choices({"iteration", "epoch"})
                     .help("step of evaluation scalars: the trainer's iteration (shares the training curves' x "
