@@ -29,7 +29,8 @@ int main(int argc, char** argv) {
                 if (i % 1000 == 999) file.flush();
             }
             file.close();
-            const double ns = std::chrono::duration<double, std::nano>(clock::now() - t0).count() / static_cast<double>(n);
+            const double ns =
+                std::chrono::duration<double, std::nano>(clock::now() - t0).count() / static_cast<double>(n);
             best_file = ns < best_file ? ns : best_file;
         }
         {
@@ -45,7 +46,8 @@ int main(int argc, char** argv) {
                     buffer.clear();
                 }
             }
-            const double ns = std::chrono::duration<double, std::nano>(clock::now() - t0).count() / static_cast<double>(n);
+            const double ns =
+                std::chrono::duration<double, std::nano>(clock::now() - t0).count() / static_cast<double>(n);
             best_encode = ns < best_encode ? ns : best_encode;
             if (bytes + buffer.size() == 0) return 1;  // keeps the loop from being optimized away
         }

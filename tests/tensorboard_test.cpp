@@ -42,7 +42,8 @@ ProcessResult host(const std::string& args, const ignite::test::HostRun& how = {
 
 // tests/tensorboard/check_events.py ARGS with the venv's python; its output (rc 0 required).
 std::string check_events(const std::vector<std::string>& args) {
-    std::vector<std::string> argv{IGNITE_VENV_PYTHON, std::string(IGNITE_SOURCE_DIR) + "/tests/tensorboard/check_events.py"};
+    std::vector<std::string> argv{IGNITE_VENV_PYTHON,
+                                  std::string(IGNITE_SOURCE_DIR) + "/tests/tensorboard/check_events.py"};
     argv.insert(argv.end(), args.begin(), args.end());
     const auto r = ignite::test::run_process(argv, {}, true);
     INFO(r.out);
@@ -108,7 +109,8 @@ TEST_CASE("tfevents: a file cut at every byte still reads every whole record bef
     REQUIRE(ends.back() == bytes.size());
     const auto dir = ignite::test::scratch_dir("tb_cut");
     for (std::size_t cut = 0; cut <= bytes.size(); ++cut) {
-        const auto want = static_cast<std::size_t>(std::count_if(ends.begin(), ends.end(), [&](auto e) { return e <= cut; }));
+        const auto want =
+            static_cast<std::size_t>(std::count_if(ends.begin(), ends.end(), [&](auto e) { return e <= cut; }));
         INFO("cut at byte " << cut);
         REQUIRE(tfe::whole_records(std::string_view(bytes).substr(0, cut)).size() == want);
         write_file(dir / "events.out.tfevents.1", std::string_view(bytes).substr(0, cut));
@@ -160,10 +162,9 @@ TEST_CASE("tfevents: histogram bins are torch.utils.tensorboard's make_histogram
     CHECK(edges.front() == torch_bins["edges"]["first"].get<double>());
     CHECK(edges.back() == torch_bins["edges"]["last"].get<double>());
     CHECK(edges[edges.size() / 2 + 5] == torch_bins["edges"]["middle"].get<double>());
-    const std::map<std::string, std::vector<double>> cases{
-        {"constant", std::vector<double>(7, 0.5)},
-        {"zeros", std::vector<double>(3, 0.0)},
-        {"mixed", {-2.5, -1e-13, 0.0, 3e-12, 0.1, 0.1, 7.0, 1e19}}};
+    const std::map<std::string, std::vector<double>> cases{{"constant", std::vector<double>(7, 0.5)},
+                                                           {"zeros", std::vector<double>(3, 0.0)},
+                                                           {"mixed", {-2.5, -1e-13, 0.0, 3e-12, 0.1, 0.1, 7.0, 1e19}}};
     for (const auto& [name, values] : cases) {
         INFO(name);
         tfe::HistogramBuilder b;
@@ -258,8 +259,10 @@ TEST_CASE("tensorboard: a resumed run is shown once, its abandoned tail dropped"
     // The first run checkpoints at iteration 10 only and goes on to 16: steps 11..16 are the
     // tail the resumed run (from 10, to 3 epochs) replaces.
     const auto dir = ignite::test::scratch_dir("tb_resume") / "out";
-    const std::string run = kRun + " --plugin checkpoint --plugin-opt checkpoint.every=10 "
-                                   "--plugin-opt checkpoint.on_completed=false --output-dir " + dir.string();
+    const std::string run = kRun +
+                            " --plugin checkpoint --plugin-opt checkpoint.every=10 "
+                            "--plugin-opt checkpoint.on_completed=false --output-dir " +
+                            dir.string();
     const auto first = host(run + " --epochs 2");
     INFO(first.out);
     REQUIRE(first.rc == 0);
@@ -271,9 +274,9 @@ TEST_CASE("tensorboard: a resumed run is shown once, its abandoned tail dropped"
     REQUIRE(event_files(dir / "tb").size() == 2);
     check_events({"jsonl", (dir / "tb").string(), (dir / "metrics.jsonl").string(), "4"});
     check_events({"decode", (dir / "tb").string()});
-    const auto after = by_tag(tfe::read_scalars(dir / "tb"));  // a step twice fails inside
-    CHECK(after.at("training/loss").size() == 6);               // 4, 8, ..., 24
-    CHECK(after.at("training/avg_loss").at(8) == before.at("training/avg_loss").at(8));  // kept
+    const auto after = by_tag(tfe::read_scalars(dir / "tb"));                              // a step twice fails inside
+    CHECK(after.at("training/loss").size() == 6);                                          // 4, 8, ..., 24
+    CHECK(after.at("training/avg_loss").at(8) == before.at("training/avg_loss").at(8));    // kept
     CHECK(after.at("training/avg_loss").at(16) != before.at("training/avg_loss").at(16));  // replaced
     // The configuration text is the fresh run's only.
     std::size_t texts = 0;
@@ -291,9 +294,11 @@ TEST_CASE("tensorboard: a resumed run is shown once, its abandoned tail dropped"
 
 TEST_CASE("tensorboard: validation_step=epoch puts evaluations on the trainer's epoch, tags renames", "[tensorboard]") {
     const auto dir = ignite::test::scratch_dir("tb_epoch") / "out";
-    const auto r = host(kRun + " --epochs 2 --plugin-opt tensorboard.validation_step=epoch --plugin-opt "
-                               "tensorboard.tags=evaluator:holdout,trainer:train --plugin-opt tensorboard.logdir=events "
-                               "--plugin-opt tensorboard.params=lr,momentum --output-dir " + dir.string());
+    const auto r = host(kRun +
+                        " --epochs 2 --plugin-opt tensorboard.validation_step=epoch --plugin-opt "
+                        "tensorboard.tags=evaluator:holdout,trainer:train --plugin-opt tensorboard.logdir=events "
+                        "--plugin-opt tensorboard.params=lr,momentum --output-dir " +
+                        dir.string());
     INFO(r.out);
     REQUIRE(r.rc == 0);
     const auto tags = by_tag(tfe::read_scalars(dir / "events"));
@@ -328,7 +333,8 @@ TEST_CASE("tensorboard: bad options are refused with one line and exit 2", "[ten
         const auto out = dir / ("out" + std::to_string(n++));
         const auto r = ignite::test::built_host(
             "train --model mlp --dataset synthetic:64 --device cpu --threads 1 --no-default-plugins --epochs 1 "
-            "--plugin tensorboard --output-dir " + out.string() + " " + c.opts);
+            "--plugin tensorboard --output-dir " +
+            out.string() + " " + c.opts);
         INFO(c.opts << "\n" << r.out);
         CHECK(r.rc == 2);
         std::vector<std::string> errors;
@@ -345,7 +351,8 @@ TEST_CASE("tensorboard: a failed write fails the run, naming the file", "[tensor
     const auto dir = ignite::test::scratch_dir("tb_full") / "out";
     const auto r = ignite::test::built_host(
         "train --model mlp --dataset synthetic:300 --batch-size 32 --device cpu --threads 1 --no-default-plugins "
-        "--plugin tensorboard --plugin-opt tensorboard.log_every_iters=1 --epochs 3 --output-dir " + dir.string(),
+        "--plugin tensorboard --plugin-opt tensorboard.log_every_iters=1 --epochs 3 --output-dir " +
+            dir.string(),
         {.shell_prefix = "trap '' XFSZ; ulimit -f 4"});
     INFO(r.out);
     CHECK(r.rc == 1);
@@ -355,13 +362,16 @@ TEST_CASE("tensorboard: a failed write fails the run, naming the file", "[tensor
 
 TEST_CASE("tensorboard: weight and gradient norms and histograms are the trained model's", "[tensorboard]") {
     const auto dir = ignite::test::scratch_dir("tb_params") / "out";
-    const auto r = host(kRun + " --epochs 2 --plugin checkpoint --plugin-opt tensorboard.norms_every=4 "
-                               "--plugin-opt tensorboard.histogram_every=2 --output-dir " + dir.string());
+    const auto r = host(kRun +
+                        " --epochs 2 --plugin checkpoint --plugin-opt tensorboard.norms_every=4 "
+                        "--plugin-opt tensorboard.histogram_every=2 --output-dir " +
+                        dir.string());
     INFO(r.out);
     REQUIRE(r.rc == 0);
     const auto tags = by_tag(tfe::read_scalars(dir / "tb"));
     // The last norms (iteration 16) are of the weights the last checkpoint holds.
-    const auto model = ignite::checkpoint::load(dir / "checkpoints" / "checkpoint_16.pt").toGenericDict().at("model").toGenericDict();
+    const auto model =
+        ignite::checkpoint::load(dir / "checkpoints" / "checkpoint_16.pt").toGenericDict().at("model").toGenericDict();
     std::size_t checked = 0;
     for (const auto& item : model) {
         const auto name = item.key().toStringRef();
@@ -379,4 +389,19 @@ TEST_CASE("tensorboard: weight and gradient norms and histograms are the trained
                                    "grads/fc1/weight", "grads/fc2/bias"});
     CHECK_THAT(out, Catch::Contains("8 histogram values"));
     check_events({"decode", (dir / "tb").string()});
+}
+
+TEST_CASE("tensorboard: a fresh run written over an earlier one with --overwrite shows only itself", "[tensorboard]") {
+    const auto dir = ignite::test::scratch_dir("tb_overwrite") / "out";
+    const auto first = host(kRun + " --epochs 2 --output-dir " + dir.string());
+    INFO(first.out);
+    REQUIRE(first.rc == 0);
+    const auto second = host(kRun + " --epochs 1 --seed 7 --overwrite --output-dir " + dir.string());
+    INFO(second.out);
+    REQUIRE(second.rc == 0);
+    CHECK_THAT(second.out, Catch::Contains("holds an earlier run's event files; TensorBoard shows this run only"));
+    REQUIRE(event_files(dir / "tb").size() == 2);
+    // metrics.jsonl holds the second run alone, and so does TensorBoard (a START at step 0).
+    check_events({"jsonl", (dir / "tb").string(), (dir / "metrics.jsonl").string(), "4"});
+    CHECK(by_tag(tfe::read_scalars(dir / "tb")).at("training/avg_loss").size() == 1);
 }

@@ -45,8 +45,8 @@ double EventFile::now() {
 }
 
 EventFile::EventFile(const std::filesystem::path& dir, double flush_secs)
-    : period_(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-          std::chrono::duration<double>(flush_secs))) {
+    : period_(
+          std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(flush_secs))) {
     namespace fs = std::filesystem;
     std::error_code ec;
     fs::create_directories(dir, ec);

@@ -7,13 +7,19 @@ namespace ignite::tensorboard {
 
 std::map<std::string, std::string> engine_tags(const std::vector<std::string>& engines,
                                                const std::vector<std::string>& overrides) {
-    const auto has = [&](const std::string& n) { return std::find(engines.begin(), engines.end(), n) != engines.end(); };
+    const auto has = [&](const std::string& n) {
+        return std::find(engines.begin(), engines.end(), n) != engines.end();
+    };
     std::map<std::string, std::string> out;
     for (const auto& e : engines) {
-        if (e == "trainer") out[e] = "training";
-        else if (e == "validation") out[e] = "validation";
-        else if (e == "evaluator") out[e] = has("validation") ? "test" : "validation";
-        else out[e] = e;
+        if (e == "trainer")
+            out[e] = "training";
+        else if (e == "validation")
+            out[e] = "validation";
+        else if (e == "evaluator")
+            out[e] = has("validation") ? "test" : "validation";
+        else
+            out[e] = e;
     }
     std::string known;
     for (const auto& e : engines) known += (known.empty() ? "" : ", ") + e;
@@ -47,7 +53,7 @@ std::string flatten_tag(std::string_view tag, const std::vector<std::int64_t>& i
 }
 
 std::vector<std::pair<std::string, std::size_t>> flatten_tensor(std::string_view tag,
-                                                                 const std::vector<std::int64_t>& shape) {
+                                                                const std::vector<std::int64_t>& shape) {
     std::size_t total = 1;
     for (auto d : shape) total *= static_cast<std::size_t>(std::max<std::int64_t>(d, 0));
     std::vector<std::pair<std::string, std::size_t>> out;

@@ -43,7 +43,7 @@ std::string flatten_tag(std::string_view tag, const std::vector<std::int64_t>& i
 
 /// Every tag of a row-major tensor of `shape` with its element's offset, in order.
 std::vector<std::pair<std::string, std::size_t>> flatten_tensor(std::string_view tag,
-                                                                 const std::vector<std::int64_t>& shape);
+                                                                const std::vector<std::int64_t>& shape);
 
 /// The optimizer keys option `params` names (lr, momentum, weight_decay), in its order.
 /// Throws std::invalid_argument for an unknown entry or an empty list.

@@ -51,7 +51,8 @@ std::optional<double> element(const DLTensor& t, std::size_t offset) {
     const char* base = static_cast<const char*>(t.data) + t.byte_offset;
     if (t.dtype.code == kDLFloat && t.dtype.bits == 64) return reinterpret_cast<const double*>(base)[offset];
     if (t.dtype.code == kDLFloat && t.dtype.bits == 32) return reinterpret_cast<const float*>(base)[offset];
-    if (t.dtype.code == kDLInt && t.dtype.bits == 64) return static_cast<double>(reinterpret_cast<const std::int64_t*>(base)[offset]);
+    if (t.dtype.code == kDLInt && t.dtype.bits == 64)
+        return static_cast<double>(reinterpret_cast<const std::int64_t*>(base)[offset]);
     if (t.dtype.code == kDLInt && t.dtype.bits == 32) return reinterpret_cast<const std::int32_t*>(base)[offset];
     return std::nullopt;
 }
@@ -65,7 +66,7 @@ class TensorBoard : public ignite::sdk::Plugin {
                 "tensorboard writes into the run's output folder, and this run has none; give "
                 "tensorboard.logdir=DIR");
         }
-        logdir_ = logdir.empty() ? fs::path(output_dir) / "tb"
+        logdir_ = logdir.empty()                                          ? fs::path(output_dir) / "tb"
                   : fs::path(logdir).is_relative() && !output_dir.empty() ? fs::path(output_dir) / logdir
                                                                           : fs::path(logdir);
         check_writable();
@@ -84,13 +85,13 @@ class TensorBoard : public ignite::sdk::Plugin {
         Engine& trainer = *trainer_;
         const auto band = Priority::loggers;
         trainer.on(Events::STARTED, band, [this](Engine& e) { open(e); });
-        trainer.on(Events::ITERATION_STARTED.every(every_), band, [this](Engine& e, const EventInfo& ev) {
-            log_params(e, ev.iteration);
-        });
+        trainer.on(Events::ITERATION_STARTED.every(every_), band,
+                   [this](Engine& e, const EventInfo& ev) { log_params(e, ev.iteration); });
         const std::string train_tag = tags.at("trainer");
         norms_every_ = host.option_int("norms_every");
         histogram_every_ = host.option_int("histogram_every");
-        if ((norms_every_ > 0 || histogram_every_ > 0) && !IGNITE_API_HAS(host.api(), ignite_host_api, parameter_tensor)) {
+        if ((norms_every_ > 0 || histogram_every_ > 0) &&
+            !IGNITE_API_HAS(host.api(), ignite_host_api, parameter_tensor)) {
             throw std::invalid_argument(
                 "tensorboard.norms_every and histogram_every read the model's parameters, which this host "
                 "(before ABI 1.7) does not give; leave them at 0");
@@ -99,9 +100,8 @@ class TensorBoard : public ignite::sdk::Plugin {
             trainer.on(Events::ITERATION_COMPLETED.every(norms_every_), band,
                        [this](Engine& e, const EventInfo& ev) { log_parameters(e, ev.iteration, false); });
         }
-        trainer.on(Events::ITERATION_COMPLETED.every(every_), band, [this, train_tag](Engine& e, const EventInfo& ev) {
-            log_output(e, train_tag, ev.iteration);
-        });
+        trainer.on(Events::ITERATION_COMPLETED.every(every_), band,
+                   [this, train_tag](Engine& e, const EventInfo& ev) { log_output(e, train_tag, ev.iteration); });
         trainer.on(Events::ITERATION_COMPLETED, band, [this] { file_->flush_if_due(); });
         trainer.on(Events::EPOCH_COMPLETED, band, [this, train_tag](Engine& e, const EventInfo& ev) {
             log_metrics(e, train_tag, ev.iteration);
@@ -130,15 +130,17 @@ class TensorBoard : public ignite::sdk::Plugin {
     void check_writable() const {
         std::error_code ec;
         fs::path at = logdir_;
-        while (!at.empty() && !fs::exists(at, ec)) at = at.has_parent_path() && at != at.parent_path() ? at.parent_path() : fs::path();
+        while (!at.empty() && !fs::exists(at, ec))
+            at = at.has_parent_path() && at != at.parent_path() ? at.parent_path() : fs::path();
         if (at.empty()) at = ".";
         if (!fs::is_directory(at, ec)) {
             throw std::invalid_argument("tensorboard.logdir '" + logdir_.string() + "' cannot be a folder: '" +
                                         at.string() + "' is a file; choose another logdir");
         }
         if (::access(at.c_str(), W_OK | X_OK) != 0) {
-            throw std::invalid_argument("tensorboard.logdir '" + logdir_.string() + "' is not writable ('" + at.string() +
-                                        "': " + std::strerror(errno) + "); choose a folder you can write to");
+            throw std::invalid_argument("tensorboard.logdir '" + logdir_.string() + "' is not writable ('" +
+                                        at.string() + "': " + std::strerror(errno) +
+                                        "); choose a folder you can write to");
         }
     }
 
@@ -153,13 +155,14 @@ class TensorBoard : public ignite::sdk::Plugin {
         if (resumed_) {
             // The run goes on after iteration I: TensorBoard drops what an abandoned
             // continuation wrote after I (steps >= I+1), in every earlier file.
-            file_->append(enc.session_log(now, tb::purge_step(trainer.iteration()),
-                                          ignite::tfevents::SessionStatus::start));
+            file_->append(
+                enc.session_log(now, tb::purge_step(trainer.iteration()), ignite::tfevents::SessionStatus::start));
         } else {
             if (earlier) {  // --overwrite into a folder with an earlier run's files: show this run only
                 file_->append(enc.session_log(now, 0, ignite::tfevents::SessionStatus::start));
-                host().log(IGNITE_LOG_INFO, "'" + logdir_.string() +
-                                                "' holds an earlier run's event files; TensorBoard shows this run only");
+                host().log(
+                    IGNITE_LOG_INFO,
+                    "'" + logdir_.string() + "' holds an earlier run's event files; TensorBoard shows this run only");
             }
             file_->append(enc.text(now, 0, "config/text_summary", config_text()));
         }
@@ -207,7 +210,8 @@ class TensorBoard : public ignite::sdk::Plugin {
             return;
         }
         for (std::size_t i = 0; i < n; ++i) {
-            if (auto v = trainer.value_double(IGNITE_VALUE_OUTPUT, i)) scalar(tag + "/output/" + std::to_string(i), step, *v);
+            if (auto v = trainer.value_double(IGNITE_VALUE_OUTPUT, i))
+                scalar(tag + "/output/" + std::to_string(i), step, *v);
         }
     }
 
@@ -256,8 +260,8 @@ class TensorBoard : public ignite::sdk::Plugin {
                 ignite::tfevents::HistogramBuilder h;
                 h.add(cpu.data_ptr<double>(), static_cast<std::size_t>(cpu.numel()));
                 if (auto made = h.finish()) {
-                    file_->append(file_->encoder().histogram(EventFile::now(), step, tb::parameter_tag(kind, names_[i]),
-                                                             *made));
+                    file_->append(
+                        file_->encoder().histogram(EventFile::now(), step, tb::parameter_tag(kind, names_[i]), *made));
                 }
             }
         }
@@ -297,22 +301,29 @@ IGNITE_SDK_PLUGIN(
         .needs_abi_minor(6)
         .placement(ignite::sdk::Placement::rank_zero)
         .band(Priority::loggers)
-        .option(Option::string("logdir", "").help(
-            "folder of the event files; empty: <output-dir>/tb; a relative one lies inside --output-dir"))
-        .option(Option::integer("log_every_iters", 100).min(1).help(
-            "training/loss and lr/group_<i> every N trainer iterations (at the trainer's iteration)"))
-        .option(Option::number("flush_secs", 5).min(0).help(
-            "write buffered records at least this often (seconds); also at every epoch end, evaluation, "
-            "checkpoint save, exception and the end"))
-        .option(Option::list("params", "lr").help(
-            "optimizer parameters logged per group: lr, momentum, weight_decay (lr/group_0, momentum/group_0...)"))
-        .option(Option::list("tags", "").help(
-            "engine:tag overrides of the tag prefixes (defaults: trainer:training, validation:validation, "
-            "evaluator:test with --val-split else evaluator:validation)"))
-        .option(Option::integer("norms_every", 0).min(0).help(
-            "weights_norm/<param> and grads_norm/<param> (L2 norms, '.' as '/') every N trainer iterations; 0: off"))
-        .option(Option::integer("histogram_every", 0).min(0).help(
-            "weights/<param> and grads/<param> histograms every N trainer epochs (torch's bins); 0: off"))
+        .option(Option::string("logdir", "")
+                    .help("folder of the event files; empty: <output-dir>/tb; a relative one lies inside --output-dir"))
+        .option(Option::integer("log_every_iters", 100)
+                    .min(1)
+                    .help("training/loss and lr/group_<i> every N trainer iterations (at the trainer's iteration)"))
+        .option(Option::number("flush_secs", 5)
+                    .min(0)
+                    .help("write buffered records at least this often (seconds); also at every epoch end, evaluation, "
+                          "checkpoint save, exception and the end"))
+        .option(Option::list("params", "lr")
+                    .help("optimizer parameters logged per group: lr, momentum, weight_decay (lr/group_0, "
+                          "momentum/group_0...)"))
+        .option(
+            Option::list("tags", "")
+                .help("engine:tag overrides of the tag prefixes (defaults: trainer:training, validation:validation, "
+                      "evaluator:test with --val-split else evaluator:validation)"))
+        .option(Option::integer("norms_every", 0)
+                    .min(0)
+                    .help("weights_norm/<param> and grads_norm/<param> (L2 norms, '.' as '/') every N trainer "
+                          "iterations; 0: off"))
+        .option(Option::integer("histogram_every", 0)
+                    .min(0)
+                    .help("weights/<param> and grads/<param> histograms every N trainer epochs (torch's bins); 0: off"))
         .option(Option::string("validation_step", "iteration")
                     .choices({"iteration", "epoch"})
                     .help("step of evaluation scalars: the trainer's iteration (shares the training curves' x "

@@ -29,7 +29,8 @@ public:
     bool fixed(std::uint64_t& v, int n) {
         if (b_.size() - at_ < static_cast<std::size_t>(n)) return false;
         v = 0;
-        for (int i = n - 1; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(b_[at_ + static_cast<std::size_t>(i)]);
+        for (int i = n - 1; i >= 0; --i)
+            v = (v << 8) | static_cast<unsigned char>(b_[at_ + static_cast<std::size_t>(i)]);
         at_ += static_cast<std::size_t>(n);
         return true;
     }
@@ -47,11 +48,16 @@ public:
         field = static_cast<std::uint32_t>(key >> 3);
         type = static_cast<std::uint32_t>(key & 7);
         switch (type) {
-            case 0: return varint(value);
-            case 1: return fixed(value, 8);
-            case 2: return bytes(len);
-            case 5: return fixed(value, 4);
-            default: return false;  // groups: never in these messages
+            case 0:
+                return varint(value);
+            case 1:
+                return fixed(value, 8);
+            case 2:
+                return bytes(len);
+            case 5:
+                return fixed(value, 4);
+            default:
+                return false;  // groups: never in these messages
         }
     }
 
@@ -97,9 +103,12 @@ std::optional<EventView> decode_event(std::string_view data) {
     std::string_view len;
     while (!c.done()) {
         if (!c.next(field, type, num, len)) return std::nullopt;
-        if (field == 1 && type == 1) ev.wall_time = as_double(num);
-        else if (field == 2 && type == 0) ev.step = static_cast<std::int64_t>(num);
-        else if (field == 3 && type == 2) ev.file_version = std::string(len);
+        if (field == 1 && type == 1)
+            ev.wall_time = as_double(num);
+        else if (field == 2 && type == 0)
+            ev.step = static_cast<std::int64_t>(num);
+        else if (field == 3 && type == 2)
+            ev.file_version = std::string(len);
         else if (field == 5 && type == 2) {
             Cursor s(len);
             std::uint32_t f2 = 0, t2 = 0;
@@ -159,9 +168,9 @@ std::vector<ScalarPoint> read_scalars(const std::filesystem::path& logdir) {
             if (ev->file_version) versioned = true;
             if (versioned && ev->session_status == 1) {
                 const auto t = ev->step;
-                points.erase(std::remove_if(points.begin(), points.end(),
-                                            [t](const ScalarPoint& p) { return p.step >= t; }),
-                             points.end());
+                points.erase(
+                    std::remove_if(points.begin(), points.end(), [t](const ScalarPoint& p) { return p.step >= t; }),
+                    points.end());
             }
             for (const auto& v : ev->values) {
                 if (v.simple_value) points.push_back({v.tag, ev->step, ev->wall_time, *v.simple_value});
