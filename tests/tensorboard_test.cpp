@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cmath>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -326,6 +327,8 @@ TEST_CASE("tensorboard: bad options are refused with one line and exit 2", "[ten
         {"--plugin-opt tensorboard.validation_step=batch", "validation_step"},
         {"--plugin-opt tensorboard.log_every_iters=0", "log_every_iters"},
         {"--plugin-opt tensorboard.logdir=" + (dir / "a_file" / "tb").string(), "is a file"},
+        // /proc/1 is a folder nobody may create files in, root included.
+        {"--plugin-opt tensorboard.logdir=/proc/1/tb", "tensorboard.logdir '/proc/1/tb' is not writable"},
     };
     if (!root) cases.push_back({"--plugin-opt tensorboard.logdir=" + (dir / "ro" / "tb").string(), "is not writable"});
     int n = 0;
@@ -404,4 +407,24 @@ TEST_CASE("tensorboard: a fresh run written over an earlier one with --overwrite
     // metrics.jsonl holds the second run alone, and so does TensorBoard (a START at step 0).
     check_events({"jsonl", (dir / "tb").string(), (dir / "metrics.jsonl").string(), "4"});
     CHECK(by_tag(tfe::read_scalars(dir / "tb")).at("training/avg_loss").size() == 1);
+}
+
+TEST_CASE("tensorboard: a killed run leaves every record it wrote readable", "[tensorboard]") {
+    // flush_secs=0: each iteration's records are written when it ends; SIGKILL after 3 s.
+    const auto dir = ignite::test::scratch_dir("tb_killed") / "out";
+    const auto r = ignite::test::built_host(
+        "train --model mlp --dataset synthetic:20000 --batch-size 32 --device cpu --threads 1 --no-default-plugins "
+        "--plugin tensorboard --plugin-opt tensorboard.log_every_iters=1 --plugin-opt tensorboard.flush_secs=0 "
+        "--epochs 50 --output-dir " +
+            dir.string(),
+        {.launcher = {"timeout", "-s", "KILL", "3"}});
+    INFO(r.out);
+    REQUIRE(((!r.exited && r.signal == SIGKILL) || r.rc == 137));  // killed, not ended
+    check_events({"decode-killed", (dir / "tb").string()});
+    const auto tags = by_tag(tfe::read_scalars(dir / "tb"));
+    REQUIRE(tags.count("training/loss") == 1);
+    const auto& loss = tags.at("training/loss");
+    CHECK(loss.size() > 20);
+    CHECK(static_cast<std::int64_t>(loss.size()) == loss.rbegin()->first);  // 1, 2, ..., n: no hole
+    CHECK(tags.at("lr/group_0").size() >= loss.size());
 }

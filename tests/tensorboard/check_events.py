@@ -5,6 +5,7 @@ tensorboard package) and with a decoder of its own. Run by tests/tensorboard_tes
   check_events.py decode LOGDIR                      both CRCs of every record (pure-Python
                                                      CRC32C, no Boost) and byte-identical
                                                      re-serialization with protobuf's Event
+  check_events.py decode-killed LOGDIR               the same, a cut last record allowed
   check_events.py cut FILE                           the file cut at every byte: TensorBoard's
                                                      loader yields every whole record before it
   check_events.py histograms LOGDIR TAG...           each TAG loads as a TensorBoard histogram
@@ -90,7 +91,7 @@ def event_files(logdir):
     return sorted(glob.glob(os.path.join(logdir, "*tfevents*")))
 
 
-def cmd_decode(logdir):
+def cmd_decode(logdir, cut_tail_allowed=False):
     files = event_files(logdir)
     if not files:
         problem(f"no event files in {logdir}")
@@ -98,7 +99,7 @@ def cmd_decode(logdir):
     for f in files:
         raw = open(f, "rb").read()
         recs, whole = records(raw)
-        if not whole:
+        if not whole and not cut_tail_allowed:
             problem(f"{f}: does not end with a whole record")
         for i, data in enumerate(recs):
             ev = event_pb2.Event.FromString(data)
@@ -257,7 +258,7 @@ def cmd_bins():
 
 def main():
     cmd, args = sys.argv[1], sys.argv[2:]
-    {"jsonl": cmd_jsonl, "decode": cmd_decode, "cut": cmd_cut, "bins": cmd_bins,
+    {"jsonl": cmd_jsonl, "decode": cmd_decode, "decode-killed": lambda d: cmd_decode(d, True), "cut": cmd_cut, "bins": cmd_bins,
      "histograms": lambda d, *t: cmd_histograms(d, list(t))}[cmd](*args)
     sys.exit(1 if problems else 0)
 
