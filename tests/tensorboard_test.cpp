@@ -394,19 +394,30 @@ TEST_CASE("tensorboard: weight and gradient norms and histograms are the trained
     check_events({"decode", (dir / "tb").string()});
 }
 
-TEST_CASE("tensorboard: a fresh run written over an earlier one with --overwrite shows only itself", "[tensorboard]") {
+TEST_CASE("tensorboard: a fresh run written over an earlier one with --overwrite moves that one's files aside",
+          "[tensorboard]") {
     const auto dir = ignite::test::scratch_dir("tb_overwrite") / "out";
     const auto first = host(kRun + " --epochs 2 --output-dir " + dir.string());
     INFO(first.out);
     REQUIRE(first.rc == 0);
+    const auto earlier = event_files(dir / "tb");
+    REQUIRE(earlier.size() == 1);
     const auto second = host(kRun + " --epochs 1 --seed 7 --overwrite --output-dir " + dir.string());
     INFO(second.out);
     REQUIRE(second.rc == 0);
-    CHECK_THAT(second.out, Catch::Contains("holds an earlier run's event files; TensorBoard shows this run only"));
-    REQUIRE(event_files(dir / "tb").size() == 2);
-    // metrics.jsonl holds the second run alone, and so does TensorBoard (a START at step 0).
+    CHECK_THAT(second.out,
+               Catch::Contains("moved 1 event file(s) of an earlier run to '" + (dir / "tb").string() + "/replaced."));
+    // metrics.jsonl holds the second run alone, and so does the run folder TensorBoard reads.
+    REQUIRE(event_files(dir / "tb").size() == 1);
     check_events({"jsonl", (dir / "tb").string(), (dir / "metrics.jsonl").string(), "4"});
     CHECK(by_tag(tfe::read_scalars(dir / "tb")).at("training/avg_loss").size() == 1);
+    // The earlier run is whole in its subfolder (a run of its own in TensorBoard).
+    std::vector<fs::path> moved;
+    for (const auto& e : fs::directory_iterator(dir / "tb"))
+        if (e.is_directory()) moved.push_back(e.path());
+    REQUIRE(moved.size() == 1);
+    CHECK(moved[0].filename().string().rfind("replaced.", 0) == 0);
+    CHECK(by_tag(tfe::read_scalars(moved[0])).at("training/avg_loss").size() == 2);
 }
 
 TEST_CASE("tensorboard: a killed run leaves every record it wrote readable", "[tensorboard]") {

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <stdexcept>
 #include <system_error>
+#include <vector>
 
 namespace ignite::tfevents {
 namespace {
@@ -68,8 +69,17 @@ EventFile::EventFile(const std::filesystem::path& dir, double flush_secs)
     flush();  // as TensorBoard's writer: the version record is on disk at once
 }
 
+// Unchecked, last-chance: what close() or a flush did not write yet (a run that failed
+// elsewhere); an error here could not fail the run any more.
 EventFile::~EventFile() {
-    if (fd_ >= 0) ::close(fd_);
+    if (fd_ < 0) return;
+    for (std::size_t done = 0; done < buffer_.size();) {
+        const ssize_t n = ::write(fd_, buffer_.data() + done, buffer_.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        done += static_cast<std::size_t>(n);
+    }
+    ::close(fd_);
 }
 
 void EventFile::fail(const char* what, int err) const {
@@ -104,6 +114,27 @@ void EventFile::flush() {
 void EventFile::sync() {
     flush();
     if (fd_ >= 0 && ::fsync(fd_) != 0) fail("fsync", errno);
+}
+
+std::size_t move_event_files(const std::filesystem::path& dir, const std::string& into) {
+    namespace fs = std::filesystem;
+    std::vector<fs::path> files;
+    std::error_code ec;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+        if (it->path().filename().string().find("tfevents") != std::string::npos && it->is_regular_file(ec))
+            files.push_back(it->path());
+    }
+    if (files.empty()) return 0;
+    fs::create_directories(dir / into, ec);
+    if (ec) throw std::runtime_error("tensorboard: cannot create '" + (dir / into).string() + "': " + ec.message());
+    for (const auto& f : files) {
+        fs::rename(f, dir / into / f.filename(), ec);
+        if (ec) {
+            throw std::runtime_error("tensorboard: cannot move the earlier run's '" + f.string() +
+                                     "' aside: " + ec.message());
+        }
+    }
+    return files.size();
 }
 
 void EventFile::close() {

@@ -46,7 +46,7 @@ public:
     }
     /// flush() and fsync.
     void sync();
-    /// sync() and close, checked; the destructor closes unchecked after a failure.
+    /// sync() and close, checked. The destructor writes what is left and closes, unchecked.
     void close();
 
     /// Seconds since the epoch, as TensorBoard's wall_time (microsecond resolution).
@@ -61,5 +61,11 @@ private:
     std::chrono::steady_clock::duration period_;
     std::chrono::steady_clock::time_point due_;
 };
+
+/// Moves the events files directly in `dir` into the new folder `dir/<into>` (made only when
+/// there is one); returns how many. TensorBoard shows a subfolder as a run of its own, so a
+/// fresh run written over an earlier one (--overwrite) is not mixed with it, and nothing is
+/// deleted. Throws std::runtime_error naming the file that could not be moved.
+std::size_t move_event_files(const std::filesystem::path& dir, const std::string& into);
 
 }  // namespace ignite::tfevents

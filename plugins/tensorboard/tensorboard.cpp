@@ -108,8 +108,8 @@ class TensorBoard : public ignite::sdk::Plugin {
             if (histogram_every_ > 0 && ev.epoch % histogram_every_ == 0) log_parameters(e, ev.iteration, true);
             file_->flush();
         });
-        // Synced, not closed: an engine run after the trainer's COMPLETED may still log; the
-        // destructor writes anything left.
+        // Synced, not closed: an engine run after the trainer's COMPLETED may still log (and
+        // flushes at its COMPLETED); the file closes when the plugin shuts down.
         trainer.on(Events::COMPLETED, band, [this] { file_->sync(); });
         trainer.on(Events::EXCEPTION_RAISED, band, [this](Engine&, std::exception_ptr) { flush_after_failure(); });
         for (auto& e : host.engines()) {
@@ -145,10 +145,18 @@ class TensorBoard : public ignite::sdk::Plugin {
     }
 
     void open(Engine& trainer) {
-        bool earlier = false;
-        std::error_code ec;
-        for (fs::directory_iterator it(logdir_, ec), end; !ec && it != end; it.increment(ec))
-            earlier |= it->path().filename().string().find("tfevents") != std::string::npos;
+        // A fresh run over an earlier one's files (--overwrite, or a reused logdir): those go
+        // to a subfolder, a run of their own in TensorBoard, instead of mixing with this one.
+        // (A SessionLog START at step 0 would hide them from TensorBoard's Python loader, but
+        // its Rust data server, the default where installed, ignores START.)
+        if (!resumed_) {
+            const auto into = "replaced." + std::to_string(static_cast<long long>(EventFile::now()));
+            if (const auto n = ignite::tfevents::move_event_files(logdir_, into)) {
+                host().log(IGNITE_LOG_INFO, "moved " + std::to_string(n) + " event file(s) of an earlier run to '" +
+                                                (logdir_ / into).string() + "' (TensorBoard shows it as run '" + into +
+                                                "')");
+            }
+        }
         file_ = std::make_unique<EventFile>(logdir_, flush_secs_);
         auto& enc = file_->encoder();
         const double now = EventFile::now();
@@ -158,12 +166,6 @@ class TensorBoard : public ignite::sdk::Plugin {
             file_->append(
                 enc.session_log(now, tb::purge_step(trainer.iteration()), ignite::tfevents::SessionStatus::start));
         } else {
-            if (earlier) {  // --overwrite into a folder with an earlier run's files: show this run only
-                file_->append(enc.session_log(now, 0, ignite::tfevents::SessionStatus::start));
-                host().log(
-                    IGNITE_LOG_INFO,
-                    "'" + logdir_.string() + "' holds an earlier run's event files; TensorBoard shows this run only");
-            }
             file_->append(enc.text(now, 0, "config/text_summary", config_text()));
         }
         file_->flush();
