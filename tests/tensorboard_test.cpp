@@ -199,6 +199,26 @@ TEST_CASE("tfevents: a bucket count beyond 2^24 is exact (a float would round it
     CHECK(static_cast<double>(static_cast<float>(n)) != static_cast<double>(n));  // why counts are doubles
 }
 
+TEST_CASE("tfevents: a constant tensor's and a 2^24+1 count's histograms load as TensorBoard histograms",
+          "[tensorboard]") {
+    const auto dir = ignite::test::scratch_dir("tb_histograms");
+    tfe::Encoder enc;
+    std::string bytes;
+    tfe::append_record(bytes, enc.version(1));
+    tfe::HistogramBuilder constant, large;
+    constant.add(std::vector<double>(5, -0.25).data(), 5);
+    large.add(0.75, (std::uint64_t{1} << 24) + 1);
+    large.add(-3.0);
+    tfe::append_record(bytes, enc.histogram(2, 1, "weights/constant", *constant.finish()));
+    tfe::append_record(bytes, enc.histogram(2, 1, "weights/large", *large.finish()));
+    write_file(dir / "events.out.tfevents.0000000001.h.1.0", bytes);
+    // TensorBoard's accumulator: bucket counts sum to num (exactly: 16777218); the histogram
+    // plugin's migration accepts both.
+    const auto out = check_events({"histograms", dir.string(), "weights/constant", "weights/large"});
+    CHECK_THAT(out, Catch::Contains("2 histogram values"));
+    check_events({"decode", dir.string()});
+}
+
 TEST_CASE("tensorboard tags: engines, overrides, flattening and params", "[tensorboard]") {
     using ignite::tensorboard::engine_tags;
     using M = std::map<std::string, std::string>;
@@ -254,6 +274,19 @@ TEST_CASE("tensorboard: a run's file cut at every byte gives TensorBoard every w
     REQUIRE(files.size() == 1);
     const auto out = check_events({"cut", files[0].string()});
     CHECK_THAT(out, Catch::Contains("ok cut"));
+    // Our reader, on the same cuts.
+    std::ifstream in(files[0], std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto whole = tfe::whole_records(bytes);
+    std::vector<std::size_t> ends;
+    std::size_t at = 0;
+    for (const auto rec : whole) ends.push_back(at += tfe::record_size(rec.size()));
+    REQUIRE(ends.back() == bytes.size());
+    for (std::size_t cut = 0; cut <= bytes.size(); ++cut) {
+        INFO("cut at byte " << cut);
+        REQUIRE(tfe::whole_records(std::string_view(bytes).substr(0, cut)).size() ==
+                static_cast<std::size_t>(std::count_if(ends.begin(), ends.end(), [&](auto e) { return e <= cut; })));
+    }
 }
 
 TEST_CASE("tensorboard: a resumed run is shown once, its abandoned tail dropped", "[tensorboard]") {
