@@ -54,7 +54,9 @@ std::optional<double> element(const DLTensor& t, std::size_t offset) {
     if (t.dtype.code == kDLInt && t.dtype.bits == 64)
         return static_cast<double>(reinterpret_cast<const std::int64_t*>(base)[offset]);
     if (t.dtype.code == kDLInt && t.dtype.bits == 32) return reinterpret_cast<const std::int32_t*>(base)[offset];
-    return std::nullopt;
+    if ((t.dtype.code == kDLUInt || t.dtype.code == kDLBool) && t.dtype.bits == 8)
+        return reinterpret_cast<const std::uint8_t*>(base)[offset];
+    return std::nullopt;  // another dtype: not logged (metric tensors are float64 or int64)
 }
 
 class TensorBoard : public ignite::sdk::Plugin {
