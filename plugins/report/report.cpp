@@ -18,7 +18,9 @@
 #include "run_data.hpp"
 #include "run_data_json.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <ctime>
 #include <string>
 
@@ -81,7 +83,7 @@ class Report : public Plugin {
         trainer.on(Events::ITERATION_COMPLETED, [this](Engine& t, const EventInfo& ev) { iteration(t, ev); });
         trainer.on(Events::EPOCH_COMPLETED, [this](Engine& t) {
             epoch_row(t);
-            write("in progress", "");
+            write("in progress", in_progress(t));
         });
         trainer.on(Events::COMPLETED | Events::TERMINATE, [this](Engine& t) {
             set_ended(run_.facts, static_cast<int>(t.terminate_reason()), "trainer");
@@ -95,7 +97,7 @@ class Report : public Plugin {
             if (e.name() == "trainer") continue;
             e.on(Events::COMPLETED, [this](Engine& eng) {
                 eval_row(eng);
-                write("in progress", "");
+                write("in progress", in_progress(*trainer_));
             });
         }
         watch_checkpoints(host);
@@ -125,7 +127,17 @@ class Report : public Plugin {
         start_ = std::chrono::steady_clock::now();
         if (run_.facts.started_utc.empty()) run_.facts.started_utc = utc_now();
         run_.facts.max_epochs = t.max_epochs().value_or(-1);
-        if (host.resumed()) run_.resumes.push_back({t.epoch(), t.iteration(), resume_from_, 0});
+        if (host.resumed()) {
+            run_.resumes.push_back({t.epoch(), t.iteration(), resume_from_, 0});
+            // The checkpoint resumed from holds this plugin's state as it was just BEFORE that
+            // file's SAVED_CHECKPOINT fired, so the save itself is added here.
+            std::string file = resume_from_;
+            const auto out = run_.facts.output_dir + "/";
+            if (file.rfind(out, 0) == 0) file = file.substr(out.size());
+            const bool known = std::any_of(run_.checkpoints.begin(), run_.checkpoints.end(),
+                                           [&](const CheckpointSave& c) { return c.file == file; });
+            if (!known) run_.checkpoints.push_back({t.iteration(), t.epoch(), file});
+        }
         watch_checkpoints(host);  // a checkpoint plugin loaded after this one has registered by now
     }
 
@@ -180,6 +192,13 @@ class Report : public Plugin {
                 row.set(name, kMissing);  // not computable now (no samples): a gap, not a failure
             }
         }
+    }
+
+    // A page written mid-run is also what a killed run leaves: say both.
+    static std::string in_progress(const Engine& t) {
+        return "written after epoch " + std::to_string(t.epoch()) +
+               "; the run rewrites this page at each epoch end, so if it is no longer running it was killed "
+               "after this point";
     }
 
     double wall_seconds() const {
