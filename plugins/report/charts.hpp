@@ -33,7 +33,7 @@ struct LineChart {
     std::vector<LineSeries> series;
     std::vector<Highlight> highlights;  ///< marked with a ring and a label
     bool integer_x = false;             ///< x is epochs: ticks on whole numbers
-    bool log_y = false;                 ///< used only when every y is > 0
+    bool log_y = false;                 ///< allowed: used when every y is > 0 and they span > 1000x
     std::vector<double> x_marks;        ///< light vertical lines (epoch ends on an iteration axis)
     double width = 640, height = 260;   ///< the viewBox; the page scales it to its column
 };

@@ -71,7 +71,10 @@ std::string render_line_chart(const LineChart& chart) {
         out += svg::axes(f, chart.x_label, chart.y_label, chart.integer_x);
         return out + svg::note(f, "no data yet") + "</svg>\n";
     }
-    f.log_y = chart.log_y && all_positive && yr.hi / yr.lo > 20;
+    // A log axis only when a linear one would flatten most of the curve into the floor
+    // (a loss falling by more than 1000x), and the axis says so.
+    f.log_y = chart.log_y && all_positive && yr.hi / yr.lo > 1000;
+    const std::string y_label = f.log_y ? chart.y_label + " (log scale)" : chart.y_label;
     f.x_lo = xr.lo;
     f.x_hi = xr.hi;
     if (f.x_hi == f.x_lo) {  // one point: centre it
@@ -99,7 +102,7 @@ std::string render_line_chart(const LineChart& chart) {
             f.y_hi = std::max(f.y_hi, ticks.back() + (ticks.back() < f.y_hi ? step : 0));
         }
     }
-    out += svg::axes(f, chart.x_label, chart.y_label, chart.integer_x);
+    out += svg::axes(f, chart.x_label, y_label, chart.integer_x);
     for (const double m : chart.x_marks) {
         if (m < f.x_lo || m > f.x_hi) continue;
         out += fmt::format("<line class=\"mark\" x1=\"{0}\" x2=\"{0}\" y1=\"{1}\" y2=\"{2}\"/>\n",

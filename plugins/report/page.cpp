@@ -186,6 +186,7 @@ std::string loss_chart(const RunData& run) {
     c.title = "Loss";
     c.x_label = "trainer iteration (dotted lines: epoch ends)";
     c.y_label = "loss";
+    c.log_y = true;
     c.width = 1240;
     c.height = 320;
     c.x_marks = epoch_ends(run);
