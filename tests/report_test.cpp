@@ -398,6 +398,43 @@ TEST_CASE("report: a run killed mid-epoch 2 still has the page of epoch 1", "[re
     CHECK_THAT(html, Catch::Contains("</html>"));
 }
 
+TEST_CASE("report: a run that fails still has a page that says why", "[report]") {
+    const auto dir = ignite::test::scratch_dir("report_failed") / "out";
+    fs::remove_all(dir);
+    // 15 iterations per epoch; the fixture's handler fails at iteration 20, in epoch 2.
+    const auto r = host("train --model mlp --dataset synthetic:480 --epochs 3 --batch-size 32 --eval-every 0 "
+                        "--threads 1 --device cpu --plugin report --plugin " HANDLERFAIL_PLUGIN
+                        " --plugin-opt handlerfail.at=20 --output-dir " + dir.string());
+    INFO(r.out);
+    REQUIRE(r.rc == 1);
+    const std::string html = read_file(dir / "report.html");
+    CHECK_THAT(html, Catch::Contains("badge failed"));
+    CHECK_THAT(html, Catch::Contains("handler gave up at 20"));
+    CHECK(points_of(html, "throughput") == 1);  // epoch 1's row
+    CHECK(points_of(html, "loss") == 20);       // and every iteration until the failure
+}
+
+TEST_CASE("report: a run stopped by SIGINT says the user stopped it", "[report]") {
+    const auto dir = ignite::test::scratch_dir("report_sigint") / "out";
+    fs::remove_all(dir);
+    const auto cmd = ignite::test::host_command(
+        IGNITE_HOST_EXE,
+        ignite::test::words_of("train --model cnn --dataset synthetic:4000 --batch-size 32 --epochs 3 --eval-every 0 "
+                               "--threads 1 --device cpu --plugin report --output-dir " +
+                               dir.string()),
+        {.plugin_path = IGNITE_PLUGIN_DIR});
+    const auto page = (dir / "report.html").string();
+    const auto r = ignite::test::run_process(
+        {"/bin/sh", "-c",
+         "(" + cmd + ") > /dev/null 2>&1 & p=$!; n=0; while ! grep -qs 'written after epoch 1' " + page +
+             " && [ $n -lt 6000 ]; do sleep 0.01; n=$((n+1)); done; kill -INT $p; wait $p; echo rc=$?"});
+    CHECK(r.out == "rc=130\n");
+    const std::string html = read_file(dir / "report.html");
+    CHECK_THAT(html, Catch::Contains("badge terminated"));
+    CHECK_THAT(html, Catch::Contains("stop signal (SIGINT/SIGTERM)"));
+    CHECK_THAT(html, Catch::Contains("<td>Stopped by</td><td>the user</td>"));
+}
+
 TEST_CASE("report: a page that cannot be written fails the run with one line naming it", "[report]") {
     const auto dir = ignite::test::scratch_dir("report_unwritable") / "out";
     fs::remove_all(dir);
