@@ -13,6 +13,7 @@
 // tensor): `every` N reads it, and the lr, at every N-th iteration only.
 #include <ignite/plugin.hpp>
 
+#include "dlpack_matrix.hpp"
 #include "live_run.hpp"
 #include "page.hpp"
 #include "run_data.hpp"
@@ -22,6 +23,10 @@
 #include <chrono>
 #include <cmath>
 #include <ctime>
+#include <optional>
+#include <stdexcept>
+#include <string_view>
+#include <utility>
 #include <string>
 
 namespace {
@@ -36,29 +41,6 @@ std::string utc_now() {
     char buf[32];
     std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S UTC", &tm);
     return buf;
-}
-
-// A 2-D DLPack tensor (int or float, CPU) as rows of doubles; empty for any other shape.
-std::vector<std::vector<double>> matrix_of(const DLTensor& t) {
-    std::vector<std::vector<double>> out;
-    if (t.ndim != 2 || t.device.device_type != kDLCPU) return out;
-    const auto rows = t.shape[0], cols = t.shape[1];
-    const auto rs = t.strides ? t.strides[0] : cols, cs = t.strides ? t.strides[1] : 1;
-    const auto* base = static_cast<const char*>(t.data) + t.byte_offset;
-    for (std::int64_t i = 0; i < rows; ++i) {
-        std::vector<double> row;
-        for (std::int64_t j = 0; j < cols; ++j) {
-            const auto k = i * rs + j * cs;
-            double v = kMissing;
-            if (t.dtype.code == kDLFloat && t.dtype.bits == 64) v = reinterpret_cast<const double*>(base)[k];
-            else if (t.dtype.code == kDLFloat && t.dtype.bits == 32) v = reinterpret_cast<const float*>(base)[k];
-            else if (t.dtype.code == kDLInt && t.dtype.bits == 64) v = double(reinterpret_cast<const std::int64_t*>(base)[k]);
-            else if (t.dtype.code == kDLInt && t.dtype.bits == 32) v = reinterpret_cast<const std::int32_t*>(base)[k];
-            row.push_back(v);
-        }
-        out.push_back(std::move(row));
-    }
-    return out;
 }
 
 class Report : public Plugin {
@@ -110,7 +92,9 @@ class Report : public Plugin {
         for (const auto& e : host.engines()) {
             try {
                 e.on(*saved, [this](Engine& eng) {
-                    // Ignite's last_checkpoint: the best kept file (the newest, without a score).
+                    // The checkpoint plugin publishes Ignite's last_checkpoint: the best kept file.
+                    // Without score_name (its default) that is the file just written; with a
+                    // score it may be an earlier, better one, which the page then names again.
                     std::string file = eng.try_state_string("last_checkpoint").value_or("");
                     const auto out = run_.facts.output_dir + "/";
                     if (file.rfind(out, 0) == 0) file = file.substr(out.size());
