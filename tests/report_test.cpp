@@ -143,9 +143,12 @@ Image decode_png(const std::string& bytes) {
             const int a = x >= std::size_t(channels) ? cur[x - channels] : 0, b = prev[x],
                       c = x >= std::size_t(channels) ? prev[x - channels] : 0;
             int pred = 0;
-            if (filter == 1) pred = a;
-            else if (filter == 2) pred = b;
-            else if (filter == 3) pred = (a + b) / 2;
+            if (filter == 1)
+                pred = a;
+            else if (filter == 2)
+                pred = b;
+            else if (filter == 3)
+                pred = (a + b) / 2;
             else if (filter == 4) {
                 const int p = a + b - c, pa = std::abs(p - a), pb = std::abs(p - b), pc = std::abs(p - c);
                 pred = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
@@ -292,11 +295,12 @@ TEST_CASE("report: a run with the plugin leaves a page whose charts hold what me
     const auto dir = ignite::test::scratch_dir("report_run") / "out";
     fs::remove_all(dir);
     // 600 synthetic samples, 20% held out: 480 train, batch 32 -> 15 iterations per epoch.
-    const auto r = host("train --model mlp --dataset synthetic:600 --val-split 0.2 --epochs 3 --batch-size 32 "
-                        "--eval-every 1 --threads 1 --device cpu --output-dir " +
-                        dir.string() +
-                        " --plugin report --plugin metrics --metric confusion_matrix --plugin checkpoint "
-                        "--plugin-opt checkpoint.n_saved=2");
+    const auto r = host(
+        "train --model mlp --dataset synthetic:600 --val-split 0.2 --epochs 3 --batch-size 32 "
+        "--eval-every 1 --threads 1 --device cpu --output-dir " +
+        dir.string() +
+        " --plugin report --plugin metrics --metric confusion_matrix --plugin checkpoint "
+        "--plugin-opt checkpoint.n_saved=2");
     INFO(r.out);
     REQUIRE(r.rc == 0);
     const std::string html = read_file(dir / "report.html");
@@ -328,9 +332,10 @@ TEST_CASE("report: a run with the plugin leaves a page whose charts hold what me
 TEST_CASE("report: ignite-host report DIR draws the same charts for a run made without the plugin", "[report]") {
     const auto dir = ignite::test::scratch_dir("report_folder") / "out";
     fs::remove_all(dir);
-    const auto r = host("train --model mlp --dataset synthetic:600 --val-split 0.2 --epochs 2 --batch-size 32 "
-                        "--eval-every 1 --threads 1 --device cpu --output-dir " +
-                        dir.string() + " --plugin metrics --metric confusion_matrix --plugin checkpoint");
+    const auto r = host(
+        "train --model mlp --dataset synthetic:600 --val-split 0.2 --epochs 2 --batch-size 32 "
+        "--eval-every 1 --threads 1 --device cpu --output-dir " +
+        dir.string() + " --plugin metrics --metric confusion_matrix --plugin checkpoint");
     INFO(r.out);
     REQUIRE(r.rc == 0);
     REQUIRE_FALSE(fs::exists(dir / "report.html"));
@@ -354,9 +359,11 @@ TEST_CASE("report: ignite-host report DIR draws the same charts for a run made w
 TEST_CASE("report: a resumed run's page shows the whole history", "[report]") {
     const auto dir = ignite::test::scratch_dir("report_resume") / "out";
     fs::remove_all(dir);
-    const std::string args = "train --model mlp --dataset synthetic:320 --epochs {} --batch-size 32 --eval-every 1 "
-                             "--lr-schedule constant --threads 1 --device cpu --plugin report --plugin checkpoint "
-                             "--output-dir " + dir.string();
+    const std::string args =
+        "train --model mlp --dataset synthetic:320 --epochs {} --batch-size 32 --eval-every 1 "
+        "--lr-schedule constant --threads 1 --device cpu --plugin report --plugin checkpoint "
+        "--output-dir " +
+        dir.string();
     auto first = host(std::regex_replace(args, std::regex("\\{\\}"), "2"));
     INFO(first.out);
     REQUIRE(first.rc == 0);
@@ -402,9 +409,11 @@ TEST_CASE("report: a run that fails still has a page that says why", "[report]")
     const auto dir = ignite::test::scratch_dir("report_failed") / "out";
     fs::remove_all(dir);
     // 15 iterations per epoch; the fixture's handler fails at iteration 20, in epoch 2.
-    const auto r = host("train --model mlp --dataset synthetic:480 --epochs 3 --batch-size 32 --eval-every 0 "
-                        "--threads 1 --device cpu --plugin report --plugin " HANDLERFAIL_PLUGIN
-                        " --plugin-opt handlerfail.at=20 --output-dir " + dir.string());
+    const auto r = host(
+        "train --model mlp --dataset synthetic:480 --epochs 3 --batch-size 32 --eval-every 0 "
+        "--threads 1 --device cpu --plugin report --plugin " HANDLERFAIL_PLUGIN
+        " --plugin-opt handlerfail.at=20 --output-dir " +
+        dir.string());
     INFO(r.out);
     REQUIRE(r.rc == 1);
     const std::string html = read_file(dir / "report.html");
@@ -439,8 +448,10 @@ TEST_CASE("report: a page that cannot be written fails the run with one line nam
     const auto dir = ignite::test::scratch_dir("report_unwritable") / "out";
     fs::remove_all(dir);
     fs::create_directories(dir / "report.html");  // a folder where the page goes
-    const auto r = host("train --model mlp --dataset synthetic:64 --epochs 1 --threads 1 --device cpu --overwrite "
-                        "--plugin report --output-dir " + dir.string());
+    const auto r = host(
+        "train --model mlp --dataset synthetic:64 --epochs 1 --threads 1 --device cpu --overwrite "
+        "--plugin report --output-dir " +
+        dir.string());
     INFO(r.out);
     CHECK(r.rc == 1);
     CHECK_THAT(r.out, Catch::Contains("plugin 'report' failed"));
@@ -451,7 +462,8 @@ TEST_CASE("report: a bad DIR gets one line naming the file and exit 2", "[report
     const auto dir = ignite::test::scratch_dir("report_bad");
     fs::create_directories(dir / "empty");
     fs::create_directories(dir / "cut");
-    std::ofstream(dir / "cut" / "metrics.jsonl") << "{\"split\":\"train\",\"epoch\":1,\"iteration\":3}\n{\"split\":\"tr\n";
+    std::ofstream(dir / "cut" / "metrics.jsonl")
+        << "{\"split\":\"train\",\"epoch\":1,\"iteration\":3}\n{\"split\":\"tr\n";
     fs::create_directories(dir / "keys");
     std::ofstream(dir / "keys" / "metrics.jsonl") << "{\"epoch\":1}\n";
     struct Case {
@@ -476,7 +488,8 @@ TEST_CASE("report: a bad DIR gets one line naming the file and exit 2", "[report
     CHECK_FALSE(fs::exists(dir / "empty" / "report.html"));
 }
 
-TEST_CASE("report: chromium renders the page of a short run with no console error and every chart and not blank", "[report][browser]") {
+TEST_CASE("report: chromium renders the page of a short run with no console error and every chart and not blank",
+          "[report][browser]") {
     const std::string browser = chromium();
     if (browser.empty()) {
         std::cout << "SKIP: chromium is not installed (apt-get install chromium); the page was not rendered\n";
@@ -485,9 +498,10 @@ TEST_CASE("report: chromium renders the page of a short run with no console erro
     const auto scratch = ignite::test::scratch_dir("report_browser");
     const auto dir = scratch / "out";
     fs::remove_all(dir);
-    const auto r = host("train --model mlp --dataset synthetic:600 --val-split 0.2 --epochs 3 --batch-size 32 "
-                        "--eval-every 1 --threads 1 --device cpu --output-dir " +
-                        dir.string() + " --plugin report --plugin metrics --metric confusion_matrix --plugin checkpoint");
+    const auto r = host(
+        "train --model mlp --dataset synthetic:600 --val-split 0.2 --epochs 3 --batch-size 32 "
+        "--eval-every 1 --threads 1 --device cpu --output-dir " +
+        dir.string() + " --plugin report --plugin metrics --metric confusion_matrix --plugin checkpoint");
     INFO(r.out);
     REQUIRE(r.rc == 0);
     const std::string url = "file://" + (dir / "report.html").string();
@@ -500,10 +514,10 @@ TEST_CASE("report: chromium renders the page of a short run with no console erro
     {
         std::ofstream(scratch / "bad.html") << "<!DOCTYPE html><html><body><script>console.error('broken chart')"
                                                "</script></body></html>";
-        const auto bad = ignite::test::run_process({"timeout", "120", browser, "--headless", "--no-sandbox",
-                                                    "--disable-gpu", "--user-data-dir=" + (scratch / "p0").string(),
-                                                    "--enable-logging=stderr", "--v=0", "--dump-dom",
-                                                    "file://" + (scratch / "bad.html").string()});
+        const auto bad =
+            ignite::test::run_process({"timeout", "120", browser, "--headless", "--no-sandbox", "--disable-gpu",
+                                       "--user-data-dir=" + (scratch / "p0").string(), "--enable-logging=stderr",
+                                       "--v=0", "--dump-dom", "file://" + (scratch / "bad.html").string()});
         CHECK_THAT(bad.err, Catch::Contains("CONSOLE"));
     }
     const auto dom = browse("--dump-dom", scratch / "p1");

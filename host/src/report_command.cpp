@@ -10,8 +10,8 @@
 // such a DIR/report.html is refused with the fix (results are never lost, DESIGN "Host").
 #include "report_command.hpp"
 
-#include "exit_status.hpp"
 #include "cli_common.hpp"
+#include "exit_status.hpp"
 
 #include <ignite/core/durable_file.hpp>
 
@@ -82,9 +82,10 @@ int report_command(const std::vector<std::string>& args) {
     const fs::path page = output.empty() ? fs::path(dir) / ignite_report::kPageFileName : fs::path(output);
     std::error_code ec;
     if (output.empty() && fs::exists(page, ec) && written_by_plugin(page)) {
-        throw UsageError(fmt::format("'{}' was written by the report plugin during the run and shows more than "
-                                     "metrics.jsonl holds; write this page elsewhere with --output FILE",
-                                     page.string()));
+        throw UsageError(
+            fmt::format("'{}' was written by the report plugin during the run and shows more than "
+                        "metrics.jsonl holds; write this page elsewhere with --output FILE",
+                        page.string()));
     }
     const std::string html = ignite_report::render_page(run);
     try {

@@ -17,8 +17,8 @@ struct LineSeries {
     std::string label;
     std::vector<Point> points;  ///< non-finite y: a gap in the line, no marker
     enum class Style { line, faint_line, dots, line_dots } style = Style::line;
-    std::size_t colour = 0;     ///< palette index
-    bool counted = true;        ///< counts towards data-points (false for a smoothed copy)
+    std::size_t colour = 0;  ///< palette index
+    bool counted = true;     ///< counts towards data-points (false for a smoothed copy)
 };
 
 struct Highlight {
@@ -27,7 +27,7 @@ struct Highlight {
 };
 
 struct LineChart {
-    std::string name;   ///< data-chart
+    std::string name;  ///< data-chart
     std::string title;
     std::string x_label, y_label;
     std::vector<LineSeries> series;

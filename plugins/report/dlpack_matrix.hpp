@@ -24,10 +24,14 @@ inline std::vector<std::vector<double>> matrix_of(const DLTensor& t) {
         for (std::int64_t j = 0; j < cols; ++j) {
             const auto k = i * rs + j * cs;
             double v = std::numeric_limits<double>::quiet_NaN();
-            if (t.dtype.code == kDLFloat && t.dtype.bits == 64) v = reinterpret_cast<const double*>(base)[k];
-            else if (t.dtype.code == kDLFloat && t.dtype.bits == 32) v = reinterpret_cast<const float*>(base)[k];
-            else if (t.dtype.code == kDLInt && t.dtype.bits == 64) v = double(reinterpret_cast<const std::int64_t*>(base)[k]);
-            else if (t.dtype.code == kDLInt && t.dtype.bits == 32) v = reinterpret_cast<const std::int32_t*>(base)[k];
+            if (t.dtype.code == kDLFloat && t.dtype.bits == 64)
+                v = reinterpret_cast<const double*>(base)[k];
+            else if (t.dtype.code == kDLFloat && t.dtype.bits == 32)
+                v = reinterpret_cast<const float*>(base)[k];
+            else if (t.dtype.code == kDLInt && t.dtype.bits == 64)
+                v = double(reinterpret_cast<const std::int64_t*>(base)[k]);
+            else if (t.dtype.code == kDLInt && t.dtype.bits == 32)
+                v = reinterpret_cast<const std::int32_t*>(base)[k];
             row.push_back(v);
         }
         out.push_back(std::move(row));

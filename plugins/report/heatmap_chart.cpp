@@ -21,7 +21,8 @@ std::string render_heatmap(const MatrixValue& m) {
     f.bottom = 20;
     f.width = std::max(420.0, f.left + cell * static_cast<double>(cols) + f.right);
     f.height = f.top + cell * static_cast<double>(n) + f.bottom + 24;
-    const std::string title = fmt::format("{}: {}, epoch {}", m.name, m.split == "val" ? "validation" : m.split, m.epoch);
+    const std::string title =
+        fmt::format("{}: {}, epoch {}", m.name, m.split == "val" ? "validation" : m.split, m.epoch);
     std::string out = svg::open(f, "confusion-matrix", n * cols, title);
     const bool labels = cell >= 18;
     out += fmt::format("<text class=\"label\" x=\"{}\" y=\"38\" text-anchor=\"middle\">predicted class</text>\n",
@@ -45,15 +46,17 @@ std::string render_heatmap(const MatrixValue& m) {
             const int g = static_cast<int>(std::lround(255 - share * (255 - 119)));
             const int b = static_cast<int>(std::lround(255 - share * (255 - 180)));
             const double x = f.left + cell * static_cast<double>(j);
-            out += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"rgb({},{},{})\" "
-                               "stroke=\"#ddd\" stroke-width=\"0.5\"><title>true {} predicted {}: {} ({:.1f}% of "
-                               "class {})</title></rect>",
-                               svg::coord(x), svg::coord(y), svg::coord(cell), svg::coord(cell), r, g, b, i, j,
-                               svg::number(v, 8), share * 100, i);
+            out += fmt::format(
+                "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"rgb({},{},{})\" "
+                "stroke=\"#ddd\" stroke-width=\"0.5\"><title>true {} predicted {}: {} ({:.1f}% of "
+                "class {})</title></rect>",
+                svg::coord(x), svg::coord(y), svg::coord(cell), svg::coord(cell), r, g, b, i, j, svg::number(v, 8),
+                share * 100, i);
             if (labels) {
-                out += fmt::format("<text class=\"cell\" x=\"{}\" y=\"{}\" text-anchor=\"middle\" fill=\"{}\">{}</text>",
-                                   svg::coord(x + cell / 2), svg::coord(y + cell / 2 + 4),
-                                   share > 0.55 ? "#fff" : "#222", svg::number(v, 6));
+                out +=
+                    fmt::format("<text class=\"cell\" x=\"{}\" y=\"{}\" text-anchor=\"middle\" fill=\"{}\">{}</text>",
+                                svg::coord(x + cell / 2), svg::coord(y + cell / 2 + 4), share > 0.55 ? "#fff" : "#222",
+                                svg::number(v, 6));
             }
         }
         out += "\n";
@@ -64,9 +67,10 @@ std::string render_heatmap(const MatrixValue& m) {
                                svg::coord(f.left + cell * (static_cast<double>(j) + 0.5)), svg::coord(f.top - 6), j);
         }
     }
-    out += fmt::format("<text class=\"tick\" x=\"{}\" y=\"{}\">shade: share of the true class's samples "
-                       "(the diagonal is each class's recall)</text>\n",
-                       svg::coord(f.left), svg::coord(f.height - 10));
+    out += fmt::format(
+        "<text class=\"tick\" x=\"{}\" y=\"{}\">shade: share of the true class's samples "
+        "(the diagonal is each class's recall)</text>\n",
+        svg::coord(f.left), svg::coord(f.height - 10));
     return out + "</svg>\n";
 }
 

@@ -33,8 +33,9 @@ std::string polyline(const svg::Frame& f, const std::vector<Point>& pts, const c
         pen_down = true;
     }
     if (d.empty()) return out;
-    return fmt::format("<path d=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"1.8\" stroke-linejoin=\"round\"{}/>\n",
-                       d, colour, extra);
+    return fmt::format(
+        "<path d=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"1.8\" stroke-linejoin=\"round\"{}/>\n", d, colour,
+        extra);
 }
 
 std::string dots(const svg::Frame& f, const std::vector<Point>& pts, const char* colour) {
@@ -105,18 +106,26 @@ std::string render_line_chart(const LineChart& chart) {
     out += svg::axes(f, chart.x_label, y_label, chart.integer_x);
     for (const double m : chart.x_marks) {
         if (m < f.x_lo || m > f.x_hi) continue;
-        out += fmt::format("<line class=\"mark\" x1=\"{0}\" x2=\"{0}\" y1=\"{1}\" y2=\"{2}\"/>\n",
-                           svg::coord(f.px(m)), svg::coord(f.top), svg::coord(f.top + f.plot_h()));
+        out += fmt::format("<line class=\"mark\" x1=\"{0}\" x2=\"{0}\" y1=\"{1}\" y2=\"{2}\"/>\n", svg::coord(f.px(m)),
+                           svg::coord(f.top), svg::coord(f.top + f.plot_h()));
     }
     std::vector<svg::LegendEntry> legend;
     for (const auto& s : chart.series) {
         const char* c = svg::colour(s.colour);
         using S = LineSeries::Style;
         switch (s.style) {
-            case S::faint_line: out += polyline(f, s.points, c, " stroke-opacity=\"0.3\""); break;
-            case S::line: out += polyline(f, s.points, c, ""); break;
-            case S::dots: out += dots(f, s.points, c); break;
-            case S::line_dots: out += polyline(f, s.points, c, "") + dots(f, s.points, c); break;
+            case S::faint_line:
+                out += polyline(f, s.points, c, " stroke-opacity=\"0.3\"");
+                break;
+            case S::line:
+                out += polyline(f, s.points, c, "");
+                break;
+            case S::dots:
+                out += dots(f, s.points, c);
+                break;
+            case S::line_dots:
+                out += polyline(f, s.points, c, "") + dots(f, s.points, c);
+                break;
         }
         if (!s.label.empty())
             legend.push_back({s.label, c, s.style == S::faint_line ? "faint" : s.style == S::dots ? "dot" : "line"});
@@ -126,10 +135,11 @@ std::string render_line_chart(const LineChart& chart) {
         const double x = f.px(h.at.x), y = f.py(h.at.y);
         const bool right_half = x > f.left + f.plot_w() * 0.6;
         const bool low = y > f.top + f.plot_h() * 0.5;
-        out += fmt::format("<circle class=\"best\" cx=\"{}\" cy=\"{}\" r=\"7\"/>"
-                           "<text class=\"bestlabel\" x=\"{}\" y=\"{}\" text-anchor=\"{}\">{}</text>\n",
-                           svg::coord(x), svg::coord(y), svg::coord(x + (right_half ? -10 : 10)),
-                           svg::coord(y + (low ? -10 : 18)), right_half ? "end" : "start", svg::escape(h.label));
+        out += fmt::format(
+            "<circle class=\"best\" cx=\"{}\" cy=\"{}\" r=\"7\"/>"
+            "<text class=\"bestlabel\" x=\"{}\" y=\"{}\" text-anchor=\"{}\">{}</text>\n",
+            svg::coord(x), svg::coord(y), svg::coord(x + (right_half ? -10 : 10)), svg::coord(y + (low ? -10 : 18)),
+            right_half ? "end" : "start", svg::escape(h.label));
         if (std::none_of(legend.begin(), legend.end(), [](const auto& e) { return e.kind == "ring"; }))
             legend.push_back({"best", "#d62728", "ring"});
     }

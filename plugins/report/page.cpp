@@ -56,9 +56,7 @@ std::string duration(double seconds) {
 }
 
 // The split the page calls "validation": val when the run has one, else test.
-std::string validation_split(const RunData& run) {
-    return run.rows_of("val").empty() ? "test" : "val";
-}
+std::string validation_split(const RunData& run) { return run.rows_of("val").empty() ? "test" : "val"; }
 
 // Metric names of the evaluation splits, in first-seen order.
 std::vector<std::string> eval_metric_names(const RunData& run) {
@@ -123,8 +121,8 @@ std::string header(const RunData& run) {
     std::string wall = duration(f.wall_seconds);
     if (!f.wall_note.empty()) wall += " <span class=\"muted\">(" + escape(f.wall_note) + ")</span>";
     row("Wall time", wall);
-    std::string progress = fmt::format("{} epoch{}, {} iteration{}", f.epochs, f.epochs == 1 ? "" : "s",
-                                       f.iterations, f.iterations == 1 ? "" : "s");
+    std::string progress = fmt::format("{} epoch{}, {} iteration{}", f.epochs, f.epochs == 1 ? "" : "s", f.iterations,
+                                       f.iterations == 1 ? "" : "s");
     if (f.max_epochs > 0) progress += fmt::format(" (of {} epochs planned)", f.max_epochs);
     row("Trained", escape(progress));
     const std::string split = validation_split(run);
@@ -198,7 +196,8 @@ std::string loss_chart(const RunData& run) {
         for (std::size_t i = 0; i < ys.size(); ++i) sm.push_back({run.loss.points[i].x, smooth[i]});
         const std::string every =
             run.loss.stride > 1 ? fmt::format(", every {}th iteration", run.loss.stride) : std::string();
-        c.series.push_back({"training loss (raw" + every + ")", run.loss.points, LineSeries::Style::faint_line, 0, true});
+        c.series.push_back(
+            {"training loss (raw" + every + ")", run.loss.points, LineSeries::Style::faint_line, 0, true});
         c.series.push_back({"smoothed (TensorBoard, 0.6)", sm, LineSeries::Style::line, 0, false});
     } else {
         c.series.push_back({"training loss (epoch mean; no per-iteration data)",
@@ -228,13 +227,13 @@ std::string metric_charts(const RunData& run) {
             for (const auto* r : run.rows_of(split))
                 if (r->has(name)) pts.push_back({static_cast<double>(r->epoch), r->value(name)});
             if (pts.empty()) continue;
-            c.series.push_back({std::string(split) == "val" ? "validation" : "test", pts,
-                                LineSeries::Style::line_dots, colour++, true});
+            c.series.push_back({std::string(split) == "val" ? "validation" : "test", pts, LineSeries::Style::line_dots,
+                                colour++, true});
         }
         const Best b = best_of(run, vsplit, name);
         if (b.epoch >= 0)
-            c.highlights.push_back({{static_cast<double>(b.epoch), b.value},
-                                    fmt::format("best {} (epoch {})", number(b.value), b.epoch)});
+            c.highlights.push_back(
+                {{static_cast<double>(b.epoch), b.value}, fmt::format("best {} (epoch {})", number(b.value), b.epoch)});
         out += render_line_chart(c);
     }
     return out;
@@ -267,7 +266,8 @@ std::string throughput_chart(const RunData& run) {
     c.integer_x = true;
     std::vector<Point> pts;
     for (const auto* r : run.rows_of("train"))
-        if (r->has("samples_per_second")) pts.push_back({static_cast<double>(r->epoch), r->value("samples_per_second")});
+        if (r->has("samples_per_second"))
+            pts.push_back({static_cast<double>(r->epoch), r->value("samples_per_second")});
     c.series.push_back({"trainer", pts, LineSeries::Style::line_dots, 4, true});
     return render_line_chart(c);
 }
@@ -317,9 +317,10 @@ std::string confusion_section(const RunData& run) {
         if (m.name != "confusion_matrix") continue;
         out += render_heatmap(m);
         const std::size_t n = m.rows.size();
-        std::string t = fmt::format("<table class=\"grid\" data-table=\"per-class-{}\"><tr><th>class</th><th>samples "
-                                    "(true)</th><th>precision</th><th>recall</th><th>F1</th></tr>\n",
-                                    escape(m.split));
+        std::string t = fmt::format(
+            "<table class=\"grid\" data-table=\"per-class-{}\"><tr><th>class</th><th>samples "
+            "(true)</th><th>precision</th><th>recall</th><th>F1</th></tr>\n",
+            escape(m.split));
         for (std::size_t i = 0; i < n; ++i) {
             double row = 0, col = 0;
             for (const double v : m.rows[i]) row += v;
@@ -338,8 +339,9 @@ std::string confusion_section(const RunData& run) {
 std::string checkpoint_section(const RunData& run) {
     std::string out = render_timeline(run);
     if (run.checkpoints.empty()) return out;
-    std::string t = "<table class=\"grid\" data-table=\"checkpoints\"><tr><th>iteration</th><th>epoch</th><th "
-                    "class=\"l\">file</th></tr>\n";
+    std::string t =
+        "<table class=\"grid\" data-table=\"checkpoints\"><tr><th>iteration</th><th>epoch</th><th "
+        "class=\"l\">file</th></tr>\n";
     for (const auto& c : run.checkpoints)
         t += fmt::format("<tr><td>{}</td><td>{}</td><td class=\"l\"><code>{}</code></td></tr>\n",
                          c.iteration < 0 ? "\xe2\x80\x94" : std::to_string(c.iteration),
@@ -364,17 +366,19 @@ std::string render_page(const RunData& run) {
         while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
         title += ": " + dir.substr(dir.rfind('/') == std::string::npos ? 0 : dir.rfind('/') + 1);
     }
-    std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-                      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
+    std::string out =
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
     out += fmt::format("<meta name=\"generator\" content=\"{}\">\n", f.live ? kPluginGenerator : kFolderGenerator);
     out += fmt::format("<title>{} ({})</title>\n", escape(title), escape(outcome));
     out += kStyle;
     out += "</head>\n<body>\n";
     out += fmt::format("<h1>{}<span class=\"badge {}\">{}</span></h1>\n", escape(title), outcome_class(f.outcome),
                        escape(outcome));
-    out += fmt::format("<p class=\"sub\">{}Smoothing as TensorBoard's (0.6). Every number is also in the tables "
-                       "below; hover a point for its value.</p>\n",
-                       f.source.empty() ? "" : escape("Made by " + f.source + ". "));
+    out += fmt::format(
+        "<p class=\"sub\">{}Smoothing as TensorBoard's (0.6). Every number is also in the tables "
+        "below; hover a point for its value.</p>\n",
+        f.source.empty() ? "" : escape("Made by " + f.source + ". "));
     out += header(run);
     out += "<h2>Loss</h2>\n" + loss_chart(run);
     const std::string metrics = metric_charts(run);

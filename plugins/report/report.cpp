@@ -25,9 +25,9 @@
 #include <ctime>
 #include <optional>
 #include <stdexcept>
+#include <string>
 #include <string_view>
 #include <utility>
-#include <string>
 
 namespace {
 
@@ -225,17 +225,18 @@ class Report : public Plugin {
 
 }  // namespace
 
-IGNITE_SDK_PLUGIN(Report,
-                  PluginSpec("report")
-                      .version("1.0.0")
-                      .description("Writes the run as one self-contained page, <output-dir>/report.html: loss, "
-                                   "metrics, lr, throughput, confusion matrix, checkpoints; rewritten at every epoch "
-                                   "end, so a crashed run has one too")
-                      .needs_abi_minor(6)
-                      .placement(Placement::rank_zero)
-                      .band(Priority::loggers)
-                      .state_key("report")
-                      .json_state()
-                      .option(Option::integer("every", 1).min(1).help(
-                          "record the training loss and lr every N iterations (each read synchronises a CUDA "
-                          "device)")))
+IGNITE_SDK_PLUGIN(
+    Report, PluginSpec("report")
+                .version("1.0.0")
+                .description("Writes the run as one self-contained page, <output-dir>/report.html: loss, "
+                             "metrics, lr, throughput, confusion matrix, checkpoints; rewritten at every epoch "
+                             "end, so a crashed run has one too")
+                .needs_abi_minor(6)
+                .placement(Placement::rank_zero)
+                .band(Priority::loggers)
+                .state_key("report")
+                .json_state()
+                .option(Option::integer("every", 1)
+                            .min(1)
+                            .help("record the training loss and lr every N iterations (each read synchronises a CUDA "
+                                  "device)")))

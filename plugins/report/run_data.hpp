@@ -30,9 +30,9 @@ struct Point {
 /// run keeps exactly the points an uninterrupted one would, and any run's state stays small.
 struct IterationSeries {
     static constexpr std::size_t kMaxPoints = 4096;
-    std::string tag;              ///< TensorBoard's tag: "training/loss", "lr/group_0"
-    std::int64_t stride = 1;      ///< keep iterations that are multiples of this
-    std::vector<Point> points;    ///< x = trainer iteration, ascending
+    std::string tag;            ///< TensorBoard's tag: "training/loss", "lr/group_0"
+    std::int64_t stride = 1;    ///< keep iterations that are multiples of this
+    std::vector<Point> points;  ///< x = trainer iteration, ascending
 
     /// Adds (iteration, value) if the stride keeps it; drops later points first (a resumed
     /// run's points after its checkpoint replace the abandoned ones).
@@ -65,7 +65,7 @@ struct MatrixValue {
 struct CheckpointSave {
     std::int64_t iteration = -1;  ///< -1: unknown (a file whose name carries no iteration)
     std::int64_t epoch = -1;
-    std::string file;             ///< the file name, relative to the output folder when inside it
+    std::string file;  ///< the file name, relative to the output folder when inside it
 };
 
 /// Where a resumed run continued (metrics.jsonl's `resume` line).
@@ -78,13 +78,13 @@ struct ResumeSegment {
 
 /// The header's facts. Empty strings / NaN are shown as "not recorded".
 struct RunFacts {
-    std::string source;        ///< how the page was made, in words
-    bool live = false;         ///< filled by the plugin while the run went (page.hpp: kPluginGenerator)
-    std::string outcome;       ///< "completed", "terminated", "failed", "in progress", ""
-    std::string why;           ///< the terminate reason or the exception's message
-    std::string who;           ///< who stopped it (the user's signal, a handler on the trainer, ...)
+    std::string source;              ///< how the page was made, in words
+    bool live = false;               ///< filled by the plugin while the run went (page.hpp: kPluginGenerator)
+    std::string outcome;             ///< "completed", "terminated", "failed", "in progress", ""
+    std::string why;                 ///< the terminate reason or the exception's message
+    std::string who;                 ///< who stopped it (the user's signal, a handler on the trainer, ...)
     double wall_seconds = kMissing;  ///< all segments of the run together
-    std::string wall_note;     ///< what wall_seconds measures when it is not the whole run
+    std::string wall_note;           ///< what wall_seconds measures when it is not the whole run
     std::int64_t epochs = 0, iterations = 0;
     std::int64_t max_epochs = -1;
     std::string command_line;  ///< when the configuration holds one

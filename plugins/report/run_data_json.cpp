@@ -75,14 +75,18 @@ RunData from_json_text(const std::string& text) {
         run.loss = series(j.at("loss"));
         for (const auto& s : j.at("lr")) run.lr.push_back(series(s));
         for (const auto& r : j.at("rows")) {
-            EpochRow row{r.at("split").get<std::string>(), r.at("epoch").get<std::int64_t>(),
-                         r.at("iteration").get<std::int64_t>(), {}};
+            EpochRow row{r.at("split").get<std::string>(),
+                         r.at("epoch").get<std::int64_t>(),
+                         r.at("iteration").get<std::int64_t>(),
+                         {}};
             for (const auto& kv : r.at("values")) row.values.emplace_back(kv.at(0).get<std::string>(), num(kv.at(1)));
             run.rows.push_back(std::move(row));
         }
         for (const auto& m : j.at("matrices")) {
-            MatrixValue v{m.at("split").get<std::string>(), m.at("name").get<std::string>(),
-                          m.at("epoch").get<std::int64_t>(), {}};
+            MatrixValue v{m.at("split").get<std::string>(),
+                          m.at("name").get<std::string>(),
+                          m.at("epoch").get<std::int64_t>(),
+                          {}};
             for (const auto& r : m.at("rows")) {
                 std::vector<double> row;
                 for (const auto& x : r) row.push_back(num(x));
@@ -91,7 +95,8 @@ RunData from_json_text(const std::string& text) {
             run.matrices.push_back(std::move(v));
         }
         for (const auto& c : j.at("checkpoints"))
-            run.checkpoints.push_back({c.at(0).get<std::int64_t>(), c.at(1).get<std::int64_t>(), c.at(2).get<std::string>()});
+            run.checkpoints.push_back(
+                {c.at(0).get<std::int64_t>(), c.at(1).get<std::int64_t>(), c.at(2).get<std::string>()});
         for (const auto& r : j.at("resumes"))
             run.resumes.push_back({r.at(0).get<std::int64_t>(), r.at(1).get<std::int64_t>(), r.at(2).get<std::string>(),
                                    r.at(3).get<std::int64_t>()});

@@ -66,9 +66,10 @@ RunData load_run_folder(const fs::path& dir) {
         throw RunFolderError(fmt::format("'{}' is not a folder; give the --output-dir of a run", dir.string()));
     const fs::path metrics = dir / "metrics.jsonl";
     if (!fs::exists(metrics, ec))
-        throw RunFolderError(fmt::format("'{}' holds no metrics.jsonl; give the --output-dir of an ignite-host train "
-                                         "run made with the jsonl component (a default)",
-                                         dir.string()));
+        throw RunFolderError(
+            fmt::format("'{}' holds no metrics.jsonl; give the --output-dir of an ignite-host train "
+                        "run made with the jsonl component (a default)",
+                        dir.string()));
     std::ifstream in(metrics);
     if (!in) throw RunFolderError(fmt::format("cannot read '{}'", metrics.string()));
     RunData run;

@@ -12,12 +12,23 @@ std::string escape(std::string_view s) {
     out.reserve(s.size());
     for (const char c : s) {
         switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&#39;"; break;
-            default: out += c;
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            case '\'':
+                out += "&#39;";
+                break;
+            default:
+                out += c;
         }
     }
     return out;
@@ -29,7 +40,8 @@ std::string number(double v, int digits) {
     const double a = std::fabs(v);
     if (a >= 1e6 || a < 1e-4) return fmt::format("{:.{}g}", v, digits);
     std::string s = fmt::format("{:.{}g}", v, digits);
-    if (s.find('e') != std::string::npos) s = fmt::format("{:.{}f}", v, std::max(0, digits - 1 - int(std::floor(std::log10(a)))));
+    if (s.find('e') != std::string::npos)
+        s = fmt::format("{:.{}f}", v, std::max(0, digits - 1 - int(std::floor(std::log10(a)))));
     if (s.find('.') != std::string::npos) {
         while (s.back() == '0') s.pop_back();
         if (s.back() == '.') s.pop_back();
@@ -89,7 +101,8 @@ double Frame::py(double y) const {
 
 std::string open(const Frame& f, std::string_view chart, std::size_t points, std::string_view title) {
     return fmt::format(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" viewBox=\"0 0 {w} {h}\" role=\"img\" data-chart=\"{c}\" data-points=\"{n}\"><title>{t}</title>\n"
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" viewBox=\"0 0 {w} {h}\" role=\"img\" "
+        "data-chart=\"{c}\" data-points=\"{n}\"><title>{t}</title>\n"
         "<text class=\"ctitle\" x=\"{l}\" y=\"18\">{t}</text>\n",
         fmt::arg("w", f.width), fmt::arg("h", f.height), fmt::arg("c", escape(chart)), fmt::arg("n", points),
         fmt::arg("t", escape(title)), fmt::arg("l", coord(f.left)));
@@ -110,10 +123,11 @@ std::string axes(const Frame& f, std::string_view x_label, std::string_view y_la
     }
     for (const double t : yt) {
         const double y = f.py(t);
-        out += fmt::format("<line class=\"grid\" x1=\"{}\" x2=\"{}\" y1=\"{}\" y2=\"{}\"/>"
-                           "<text class=\"tick\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n",
-                           coord(f.left), coord(f.width - f.right), coord(y), coord(y), coord(f.left - 6),
-                           coord(y + 4), escape(number(t, 3)));
+        out += fmt::format(
+            "<line class=\"grid\" x1=\"{}\" x2=\"{}\" y1=\"{}\" y2=\"{}\"/>"
+            "<text class=\"tick\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n",
+            coord(f.left), coord(f.width - f.right), coord(y), coord(y), coord(f.left - 6), coord(y + 4),
+            escape(number(t, 3)));
     }
     // x ticks
     auto xt = nice_ticks(f.x_lo, f.x_hi, 6);
@@ -124,13 +138,15 @@ std::string axes(const Frame& f, std::string_view x_label, std::string_view y_la
     const double base = f.top + f.plot_h();
     for (const double t : xt) {
         const double x = f.px(t);
-        out += fmt::format("<line class=\"axis\" x1=\"{0}\" x2=\"{0}\" y1=\"{1}\" y2=\"{2}\"/>"
-                           "<text class=\"tick\" x=\"{0}\" y=\"{3}\" text-anchor=\"middle\">{4}</text>\n",
-                           coord(x), coord(base), coord(base + 5), coord(base + 18), escape(number(t, 6)));
+        out += fmt::format(
+            "<line class=\"axis\" x1=\"{0}\" x2=\"{0}\" y1=\"{1}\" y2=\"{2}\"/>"
+            "<text class=\"tick\" x=\"{0}\" y=\"{3}\" text-anchor=\"middle\">{4}</text>\n",
+            coord(x), coord(base), coord(base + 5), coord(base + 18), escape(number(t, 6)));
     }
-    out += fmt::format("<line class=\"axis\" x1=\"{0}\" x2=\"{1}\" y1=\"{2}\" y2=\"{2}\"/>"
-                       "<line class=\"axis\" x1=\"{0}\" x2=\"{0}\" y1=\"{3}\" y2=\"{2}\"/>\n",
-                       coord(f.left), coord(f.width - f.right), coord(base), coord(f.top));
+    out += fmt::format(
+        "<line class=\"axis\" x1=\"{0}\" x2=\"{1}\" y1=\"{2}\" y2=\"{2}\"/>"
+        "<line class=\"axis\" x1=\"{0}\" x2=\"{0}\" y1=\"{3}\" y2=\"{2}\"/>\n",
+        coord(f.left), coord(f.width - f.right), coord(base), coord(f.top));
     out += fmt::format("<text class=\"label\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n",
                        coord(f.left + f.plot_w() / 2), coord(f.height - 6), escape(x_label));
     out += fmt::format(
@@ -147,8 +163,8 @@ std::string legend(const Frame& f, const std::vector<LegendEntry>& entries) {
     for (auto it = entries.rbegin(); it != entries.rend(); ++it) {
         const double text_w = 6.5 * static_cast<double>(it->label.size());
         x -= text_w;
-        out += fmt::format("<text class=\"tick\" x=\"{}\" y=\"{}\">{}</text>", coord(x), coord(y + 4),
-                           escape(it->label));
+        out +=
+            fmt::format("<text class=\"tick\" x=\"{}\" y=\"{}\">{}</text>", coord(x), coord(y + 4), escape(it->label));
         x -= 22;
         const auto& c = it->colour;
         if (it->kind == "dot") {
@@ -159,11 +175,12 @@ std::string legend(const Frame& f, const std::vector<LegendEntry>& entries) {
         } else if (it->kind == "diamond") {
             out += fmt::format("<path d=\"M{0} {1}l5 5-5 5-5-5z\" fill=\"{2}\"/>", coord(x + 9), coord(y - 5), c);
         } else {
-            const char* extra = it->kind == "faint" ? " stroke-opacity=\"0.3\""
+            const char* extra = it->kind == "faint"  ? " stroke-opacity=\"0.3\""
                                 : it->kind == "dash" ? " stroke-dasharray=\"4 3\""
                                                      : "";
-            out += fmt::format("<line x1=\"{0}\" x2=\"{1}\" y1=\"{2}\" y2=\"{2}\" stroke=\"{3}\" stroke-width=\"2\"{4}/>",
-                               coord(x), coord(x + 18), coord(y), c, extra);
+            out +=
+                fmt::format("<line x1=\"{0}\" x2=\"{1}\" y1=\"{2}\" y2=\"{2}\" stroke=\"{3}\" stroke-width=\"2\"{4}/>",
+                            coord(x), coord(x + 18), coord(y), c, extra);
         }
         out += "\n";
         x -= 14;
