@@ -458,6 +458,16 @@ TEST_CASE("report: a page that cannot be written fails the run with one line nam
     CHECK_THAT(r.out, Catch::Contains("report.html"));
 }
 
+TEST_CASE("report: a run without an output folder refuses the plugin at start with one line", "[report]") {
+    const auto r = host("dry-run --epochs 1 --epoch-length 3 --plugin report");
+    INFO(r.out);
+    CHECK(r.rc == 2);
+    const auto errors = ignite::test::error_lines(r.out);
+    REQUIRE(errors.size() == 1);
+    CHECK_THAT(errors[0], Catch::Contains("this run has no output folder"));
+    CHECK_THAT(errors[0], Catch::Contains("use it with ignite-host train"));
+}
+
 TEST_CASE("report: a bad DIR gets one line naming the file and exit 2", "[report]") {
     const auto dir = ignite::test::scratch_dir("report_bad");
     fs::create_directories(dir / "empty");

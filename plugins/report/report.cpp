@@ -47,7 +47,10 @@ class Report : public Plugin {
     void init(Host& host) override {
         every_ = host.option_int("every");
         path_ = host.output_dir();
-        if (path_.empty()) throw std::invalid_argument("report needs the run's output folder (--output-dir)");
+        if (path_.empty())
+            throw std::invalid_argument(
+                "report writes <output folder>/report.html and this run has no output folder (dry-run has none); "
+                "use it with ignite-host train");
         path_ += std::string("/") + kPageFileName;
         run_.facts.source = "the report plugin while the run went";
         run_.facts.live = true;
