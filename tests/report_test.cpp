@@ -189,7 +189,7 @@ RunData sample_run() {
         s.set("loss", 0.6 / e);
     }
     run.set_matrix({"val", "confusion_matrix", 3, {{5, 1, 0}, {0, 6, 2}, {1, 0, 9}}});
-    run.checkpoints = {{33, 1, "checkpoints/checkpoint_33.pt"}, {66, 2, "checkpoints/checkpoint_66.pt"}};
+    run.checkpoints = {{33, 1, "checkpoints/checkpoint_33.pt", 0}, {66, 2, "checkpoints/checkpoint_66.pt", 1}};
     run.resumes = {{2, 66, "checkpoints/checkpoint_66.pt", 0}};
     return run;
 }
@@ -310,7 +310,8 @@ TEST_CASE("report: a run with the plugin leaves a page whose charts hold what me
     }
     CHECK(points_of(html, "confusion-matrix") == 2 * 100);  // val and test, 10 x 10
     CHECK(points_of(html, "timeline") == 3);                // saved at iterations 15, 30, 45
-    CHECK_THAT(html, Catch::Contains("checkpoints/checkpoint_45.pt"));
+    CHECK_THAT(html, Catch::Contains("<code>checkpoints/checkpoint_15.pt</code></td><td class=\"l\">no longer"));
+    CHECK_THAT(html, Catch::Contains("<code>checkpoints/checkpoint_45.pt</code></td><td class=\"l\">yes"));
     CHECK_THAT(html, Catch::Contains("completed"));
     CHECK_THAT(html, Catch::Contains("(of 3 epochs planned)"));
     CHECK_THAT(html, Catch::Contains(kPluginGenerator));
@@ -377,6 +378,7 @@ TEST_CASE("report: a resumed run's page shows the whole history", "[report]") {
     }
     CHECK(points_of(html, "timeline") == 4 + 1);  // saved after each of 4 epochs, resumed once
     CHECK_THAT(html, Catch::Contains("Resumed (1 time)"));
+    CHECK(html.find("resumed</text>") < html.find("data-chart=\"metric-"));  // marked on the loss chart too
     CHECK_THAT(html, Catch::Contains("at epoch 2 iteration 20"));
 }
 

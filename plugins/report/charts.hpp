@@ -35,6 +35,7 @@ struct LineChart {
     bool integer_x = false;             ///< x is epochs: ticks on whole numbers
     bool log_y = false;                 ///< allowed: used when every y is > 0 and they span > 1000x
     std::vector<double> x_marks;        ///< light vertical lines (epoch ends on an iteration axis)
+    std::vector<double> resume_marks;   ///< red dashed lines labelled "resumed" (where a resumed run went on)
     double width = 640, height = 260;   ///< the viewBox; the page scales it to its column
 };
 

@@ -109,6 +109,15 @@ std::string render_line_chart(const LineChart& chart) {
         out += fmt::format("<line class=\"mark\" x1=\"{0}\" x2=\"{0}\" y1=\"{1}\" y2=\"{2}\"/>\n", svg::coord(f.px(m)),
                            svg::coord(f.top), svg::coord(f.top + f.plot_h()));
     }
+    for (const double m : chart.resume_marks) {
+        if (m < f.x_lo || m > f.x_hi) continue;
+        out += fmt::format(
+            "<line x1=\"{0}\" x2=\"{0}\" y1=\"{1}\" y2=\"{2}\" stroke=\"#d62728\" stroke-width=\"1.5\" "
+            "stroke-dasharray=\"5 3\"/><text class=\"tick\" x=\"{3}\" y=\"{4}\" fill=\"#d62728\">"
+            "resumed</text>\n",
+            svg::coord(f.px(m)), svg::coord(f.top), svg::coord(f.top + f.plot_h()), svg::coord(f.px(m) + 4),
+            svg::coord(f.top + 12));
+    }
     std::vector<svg::LegendEntry> legend;
     for (const auto& s : chart.series) {
         const char* c = svg::colour(s.colour);

@@ -188,6 +188,7 @@ std::string loss_chart(const RunData& run) {
     c.width = 1240;
     c.height = 320;
     c.x_marks = epoch_ends(run);
+    for (const auto& r : run.resumes) c.resume_marks.push_back(static_cast<double>(r.iteration));
     if (!run.loss.points.empty()) {
         std::vector<double> ys;
         for (const auto& p : run.loss.points) ys.push_back(p.y);
@@ -341,11 +342,14 @@ std::string checkpoint_section(const RunData& run) {
     if (run.checkpoints.empty()) return out;
     std::string t =
         "<table class=\"grid\" data-table=\"checkpoints\"><tr><th>iteration</th><th>epoch</th><th "
-        "class=\"l\">file</th></tr>\n";
+        "class=\"l\">file</th><th class=\"l\">on disk</th></tr>\n";
     for (const auto& c : run.checkpoints)
-        t += fmt::format("<tr><td>{}</td><td>{}</td><td class=\"l\"><code>{}</code></td></tr>\n",
+        t += fmt::format("<tr><td>{}</td><td>{}</td><td class=\"l\"><code>{}</code></td><td class=\"l\">{}</td></tr>\n",
                          c.iteration < 0 ? "\xe2\x80\x94" : std::to_string(c.iteration),
-                         c.epoch < 0 ? "\xe2\x80\x94" : std::to_string(c.epoch), escape(c.file));
+                         c.epoch < 0 ? "\xe2\x80\x94" : std::to_string(c.epoch), escape(c.file),
+                         c.on_disk < 0 ? "\xe2\x80\x94"
+                         : c.on_disk   ? "yes"
+                                       : "no longer (rotated out: the plugin keeps n_saved)");
     return out + t + "</table>\n";
 }
 

@@ -23,6 +23,7 @@
 #include <chrono>
 #include <cmath>
 #include <ctime>
+#include <filesystem>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -33,6 +34,7 @@ namespace {
 
 using namespace ignite::sdk;
 using namespace ignite_report;
+namespace fs = std::filesystem;
 
 std::string utc_now() {
     const std::time_t t = std::time(nullptr);
@@ -101,7 +103,7 @@ class Report : public Plugin {
                     std::string file = eng.try_state_string("last_checkpoint").value_or("");
                     const auto out = run_.facts.output_dir + "/";
                     if (file.rfind(out, 0) == 0) file = file.substr(out.size());
-                    run_.checkpoints.push_back({trainer_->iteration(), trainer_->epoch(), file});
+                    run_.checkpoints.push_back({trainer_->iteration(), trainer_->epoch(), file, 1});
                 });
                 watching_checkpoints_ = true;
             } catch (const Error&) {
@@ -123,7 +125,7 @@ class Report : public Plugin {
             if (file.rfind(out, 0) == 0) file = file.substr(out.size());
             const bool known = std::any_of(run_.checkpoints.begin(), run_.checkpoints.end(),
                                            [&](const CheckpointSave& c) { return c.file == file; });
-            if (!known) run_.checkpoints.push_back({t.iteration(), t.epoch(), file});
+            if (!known) run_.checkpoints.push_back({t.iteration(), t.epoch(), file, 1});
         }
         watch_checkpoints(host);  // a checkpoint plugin loaded after this one has registered by now
     }
@@ -199,6 +201,12 @@ class Report : public Plugin {
         run_.facts.wall_seconds = wall_seconds();
         run_.facts.epochs = trainer_->epoch();
         run_.facts.iterations = trainer_->iteration();
+        for (auto& c : run_.checkpoints) {  // the checkpoint plugin rotates files out (n_saved)
+            std::error_code ec;
+            const fs::path p =
+                fs::path(c.file).is_absolute() ? fs::path(c.file) : fs::path(run_.facts.output_dir) / c.file;
+            c.on_disk = fs::exists(p, ec) ? 1 : 0;
+        }
         host().write_file_durably(path_, render_page(run_));
     }
 

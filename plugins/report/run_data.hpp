@@ -66,6 +66,7 @@ struct CheckpointSave {
     std::int64_t iteration = -1;  ///< -1: unknown (a file whose name carries no iteration)
     std::int64_t epoch = -1;
     std::string file;  ///< the file name, relative to the output folder when inside it
+    int on_disk = -1;  ///< 1: the file is there; 0: deleted since (rotation); -1: not known
 };
 
 /// Where a resumed run continued (metrics.jsonl's `resume` line).

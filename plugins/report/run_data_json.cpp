@@ -48,7 +48,7 @@ std::string to_json_text(const RunData& run) {
         matrices.push_back({{"split", m.split}, {"name", m.name}, {"epoch", m.epoch}, {"rows", rs}});
     }
     json saves = json::array();
-    for (const auto& c : run.checkpoints) saves.push_back({c.iteration, c.epoch, c.file});
+    for (const auto& c : run.checkpoints) saves.push_back({c.iteration, c.epoch, c.file, c.on_disk});
     json resumes = json::array();
     for (const auto& r : run.resumes) resumes.push_back({r.epoch, r.iteration, r.checkpoint, r.superseded});
     json lr = json::array();
@@ -95,8 +95,8 @@ RunData from_json_text(const std::string& text) {
             run.matrices.push_back(std::move(v));
         }
         for (const auto& c : j.at("checkpoints"))
-            run.checkpoints.push_back(
-                {c.at(0).get<std::int64_t>(), c.at(1).get<std::int64_t>(), c.at(2).get<std::string>()});
+            run.checkpoints.push_back({c.at(0).get<std::int64_t>(), c.at(1).get<std::int64_t>(),
+                                       c.at(2).get<std::string>(), c.size() > 3 ? c.at(3).get<int>() : -1});
         for (const auto& r : j.at("resumes"))
             run.resumes.push_back({r.at(0).get<std::int64_t>(), r.at(1).get<std::int64_t>(), r.at(2).get<std::string>(),
                                    r.at(3).get<std::int64_t>()});

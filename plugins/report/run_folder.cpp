@@ -116,6 +116,7 @@ RunData load_run_folder(const fs::path& dir) {
             const auto name = entry.path().filename().string();
             if (!entry.is_regular_file(ec) || entry.path().extension() != ".pt") continue;
             CheckpointSave c;
+            c.on_disk = 1;
             c.file = (fs::path("checkpoints") / name).string();
             std::smatch m;
             if (std::regex_search(name, m, step) && name.find('=') == std::string::npos) {
