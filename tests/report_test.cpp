@@ -282,6 +282,11 @@ TEST_CASE("report: engines map to metrics.jsonl's splits and the configuration g
     CHECK(f.command_line ==
           "ignite-host train --epochs 2 --plugin report --plugin checkpoint --plugin-opt checkpoint.n_saved=2 "
           "--plugin-opt checkpoint.every=0 --seed 7 --device cpu --output-dir 'a b'");
+    CHECK(f.command_line_rebuilt);
+    RunFacts typed;
+    read_run_config(typed, R"({"epochs":2,"command_line":"ignite-host train --epochs 2"})");
+    CHECK(typed.command_line == "ignite-host train --epochs 2");
+    CHECK_FALSE(typed.command_line_rebuilt);
     REQUIRE(f.plugins.size() == 2);
     CHECK(f.plugins[1] == std::pair<std::string, std::string>{"checkpoint", "n_saved=2, every=0"});
     set_ended(f, 2, "trainer");

@@ -52,6 +52,7 @@ void read_run_config(RunFacts& facts, const std::string& config_json) {
         facts.command_line = text_of(j["command_line"]);
     } else {
         facts.command_line = command;  // every option with its value: runs the same configuration
+        facts.command_line_rebuilt = true;
     }
     if (j.contains("seed")) facts.seed = text_of(j["seed"]);
     if (j.contains("device")) facts.device = text_of(j["device"]);

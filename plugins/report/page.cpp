@@ -140,7 +140,10 @@ std::string header(const RunData& run) {
                               escape(row_summary(*rows.back())));
     }
     if (!finals.empty()) row("Final metrics", finals);
-    if (!f.command_line.empty()) row("Command line", "<code>" + escape(f.command_line) + "</code>");
+    if (!f.command_line.empty()) {
+        row(f.command_line_rebuilt ? "Command line (every option)" : "Command line",
+            "<code>" + escape(f.command_line) + "</code>");
+    }
     if (!f.plugins.empty()) {
         std::string p;
         for (const auto& [name, opts] : f.plugins)

@@ -88,7 +88,8 @@ struct RunFacts {
     std::string wall_note;           ///< what wall_seconds measures when it is not the whole run
     std::int64_t epochs = 0, iterations = 0;
     std::int64_t max_epochs = -1;
-    std::string command_line;  ///< when the configuration holds one
+    std::string command_line;  ///< as typed when the configuration holds it, else rebuilt from every option
+    bool command_line_rebuilt = false;  ///< rebuilt: every option with its value, defaults included
     std::string seed, device, started_utc, output_dir;
     /// The configuration (option -> value as text), in the config's order.
     std::vector<std::pair<std::string, std::string>> config;
