@@ -253,6 +253,43 @@ TEST_CASE("report: the page draws every chart with the points of its data", "[re
     CHECK(html.find("<demo>") == std::string::npos);
 }
 
+TEST_CASE("report: TensorBoard's per-iteration scalars replace the per-epoch loss and lr of a run folder", "[report]") {
+    RunData run;
+    run.row("train", 1, 10).set("avg_loss", 1.0);
+    run.row("train", 2, 20).set("avg_loss", 0.5);
+    run.row("test", 2, 20).set("loss", 0.7);
+    CHECK(points_of(render_page(run), "loss") == 2 + 1);  // the epoch means, then the test loss
+    std::vector<Point> loss, lr;
+    for (int i = 1; i <= 20; ++i) {
+        loss.push_back({double(i), 1.0 / i});
+        lr.push_back({double(i), 0.1});
+    }
+    add_scalar_series(run, "training/loss", loss);
+    add_scalar_series(run, "lr/group_1", lr);
+    add_scalar_series(run, "validation/accuracy", lr);  // not a per-iteration view: ignored
+    const std::string html = render_page(run);
+    CHECK(points_of(html, "loss") == 20 + 1);
+    CHECK(points_of(html, "lr") == 20);  // group_1's; group_0 has none
+    REQUIRE(run.lr.size() == 2);
+    CHECK(run.lr[0].tag == "lr/group_0");
+}
+
+TEST_CASE("report: a long run's page stays small: 4096 points per series at most", "[report]") {
+    RunData run;
+    for (std::int64_t i = 1; i <= 200000; ++i) run.loss.add(i, 1.0 / double(i));
+    run.lr = {{"lr/group_0", 1, {}}};
+    for (std::int64_t i = 1; i <= 200000; ++i) run.lr[0].add(i, 0.1);
+    for (int e = 1; e <= 200; ++e) {
+        run.row("train", e, e * 1000).set("avg_loss", 1.0 / e);
+        run.row("val", e, e * 1000).set("accuracy", 0.5);
+    }
+    const std::string html = render_page(run);
+    CHECK(points_of(html, "loss") <= 4096);
+    CHECK(points_of(html, "loss") > 2048);
+    CHECK(html.size() < 2'000'000);
+    CHECK(to_json_text(run).size() < 400'000);  // the plugin's checkpoint state
+}
+
 TEST_CASE("report: a page without data says so instead of drawing empty axes", "[report]") {
     const std::string html = render_page(RunData{});
     CHECK(points_of(html, "loss") == 0);
