@@ -1,5 +1,6 @@
-// ignite-host: the command line. Subcommands: train, dry-run, plugins list, plugins inspect.
+// ignite-host: the command line. Subcommands: train, dry-run, plugins list, plugins inspect, report.
 #include "cli_common.hpp"
+#include "report_command.hpp"
 #include "train/eval_schedule.hpp"
 #include "train/run_failure.hpp"
 #include "train/train_command.hpp"
@@ -38,7 +39,8 @@ void print_usage() {
                  "  dry-run           run the trainer (and evaluator) over synthetic batches with a no-op step,\n"
                  "                    firing every event: try plugins in a second\n"
                  "  plugins list      the built-in components and the plugins on the search path\n"
-                 "  plugins inspect   everything a plugin declares: options, events, metrics\n\n"
+                 "  plugins inspect   everything a plugin declares: options, events, metrics\n"
+                 "  report DIR        the run's page (DIR/report.html) from a run folder's metrics.jsonl\n\n"
                  "Run `ignite-host <command> --help` for a command's options.\n"
                  "Exit codes: 0 success, 1 a run that failed, 2 bad input (options, config, plugins, data),\n"
                  "130 / 143 a run stopped by SIGINT / SIGTERM.\n";
@@ -247,6 +249,7 @@ int main(int argc, char** argv) {
         if (command == "dry-run") return dry_run(rest);
         if (command == "train") return train_command(rest);
         if (command == "plugins") return plugins_command(rest);
+        if (command == "report") return report_command(rest);
         throw UsageError(fmt::format("unknown command '{}'; see ignite-host --help", command));
     } catch (const UsageError& e) {
         return report(e.what(), UsageError::kStatus);
