@@ -22,6 +22,7 @@
 #include <ignite/plugin_util.hpp>
 
 #include <filesystem>
+#include <limits>
 #include <optional>
 #include <set>
 #include <stdexcept>
@@ -209,17 +210,20 @@ class Csv : public ignite::sdk::Plugin {
             }
             const auto t = e.metric_tensor(name);
             const DLTensor& d = t->dl_tensor;
-            if (d.ndim == 0) {
-                if (const auto v = element(d, 0)) out.emplace_back(name, *v);
-            } else if (d.ndim == 1) {
-                for (std::int64_t i = 0; i < d.shape[0]; ++i)
-                    if (const auto v = element(d, i)) out.emplace_back(name + "/" + std::to_string(i), *v);
-            } else if (dropped_.insert(name).second) {
-                host().log(IGNITE_LOG_WARNING, "metric '" + name + "' has " + std::to_string(d.ndim) +
-                                                   " dimensions; metrics.csv holds numbers and 1-D metrics "
-                                                   "(name/0, name/1...), as Ignite's loggers do: it is in "
-                                                   "metrics.jsonl");
+            if (d.ndim > 1) {
+                if (dropped_.insert(name).second)
+                    host().log(IGNITE_LOG_WARNING, "metric '" + name + "' has " + std::to_string(d.ndim) +
+                                                       " dimensions; metrics.csv holds numbers and 1-D metrics "
+                                                       "(name/0, name/1...), as Ignite's loggers do: it is in "
+                                                       "metrics.jsonl");
+                continue;
             }
+            std::vector<double> elements;
+            const std::int64_t n = d.ndim == 1 ? d.shape[0] : 1;
+            for (std::int64_t i = 0; i < n; ++i)
+                elements.push_back(element(d, i).value_or(std::numeric_limits<double>::quiet_NaN()));
+            const auto flat = ignite_csv::flatten(name, static_cast<std::size_t>(d.ndim), elements);
+            out.insert(out.end(), flat.begin(), flat.end());
         }
     }
 

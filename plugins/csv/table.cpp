@@ -28,6 +28,15 @@ std::string number(double v) {
     return std::string(buf, r.ptr);
 }
 
+std::vector<std::pair<std::string, double>> flatten(const std::string& name, std::size_t ndim,
+                                                    const std::vector<double>& elements) {
+    std::vector<std::pair<std::string, double>> out;
+    if (ndim == 0 && elements.size() == 1) out.emplace_back(name, elements.front());
+    if (ndim == 1)
+        for (std::size_t i = 0; i < elements.size(); ++i) out.emplace_back(name + "/" + std::to_string(i), elements[i]);
+    return out;
+}
+
 Parsed parse(std::string_view text) {
     Parsed out;
     std::size_t start = 0;

@@ -41,6 +41,13 @@ std::string quote(std::string_view field);
 /// `v` as the shortest text that parses back to `v`; nan, inf, -inf.
 std::string number(double v);
 
+/// A metric's columns, flattened as Ignite's loggers flatten (`_flatten_dict`): a number (0-D)
+/// under its name, a 1-D tensor's elements as name/0, name/1...; nothing for more dimensions
+/// (a confusion matrix: Ignite's loggers warn and drop it; metrics.jsonl has it). `elements`
+/// in row-major order.
+std::vector<std::pair<std::string, double>> flatten(const std::string& name, std::size_t ndim,
+                                                    const std::vector<double>& elements);
+
 /// One row before it is placed into columns.
 struct Row {
     std::string engine;
