@@ -1,5 +1,6 @@
 // ignite-host: the command line. Subcommands: train, dry-run, plugins list, plugins inspect.
 #include "cli_common.hpp"
+#include "plural.hpp"
 #include "train/eval_schedule.hpp"
 #include "train/run_failure.hpp"
 #include "train/train_command.hpp"
@@ -80,7 +81,7 @@ int dry_run(const std::vector<std::string>& args) {
     // The schedule `train` runs (every K epochs and at the last), so plugins meet the same here.
     schedule_evaluation(trainer, eval_every,
                         {{"evaluator", &evaluator, ignite::data::range(eval_length),
-                          fmt::format("{} iterations", eval_length)}},
+                          count_of(eval_length, "iteration")}},
                         EvalLog::none);
     const auto plugin_names = strings(vm, "plugin");
     plugins.load(plugin_names, raw_plugin_options(vm, plugin_names));
@@ -89,8 +90,11 @@ int dry_run(const std::vector<std::string>& args) {
     std::string loaded;
     for (const auto& p : plugin_names) loaded += (loaded.empty() ? "" : ", ") + p;
     std::cout << fmt::format(
-        "dry-run: {} epochs x {} iterations, evaluator {}; plugins: {}\n", trainer.state.epoch, epoch_length,
-        eval_every > 0 ? fmt::format("every {} epochs ({} iterations)", eval_every, eval_length) : std::string("never"),
+        "dry-run: {} x {}, evaluator {}; plugins: {}\n", count_of(trainer.state.epoch, "epoch"),
+        count_of(epoch_length, "iteration"),
+        eval_every > 0 ? fmt::format("every {} ({})", eval_every == 1 ? std::string("epoch") : count_of(eval_every, "epoch"),
+                                     count_of(eval_length, "iteration"))
+                       : std::string("never"),
         loaded.empty() ? "none (add --plugin NAME; see ignite-host plugins list)" : loaded);
     return 0;
 }
