@@ -32,7 +32,7 @@ namespace {
 // ---- constants ---------------------------------------------------------------------------
 
 static_assert(IGNITE_ABI_MAJOR == 1);
-static_assert(IGNITE_ABI_MINOR == 6);
+static_assert(IGNITE_ABI_MINOR == 7);
 static_assert(std::string_view(IGNITE_PLUGIN_ENTRY_SYMBOL) == "ignite_plugin_entry");
 
 static_assert(IGNITE_OK == 0);
@@ -160,7 +160,7 @@ static_assert(offsetof(ignite_bytes, size) == 8);
 
 static_assert(
     sizeof(ignite_host_api) ==
-    392);  // 256 in 1.0 and 1.1; 1.2 appended handle_exception .. set_param_group_double; 1.3 checkpoint_bytes .. remove_stray_temporaries; 1.4 checkpoint_bytes_of; 1.5 run_fact_string .. has_metric; 1.6 engine_count .. terminate_reason
+    432);  // 256 in 1.0 and 1.1; 1.2 appended handle_exception .. set_param_group_double; 1.3 checkpoint_bytes .. remove_stray_temporaries; 1.4 checkpoint_bytes_of; 1.5 run_fact_string .. has_metric; 1.6 engine_count .. terminate_reason; 1.7 set_status .. parameter_tensor
 static_assert(offsetof(ignite_host_api, struct_size) == 0);
 static_assert(offsetof(ignite_host_api, abi_major) == 4);
 static_assert(offsetof(ignite_host_api, abi_minor) == 6);
@@ -212,6 +212,11 @@ static_assert(offsetof(ignite_host_api, engine_at) == 360);                 // 1
 static_assert(offsetof(ignite_host_api, metric_tensor) == 368);             // 1.6
 static_assert(offsetof(ignite_host_api, terminate_with_reason) == 376);     // 1.6
 static_assert(offsetof(ignite_host_api, terminate_reason) == 384);          // 1.6
+static_assert(offsetof(ignite_host_api, set_status) == 392);                // 1.7
+static_assert(offsetof(ignite_host_api, status_drawn) == 400);              // 1.7
+static_assert(offsetof(ignite_host_api, parameter_count) == 408);           // 1.7
+static_assert(offsetof(ignite_host_api, parameter_name) == 416);            // 1.7
+static_assert(offsetof(ignite_host_api, parameter_tensor) == 424);          // 1.7
 
 static_assert(sizeof(ignite_plugin_info) ==
               160);  // 104 in 1.0; 1.1 appended metrics, metric_count; 1.2 the strides; 1.4 state_format; 1.6 placement (in 1.4's padding), priority_band
@@ -301,8 +306,8 @@ static void check_frozen_prefix(const ignite_frozen_field* frozen, std::size_t c
 
 TEST_CASE("the live plugin.h keeps the frozen ABI 1.0 layout field by field") {
     // The live list is the frozen 1.0 list followed by the 13 fields 1.1 appended, the 16
-    // 1.2 appended, the 3 of 1.3, the 2 of 1.4, the 4 of 1.5 and the 7 of 1.6.
-    REQUIRE(ignite_frozen_field_count + 13 + 16 + 3 + 2 + 4 + 7 == std::size(kLiveFields));
+    // 1.2 appended, the 3 of 1.3, the 2 of 1.4, the 4 of 1.5, the 7 of 1.6 and the 5 of 1.7.
+    REQUIRE(ignite_frozen_field_count + 13 + 16 + 3 + 2 + 4 + 7 + 5 == std::size(kLiveFields));
     // The size of each 1.0 struct, as the frozen header has it.
     auto frozen_size = [](const std::string& type) -> std::size_t {
         for (std::size_t i = 0; i < ignite_frozen_field_count; ++i)
@@ -340,6 +345,12 @@ TEST_CASE("the live plugin.h keeps the frozen ABI 1.5 layout field by field") {
     REQUIRE(ignite_frozen15_field_count <= std::size(kLiveFields));
     REQUIRE(ignite_frozen15_field_count == ignite_frozen14_field_count + 4);
     check_frozen_prefix(ignite_frozen15_fields, ignite_frozen15_field_count);
+}
+
+TEST_CASE("the live plugin.h keeps the frozen ABI 1.6 layout field by field") {
+    REQUIRE(ignite_frozen16_field_count <= std::size(kLiveFields));
+    REQUIRE(ignite_frozen16_field_count == ignite_frozen15_field_count + 7);
+    check_frozen_prefix(ignite_frozen16_fields, ignite_frozen16_field_count);
 }
 
 // The DLPack structs as the host sees them (LibTorch's ATen/dlpack.h, IGNITE_DLPACK_HEADER).

@@ -123,7 +123,7 @@ TEST_CASE("host: the frozen ABI 1.0 fixture loads and runs (C plugin with every=
     const auto r = host(dry_run({"--epochs", "2", "--epoch-length", "4", "--plugin", kFrozen}));
     check_ok(r);
     INFO(r.output);
-    CHECK(r.has_line("[frozen_fixture] loaded (every=2, host ABI 1.6)"));
+    CHECK(r.has_line("[frozen_fixture] loaded (every=2, host ABI 1.7)"));
     // ITERATION_COMPLETED(every=2) over 8 iterations: 2, 4, 6, 8; state.ticks written and
     // read back through the custom event.
     for (int tick = 1; tick <= 4; ++tick) {
@@ -164,7 +164,7 @@ TEST_CASE("host: an entry symbol that returns NULL") {
 
 TEST_CASE("host: a plugin built for ABI 2.0") {
     const auto r = host(dry_run({"--plugin", bad("abi2")}));
-    check_failure(r, 2, {bad("abi2"), "plugin ABI 2.", "this host implements ABI 1.6"});
+    check_failure(r, 2, {bad("abi2"), "plugin ABI 2.", "this host implements ABI 1.7"});
     CHECK_FALSE(r.has("init of a refused plugin was called"));
 }
 
@@ -337,7 +337,7 @@ TEST_CASE("host: --config reads an INI file and the command line wins") {
     SECTION("the file alone") {
         const auto r = host(dry_run({"--config", cfg.string()}));
         check_ok(r);
-        CHECK(r.has_line("[frozen_fixture] loaded (every=4, host ABI 1.6)"));
+        CHECK(r.has_line("[frozen_fixture] loaded (every=4, host ABI 1.7)"));
         CHECK(r.has_line("[frozen_fixture] completed at epoch 5 iteration 20 with ticks=5"));
     }
     SECTION("--epochs on the command line overrides the file") {
@@ -363,7 +363,7 @@ TEST_CASE("host: --plugin-opt on the command line wins over the config file", "[
     const auto r = host(dry_run(
         {"--config", cfg.string(), "--epochs", "1", "--epoch-length", "4", "--plugin-opt", "frozen_fixture.every=2"}));
     check_ok(r);
-    CHECK(r.has_line("[frozen_fixture] loaded (every=2, host ABI 1.6)"));
+    CHECK(r.has_line("[frozen_fixture] loaded (every=2, host ABI 1.7)"));
 }
 
 // ---- plugins inspect / list, --version, bad commands -------------------------------------------
@@ -408,7 +408,7 @@ TEST_CASE("host: plugins list shows the plugins on IGNITE_PLUGIN_PATH") {
     CHECK(std::regex_search(r.output,
                             std::regex(R"(\nopts +0\.3\.1 +plugin 1\.0 +every rank +Fixture with one option of every type\n)")));
     // A 1.6 plugin says where it runs.
-    CHECK(std::regex_search(r.output, std::regex(R"(\nrun16 +1\.0 +plugin 1\.6 +rank 0 +every ABI 1\.6 call, logged\n)")));
+    CHECK(std::regex_search(r.output, std::regex(R"(\nrun16 +1\.0 +plugin 1\.7 +rank 0 +every ABI 1\.6 call, logged\n)")));
 }
 
 TEST_CASE("host: plugins inspect and list show the lr_schedule component with Ignite's option names") {
@@ -439,14 +439,14 @@ TEST_CASE("host: plugins list survives a directory of broken plugins") {
         CHECK(r.has("ignite-plugin-" + std::string(name) + ".so (unusable: "));
     }
     // Loadable ones are listed, even those that fail later (at init or in a handler).
-    CHECK(std::regex_search(r.output, std::regex(R"(\ninitfail +0\.0\.1 +plugin 1\.6 )")));
-    CHECK(std::regex_search(r.output, std::regex(R"(\ndupname +0\.0\.1-a +plugin 1\.6 )")));
+    CHECK(std::regex_search(r.output, std::regex(R"(\ninitfail +0\.0\.1 +plugin 1\.7 )")));
+    CHECK(std::regex_search(r.output, std::regex(R"(\ndupname +0\.0\.1-a +plugin 1\.7 )")));
 }
 
 TEST_CASE("host: --version names the host and plugin ABI versions") {
     const auto r = host({"--version"});
     check_ok(r);
-    CHECK(std::regex_search(r.output, std::regex(R"(^ignite-host [0-9]+\.[0-9]+\.[0-9]+ \(plugin ABI 1\.6\)\n$)")));
+    CHECK(std::regex_search(r.output, std::regex(R"(^ignite-host [0-9]+\.[0-9]+\.[0-9]+ \(plugin ABI 1\.7\)\n$)")));
 }
 
 TEST_CASE("host: an unknown command is bad input") {

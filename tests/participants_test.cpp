@@ -188,7 +188,7 @@ TEST_CASE("a shared-library plugin is the same kind of participant: spec, placem
     const auto p = host.participants().at(0);
     CHECK(p.kind == ParticipantKind::shared_library);
     CHECK(p.name == "run16");
-    CHECK(p.abi == "1.6");
+    CHECK(p.abi == "1.7");
     CHECK(p.placement == Placement::rank_zero);
     CHECK(p.priority_band == ignite::Priority::loggers.value);
     CHECK(p.options.size() == 3);
@@ -248,7 +248,14 @@ TEST_CASE("ABI 1.6: a C plugin reads every run fact, lists the engines and gets 
                              "terminate_with_reason none INVALID_ARGUMENT",
                              "terminate_with_reason unknown INVALID_ARGUMENT",
                              "terminate_reason null_out INVALID_ARGUMENT", "metric_tensor unknown NOT_FOUND",
-                             "terminate_reason before_run OK", "terminate_reason trainer 0"}) {
+                             "terminate_reason before_run OK", "terminate_reason trainer 0",
+                             // 1.7: the model's parameters, the status area
+                             "parameter_count trainer OK", "parameter_tensor grad_before_backward NOT_FOUND",
+                             "parameter_count null_out INVALID_ARGUMENT", "parameter fc1.weight 256x784 grad=1",
+                             "parameter fc1.bias 256x1 grad=1", "parameter fc2.weight 10x256 grad=1",
+                             "parameter fc2.bias 10x1 grad=1", "parameter_name past_the_end NOT_FOUND",
+                             "parameter_tensor bad_which INVALID_ARGUMENT", "set_status text OK", "set_status clear OK",
+                             "status_drawn call OK", "status_drawn 0"}) {
         CHECK(has(lines, line));
     }
     // The config fact is the run's whole configuration, one JSON object, as the run uses it.

@@ -1,13 +1,21 @@
 /* Records the layout of every ABI struct as a FROZEN header defines it (this file's only
- * ignite include directory is tests/abi/frozen/1.0, or 1.2 ... 1.5 when built with
- * IGNITE_FROZEN_1_2 ... IGNITE_FROZEN_1_5), and, in the 1.0 build, of the DLPack structs as Debian's DLPack 0.6
+ * ignite include directory is tests/abi/frozen/1.0, or 1.2 ... 1.6 when built with
+ * IGNITE_FROZEN_1_2 ... IGNITE_FROZEN_1_6), and, in the 1.0 build, of the DLPack structs as Debian's DLPack 0.6
  * defines them (the frozen header includes <dlpack/dlpack.h>). */
 #include <ignite/plugin.h>
 
 #include "frozen_layout.h"
 
 #define X(type, field) {#type, #field, sizeof(type), offsetof(type, field), sizeof(((type*)0)->field)},
-#if defined(IGNITE_FROZEN_1_5)
+#if defined(IGNITE_FROZEN_1_6)
+#if IGNITE_ABI_MINOR != 6
+#error "the 1.6 layout must come from tests/abi/frozen/1.6"
+#endif
+const ignite_frozen_field ignite_frozen16_fields[] = {
+#include "abi_fields.inc"
+};
+const size_t ignite_frozen16_field_count = sizeof ignite_frozen16_fields / sizeof ignite_frozen16_fields[0];
+#elif defined(IGNITE_FROZEN_1_5)
 #if IGNITE_ABI_MINOR != 5
 #error "the 1.5 layout must come from tests/abi/frozen/1.5"
 #endif

@@ -32,6 +32,9 @@ extern const size_t ignite_frozen14_field_count;
 /* ... and as the frozen 1.5 header lays it out (IGNITE_FROZEN_1_5, ignite_abi_frozen15_layout). */
 extern const ignite_frozen_field ignite_frozen15_fields[];
 extern const size_t ignite_frozen15_field_count;
+/* ... and as the frozen 1.6 header lays it out (IGNITE_FROZEN_1_6, ignite_abi_frozen16_layout). */
+extern const ignite_frozen_field ignite_frozen16_fields[];
+extern const size_t ignite_frozen16_field_count;
 /* DLManagedTensor and its parts as DLPack 0.6 lays them out (tests/abi/dlpack_fields.inc). */
 extern const ignite_frozen_field ignite_frozen_dlpack_fields[];
 extern const size_t ignite_frozen_dlpack_field_count;

@@ -5,6 +5,10 @@
  *   [run16] metric <name> ndim=<n> shape=<a>x<b> dtype=<code>/<bits>   metric_tensor, at the
  *                                        evaluator's COMPLETED (option `metric`)
  *   [run16] terminate_reason <engine> <n>   at each engine's COMPLETED
+ * and, since 1.7 (the fixture is built against the live header):
+ *   [run16] parameter <name> <d0>x<d1> grad=<0|1>   every trainer parameter at its first
+ *                                        ITERATION_COMPLETED (parameter_count/_name/_tensor)
+ *   [run16] status_drawn <0|1>           at init, after set_status
  * It declares placement RANK_ZERO and the loggers band. With `terminate_at` N > 0 it stops
  * the trainer at iteration N with IGNITE_TERMINATE_BAD_WEIGHTS (`reason` picks another).
  * tests/participants_test.cpp runs it through ignite-host. */
@@ -32,8 +36,29 @@ static void record(const char* call, const char* what, ignite_status s) {
     say(line);
 }
 
+static void list_parameters(ignite_engine* engine) {
+    char line[512];
+    size_t n = 0, i;
+    if (g_api->parameter_count(engine, &n) != IGNITE_OK) return;
+    for (i = 0; i < n; ++i) {
+        const char* name = NULL;
+        DLManagedTensor* value = NULL;
+        DLManagedTensor* grad = NULL;
+        if (g_api->parameter_name(engine, i, &name) != IGNITE_OK ||
+            g_api->parameter_tensor(engine, i, IGNITE_PARAMETER_VALUE, &value) != IGNITE_OK)
+            return;
+        snprintf(line, sizeof line, "parameter %s %lldx%lld grad=%d", name, (long long)value->dl_tensor.shape[0],
+                 value->dl_tensor.ndim > 1 ? (long long)value->dl_tensor.shape[1] : 1LL,
+                 g_api->parameter_tensor(engine, i, IGNITE_PARAMETER_GRAD, &grad) == IGNITE_OK && grad != NULL);
+        say(line);
+    }
+    record("parameter_name", "past_the_end", g_api->parameter_name(engine, n, &(const char*){NULL}));
+    record("parameter_tensor", "bad_which", g_api->parameter_tensor(engine, 0, 7, &(DLManagedTensor*){NULL}));
+}
+
 static ignite_status on_iteration(void* user_data, ignite_engine* engine, const ignite_event_info* info) {
     (void)user_data;
+    if (info->iteration == 1) list_parameters(engine);
     if (g_terminate_at > 0 && info->iteration == g_terminate_at) {
         return g_api->terminate_with_reason(engine, (int32_t)g_reason);
     }
@@ -117,6 +142,21 @@ static ignite_status init(ignite_host* host, const ignite_host_api* api, void** 
     record("terminate_reason", "null_out", api->terminate_reason(e, NULL));
     record("metric_tensor", "unknown", api->metric_tensor(e, "no_such_metric", &t));
     record("terminate_reason", "before_run", api->terminate_reason(e, &reason));
+    if (api->engine(host, "trainer") != NULL) {
+        size_t params = 0;
+        record("parameter_count", "trainer", api->parameter_count(api->engine(host, "trainer"), &params));
+        record("parameter_tensor", "grad_before_backward",
+               api->parameter_tensor(api->engine(host, "trainer"), 0, IGNITE_PARAMETER_GRAD, &t));
+    }
+    record("parameter_count", "null_out", api->parameter_count(e, NULL));
+    record("set_status", "text", api->set_status(host, "run16 status"));
+    record("set_status", "clear", api->set_status(host, NULL));
+    {
+        int32_t drawn = -1;
+        record("status_drawn", "call", api->status_drawn(host, &drawn));
+        snprintf(line, sizeof line, "status_drawn %d", (int)drawn);
+        say(line);
+    }
     if (api->engine(host, "trainer") != NULL) {
         spec = fixture_event_spec(IGNITE_EVENT_ITERATION_COMPLETED);
         if (api->add_handler(host, api->engine(host, "trainer"), &spec, 1, IGNITE_PRIORITY_HANDLERS, on_iteration, NULL,

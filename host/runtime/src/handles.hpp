@@ -29,6 +29,10 @@ struct ignite_engine {
     std::optional<ignite::host::PluginHost::Termination> termination;  // the first terminate a plugin asked for
     torch::optim::Optimizer* optimizer = nullptr;                      // the engine's, for param_group_* (may be null)
     std::set<std::string> attached_metrics;                            // declare_metric's, for has_metric
+    // The parameters of the model the engine trains (set_parameters), for parameter_* (ABI
+    // 1.7): an optimizer step updates them in place, so the handles stay current.
+    std::vector<std::string> parameter_names;
+    std::vector<at::Tensor> parameters;
 
     void release_borrowed() noexcept {
         for (auto* t : borrowed) t->deleter(t);
@@ -69,4 +73,5 @@ struct ignite_host {
     ignite::host::PluginHost* owner = nullptr;
     ignite::host::PluginHost::Loaded* plugin = nullptr;
     std::map<std::string, ignite_engine*> engines;
+    std::size_t status_slot = 0;  // the plugin's place in load order: its lines in the status area
 };

@@ -802,6 +802,63 @@ ignite_status api_metric_tensor(ignite_engine* engine, const char* name, DLManag
     });
 }
 
+// ---- ABI 1.7: the status area, the model's parameters ----
+
+ignite_status api_set_status(ignite_host* host, const char* text) {
+    return guarded([&] {
+        IGNITE_REQUIRE(host, IGNITE_ERR_INVALID_ARGUMENT, "set_status needs the plugin's host");
+        set_status_lines(host->status_slot, text ? std::string_view(text) : std::string_view());
+        return IGNITE_OK;
+    });
+}
+
+ignite_status api_status_drawn(ignite_host* host, int32_t* out) {
+    return guarded([&] {
+        IGNITE_REQUIRE(host && out, IGNITE_ERR_INVALID_ARGUMENT, "status_drawn needs the plugin's host and out");
+        *out = status_area_drawn() ? 1 : 0;
+        return IGNITE_OK;
+    });
+}
+
+ignite_status api_parameter_count(ignite_engine* engine, size_t* out) {
+    return guarded([&] {
+        IGNITE_REQUIRE(engine && out, IGNITE_ERR_INVALID_ARGUMENT, "parameter_count needs an engine and out");
+        *out = engine->parameters.size();
+        return IGNITE_OK;
+    });
+}
+
+ignite_status api_parameter_name(ignite_engine* engine, size_t index, const char** out) {
+    return guarded([&] {
+        IGNITE_REQUIRE(engine && out, IGNITE_ERR_INVALID_ARGUMENT, "parameter_name needs an engine and out");
+        IGNITE_REQUIRE(index < engine->parameter_names.size(), IGNITE_ERR_NOT_FOUND,
+                       "engine '{}' has {} parameter(s); there is no parameter {}", engine->name,
+                       engine->parameter_names.size(), index);
+        *out = engine->parameter_names[index].c_str();
+        return IGNITE_OK;
+    });
+}
+
+ignite_status api_parameter_tensor(ignite_engine* engine, size_t index, int32_t which, DLManagedTensor** out) {
+    return guarded([&] {
+        IGNITE_REQUIRE(engine && out, IGNITE_ERR_INVALID_ARGUMENT, "parameter_tensor needs an engine and out");
+        IGNITE_REQUIRE(which == IGNITE_PARAMETER_VALUE || which == IGNITE_PARAMETER_GRAD, IGNITE_ERR_INVALID_ARGUMENT,
+                       "parameter_tensor: `which` is IGNITE_PARAMETER_VALUE (0) or IGNITE_PARAMETER_GRAD (1), not {}",
+                       which);
+        IGNITE_REQUIRE(index < engine->parameters.size(), IGNITE_ERR_NOT_FOUND,
+                       "engine '{}' has {} parameter(s); there is no parameter {}", engine->name,
+                       engine->parameters.size(), index);
+        const auto& p = engine->parameters[index];
+        at::Tensor t = which == IGNITE_PARAMETER_VALUE ? p.detach() : p.grad();
+        IGNITE_REQUIRE(t.defined(), IGNITE_ERR_NOT_FOUND, "parameter '{}' has no gradient (yet)",
+                       engine->parameter_names[index]);
+        DLManagedTensor* dl = at::toDLPack(t.detach());
+        engine->borrowed.push_back(dl);
+        *out = dl;
+        return IGNITE_OK;
+    });
+}
+
 // Designated initializers: two slots of the same type can no longer be swapped silently.
 const ignite_host_api kApi = {
     .struct_size = sizeof(ignite_host_api),
@@ -855,6 +912,11 @@ const ignite_host_api kApi = {
     .metric_tensor = api_metric_tensor,
     .terminate_with_reason = api_terminate_with_reason,
     .terminate_reason = api_terminate_reason,
+    .set_status = api_set_status,
+    .status_drawn = api_status_drawn,
+    .parameter_count = api_parameter_count,
+    .parameter_name = api_parameter_name,
+    .parameter_tensor = api_parameter_tensor,
 };
 
 }  // namespace

@@ -4,6 +4,7 @@
 // the code ask which kind it has.
 #include "handles.hpp"
 
+#include <ignite/runtime/console_log.hpp>
 #include <ignite/runtime/plugin_metric.hpp>
 
 #include <fmt/format.h>
@@ -65,6 +66,20 @@ void PluginHost::set_optimizer(const std::string& engine, torch::optim::Optimize
         throw std::invalid_argument(fmt::format("set_optimizer: no engine '{}' was added", engine));
     it->second->optimizer = &optimizer;
 }
+
+void PluginHost::set_parameters(const std::string& engine, std::vector<std::pair<std::string, at::Tensor>> parameters) {
+    const auto it = engines_.find(engine);
+    if (it == engines_.end()) throw std::invalid_argument(fmt::format("set_parameters: no engine '{}' was added", engine));
+    auto& e = *it->second;
+    e.parameter_names.clear();
+    e.parameters.clear();
+    for (auto& [name, tensor] : parameters) {
+        e.parameter_names.push_back(std::move(name));
+        e.parameters.push_back(std::move(tensor));
+    }
+}
+
+void PluginHost::set_status_drawn(bool drawn) noexcept { set_status_area_drawn(drawn); }
 
 void PluginHost::set_run_facts(RunFacts facts) {
     if (facts.world_size < 1 || facts.rank < 0 || facts.rank >= facts.world_size) {
@@ -223,6 +238,7 @@ void PluginHost::open(const std::vector<std::string>& plugins, const RawPluginOp
             l->host = std::make_unique<ignite_host>();
             l->host->owner = this;
             l->host->plugin = l.get();
+            l->host->status_slot = plugins_.size();
             for (auto& [name, e] : engines_) l->host->engines[name] = e.get();
         }
         plugins_.push_back(std::move(l));
@@ -317,6 +333,7 @@ std::optional<PluginHost::Termination> PluginHost::termination(const std::string
 }
 
 void PluginHost::shutdown() noexcept {
+    clear_status_area();  // a bar left by a plugin must not stay under what follows the run
     // Metric instances live in the plugins: destroy them while the plugins still run.
     for (auto& w : metric_instances_) {
         if (auto m = w.lock()) static_cast<PluginMetric&>(*m).release();

@@ -51,6 +51,11 @@ public:
     std::vector<at::Tensor> parameters() override { return m_->parameters(); }
     void train(bool on) override { m_->train(on); }
     void to(const c10::Device& d) override { m_->to(d); }
+    std::vector<std::pair<std::string, at::Tensor>> named_parameters() override {
+        std::vector<std::pair<std::string, at::Tensor>> out;
+        for (const auto& item : m_->named_parameters(/*recurse=*/true)) out.emplace_back(item.key(), item.value());
+        return out;
+    }
     c10::Dict<std::string, at::Tensor> state_dict() override {
         c10::Dict<std::string, at::Tensor> out;
         // PyTorch's order: each module's parameters then its buffers, modules in order.
@@ -89,6 +94,11 @@ public:
     }
     void train(bool on) override { m_.train(on); }
     void to(const c10::Device& d) override { m_.to(d); }
+    std::vector<std::pair<std::string, at::Tensor>> named_parameters() override {
+        std::vector<std::pair<std::string, at::Tensor>> out;
+        for (const auto& item : m_.named_parameters(/*recurse=*/true)) out.emplace_back(item.name, item.value);
+        return out;
+    }
     c10::Dict<std::string, at::Tensor> state_dict() override {
         c10::Dict<std::string, at::Tensor> out;
         for (const auto& item : m_.named_parameters(/*recurse=*/true)) out.insert(item.name, item.value);

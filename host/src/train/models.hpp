@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ignite::host {
@@ -18,6 +19,8 @@ public:
     virtual at::Tensor forward(const at::Tensor& x) = 0;
     /// Parameters the optimizer updates (shared storage with the model).
     virtual std::vector<at::Tensor> parameters() = 0;
+    /// The same parameters under their module paths ("fc1.weight"), in PyTorch's order.
+    virtual std::vector<std::pair<std::string, at::Tensor>> named_parameters() = 0;
     /// model.train() / model.eval().
     virtual void train(bool on) = 0;
     virtual void to(const c10::Device& device) = 0;

@@ -98,6 +98,7 @@ void open_plugins(PluginHost& plugins, Training& training, const TrainOptions& c
         for (const char* name : {"accuracy", "loss"}) plugins.declare_metric("validation", name);
     }
     plugins.set_optimizer("trainer", *training.optimizer);  // plugins read and schedule its parameter groups
+    plugins.set_parameters("trainer", training.model->named_parameters());  // weights and gradients (TensorBoard's handlers)
     offer_host_components(plugins, training, c);
     // The list first: its warnings come before any --plugin-opt error.
     const auto names = plugin_list(c, plugins);

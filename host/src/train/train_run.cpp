@@ -3,6 +3,7 @@
 #include "metric_lines.hpp"
 #include "plural.hpp"
 #include "run_failure.hpp"
+#include "run_files.hpp"
 #include "stop_signals.hpp"
 
 #include <ignite/runtime/console_log.hpp>
@@ -122,6 +123,8 @@ int run_training(const TrainOptions& c, Training& training, PluginHost& plugins,
     }
     std::cout << test_results(training);
     std::cout << fmt::format("; {} in {}\n", results().ends_with(".jsonl") ? "metrics" : "results", results());
+    for (const auto& line : run_file_lines(record.output_dir(), list_run_files(record.output_dir()), tensorboard_command()))
+        std::cout << line << '\n';
     std::cout.flush();
     if (!std::cout) throw RunFailed("the summary could not be written to standard output");
     // Weights a participant stopped the run for as bad (a NaN loss) are a failed run, not a

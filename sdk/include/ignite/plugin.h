@@ -1,8 +1,8 @@
-/* Ignite C++ plugin ABI, version 1.6 (1.0 + plugin-declared metrics + explicit exception
+/* Ignite C++ plugin ABI, version 1.7 (1.0 + plugin-declared metrics + explicit exception
  * handling, option ranges and choices, growable arrays, counters in the event info, the
  * optimizer's parameter groups; checkpointing; structured plugin state; the run's facts and
  * checkpoint verification; named priority bands; placement, the engines listed, tensor
- * metrics, terminate reasons).
+ * metrics, terminate reasons; the terminal's status area, the model's parameters).
  *
  * The one stable promise of Ignite C++: a plugin compiled against ABI 1.k loads in every
  * host 1.m with m >= k. C99; depends only on <stdint.h>, <stddef.h> and DLPack
@@ -53,7 +53,10 @@
  * (IGNITE_PRIORITY_*, ignite/priority_bands.def). 1.6 appended ignite_plugin_info.placement /
  * priority_band, ignite_host_api.engine_count / engine_at / metric_tensor /
  * terminate_with_reason / terminate_reason, the run fact "config", and the terminate reasons
- * (IGNITE_TERMINATE_*, ignite/terminate_reasons.def).
+ * (IGNITE_TERMINATE_*, ignite/terminate_reasons.def). 1.7 appended ignite_host_api.set_status /
+ * status_drawn (a progress bar the host keeps under its log lines) and parameter_count /
+ * parameter_name / parameter_tensor (the trained model's weights and gradients, for
+ * TensorBoard's weights and grads handlers).
  */
 #ifndef IGNITE_PLUGIN_H
 #define IGNITE_PLUGIN_H
@@ -72,7 +75,7 @@ extern "C" {
 #endif
 
 #define IGNITE_ABI_MAJOR 1
-#define IGNITE_ABI_MINOR 6
+#define IGNITE_ABI_MINOR 7
 
 /* Name of the exported entry point, as a string for dlsym-style lookups. */
 #define IGNITE_PLUGIN_ENTRY_SYMBOL "ignite_plugin_entry"
@@ -527,7 +530,34 @@ typedef struct ignite_host_api {
      * USER_SIGNAL, reaching max_iters ITERATION_LIMIT. */
     ignite_status (*terminate_with_reason)(ignite_engine* engine, int32_t reason);
     ignite_status (*terminate_reason)(ignite_engine* engine, int32_t* out);
+
+    /* ---- ABI 1.7 (check IGNITE_API_HAS(api, ignite_host_api, set_status) first) ---- */
+
+    /* The terminal's status area: lines the host keeps under every log line it writes to
+     * stderr, so a progress bar is never written over and never writes over a log line.
+     * set_status replaces this plugin's lines with `text` ('\n' separates lines; NULL or ""
+     * removes them); each plugin has its own lines, shown in the order the plugins were
+     * loaded. The host draws the area only when stderr is a terminal (or the application
+     * forced it): status_drawn sets *out to 1 then, else 0, and a plugin prints plain lines
+     * through `log` instead; set_status is still accepted and draws nothing. */
+    ignite_status (*set_status)(ignite_host* host, const char* text);
+    ignite_status (*status_drawn)(ignite_host* host, int32_t* out);
+
+    /* The named parameters of the model `engine` trains (ignite-host: the trainer's; count 0
+     * for an engine without a model), in the model's named_parameters() order, e.g. for
+     * TensorBoard's weights_norm / grads_norm scalars and weights / grads histograms.
+     * parameter_name: the dotted PyTorch name ("fc1.weight"), valid while the run lasts.
+     * parameter_tensor: `which` is IGNITE_PARAMETER_VALUE or IGNITE_PARAMETER_GRAD; a DLPack
+     * view of the tensor on the model's device, BORROWED until the callback returns (never
+     * call its deleter, never write through it). NOT_FOUND: an index >= parameter_count, or
+     * a parameter without a gradient (before the first backward, or frozen). */
+    ignite_status (*parameter_count)(ignite_engine* engine, size_t* out);
+    ignite_status (*parameter_name)(ignite_engine* engine, size_t index, const char** out);
+    ignite_status (*parameter_tensor)(ignite_engine* engine, size_t index, int32_t which, DLManagedTensor** out);
 } ignite_host_api;
+
+#define IGNITE_PARAMETER_VALUE 0
+#define IGNITE_PARAMETER_GRAD 1
 
 #define IGNITE_VALUE_OUTPUT 0
 #define IGNITE_VALUE_BATCH 1

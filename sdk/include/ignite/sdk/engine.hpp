@@ -253,7 +253,41 @@ public:
     }
     void terminate_epoch() const { check(api()->terminate_epoch(engine_), "terminate_epoch"); }
 
+    // ---- the trained model's parameters (ABI 1.7; needs_abi_minor(7)) ----
+
+    /// The dotted names of the model's parameters ("fc1.weight"), in named_parameters()
+    /// order; empty for an engine without a model. An index into it names the parameter in
+    /// parameter_tensor.
+    [[nodiscard]] std::vector<std::string> parameter_names() const {
+        require_17("parameter_count");
+        std::size_t n = 0;
+        check(api()->parameter_count(engine_, &n), "parameter_count");
+        std::vector<std::string> names;
+        names.reserve(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            const char* name = nullptr;
+            check(api()->parameter_name(engine_, i, &name), "parameter_name");
+            names.emplace_back(name);
+        }
+        return names;
+    }
+    /// Parameter `index`'s value (IGNITE_PARAMETER_VALUE) or gradient (IGNITE_PARAMETER_GRAD)
+    /// on the model's device, BORROWED until the current callback returns (never call its
+    /// deleter); nullptr for a gradient not computed (yet). Throws Error otherwise.
+    [[nodiscard]] DLManagedTensor* parameter_tensor(std::size_t index, std::int32_t which) const {
+        require_17("parameter_tensor");
+        DLManagedTensor* t = nullptr;
+        const auto s = api()->parameter_tensor(engine_, index, which, &t);
+        if (s == IGNITE_ERR_NOT_FOUND && which == IGNITE_PARAMETER_GRAD) return nullptr;
+        check(s, "parameter_tensor");
+        return t;
+    }
+
 private:
+    void require_17(const char* call) const {
+        if (!IGNITE_API_HAS(api(), ignite_host_api, parameter_tensor))
+            throw Error(IGNITE_ERR_UNSUPPORTED, std::string("this host predates ABI 1.7: it has no ") + call);
+    }
     [[nodiscard]] const ignite_host_api* api() const noexcept;
     void require_16(const char* call) const {
         if (!IGNITE_API_HAS(api(), ignite_host_api, terminate_reason))

@@ -176,6 +176,23 @@ public:
         }
         return out;
     }
+    // ---- the terminal's status area (ABI 1.7; needs_abi_minor(7)) ----
+
+    /// Replaces this plugin's lines in the status area the host keeps under its log lines
+    /// ('\n' separates lines; "" removes them). Draws nothing where status_drawn() is false.
+    void set_status(const std::string& text) {
+        require_api(IGNITE_API_HAS(api_, ignite_host_api, set_status), "set_status");
+        check(api_->set_status(host_, text.c_str()));
+    }
+    /// Whether the host draws the status area (stderr is a terminal, or forced); false on a
+    /// host before 1.7, where a plugin prints plain lines through log() instead.
+    [[nodiscard]] bool status_drawn() const {
+        if (!IGNITE_API_HAS(api_, ignite_host_api, status_drawn)) return false;
+        std::int32_t out = 0;
+        check(api_->status_drawn(host_, &out));
+        return out != 0;
+    }
+
     /// "" when `path` is a checkpoint that verifies, else the one-line reason (naming the file).
     [[nodiscard]] std::string checkpoint_problem(const std::string& path) const {
         require_api(IGNITE_API_HAS(api_, ignite_host_api, verify_checkpoint), "verify_checkpoint");

@@ -55,6 +55,19 @@ public:
     /// must outlive this PluginHost. Throws std::invalid_argument for an unknown engine.
     void set_optimizer(const std::string& engine, torch::optim::Optimizer& optimizer);
 
+    /// Hands plugins the parameters of the model engine `engine` (added before) trains, by
+    /// their module paths ("fc1.weight"): they and their gradients become readable through
+    /// the ABI's parameter_* calls (1.7). Pass the tensors the optimizer updates (a module's
+    /// named_parameters(), once it is on its device): an optimizer step changes them in
+    /// place, so plugins always read the current values. Throws std::invalid_argument for an
+    /// unknown engine.
+    void set_parameters(const std::string& engine, std::vector<std::pair<std::string, at::Tensor>> parameters);
+
+    /// Whether the host draws the terminal's status area (ABI 1.7 set_status) under its log
+    /// lines: by default when stderr is a terminal; an application forces it on or off
+    /// (ignite-host's --tty). Process-wide, like stderr.
+    static void set_status_drawn(bool drawn) noexcept;
+
     /// The run's facts (participant.hpp; ABI 1.5 run_fact_string / run_fact_int, 1.6 "config"):
     /// participants read them from init on, and placement is decided by the rank, so set
     /// them before init(). Throws std::invalid_argument for a rank outside 0..world_size-1 or

@@ -1,14 +1,35 @@
 #pragma once
-// One place that writes the host's and the plugins' log lines to stderr, so they print
-// above a progress bar instead of over it.
+// One place that writes the host's and the plugins' log lines to stderr, and the terminal's
+// status area under them (ABI 1.7 set_status: progress bars), so a log line never lands on a
+// bar and a bar never overwrites a log line. stderr is one per process, so this is too.
+//
+// Drawing: the area's lines are written after the last log line with the cursor left at the
+// end of the last one. Before a log line (or a new area) the area is erased: back to the
+// area's first line ("\r", cursor up n-1) and clear to the end of the screen ("\x1b[J").
+// Lines are cut to the terminal's width, so one never wraps and the count stays exact.
 
+#include <cstddef>
 #include <string_view>
 
 namespace ignite::host {
 
-/// Writes `line` and a newline to stderr and flushes. On a terminal the line starts with
-/// "\r\x1b[K", which erases a progress bar's partly drawn line first (the bar redraws at
-/// its next update); elsewhere (files, pipes) the line is written as is. Never throws.
+/// Writes `line` and a newline to stderr and flushes, above the status area when it is
+/// drawn. On a terminal the line starts with "\r\x1b[K" even without an area, which erases
+/// a partly drawn line of a plugin that draws by itself; elsewhere (files, pipes) the line
+/// is written as is. Never throws.
 void log_line(std::string_view line) noexcept;
+
+/// Replaces the status lines of slot `slot` (one per participant; slots show in ascending
+/// order) with `text`, '\n' separating lines; empty text removes them. Redraws the area
+/// when it is drawn; otherwise only remembers the text. Never throws.
+void set_status_lines(std::size_t slot, std::string_view text) noexcept;
+
+/// Whether the area is drawn: by default when stderr is a terminal.
+[[nodiscard]] bool status_area_drawn() noexcept;
+void set_status_area_drawn(bool drawn) noexcept;
+
+/// Erases the area and forgets every slot's lines (a run's end: what follows on the
+/// terminal, e.g. the summary on stdout, starts on a clean line). Never throws.
+void clear_status_area() noexcept;
 
 }  // namespace ignite::host
