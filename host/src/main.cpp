@@ -1,5 +1,6 @@
 // ignite-host: the command line. Subcommands: train, dry-run, plugins list, plugins inspect.
 #include "cli_common.hpp"
+#include "console_options.hpp"
 #include "plural.hpp"
 #include "train/eval_schedule.hpp"
 #include "train/run_failure.hpp"
@@ -55,11 +56,13 @@ int dry_run(const std::vector<std::string>& args) {
         "run the evaluator every K trainer epochs and after the last (0: never)")(
         "eval-length", po::value<std::int64_t>()->default_value(2), "iterations per evaluator run");
     desc.add(plugin_options_description());
+    desc.add(console_options_description());
     const auto vm = parse(args, desc);
     if (vm.count("help")) {
         std::cout << desc << "\n" << kConfigFileHelp;
         return 0;
     }
+    apply_console_options(vm);
     const auto epochs = vm["epochs"].as<std::int64_t>();
     const auto epoch_length = vm["epoch-length"].as<std::int64_t>();
     const auto eval_every = vm["eval-every"].as<std::int64_t>();

@@ -116,7 +116,8 @@ int run_training(const TrainOptions& c, Training& training, PluginHost& plugins,
                 fmt::format("ignite-host: stopped by {} at epoch {}, iteration {}: {} of {} completed in "
                             "{:.1f} s; every logger flushed, results in {}",
                             StopSignals::name(signal), training.trainer->state.epoch, training.trainer->state.iteration,
-                            *epochs_completed, count_of(c.epochs, "epoch"), total, results()));
+                            *epochs_completed, count_of(c.epochs, "epoch"), total, results()),
+                LogLevel::warning);  // how the run ended: shown under --quiet too
             return stopped_by_signal(signal);
         }
         std::cout << summary_line(c, training, plugins, *epochs_completed, total);
