@@ -28,10 +28,10 @@ const fs::path& root() {
 // `ignite-host train ARGS` into ROOT/NAME, stdout and stderr apart (files: no terminal).
 ignite::test::ProcessResult train(const std::string& name, const std::string& args) {
     fs::remove_all(root() / name);
-    return run_host(IGNITE_HOST_EXE,
-                    ignite::test::words_of("train --model mlp --threads 1 " + args + " --output-dir " +
-                                           (root() / name).string()),
-                    {.plugin_path = IGNITE_PLUGIN_DIR, .cwd = root()});
+    return run_host(
+        IGNITE_HOST_EXE,
+        ignite::test::words_of("train --model mlp --threads 1 " + args + " --output-dir " + (root() / name).string()),
+        {.plugin_path = IGNITE_PLUGIN_DIR, .cwd = root()});
 }
 
 constexpr const char* kSmall = "--dataset synthetic:200 --batch-size 40 --lr-schedule constant";
@@ -42,14 +42,15 @@ bool contains(const std::string& s, const std::string& part) { return s.find(par
 
 TEST_CASE("console lines land above the progress bar and the bar is drawn again under them", "[console_output]") {
     // 4000 samples, batch 8: 500 iterations, a console line at 400, the bar drawn (--tty always).
-    const auto r = train("above", "--dataset synthetic:4000 --batch-size 8 --epochs 1 --eval-every 0 --plugin console "
-                                  "--plugin-opt console.every=400 --tty always");
+    const auto r = train("above",
+                         "--dataset synthetic:4000 --batch-size 8 --epochs 1 --eval-every 0 --plugin console "
+                         "--plugin-opt console.every=400 --tty always");
     INFO(r.cmd << "\n" << r.err);
     REQUIRE(r.rc == 0);
     const std::string erase = "\x1b[J", bar_end = "\x1b[K";
     std::size_t lines = 0;
-    for (const std::string what : {"[console] [trainer] epoch 1/1 iteration 400: output=",
-                                   "[console] [trainer] epoch 1/1 done in "}) {
+    for (const std::string what :
+         {"[console] [trainer] epoch 1/1 iteration 400: output=", "[console] [trainer] epoch 1/1 done in "}) {
         INFO(what);
         const auto at = r.err.find(what);
         REQUIRE(at != std::string::npos);
@@ -91,10 +92,12 @@ TEST_CASE("the bar shows this epoch's running loss, and the epoch's metrics only
     CHECK(finals == 1);
 }
 
-TEST_CASE("a quiet run (--quiet) shows no bar and no info lines, only warnings, errors and the summary", "[console_output]") {
+TEST_CASE("a quiet run (--quiet) shows no bar and no info lines, only warnings, errors and the summary",
+          "[console_output]") {
     SECTION("a run that goes well: stderr is empty, stdout has the summary") {
-        const auto r = train("quiet", std::string(kSmall) + " --epochs 2 --plugin console --plugin-opt console.every=1 "
-                                                            "--quiet");
+        const auto r = train("quiet", std::string(kSmall) +
+                                          " --epochs 2 --plugin console --plugin-opt console.every=1 "
+                                          "--quiet");
         INFO(r.err);
         REQUIRE(r.rc == 0);
         CHECK(r.err.empty());
@@ -118,7 +121,8 @@ TEST_CASE("a quiet run (--quiet) shows no bar and no info lines, only warnings, 
     }
 }
 
-TEST_CASE("json logging (--log-format json) writes every host and plugin log line on stderr as one JSON object", "[console_output]") {
+TEST_CASE("json logging (--log-format json) writes every host and plugin log line on stderr as one JSON object",
+          "[console_output]") {
     const auto r = train("json", std::string(kSmall) +
                                      " --epochs 1 --plugin console --plugin-opt console.every=2 --plugin csv --plugin "
                                      "metrics --metric confusion_matrix --log-format json --tty always");

@@ -21,15 +21,9 @@ TEST_CASE("csv quoting: a field is quoted only when it must be, quotes doubled",
         std::string field, written;
     };
     const std::vector<Case> cases{
-        {"accuracy", "accuracy"},
-        {"lr/group_0", "lr/group_0"},
-        {"", ""},
-        {"f1,macro", "\"f1,macro\""},
-        {"say \"hi\"", "\"say \"\"hi\"\"\""},
-        {"two\nlines", "\"two\nlines\""},
-        {"cr\r", "\"cr\r\""},
-        {" padded", "\" padded\""},
-        {"padded ", "\"padded \""},
+        {"accuracy", "accuracy"},     {"lr/group_0", "lr/group_0"},         {"", ""},
+        {"f1,macro", "\"f1,macro\""}, {"say \"hi\"", "\"say \"\"hi\"\"\""}, {"two\nlines", "\"two\nlines\""},
+        {"cr\r", "\"cr\r\""},         {" padded", "\" padded\""},           {"padded ", "\"padded \""},
         {"in side", "in side"},
     };
     for (const auto& c : cases) {
@@ -95,9 +89,10 @@ TEST_CASE("csv table: a column that appears later widens the header and pads the
           "evaluator,1,2,10,0.2,,,\n");
 }
 
-TEST_CASE("csv table: names with commas and quotes are quoted in the header and a value named like a counter gets the "
-          "engine's prefix",
-          "[csv]") {
+TEST_CASE(
+    "csv table: names with commas and quotes are quoted in the header and a value named like a counter gets the "
+    "engine's prefix",
+    "[csv]") {
     Table t;
     t.add({"trainer", 1, 5, 5, {{"f1,macro", 0.5}, {"say \"x\"", 1}, {"epoch", 7}}});
     CHECK(t.header() == "engine,epoch,iteration,global_step,\"f1,macro\",\"say \"\"x\"\"\",trainer/epoch\n");
@@ -200,9 +195,10 @@ TEST_CASE("csv resume: a cut last row and rows that do not fit the header move a
         t.load_until(kHeader + "trainer,1,5,5,0.3,0.4\n", 5);
         const auto added = t.add({"trainer", 2, 10, 10, {{"avg_loss", 0.2}, {"accuracy", 0.9}}});
         CHECK(added.widened);
-        CHECK(t.text() == "engine,epoch,iteration,global_step,loss,avg_loss,accuracy\n"
-                          "trainer,1,5,5,0.3,0.4,\n"
-                          "trainer,2,10,10,,0.2,0.9\n");
+        CHECK(t.text() ==
+              "engine,epoch,iteration,global_step,loss,avg_loss,accuracy\n"
+              "trainer,1,5,5,0.3,0.4,\n"
+              "trainer,2,10,10,,0.2,0.9\n");
     }
 }
 

@@ -140,10 +140,9 @@ TEST_CASE("csv: pandas.read_csv reads a short run whole and each row holds metri
     // Numbers are numbers to pandas: only the engine column is text.
     for (const auto& [column, dtype] : f.dtypes) {
         INFO(column);
-        CHECK(dtype == (column == "engine" ? "object" : column == "epoch" || column == "iteration" ||
-                                                                column == "global_step"
-                                                            ? "int64"
-                                                            : "float64"));
+        CHECK(dtype == (column == "engine"                                                      ? "object"
+                        : column == "epoch" || column == "iteration" || column == "global_step" ? "int64"
+                                                                                                : "float64"));
     }
     // A row per trainer epoch, per validation run, per evaluator run: as many as jsonl's lines.
     CHECK(check_against_jsonl(f, root() / "values" / "metrics.jsonl") == 6);
@@ -234,19 +233,21 @@ TEST_CASE("csv: a run resumed from an older checkpoint moves the later rows asid
     CHECK(moved.size() == later + 2);
 }
 
-TEST_CASE("csv: a run killed with SIGKILL and resumed with --resume auto has each (engine, global_step) once, none "
-          "missing",
-          "[csv][resume]") {
+TEST_CASE(
+    "csv: a run killed with SIGKILL and resumed with --resume auto has each (engine, global_step) once, none "
+    "missing",
+    "[csv][resume]") {
     // 4000 samples, batch 32: 125 iterations per epoch, 250 in all; a checkpoint every 25, a
     // trainer row every 10. Killed as soon as the row of step 90 is in the file (checkpoint_75
     // exists, checkpoint_100 not yet), so rows after the checkpoint are there when it dies.
     const auto dir = root() / "killed";
     fs::remove_all(dir);
-    const std::string args = "--model cnn --dataset synthetic:4000 --batch-size 32 --device cpu --threads 1 "
-                             "--lr-schedule constant --epochs 2 --plugin csv --plugin-opt csv.every_iters=10 "
-                             "--plugin checkpoint --plugin-opt checkpoint.every=25 --plugin-opt checkpoint.n_saved=2 "
-                             "--output-dir " +
-                             dir.string() + " --resume auto";
+    const std::string args =
+        "--model cnn --dataset synthetic:4000 --batch-size 32 --device cpu --threads 1 "
+        "--lr-schedule constant --epochs 2 --plugin csv --plugin-opt csv.every_iters=10 "
+        "--plugin checkpoint --plugin-opt checkpoint.every=25 --plugin-opt checkpoint.n_saved=2 "
+        "--output-dir " +
+        dir.string() + " --resume auto";
     const auto cmd = ignite::test::host_command(IGNITE_HOST_EXE, ignite::test::words_of("train " + args),
                                                 {.plugin_path = IGNITE_PLUGIN_DIR});
     const auto csv = (dir / "metrics.csv").string();
@@ -306,13 +307,14 @@ TEST_CASE("csv: bad options are refused before anything is written: one line nam
 
 TEST_CASE("csv: a write that fails (file size limit) fails the run with the file named, exit 1", "[csv]") {
     // 250 rows of about 60 bytes against a 4 KiB limit; the other default files are left out.
-    const auto r = train("full", "--model mlp --threads 1 --dataset synthetic:4000 --batch-size 16 --epochs 1 "
-                                 "--eval-every 0 --no-default-plugins --plugin csv --plugin-opt csv.every_iters=1",
+    const auto r = train("full",
+                         "--model mlp --threads 1 --dataset synthetic:4000 --batch-size 16 --epochs 1 "
+                         "--eval-every 0 --no-default-plugins --plugin csv --plugin-opt csv.every_iters=1",
                          false, {.shell_prefix = "trap '' XFSZ; ulimit -f 4"});
     INFO(r.cmd << "\n" << r.out);
     CHECK(r.rc == 1);
     const auto errors = ignite::test::error_lines(r.out);
     REQUIRE(errors.size() == 1);
-    CHECK_THAT(errors[0], Catch::Contains((root() / "full" / "metrics.csv").string()) &&
-                              Catch::Contains("File too large"));
+    CHECK_THAT(errors[0],
+               Catch::Contains((root() / "full" / "metrics.csv").string()) && Catch::Contains("File too large"));
 }

@@ -297,7 +297,8 @@ TEST_CASE("console fails the run (exit 1) when stdout cannot be written", "[plug
     // stdout (json lines) redirected to a full disk: the lines are the run's record, so losing
     // them is an error, reported once, naming stdout and the errno text.
     const auto [rc, err] = host_with_stdout(
-        dry_run(2, 3, {"--plugin", "console", "--plugin-opt", "console.every=1", "--plugin-opt", "console.format=json"}),
+        dry_run(2, 3,
+                {"--plugin", "console", "--plugin-opt", "console.every=1", "--plugin-opt", "console.format=json"}),
         "/dev/full");
     INFO("stderr:\n" << err);
     CHECK(rc == 1);

@@ -103,9 +103,9 @@ std::string run_two_engines(const std::string& leave_evaluator, const std::funct
             PluginHost host;
             host.add_engine("trainer", trainer);
             host.add_engine("evaluator", evaluator);
-            host.load({(fs::path(IGNITE_PLUGIN_DIR) / "ignite-plugin-progress.so").string()},
-                      {{"progress",
-                        {{"evaluator", "true"}, {"min_interval", "0"}, {"leave_evaluator", leave_evaluator}}}});
+            host.load(
+                {(fs::path(IGNITE_PLUGIN_DIR) / "ignite-plugin-progress.so").string()},
+                {{"progress", {{"evaluator", "true"}, {"min_interval", "0"}, {"leave_evaluator", leave_evaluator}}}});
             // In the host's band, after the loggers' (the bar has counted the iteration).
             trainer.add_event_handler(ignite::Events::ITERATION_COMPLETED.every(2), ignite::Priority::host,
                                       [&](ignite::Engine& t) {
@@ -135,7 +135,8 @@ TEST_CASE("progress on a terminal: the evaluator's bar is a second status line u
             ++two_lines;
             CHECK(starts_with(f.area[0], "[trainer] Epoch "));
             // The trainer waits at 2/4 while the evaluator runs.
-            CHECK((starts_with(f.area[0], "[trainer] Epoch 1/2  50%") || starts_with(f.area[0], "[trainer] Epoch 2/2  50%")));
+            CHECK((starts_with(f.area[0], "[trainer] Epoch 1/2  50%") ||
+                   starts_with(f.area[0], "[trainer] Epoch 2/2  50%")));
             CHECK(starts_with(f.area[1], "[evaluator] Epoch 1/1 "));
             evaluator_seen = true;
         } else if (f.area.size() == 1) {
@@ -176,9 +177,8 @@ TEST_CASE("progress on a terminal: leave_evaluator=true keeps the evaluator's fi
 
 TEST_CASE("progress on a terminal: a log line lands above both bars and they are drawn again under it",
           "[plugins][progress]") {
-    const auto out = run_two_engines("false", [](PluginHost&) {
-        ignite::host::log_line("ignite-host: evaluating in the middle of the epoch");
-    });
+    const auto out = run_two_engines(
+        "false", [](PluginHost&) { ignite::host::log_line("ignite-host: evaluating in the middle of the epoch"); });
     INFO(out);
     const auto frames = frames_of(out);
     std::size_t found = 0;

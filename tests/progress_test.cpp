@@ -303,9 +303,9 @@ TEST_CASE("progress on a terminal draws in the host's status area and keeps one 
             {"1", 8},  // 0/8, 1/8 .. 7/8; the final 8/8 is the kept line
             {"3", 3},  // 0/8, 3/8, 6/8
         }));
-        const auto r = host(dry_run(2, 8,
-                                    {"--tty", "always", "--plugin-opt", "progress.min_interval=0", "--plugin-opt",
-                                     "progress.every=" + every}));
+        const auto r = host(dry_run(
+            2, 8,
+            {"--tty", "always", "--plugin-opt", "progress.min_interval=0", "--plugin-opt", "progress.every=" + every}));
         INFO(r.cmd << "\nstderr:\n" << r.err);
         REQUIRE(r.rc == 0);
         const auto lines = lines_of(r.err);
@@ -426,10 +426,10 @@ TEST_CASE("progress evaluator=true adds a bar per evaluator run", "[plugins][pro
             {"false", {"trainer", "trainer"}},
             {"true", {"trainer", "evaluator", "trainer", "evaluator"}},
         }));
-        const auto r = host(dry_run(2, 8,
-                                    {"--eval-every", "1", "--eval-length", "4", "--plugin-opt", "progress.evaluator=true",
-                                     "--tty", "always", "--plugin-opt", "progress.min_interval=0", "--plugin-opt",
-                                     "progress.leave_evaluator=" + leave}));
+        const auto r = host(dry_run(
+            2, 8,
+            {"--eval-every", "1", "--eval-length", "4", "--plugin-opt", "progress.evaluator=true", "--tty", "always",
+             "--plugin-opt", "progress.min_interval=0", "--plugin-opt", "progress.leave_evaluator=" + leave}));
         INFO(r.cmd << "\nstderr:\n" << r.err);
         REQUIRE(r.rc == 0);
         std::vector<std::string> kept;

@@ -38,4 +38,8 @@ void apply_console_options(const po::variables_map& vm) {
     if (tty != "auto" || quiet) PluginHost::set_status_drawn(tty == "always" && !quiet);
 }
 
+void log_warnings_of(ignite::Engine& engine) {
+    engine.set_warning_handler([](const std::string& message) { log_line("ignite-host: warning: " + message); });
+}
+
 }  // namespace ignite::host

@@ -9,6 +9,8 @@
 // Applied as soon as the command line is parsed, so every later line (a refused option's
 // error included) follows them.
 
+#include <ignite/core/engine.hpp>
+
 #include <boost/program_options.hpp>
 
 namespace ignite::host {
@@ -18,5 +20,9 @@ boost::program_options::options_description console_options_description();
 
 /// Applies them to the process's console log. Throws UsageError for a value not offered.
 void apply_console_options(const boost::program_options::variables_map& vm);
+
+/// Sends `engine`'s UserWarnings (core prints them to stderr by itself) through the log as
+/// warnings, so they land above the bars and follow --log-format.
+void log_warnings_of(ignite::Engine& engine);
 
 }  // namespace ignite::host

@@ -2,10 +2,10 @@
 #include "cli_common.hpp"
 #include "console_options.hpp"
 #include "plural.hpp"
+#include "train/components.hpp"
 #include "train/eval_schedule.hpp"
 #include "train/run_failure.hpp"
 #include "train/train_command.hpp"
-#include "train/components.hpp"
 #include <ignite/runtime/bridge.hpp>
 #include <ignite/runtime/console_log.hpp>
 #include <ignite/runtime/plugin_loader.hpp>
@@ -77,15 +77,17 @@ int dry_run(const std::vector<std::string>& args) {
         [](ignite::Engine& e, const c10::IValue&) { return 1.0 / static_cast<double>(e.state.iteration); });
     ignite::Engine evaluator([](ignite::Engine&, const c10::IValue& batch) { return batch; });
     PluginHost plugins;
+    log_warnings_of(trainer);
+    log_warnings_of(evaluator);
     plugins.add_engine("trainer", trainer);
     if (eval_every > 0) {
         plugins.add_engine("evaluator", evaluator);
     }
     // The schedule `train` runs (every K epochs and at the last), so plugins meet the same here.
-    schedule_evaluation(trainer, eval_every,
-                        {{"evaluator", &evaluator, ignite::data::range(eval_length),
-                          count_of(eval_length, "iteration")}},
-                        EvalLog::none);
+    schedule_evaluation(
+        trainer, eval_every,
+        {{"evaluator", &evaluator, ignite::data::range(eval_length), count_of(eval_length, "iteration")}},
+        EvalLog::none);
     const auto plugin_names = strings(vm, "plugin");
     plugins.load(plugin_names, raw_plugin_options(vm, plugin_names));
     trainer.run(ignite::data::range(epoch_length), epochs);
@@ -95,9 +97,10 @@ int dry_run(const std::vector<std::string>& args) {
     std::cout << fmt::format(
         "dry-run: {} x {}, evaluator {}; plugins: {}\n", count_of(trainer.state.epoch, "epoch"),
         count_of(epoch_length, "iteration"),
-        eval_every > 0 ? fmt::format("every {} ({})", eval_every == 1 ? std::string("epoch") : count_of(eval_every, "epoch"),
-                                     count_of(eval_length, "iteration"))
-                       : std::string("never"),
+        eval_every > 0
+            ? fmt::format("every {} ({})", eval_every == 1 ? std::string("epoch") : count_of(eval_every, "epoch"),
+                          count_of(eval_length, "iteration"))
+            : std::string("never"),
         loaded.empty() ? "none (add --plugin NAME; see ignite-host plugins list)" : loaded);
     return 0;
 }

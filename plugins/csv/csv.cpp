@@ -183,12 +183,15 @@ class Csv : public ignite::sdk::Plugin {
         metric_values(e, values);
         lr_values(e, values);
         write(Row{e.name(), ev.epoch, ev.iteration, trainer_->iteration(), std::move(values)});
+        // An evaluation after the training (a program that evaluates once at the end): synced too.
+        if (finished_) file_->sync_and_close();
     }
 
     void finish() {
         if (failed_) return;
         flush_pending();
         file_->sync_and_close();
+        finished_ = true;
     }
 
     // The run fails with the handler's error; the rows written stay, synced if the disk lets us.
@@ -230,7 +233,8 @@ class Csv : public ignite::sdk::Plugin {
     static void lr_values(const Engine& e, Values& out) {
         const auto groups = e.param_group_count();
         for (std::size_t g = 0; g < groups; ++g)
-            if (const auto lr = e.param_group(g, IGNITE_PARAM_LR)) out.emplace_back("lr/group_" + std::to_string(g), *lr);
+            if (const auto lr = e.param_group(g, IGNITE_PARAM_LR))
+                out.emplace_back("lr/group_" + std::to_string(g), *lr);
     }
 
     // ---- writing ----
@@ -238,7 +242,10 @@ class Csv : public ignite::sdk::Plugin {
     void write(const Row& row) {
         if (failed_) return;  // the first error already fails the run
         try {
-            if (!file_->is_open()) throw std::runtime_error("'" + file_->path() + "' is not open (a row after the run's end)");
+            // A row before the trainer started (an evaluation first) starts the file; one after
+            // its end (an evaluation after the training) reopens it.
+            if (!started_) start(*trainer_);
+            if (!file_->is_open()) file_->open(/*truncate=*/false);
             const auto added = table_.add(row);
             if (added.widened) {
                 // A new column: the whole file again under the wider header, atomically (the old
@@ -272,7 +279,7 @@ class Csv : public ignite::sdk::Plugin {
     }
 
     std::int64_t every_ = 0;
-    bool resumed_ = false, started_ = false, failed_ = false;
+    bool resumed_ = false, started_ = false, finished_ = false, failed_ = false;
     std::optional<ignite_csv::CsvFile> file_;
     std::optional<Engine> trainer_;
     ignite_csv::Table table_;
@@ -291,7 +298,8 @@ IGNITE_SDK_PLUGIN(
         .version("1.0")
         .description("metrics.csv in the output folder: a row per engine per epoch (and every N trainer iterations) "
                      "that pandas.read_csv reads whole (docs/csv.md)")
-        .option(Option::string("path", "metrics.csv").help("the file: a name in the output folder, or an absolute path"))
+        .option(
+            Option::string("path", "metrics.csv").help("the file: a name in the output folder, or an absolute path"))
         .option(Option::integer("every_iters", 0)
                     .min(0)
                     .help("also a trainer row every N iterations, with the step's output as `loss` (0: epoch rows "

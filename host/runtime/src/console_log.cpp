@@ -143,8 +143,7 @@ void log_line(std::string_view line, LogLevel level) noexcept {
     try {
         const auto [parsed, message] = parse_host_line(line, level);
         emit(parsed, kHost, message, line);
-    } catch (...) {
-    }
+    } catch (...) {}
 }
 
 void log_plugin_line(LogLevel level, std::string_view source, std::string_view message) noexcept {
@@ -153,8 +152,7 @@ void log_plugin_line(LogLevel level, std::string_view source, std::string_view m
         if (level >= LogLevel::warning) text += std::string(kLevelNames[static_cast<int>(level)]) + ": ";
         text += message;
         emit(level, source, message, text);
-    } catch (...) {
-    }
+    } catch (...) {}
 }
 
 void set_log_min_level(LogLevel level) noexcept {

@@ -1,9 +1,9 @@
 #include "checkpoint_state.hpp"
 
 #include "cli_common.hpp"
-#include "plural.hpp"
 #include "components/lr_schedule.hpp"
 #include "optimizer_state.hpp"
+#include "plural.hpp"
 
 #include <ignite/runtime/console_log.hpp>
 
@@ -182,7 +182,8 @@ void check_trainer(const std::string& path, const c10::IValue& value, const Trai
         refuse(path,
                fmt::format("the checkpoint's trainer has epoch_length {} but this run has {} per epoch "
                            "(training set {}, --batch-size {}{})",
-                           saved, count_of(per_epoch, "iteration"), t.data.train.size(), c.batch_size, c.drop_last ? ", --drop-last" : ""),
+                           saved, count_of(per_epoch, "iteration"), t.data.train.size(), c.batch_size,
+                           c.drop_last ? ", --drop-last" : ""),
                "resume with the checkpointed run's --batch-size, --limit and --drop-last, or start a new run "
                "without --resume");
     }

@@ -1,10 +1,10 @@
 #include "train_command.hpp"
 
 #include "checkpoint_state.hpp"
-#include "plural.hpp"
 #include "cli_common.hpp"
 #include "epoch_clock.hpp"
 #include "eval_schedule.hpp"
+#include "plural.hpp"
 #include "resume.hpp"
 #include "run_config.hpp"
 #include "run_record.hpp"

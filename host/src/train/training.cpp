@@ -2,9 +2,9 @@
 
 #include "batch_loader.hpp"
 #include "cli_common.hpp"
-#include "plural.hpp"
 #include "idx_reader.hpp"
 #include "malloc_tuning.hpp"
+#include "plural.hpp"
 #include "thread_probe.hpp"
 
 #include <ignite/runtime/console_log.hpp>
@@ -173,7 +173,8 @@ Training::Training(const TrainOptions& c) : device(parse_device(c.device)) {
         throw UsageError(
             fmt::format("the training split yields no batches: {}{} with --batch-size {} and "
                         "--drop-last; use a smaller --batch-size{} or drop --drop-last",
-                        count_of(static_cast<std::int64_t>(data.train.size()), "sample"), cuts, c.batch_size, c.limit > 0 ? ", a larger --limit" : ""));
+                        count_of(static_cast<std::int64_t>(data.train.size()), "sample"), cuts, c.batch_size,
+                        c.limit > 0 ? ", a larger --limit" : ""));
     }
 
     optimizer = make_optimizer(c, model->parameters());
