@@ -181,7 +181,7 @@ void LrSchedule::check_resume(const LrScheduleRun& run, const LrScheduleSettings
         const bool by_epochs = run_cycle && run.epoch_length > 0 && cycle_size % run.epoch_length == 0;
         throw std::invalid_argument(fmt::format(
             "the checkpoint's learning-rate schedule anneals over {} but this run's over {} ({}); {}",
-            count_of(cycle_size, "iteration"), count_of(cycle, "iteration"),
+            count_of(cycle_size, "iteration"), cycle,
             run_cycle ? fmt::format("--epochs {} x {} per epoch", run.epochs, count_of(run.epoch_length, "iteration"))
                       : std::string("lr_schedule.cycle_size"),
             by_epochs ? fmt::format("resume with the checkpointed run's --epochs {} (or keep its cycle, restarting "
