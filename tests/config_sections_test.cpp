@@ -83,23 +83,23 @@ TEST_CASE("the command line's --plugin-opt wins over a section, and a section ov
     const auto file_only = dry_run(config);
     INFO(file_only.out << file_only.err);
     REQUIRE(file_only.rc == 0);
-    CHECK(has_line(file_only.out, "iteration 3"));
-    CHECK_FALSE(has_line(file_only.out, "iteration 1:"));  // the section came after the plugin-opt line
+    CHECK(has_line(file_only.err, "[console] [trainer] epoch 1/1 iteration 3"));
+    CHECK_FALSE(has_line(file_only.err, "iteration 1:"));  // the section came after the plugin-opt line
 
     const auto overridden = dry_run(config, "--plugin-opt console.every=2");
     INFO(overridden.out << overridden.err);
     REQUIRE(overridden.rc == 0);
-    CHECK(has_line(overridden.out, "iteration 2"));
-    CHECK(has_line(overridden.out, "iteration 4"));
-    CHECK_FALSE(has_line(overridden.out, "iteration 3"));
+    CHECK(has_line(overridden.err, "iteration 2"));
+    CHECK(has_line(overridden.err, "iteration 4"));
+    CHECK_FALSE(has_line(overridden.err, "iteration 3"));
 }
 
 TEST_CASE("a section sets a plugin loaded by --plugin on the command line, or by default", "[config_sections]") {
     const auto r = dry_run(ini("no_plugin_line", "[console]\nevery = 3\n"), "--plugin console");
     INFO(r.out << r.err);
     REQUIRE(r.rc == 0);
-    CHECK(has_line(r.out, "iteration 3"));
-    CHECK_FALSE(has_line(r.out, "iteration 2"));
+    CHECK(has_line(r.err, "[console] [trainer] epoch 1/1 iteration 3"));
+    CHECK_FALSE(has_line(r.err, "iteration 2"));
     // train loads progress by default: its section needs no plugin line.
     const auto out = root() / "train_progress";
     fs::remove_all(out);

@@ -59,6 +59,13 @@ struct Result {
     std::string err;
     std::vector<std::string> out_lines() const { return lines_of(out); }
     std::vector<std::string> err_lines() const { return lines_of(err); }
+    /// The console plugin's text lines: through the host's log, on stderr, "[console] " dropped.
+    std::vector<std::string> console_lines() const {
+        std::vector<std::string> out;
+        for (const auto& l : err_lines())
+            if (l.rfind("[console] ", 0) == 0) out.push_back(l.substr(10));
+        return out;
+    }
 };
 
 // Runs `ignite-host ARGS` with stdout and stderr captured separately (files: no terminal).
@@ -160,7 +167,7 @@ TEST_CASE("console prints an iteration line every N iterations and one summary p
 
     std::vector<std::int64_t> iterations;
     std::vector<std::int64_t> summaries;
-    for (const auto& line : r.out_lines()) {
+    for (const auto& line : r.console_lines()) {
         std::smatch m;
         if (std::regex_match(line, m, kIterLine)) {
             const auto it = std::stoll(m[3]);
@@ -175,7 +182,7 @@ TEST_CASE("console prints an iteration line every N iterations and one summary p
             CHECK(std::stod(m[3]) ==
                   Approx(1.0 / static_cast<double>(std::stoll(m[1]) * length)).margin(0.00005 + 1e-12));
         } else {
-            FAIL("unexpected stdout line: " << line);
+            FAIL("unexpected console line: " << line);
         }
     }
     std::vector<std::int64_t> expected_iterations;
@@ -192,7 +199,8 @@ TEST_CASE("console precision sets the digits after the decimal point", "[plugins
         1, 4, {"--plugin", "console", "--plugin-opt", "console.every=2", "--plugin-opt", "console.precision=2"}));
     INFO(r.cmd << "\nstdout:\n" << r.out << "stderr:\n" << r.err);
     REQUIRE(r.rc == 0);
-    const auto lines = r.out_lines();
+    CHECK(r.out.empty());  // text lines go through the host's log
+    const auto lines = r.console_lines();
     REQUIRE(lines.size() == 3);
     CHECK(lines[0] == "[trainer] epoch 1/1 iteration 2: output=0.50");
     CHECK(lines[1] == "[trainer] epoch 1/1 iteration 4: output=0.25");
@@ -234,7 +242,7 @@ TEST_CASE("console json format prints one parseable JSON object per line", "[plu
 TEST_CASE("console reports the engines it is asked to", "[plugins][console]") {
     const auto count = [](const Result& r, const std::string& prefix) {
         std::size_t n = 0;
-        for (const auto& l : r.out_lines()) n += l.rfind(prefix, 0) == 0 ? 1 : 0;
+        for (const auto& l : r.console_lines()) n += l.rfind(prefix, 0) == 0 ? 1 : 0;
         return n;
     };
     SECTION("default: trainer and evaluator; each evaluator run is a 1-epoch run") {
@@ -286,10 +294,12 @@ TEST_CASE("a bad console option stops the host with exit 2 and one line naming i
 }
 
 TEST_CASE("console fails the run (exit 1) when stdout cannot be written", "[plugins][console]") {
-    // stdout redirected to a full disk: the lines are the run's record, so losing them is
-    // an error, reported once, naming stdout and the errno text.
-    const auto [rc, err] =
-        host_with_stdout(dry_run(2, 3, {"--plugin", "console", "--plugin-opt", "console.every=1"}), "/dev/full");
+    // stdout (json lines) redirected to a full disk: the lines are the run's record, so losing
+    // them is an error, reported once, naming stdout and the errno text.
+    const auto [rc, err] = host_with_stdout(
+        dry_run(2, 3,
+                {"--plugin", "console", "--plugin-opt", "console.every=1", "--plugin-opt", "console.format=json"}),
+        "/dev/full");
     INFO("stderr:\n" << err);
     CHECK(rc == 1);
     CHECK(contains(err, "plugin 'console'"));

@@ -1,7 +1,9 @@
 // The progress plugin as a user sees it: run `ignite-host dry-run --plugin progress` and
 // check the bar lines on stderr (stdout with stream=stdout), in log mode (not a terminal:
-// plain lines every percent_step percent) and in terminal mode (tty=always: '\r' redraws,
-// one kept line per epoch, each draw ending in clear-to-end-of-line).
+// plain lines every percent_step percent, through the host's log: "[progress] [trainer] ...")
+// and in terminal mode (ignite-host --tty always: the bar in the host's status area, each
+// redraw erasing the area ("\r\x1b[J") and ending in clear-to-end-of-line, one kept line per
+// epoch logged above it). Two engines at once: tests/progress_status_test.cpp.
 //
 // dry-run's fake step output is 1/iteration (the global iteration), so the bar's `loss=`
 // (the running mean of the output over the current epoch's iterations) is computable by
@@ -109,6 +111,36 @@ bool ends_with(const std::string& s, const std::string& tail) {
     return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
 }
 
+// A plain line through the host's log: "[progress] " (the plugin the host names), then the bar.
+const std::string kLogged = "[progress] ";
+bool parse_logged(const std::string& line, BarLine& out) {
+    return line.rfind(kLogged, 0) == 0 && parse(line.substr(kLogged.size()), out);
+}
+
+// One stderr line of a forced terminal (--tty always), split at the area's erases
+// ("\r\x1b[J"): the status draws (each ending in clear-to-end-of-line, which is cut off
+// here) and, last, the epoch's kept final line (logged: "[progress] ..."), if any.
+struct Drawn {
+    std::vector<std::string> draws;
+    std::string kept;
+};
+Drawn drawn(const std::string& line) {
+    static const std::string erase = "\r\x1b[J";
+    Drawn d;
+    std::size_t start = 0;
+    for (;;) {
+        const auto at = line.find(erase, start);
+        const auto seg = line.substr(start, at == std::string::npos ? std::string::npos : at - start);
+        if (ends_with(seg, kClearEol))
+            d.draws.push_back(seg.substr(0, seg.size() - kClearEol.size()));
+        else if (!seg.empty())
+            d.kept = seg;
+        if (at == std::string::npos) break;
+        start = at + erase.size();
+    }
+    return d;
+}
+
 std::size_t count(const std::string& s, char c) {
     std::size_t n = 0;
     for (char x : s) n += x == c;
@@ -129,7 +161,7 @@ TEST_CASE("progress in a log prints a line per 25% of each epoch, with counts, e
     for (std::size_t i = 0; i < lines.size(); ++i) {
         INFO("line: " << lines[i]);
         BarLine b;
-        REQUIRE(parse(lines[i], b));
+        REQUIRE(parse_logged(lines[i], b));
         const auto epoch = static_cast<std::int64_t>(i / 4) + 1;
         const auto n = static_cast<std::int64_t>(i % 4 + 1) * 2;
         CHECK(b.engine == "trainer");
@@ -161,33 +193,31 @@ TEST_CASE("progress loss= is the running mean over the current epoch's iteration
         for (std::size_t i = 0; i < lines.size(); ++i) {
             INFO("line: " << lines[i]);
             BarLine b;
-            REQUIRE(parse(lines[i], b));
+            REQUIRE(parse_logged(lines[i], b));
             CHECK(b.n == static_cast<std::int64_t>(i % 4) + 1);
             CHECK(b.loss_text == want[i]);
             CHECK(b.loss_text == epoch_mean(b.epoch, 4, b.n));
         }
     }
     SECTION("on a terminal, every redraw") {
-        const auto r =
-            host(dry_run(2, 4, {"--plugin-opt", "progress.tty=always", "--plugin-opt", "progress.min_interval=0"}));
+        const auto r = host(dry_run(2, 4, {"--tty", "always", "--plugin-opt", "progress.min_interval=0"}));
         INFO(r.cmd << "\nstderr:\n" << r.err);
         REQUIRE(r.rc == 0);
         const auto lines = lines_of(r.err);
         REQUIRE(lines.size() == 2);
         std::vector<std::string> got;
         for (const auto& l : lines) {
-            std::size_t pos = 0;
-            while ((pos = l.find('\r', pos)) != std::string::npos) {
-                const auto end = l.find('\r', pos + 1);
-                auto seg = l.substr(pos + 1, end == std::string::npos ? std::string::npos : end - pos - 1);
-                pos += 1;
-                REQUIRE(ends_with(seg, kClearEol));
-                seg.resize(seg.size() - kClearEol.size());
+            const auto d = drawn(l);
+            for (const auto& seg : d.draws) {
                 BarLine b;
                 INFO("draw: " << seg);
                 REQUIRE(parse(seg, b));
                 if (b.has_loss) got.push_back(b.loss_text);  // 0/4 shows no loss yet
             }
+            BarLine b;
+            INFO("kept: " << d.kept);
+            REQUIRE(parse_logged(d.kept, b));
+            got.push_back(b.loss_text);
         }
         CHECK(got == want);
     }
@@ -200,7 +230,7 @@ TEST_CASE("progress loss= is the running mean over the current epoch's iteration
         std::vector<std::string> trainer, evaluator;
         for (const auto& l : lines_of(r.err)) {
             BarLine b;
-            REQUIRE(parse(l, b));
+            REQUIRE(parse_logged(l, b));
             REQUIRE(b.has_loss);
             (b.engine == "trainer" ? trainer : evaluator).push_back(b.loss_text);
         }
@@ -219,7 +249,7 @@ TEST_CASE("progress percent_step sets how many log lines an epoch gets", "[plugi
         const std::int64_t want_n[] = {4, 8, 4, 8};
         for (std::size_t i = 0; i < lines.size(); ++i) {
             BarLine b;
-            REQUIRE(parse(lines[i], b));
+            REQUIRE(parse_logged(lines[i], b));
             CHECK(b.n == want_n[i]);
             CHECK(b.epoch == static_cast<std::int64_t>(i / 2) + 1);
         }
@@ -232,7 +262,7 @@ TEST_CASE("progress percent_step sets how many log lines an epoch gets", "[plugi
         REQUIRE(lines.size() == 3);
         for (const auto& l : lines) {
             BarLine b;
-            REQUIRE(parse(l, b));
+            REQUIRE(parse_logged(l, b));
             CHECK(b.n == 5);
             CHECK(b.percent == 100);
         }
@@ -246,27 +276,22 @@ TEST_CASE("progress percent_step sets how many log lines an epoch gets", "[plugi
     }
 }
 
-TEST_CASE("progress on a terminal redraws with a carriage return and keeps one final line per epoch",
+TEST_CASE("progress on a terminal draws in the host's status area and keeps one final line per epoch",
           "[plugins][progress]") {
     SECTION("default throttle") {
-        const auto r = host(dry_run(3, 8, {"--plugin-opt", "progress.tty=always"}));
+        const auto r = host(dry_run(3, 8, {"--tty", "always"}));
         INFO(r.cmd << "\nstderr:\n" << r.err);
         REQUIRE(r.rc == 0);
-        CHECK(count(r.err, '\r') >= 6);  // at least the first and the final draw of each epoch
         REQUIRE(!r.err.empty());
         CHECK(r.err.back() == '\n');
         const auto lines = lines_of(r.err);
         REQUIRE(lines.size() == 3);
         for (std::size_t i = 0; i < lines.size(); ++i) {
-            const auto& l = lines[i];
-            REQUIRE(!l.empty());
-            CHECK(l[0] == '\r');
-            auto last = l.substr(l.rfind('\r') + 1);
-            INFO("final: " << last);
-            REQUIRE(ends_with(last, kClearEol));
-            last.resize(last.size() - kClearEol.size());
+            const auto d = drawn(lines[i]);
+            CHECK(!d.draws.empty());  // at least the epoch's first draw (0/8)
+            INFO("final: " << d.kept);
             BarLine b;
-            REQUIRE(parse(last, b));
+            REQUIRE(parse_logged(d.kept, b));
             CHECK(b.epoch == static_cast<std::int64_t>(i) + 1);
             CHECK(b.n == 8);
             CHECK(b.percent == 100);
@@ -275,38 +300,55 @@ TEST_CASE("progress on a terminal redraws with a carriage return and keeps one f
     }
     SECTION("min_interval=0 redraws every iteration; every=3 every third") {
         const auto [every, draws] = GENERATE(table<std::string, std::size_t>({
-            {"1", 9},  // 0/8, 1/8 .. 7/8, final 8/8
-            {"3", 4},  // 0/8, 3/8, 6/8, final 8/8
+            {"1", 8},  // 0/8, 1/8 .. 7/8; the final 8/8 is the kept line
+            {"3", 3},  // 0/8, 3/8, 6/8
         }));
-        const auto r = host(dry_run(2, 8,
-                                    {"--plugin-opt", "progress.tty=always", "--plugin-opt", "progress.min_interval=0",
-                                     "--plugin-opt", "progress.every=" + every}));
+        const auto r = host(dry_run(
+            2, 8,
+            {"--tty", "always", "--plugin-opt", "progress.min_interval=0", "--plugin-opt", "progress.every=" + every}));
         INFO(r.cmd << "\nstderr:\n" << r.err);
         REQUIRE(r.rc == 0);
         const auto lines = lines_of(r.err);
         REQUIRE(lines.size() == 2);
         for (const auto& l : lines) {
-            CHECK(count(l, '\r') == draws);
-            // Every redraw is a well-formed bar.
-            std::size_t pos = 0;
+            const auto d = drawn(l);
+            CHECK(d.draws.size() == draws);
             std::int64_t prev = -1;
-            while ((pos = l.find('\r', pos)) != std::string::npos) {
-                const auto end = l.find('\r', pos + 1);
-                auto seg = l.substr(pos + 1, end == std::string::npos ? std::string::npos : end - pos - 1);
+            for (const auto& seg : d.draws) {
                 INFO("draw: " << seg);
                 // Each draw clears the rest of the line itself (no padding over the previous
                 // draw, which a log line may have replaced since).
-                REQUIRE(ends_with(seg, kClearEol));
-                seg.resize(seg.size() - kClearEol.size());
                 CHECK(seg.back() != ' ');
                 BarLine b;
                 REQUIRE(parse(seg, b));
                 CHECK(b.n > prev);
                 CHECK(b.has_loss == (b.n > 0));  // no stale output before the first iteration
                 prev = b.n;
-                pos += 1;
             }
-            CHECK(prev == 8);
+            BarLine b;
+            REQUIRE(parse_logged(d.kept, b));
+            CHECK(b.n == 8);
+        }
+    }
+    SECTION("progress.tty=always without the host's status area is refused, naming --tty") {
+        const auto r = host(dry_run(1, 2, {"--plugin-opt", "progress.tty=always"}));
+        INFO(r.cmd << "\nstderr:\n" << r.err);
+        CHECK(r.rc == 2);
+        const auto err = lines_of(r.err);
+        REQUIRE(err.size() == 1);
+        CHECK(contains(err[0], "progress.tty=always"));
+        CHECK(contains(err[0], "--tty always"));
+    }
+    SECTION("progress.tty=never prints plain lines even where the host draws") {
+        const auto r = host(dry_run(1, 4, {"--tty", "always", "--plugin-opt", "progress.tty=never"}));
+        INFO(r.cmd << "\nstderr:\n" << r.err);
+        REQUIRE(r.rc == 0);
+        CHECK(count(r.err, '\x1b') == 0);
+        const auto lines = lines_of(r.err);
+        REQUIRE(lines.size() == 4);
+        for (const auto& l : lines) {
+            BarLine b;
+            CHECK(parse_logged(l, b));
         }
     }
 }
@@ -333,7 +375,7 @@ TEST_CASE("progress output_label renames or hides the output field", "[plugins][
         REQUIRE(lines.size() == 4);
         for (const auto& l : lines) {
             BarLine b;
-            REQUIRE(parse(l, b));
+            REQUIRE(parse_logged(l, b));
             CHECK(!b.has_loss);
         }
     }
@@ -361,7 +403,7 @@ TEST_CASE("progress evaluator=true adds a bar per evaluator run", "[plugins][pro
         for (std::size_t i = 0; i < lines.size(); ++i) {
             INFO("line: " << lines[i]);
             BarLine b;
-            REQUIRE(parse(lines[i], b));
+            REQUIRE(parse_logged(lines[i], b));
             const bool eval = (i / 4) % 2 == 1;
             CHECK(b.engine == (eval ? "evaluator" : "trainer"));
             CHECK(b.total == (eval ? 4 : 8));
@@ -379,24 +421,36 @@ TEST_CASE("progress evaluator=true adds a bar per evaluator run", "[plugins][pro
         REQUIRE(r.rc == 0);
         CHECK(lines_of(r.err).size() == 4);
     }
-    SECTION("on a terminal, the evaluator's bar gets lines of its own") {
+    SECTION("on a terminal, the evaluator's bar is drawn and cleared; leave_evaluator=true keeps its final line") {
+        const auto [leave, kept_engines] = GENERATE(table<std::string, std::vector<std::string>>({
+            {"false", {"trainer", "trainer"}},
+            {"true", {"trainer", "evaluator", "trainer", "evaluator"}},
+        }));
         const auto r = host(dry_run(
             2, 8,
-            {"--eval-every", "1", "--plugin-opt", "progress.evaluator=true", "--plugin-opt", "progress.tty=always"}));
+            {"--eval-every", "1", "--eval-length", "4", "--plugin-opt", "progress.evaluator=true", "--tty", "always",
+             "--plugin-opt", "progress.min_interval=0", "--plugin-opt", "progress.leave_evaluator=" + leave}));
         INFO(r.cmd << "\nstderr:\n" << r.err);
         REQUIRE(r.rc == 0);
-        const auto lines = lines_of(r.err);
-        REQUIRE(lines.size() == 4);
-        const char* engines[] = {"trainer", "evaluator", "trainer", "evaluator"};
-        for (std::size_t i = 0; i < lines.size(); ++i) {
-            auto last = lines[i].substr(lines[i].rfind('\r') + 1);
-            REQUIRE(ends_with(last, kClearEol));
-            last.resize(last.size() - kClearEol.size());
+        std::vector<std::string> kept;
+        std::size_t evaluator_draws = 0;
+        for (const auto& l : lines_of(r.err)) {
+            const auto d = drawn(l);
+            for (const auto& seg : d.draws) {
+                BarLine b;
+                INFO("draw: " << seg);
+                REQUIRE(parse(seg, b));
+                evaluator_draws += b.engine == "evaluator";
+            }
+            if (d.kept.empty()) continue;
             BarLine b;
-            REQUIRE(parse(last, b));
-            CHECK(b.engine == engines[i]);
+            INFO("kept: " << d.kept);
+            REQUIRE(parse_logged(d.kept, b));
             CHECK(b.n == b.total);
+            kept.push_back(b.engine);
         }
+        CHECK(kept == kept_engines);
+        CHECK(evaluator_draws == 8);  // 0/4 .. 3/4 of each of the two runs
     }
 }
 

@@ -1,10 +1,12 @@
 // ignite-host: the command line. Subcommands: train, dry-run, plugins list, plugins inspect, report.
 #include "cli_common.hpp"
 #include "report_command.hpp"
+#include "console_options.hpp"
+#include "plural.hpp"
+#include "train/components.hpp"
 #include "train/eval_schedule.hpp"
 #include "train/run_failure.hpp"
 #include "train/train_command.hpp"
-#include "train/components.hpp"
 #include <ignite/runtime/bridge.hpp>
 #include <ignite/runtime/console_log.hpp>
 #include <ignite/runtime/plugin_loader.hpp>
@@ -56,11 +58,13 @@ int dry_run(const std::vector<std::string>& args) {
         "run the evaluator every K trainer epochs and after the last (0: never)")(
         "eval-length", po::value<std::int64_t>()->default_value(2), "iterations per evaluator run");
     desc.add(plugin_options_description());
+    desc.add(console_options_description());
     const auto vm = parse(args, desc);
     if (vm.count("help")) {
         std::cout << desc << "\n" << kConfigFileHelp;
         return 0;
     }
+    apply_console_options(vm);
     const auto epochs = vm["epochs"].as<std::int64_t>();
     const auto epoch_length = vm["epoch-length"].as<std::int64_t>();
     const auto eval_every = vm["eval-every"].as<std::int64_t>();
@@ -75,15 +79,17 @@ int dry_run(const std::vector<std::string>& args) {
         [](ignite::Engine& e, const c10::IValue&) { return 1.0 / static_cast<double>(e.state.iteration); });
     ignite::Engine evaluator([](ignite::Engine&, const c10::IValue& batch) { return batch; });
     PluginHost plugins;
+    log_warnings_of(trainer);
+    log_warnings_of(evaluator);
     plugins.add_engine("trainer", trainer);
     if (eval_every > 0) {
         plugins.add_engine("evaluator", evaluator);
     }
     // The schedule `train` runs (every K epochs and at the last), so plugins meet the same here.
-    schedule_evaluation(trainer, eval_every,
-                        {{"evaluator", &evaluator, ignite::data::range(eval_length),
-                          fmt::format("{} iterations", eval_length)}},
-                        EvalLog::none);
+    schedule_evaluation(
+        trainer, eval_every,
+        {{"evaluator", &evaluator, ignite::data::range(eval_length), count_of(eval_length, "iteration")}},
+        EvalLog::none);
     const auto plugin_names = strings(vm, "plugin");
     plugins.load(plugin_names, raw_plugin_options(vm, plugin_names));
     trainer.run(ignite::data::range(epoch_length), epochs);
@@ -91,8 +97,12 @@ int dry_run(const std::vector<std::string>& args) {
     std::string loaded;
     for (const auto& p : plugin_names) loaded += (loaded.empty() ? "" : ", ") + p;
     std::cout << fmt::format(
-        "dry-run: {} epochs x {} iterations, evaluator {}; plugins: {}\n", trainer.state.epoch, epoch_length,
-        eval_every > 0 ? fmt::format("every {} epochs ({} iterations)", eval_every, eval_length) : std::string("never"),
+        "dry-run: {} x {}, evaluator {}; plugins: {}\n", count_of(trainer.state.epoch, "epoch"),
+        count_of(epoch_length, "iteration"),
+        eval_every > 0
+            ? fmt::format("every {} ({})", eval_every == 1 ? std::string("epoch") : count_of(eval_every, "epoch"),
+                          count_of(eval_length, "iteration"))
+            : std::string("never"),
         loaded.empty() ? "none (add --plugin NAME; see ignite-host plugins list)" : loaded);
     return 0;
 }

@@ -12,6 +12,7 @@
 
 #include "cli_common.hpp"
 #include "exit_status.hpp"
+#include "plural.hpp"
 
 #include <ignite/core/durable_file.hpp>
 
@@ -108,8 +109,8 @@ int report_command(const std::vector<std::string>& args) {
     } catch (const std::exception& e) {
         throw RunFailed(e.what());
     }
-    std::cout << fmt::format("wrote {} ({} epochs, {} iterations, from {})\n", page.string(), run.facts.epochs,
-                             run.facts.iterations, (fs::path(dir) / "metrics.jsonl").string());
+    std::cout << fmt::format("wrote {} ({}, {}, from {})\n", page.string(), count_of(run.facts.epochs, "epoch"),
+                             count_of(run.facts.iterations, "iteration"), (fs::path(dir) / "metrics.jsonl").string());
     return 0;
 }
 

@@ -1,4 +1,4 @@
-// console: progress on stdout, the way a user watches a run.
+// console: progress lines, the way a user watches a run.
 //
 // Per engine listed in `engines`: an iteration line every `every` iterations (Ignite's
 // ITERATION_COMPLETED(every=N), so N counts the engine's global iteration, not the
@@ -9,6 +9,12 @@
 //         [trainer] epoch 2/5 done in 1.23s: output=0.3412 accuracy=0.9100
 //   json: {"engine":"trainer","event":"ITERATION_COMPLETED","epoch":2,"max_epochs":5,"iteration":1200,"output":0.3412}
 //         {"engine":"trainer","event":"EPOCH_COMPLETED",...,"time":1.23,"output":0.3412,"metrics":{"accuracy":0.91}}
+//
+// Where (issue 19 §4): text lines go through the host's log, like every line a person reads,
+// so on a terminal they land above the progress bars (the host's status area) and never over
+// them, and --quiet / --log-format json apply to them ("[console] [trainer] epoch 2/5 ...").
+// json lines are a machine record: one object per line on stdout (redirect it to a file), not
+// mixed into the log.
 //
 // Only the SDK header is included: this file is also the model for third-party loggers.
 #include <ignite/plugin.hpp>
@@ -77,6 +83,14 @@ class Console : public ignite::sdk::Plugin {
         }
     }
 
+    // Text through the host's log (above the bars); json on stdout.
+    void say(const Engine& e, const std::string& line) {
+        if (json_)
+            emit(line);
+        else
+            e.host().log(IGNITE_LOG_INFO, line);
+    }
+
     // The counters come with the event: no call back into the host.
     std::string json_head(const std::string& engine, const char* event, const EventInfo& ev) const {
         return "{\"engine\":\"" + json_escape(engine) + "\",\"event\":\"" + event +
@@ -101,7 +115,7 @@ class Console : public ignite::sdk::Plugin {
             line = text_head(engine, ev) + " iteration " + std::to_string(ev.iteration);
             if (out) line += ": output=" + text_number(*out);
         }
-        emit(line);
+        say(e, line);
     }
 
     void epoch_line(const std::string& engine, const Engine& e, const EventInfo& ev) {
@@ -134,7 +148,7 @@ class Console : public ignite::sdk::Plugin {
             for (const auto& [name, v] : metrics) values += " " + name + "=" + text_number(v);
             if (!values.empty()) line += ":" + values;
         }
-        emit(line);
+        say(e, line);
     }
 
     std::int64_t every_ = 100;
@@ -152,7 +166,8 @@ IGNITE_SDK_PLUGIN(
         .band(ignite::sdk::Priority::loggers)
         .version("1.1")
         .needs_abi_minor(6)
-        .description("Prints iteration and per-epoch summary lines (output, metrics, epoch time) to stdout")
+        .description("Iteration and per-epoch summary lines (output, metrics, epoch time): text through the host's "
+                     "log, json on stdout")
         .option(Option::integer("every", 100).min(0).help("print an iteration line every N iterations; 0 disables"))
         // Checked at init against the run's engines: a typo ("trainer,evalutor") fails loudly
         // instead of silently printing nothing for the misspelt engine.
@@ -163,4 +178,5 @@ IGNITE_SDK_PLUGIN(
         .option(Option::integer("precision", 4).range(0, 17).help("digits after the decimal point in text lines"))
         .option(Option::string("format", "text")
                     .choices({"text", "json"})
-                    .help("text (human lines) or json (one JSON object per line, full precision)")))
+                    .help("text (human lines, through the host's log: above the progress bars) or json (one JSON "
+                          "object per line on stdout, full precision)")))

@@ -1,35 +1,38 @@
-// progress: a tqdm-like progress bar per epoch of the trainer (and, optionally, the evaluator).
+// progress: a tqdm-like progress bar per epoch of the trainer (and, optionally, each evaluator).
 //
-//   [trainer] Epoch 2/5  45%|█████████▌           | 421/938 [00:03<00:04, 140.2it/s, loss=0.3412, accuracy=0.9100]
+//   [trainer] Epoch 2/5  45%|█████████▌           | 421/938 [00:03<00:04, 140.2it/s, loss=0.3412]
 //
-// On a terminal the bar is redrawn in place with '\r' (throttled by `every` iterations and
-// `min_interval` seconds) and its final state is kept as one line per epoch. Anywhere else
-// (CI, log files: isatty() false, or tty=never) no '\r' or escape code is ever written: a
-// plain line is printed each time the epoch crosses another `percent_step` percent, and the
-// final line when the epoch ends. With an unknown epoch length the count is shown instead
-// of a bar.
-//
-// The `loss=` field (output_label) is the running mean of state.output over the iterations
-// of the current epoch this process has seen (reset at EPOCH_STARTED; in a run resumed
-// mid-epoch, the iterations since the resume): the last batch alone is too noisy to read,
-// a mean over the whole run hides the current epoch's progress.
-//
-// On a terminal other output (the host's and plugins' log lines) may land between two
-// redraws: the host clears the bar's partial line ("\r\x1b[K") before printing one, so a
-// redraw never assumes its previous draw is still on the line; it writes '\r', the text
-// and "\x1b[K" (clear to the end of the line) rather than padding over the last draw.
+// Where it goes (decisions, issue 19 §4):
+// - On a terminal the bars live in the host's status area (ABI 1.7 set_status): the host keeps
+//   those lines under every log line it writes, so a log line (the host's, a logger's, the
+//   console plugin's) lands above the bars and never on them. The trainer's bar is the first
+//   line; an evaluator's bar, while it runs, the line under it (Ignite #708: the two bars no
+//   longer fight over one line). Redraws are throttled by `every` iterations and
+//   `min_interval` seconds. When an epoch ends its final state is logged (kept in the
+//   scrollback, one line per epoch) and its status line removed; an evaluator's final line is
+//   kept only with leave_evaluator=true (Ignite #3118: by default an evaluation's bar is
+//   cleared when it completes), else it just disappears.
+// - Anywhere else (the host does not draw the area: stderr is not a terminal, --tty never,
+//   --quiet, --log-format json; or tty=never here) nothing is redrawn: a plain line through the
+//   host's log each time the epoch crosses another `percent_step` percent, and the final line
+//   when it ends (so --quiet drops them and json wraps them like any log line). stream=stdout
+//   prints those plain lines on stdout instead, for a record of the run there.
+// - The `loss=` field (output_label) is the running mean of state.output over the iterations
+//   of the current epoch this process has seen (reset at EPOCH_STARTED; in a run resumed
+//   mid-epoch, the iterations since the resume). Metrics (state.metrics) are shown only in an
+//   epoch's final line, where they are that epoch's: during an epoch they are still the last
+//   epoch's (a newcomer read `loss=0.3085, avg_loss=0.4656` at 25% of epoch 2 as two views of
+//   the same epoch), and a line cut short by terminate or an error shows none.
 //
 // Cost per iteration when nothing is printed: an increment and one or two comparisons
-// (plus a clock read on a terminal once `every` iterations have passed), and, unless
+// (plus a clock read when drawing, once `every` iterations have passed), and, unless
 // output_label is empty, two host calls reading state.output for the mean (on a CUDA
 // device that read waits for the step). Nothing is formatted unless a line is about to be
-// written.
+// shown.
 //
 // Only the SDK header is included, like every plugin.
 #include <ignite/plugin.hpp>
 #include <ignite/plugin_util.hpp>
-
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -83,8 +86,8 @@ class Progress;
 
 // One bar: the state of the current epoch of one engine.
 struct Bar {
-    Progress* owner = nullptr;
     std::string engine_name;
+    bool trainer = false;     // the trainer's bar (first line; its final line always kept)
     bool open = false;        // between EPOCH_STARTED and the epoch's end
     std::int64_t n = 0;       // iterations done in this epoch
     std::int64_t n0 = 0;      // n when the epoch (or the resumed part of it) started
@@ -96,65 +99,67 @@ struct Bar {
     double output_sum = 0;
     std::int64_t output_count = 0;
     bool host_sum = false;  // the host keeps IGNITE_STATE_EPOCH_OUTPUT_SUM for this engine
-    // Throttles: TTY redraws (last drawn count and time), non-TTY percentage lines (the
-    // count at which the next line is due).
+    // Throttles: status redraws (last drawn count and time), plain lines (the count at which
+    // the next line is due).
     std::int64_t last_n = 0;
     Clock::time_point last_t{};
     std::int64_t next_n = 0;
+    std::string status;  // this bar's line in the status area ("" when it has none)
 };
 
 class Progress : public ignite::sdk::Plugin {
-public:
-    ~Progress() override {
-        // A run cut short without EXCEPTION_RAISED/COMPLETED (should not happen) still
-        // leaves the terminal on a fresh line.
-        if (stream_ && dirty_) {
-            std::fputc('\n', stream_);
-            std::fflush(stream_);
-        }
-    }
-
 private:
     // Ranges and choices are checked by the host against the spec below.
     void init(Host& host) override {
-        stream_ = host.option_string("stream") == "stdout" ? stdout : stderr;
+        to_stdout_ = host.option_string("stream") == "stdout";
         every_ = host.option_int("every");
         min_interval_ = host.option_double("min_interval");
         percent_step_ = host.option_int("percent_step");
         width_ = static_cast<int>(host.option_int("width"));
+        leave_evaluator_ = host.option_bool("leave_evaluator");
         const auto tty = host.option_string("tty");
-        tty_ = tty == "always" || (tty == "auto" && ::isatty(::fileno(stream_)) == 1);
+        drawn_ = !to_stdout_ && tty != "never" && host.status_drawn();
+        if (tty == "always" && !drawn_) {
+            throw std::invalid_argument(
+                "progress.tty=always: the bars are drawn in the host's status area, which this run does not draw "
+                "(stderr is not a terminal, --quiet, --log-format json, or stream=stdout); force it with "
+                "`ignite-host ... --tty always`, or leave tty at auto");
+        }
         metrics_ = host.option_list("metrics");
         all_metrics_ = metrics_.empty();
         output_label_ = trim(host.option_string("output_label"));
 
-        std::vector<const char*> engines{"trainer"};
-        if (host.option_bool("evaluator")) engines.push_back("evaluator");
-        for (const char* name : engines) {
-            // An engine the host does not run this time (no --eval-every) gets no bar.
-            const auto engine = host.engine(name);
-            if (!engine) continue;
+        // The trainer's bar first (the status area's first line), then each evaluator's.
+        std::vector<Engine> engines;
+        if (auto trainer = host.engine("trainer")) engines.push_back(*trainer);
+        if (host.option_bool("evaluator"))
+            for (auto& e : host.engines())
+                if (e.name() != "trainer") engines.push_back(e);
+        for (const auto& engine : engines) {
             bars_.push_back(std::make_unique<Bar>());
             Bar* bar = bars_.back().get();
-            bar->owner = this;
-            bar->engine_name = name;
-            engine->on(
+            bar->engine_name = engine.name();
+            bar->trainer = bar->engine_name == "trainer";
+            engine.on(
                 Events::EPOCH_STARTED, [this, bar](Engine& e, const EventInfo& ev) { epoch_started(*bar, e, ev); },
                 kPriority);
-            engine->on(
+            engine.on(
                 Events::ITERATION_COMPLETED, [this, bar](Engine& e) { iteration_completed(*bar, e); }, kPriority);
-            // The epoch's end, however it comes: normally, cut by terminate, or by an error
-            // (the bar's line is finished so the error message starts on a line of its own).
-            engine->on(
-                Events::EPOCH_COMPLETED | Events::TERMINATE | Events::EXCEPTION_RAISED | Events::COMPLETED,
-                [this, bar](Engine& e) { close(*bar, e); }, kPriority);
+            // The epoch's end: normally (its metrics are this epoch's: shown), or cut by
+            // terminate or an error (no metrics; the line is finished so the error message
+            // starts on a line of its own).
+            engine.on(
+                Events::EPOCH_COMPLETED, [this, bar](Engine& e) { close(*bar, e, true); }, kPriority);
+            engine.on(
+                Events::TERMINATE | Events::EXCEPTION_RAISED | Events::COMPLETED,
+                [this, bar](Engine& e) { close(*bar, e, false); }, kPriority);
         }
     }
 
     // ---- events ----
 
     void epoch_started(Bar& bar, const Engine& e, const EventInfo& ev) {
-        if (bar.open) close(bar, e);  // an epoch that ended without EPOCH_COMPLETED
+        if (bar.open) close(bar, e, false);  // an epoch that ended without EPOCH_COMPLETED
         bar.total = ev.epoch_length;
         bar.max_epochs = ev.max_epochs;
         bar.epoch = ev.epoch;
@@ -174,8 +179,8 @@ private:
         // a device synchronisation per iteration): the mean is then read when drawing.
         bar.host_sum = e.try_state_double(IGNITE_STATE_EPOCH_OUTPUT_SUM).has_value();
         bar.open = true;
-        if (tty_) {
-            draw(bar, e, false);
+        if (drawn_) {
+            redraw(bar, e);
         } else if (bar.total > 0) {
             bar.next_n = next_threshold(bar.n, bar.total);
         } else {
@@ -183,19 +188,19 @@ private:
         }
     }
 
-    // The hot path: decide cheaply whether to print; format only when printing.
+    // The hot path: decide cheaply whether to show anything; format only when showing.
     void iteration_completed(Bar& bar, const Engine& e) {
         if (!bar.open) return;
         const auto n = ++bar.n;
         if (!output_label_.empty() && !bar.host_sum) accumulate_output(bar, e);
-        if (tty_) {
+        if (drawn_) {
             if (n - bar.last_n < every_) return;
-            if (bar.total > 0 && n >= bar.total) return;  // the final line is drawn at the epoch's end
+            if (bar.total > 0 && n >= bar.total) return;  // the final line is shown at the epoch's end
             const auto now = Clock::now();
             if (std::chrono::duration<double>(now - bar.last_t).count() < min_interval_) return;
             bar.last_n = n;
             bar.last_t = now;
-            draw(bar, e, false);
+            redraw(bar, e);
         } else {
             if (n < bar.next_n) return;
             if (bar.total > 0) {
@@ -206,7 +211,7 @@ private:
                 // when every > 1 (else next_n is INT64_MAX: only the final line).
                 bar.next_n = n + every_;
             }
-            draw(bar, e, false);
+            plain_line(line(bar, e, false));
         }
     }
 
@@ -219,10 +224,19 @@ private:
         }
     }
 
-    void close(Bar& bar, const Engine& e) {
+    void close(Bar& bar, const Engine& e, bool with_metrics) {
         if (!bar.open) return;
         bar.open = false;
-        draw(bar, e, true);
+        const auto text = line(bar, e, with_metrics);
+        if (!drawn_) {
+            plain_line(text);
+            return;
+        }
+        // The status line goes; kept, the final line is logged (above the area, into the
+        // scrollback).
+        bar.status.clear();
+        show_status();
+        if (bar.trainer || leave_evaluator_) host().log(IGNITE_LOG_INFO, text);
     }
 
     // The smallest count above n whose percentage reaches the next multiple of
@@ -235,9 +249,9 @@ private:
         return (pct * total + 99) / 100;  // ceil(pct * total / 100)
     }
 
-    // ---- drawing ----
+    // ---- the line ----
 
-    std::string line(const Bar& bar, const Engine& e) const {
+    std::string line(const Bar& bar, const Engine& e, bool with_metrics) const {
         const auto elapsed = std::chrono::duration<double>(Clock::now() - bar.start).count();
         const auto done = bar.n - bar.n0;
         const double rate = elapsed > 0 && done > 0 ? static_cast<double>(done) / elapsed : 0.0;
@@ -280,9 +294,11 @@ private:
             }
             if (count > 0) s += ", " + output_label_ + "=" + fixed4(sum / static_cast<double>(count));
         }
-        // Metrics that are absent (yet) or not numbers are left out.
-        for (const auto& name : all_metrics_ ? e.metric_names() : metrics_)
-            if (const auto v = e.metric(name)) s += ", " + name + "=" + fixed4(*v);
+        // Metrics only where they are this epoch's (the final line); absent ones (yet) and
+        // those that are not numbers are left out.
+        if (with_metrics)
+            for (const auto& name : all_metrics_ ? e.metric_names() : metrics_)
+                if (const auto v = e.metric(name)) s += ", " + name + "=" + fixed4(*v);
         s += "]";
         return s;
     }
@@ -307,36 +323,38 @@ private:
         return s;
     }
 
-    void draw(Bar& bar, const Engine& e, bool final) {
-        const auto text = line(bar, e);
-        if (tty_) {
-            // Another bar's line still open (an evaluator run inside a trainer epoch):
-            // leave it as it stands and start a line of our own.
-            if (dirty_ && dirty_bar_ != &bar) {
-                std::fputc('\n', stream_);
-                dirty_ = false;
-            }
-            // Clear to the end of the line instead of padding over the previous draw: a log
-            // line printed since may have replaced it, so its length is not known here.
-            std::string out = "\r" + text + "\x1b[K";
-            if (final) {
-                out += '\n';
-                dirty_ = false;
-                dirty_bar_ = nullptr;
-            } else {
-                dirty_ = true;
-                dirty_bar_ = &bar;
-            }
-            std::fputs(out.c_str(), stream_);
-        } else {
-            std::fputs(text.c_str(), stream_);
-            std::fputc('\n', stream_);
-        }
-        std::fflush(stream_);
+    // ---- output ----
+
+    // The bar's line in the status area, redrawn with the others'.
+    void redraw(Bar& bar, const Engine& e) {
+        bar.status = line(bar, e, false);
+        show_status();
     }
 
-    std::FILE* stream_ = nullptr;
-    bool tty_ = false;
+    // The open bars' lines, the trainer's first: this plugin's status area.
+    void show_status() {
+        std::string text;
+        for (const auto& b : bars_) {
+            if (b->status.empty()) continue;
+            if (!text.empty()) text += '\n';
+            text += b->status;
+        }
+        host().set_status(text);
+    }
+
+    void plain_line(const std::string& text) {
+        if (to_stdout_) {
+            std::fputs(text.c_str(), stdout);
+            std::fputc('\n', stdout);
+            std::fflush(stdout);
+        } else {
+            host().log(IGNITE_LOG_INFO, text);
+        }
+    }
+
+    bool to_stdout_ = false;
+    bool drawn_ = false;
+    bool leave_evaluator_ = false;
     std::int64_t every_ = 1;
     double min_interval_ = 0.1;
     std::int64_t percent_step_ = 25;
@@ -345,8 +363,6 @@ private:
     std::vector<std::string> metrics_;
     std::string output_label_ = "loss";
     std::vector<std::unique_ptr<Bar>> bars_;
-    bool dirty_ = false;  // a TTY line without its newline yet
-    const Bar* dirty_bar_ = nullptr;
 };
 
 }  // namespace
@@ -356,9 +372,14 @@ IGNITE_SDK_PLUGIN(
     PluginSpec("progress")
         .placement(ignite::sdk::Placement::rank_zero)
         .band(ignite::sdk::Priority::loggers)
-        .version("1.0")
-        .description("tqdm-like progress bar per epoch (redrawn in place on a terminal, percentage lines in logs)")
-        .option(Option::string("stream", "stderr").choices({"stderr", "stdout"}).help("where the bar goes"))
+        .needs_abi_minor(6)
+        .version("1.1")
+        .description("tqdm-like progress bar per epoch (in the host's status area on a terminal, percentage lines in "
+                     "logs)")
+        .option(Option::string("stream", "stderr")
+                    .choices({"stderr", "stdout"})
+                    .help("stderr: through the host (its status area on a terminal, its log elsewhere); stdout: "
+                          "plain lines on stdout"))
         .option(
             Option::integer("every", 1)
                 .min(1)
@@ -368,14 +389,17 @@ IGNITE_SDK_PLUGIN(
         .option(Option::integer("percent_step", 25)
                     .range(1, 100)
                     .help("not a terminal: a line every N percent of the epoch"))
-        .option(Option::boolean("evaluator", false).help("also show a bar for the evaluator's runs"))
+        .option(Option::boolean("evaluator", false).help("also show a bar for each evaluator's runs"))
+        .option(Option::boolean("leave_evaluator", false)
+                    .help("on a terminal, keep an evaluator's final line when it completes (default: cleared)"))
         .option(Option::list("metrics", "")
-                    .help("comma-separated metric names to show when present; empty: all numeric metrics"))
+                    .help("comma-separated metric names to show in an epoch's final line when present; empty: all "
+                          "numeric metrics"))
         .option(Option::string("output_label", "loss")
                     .help("label of the running mean of state.output over the current epoch (when a single number); "
                           "empty hides it and skips reading the output each iteration"))
         .option(Option::integer("width", 30).range(5, 1000).help("bar width in characters"))
         .option(Option::string("tty", "auto")
                     .choices({"auto", "always", "never"})
-                    .help("auto (isatty of the stream), always (redraw with \\r and clear-to-end-of-line) or never "
-                          "(plain lines)")))
+                    .help("auto: the host's status area when the host draws it (ignite-host --tty); never: plain "
+                          "lines; always: refuse to run without the status area")))

@@ -123,7 +123,7 @@ std::string header(const RunData& run) {
     row("Wall time", wall);
     std::string progress = fmt::format("{} epoch{}, {} iteration{}", f.epochs, f.epochs == 1 ? "" : "s", f.iterations,
                                        f.iterations == 1 ? "" : "s");
-    if (f.max_epochs > 0) progress += fmt::format(" (of {} epochs planned)", f.max_epochs);
+    if (f.max_epochs > 0) progress += fmt::format(" (of {} epoch{} planned)", f.max_epochs, f.max_epochs == 1 ? "" : "s");
     row("Trained", escape(progress));
     const std::string split = validation_split(run);
     const std::string metric = primary_metric(run);

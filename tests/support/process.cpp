@@ -44,7 +44,7 @@ std::vector<std::string> error_lines(const std::string& text) {
 }
 
 std::string take_dry_run_summary(std::string& out) {
-    static const std::regex summary(R"((^|\n)(dry-run: \d+ epochs x \d+ iterations, [^\n]*\n)$)");
+    static const std::regex summary(R"((^|\n)(dry-run: \d+ epochs? x \d+ iterations?, [^\n]*\n)$)");
     std::smatch m;
     if (!std::regex_search(out, m, summary)) return "";
     std::string line = m[2];

@@ -117,14 +117,9 @@ void api_set_error(ignite_host* host, const char* message) {
 }
 
 void api_log(ignite_host* host, int32_t level, const char* message) {
-    static const char* kLevels[] = {"debug", "info", "warning", "error"};
     const char* name = host && host->plugin ? host->plugin->spec.name.c_str() : "?";
-    const char* lvl = level >= 0 && level <= 3 ? kLevels[level] : "info";
-    if (level >= IGNITE_LOG_WARNING) {
-        log_line(fmt::format("[{}] {}: {}", name, lvl, message ? message : ""));
-    } else {
-        log_line(fmt::format("[{}] {}", name, message ? message : ""));
-    }
+    const auto lvl = level >= 0 && level <= 3 ? static_cast<LogLevel>(level) : LogLevel::info;
+    log_plugin_line(lvl, name, message ? message : "");
 }
 
 // ---- options ----

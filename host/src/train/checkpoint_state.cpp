@@ -3,6 +3,7 @@
 #include "cli_common.hpp"
 #include "components/lr_schedule.hpp"
 #include "optimizer_state.hpp"
+#include "plural.hpp"
 
 #include <ignite/runtime/console_log.hpp>
 
@@ -174,14 +175,15 @@ void check_trainer(const std::string& path, const c10::IValue& value, const Trai
     const auto per_epoch = t.train_loader->size().value_or(0);
     if (!d.contains("epoch_length") || !d.at("epoch_length").isInt()) {
         refuse(path, "the checkpoint's trainer records no epoch_length",
-               fmt::format("give a checkpoint of a run with {} iterations per epoch", per_epoch));
+               fmt::format("give a checkpoint of a run with {} per epoch", count_of(per_epoch, "iteration")));
     }
     const auto saved = d.at("epoch_length").toInt();
     if (saved != per_epoch) {
         refuse(path,
-               fmt::format("the checkpoint's trainer has epoch_length {} but this run has {} iterations per epoch "
+               fmt::format("the checkpoint's trainer has epoch_length {} but this run has {} per epoch "
                            "(training set {}, --batch-size {}{})",
-                           saved, per_epoch, t.data.train.size(), c.batch_size, c.drop_last ? ", --drop-last" : ""),
+                           saved, count_of(per_epoch, "iteration"), t.data.train.size(), c.batch_size,
+                           c.drop_last ? ", --drop-last" : ""),
                "resume with the checkpointed run's --batch-size, --limit and --drop-last, or start a new run "
                "without --resume");
     }

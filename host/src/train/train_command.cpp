@@ -4,6 +4,7 @@
 #include "cli_common.hpp"
 #include "epoch_clock.hpp"
 #include "eval_schedule.hpp"
+#include "plural.hpp"
 #include "resume.hpp"
 #include "run_config.hpp"
 #include "run_record.hpp"
@@ -43,10 +44,10 @@ std::vector<EvalRun> evaluations(const Training& training) {
     std::vector<EvalRun> runs;
     if (training.validator) {
         runs.push_back({"val", training.validator.get(), training.val_loader,
-                        fmt::format("{} samples", training.data.val.size())});
+                        count_of(static_cast<std::int64_t>(training.data.val.size()), "sample")});
     }
     runs.push_back({"test", training.evaluator.get(), training.test_loader,
-                    fmt::format("{} samples", training.data.test.size())});
+                    count_of(static_cast<std::int64_t>(training.data.test.size()), "sample")});
     return runs;
 }
 
@@ -87,9 +88,9 @@ int train_command(const std::vector<std::string>& args) {
         const auto total = options->epochs * training.train_loader->size().value_or(1);
         if (training.trainer->state.iteration >= total) {
             log_line(
-                fmt::format("ignite-host: the checkpointed run already completed {} epochs (--epochs {}); nothing "
+                fmt::format("ignite-host: the checkpointed run already completed {} (--epochs {}); nothing "
                             "to train",
-                            training.trainer->state.epoch, options->epochs));
+                            count_of(training.trainer->state.epoch, "epoch"), options->epochs));
             return exit_code(ExitStatus::kSuccess);
         }
     }

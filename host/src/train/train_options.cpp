@@ -1,6 +1,7 @@
 #include "train_options.hpp"
 
 #include "cli_common.hpp"
+#include "console_options.hpp"
 #include "output_folder.hpp"
 
 #include <fmt/format.h>
@@ -159,11 +160,13 @@ std::optional<TrainOptions> parse_train_options(const std::vector<std::string>& 
         "NAME of a metric a loaded plugin declares (e.g. f1_macro with --plugin metrics), computed by the evaluator "
         "after accuracy and loss; repeatable");
     desc.add(plugin_options_description());
+    desc.add(console_options_description());
     c.vm = parse(args, desc);
     if (c.vm.count("help")) {
         std::cout << desc << "\n" << kConfigFileHelp;
         return std::nullopt;
     }
+    apply_console_options(c.vm);
     c.shuffle = !c.vm["no-shuffle"].as<bool>();
     c.default_plugins = !c.vm["no-default-plugins"].as<bool>();
     validate(c, c.vm);

@@ -4,6 +4,7 @@
 #include "cli_common.hpp"
 #include "components.hpp"
 #include "components/lr_schedule.hpp"
+#include "console_options.hpp"
 
 #include <ignite/runtime/console_log.hpp>
 #include <ignite/runtime/plugin_loader.hpp>
@@ -82,6 +83,8 @@ std::vector<std::string> plugin_list(const TrainOptions& c, const PluginHost& pl
 }  // namespace
 
 void open_plugins(PluginHost& plugins, Training& training, const TrainOptions& c) {
+    for (auto* engine : {training.trainer.get(), training.evaluator.get(), training.validator.get()})
+        if (engine) log_warnings_of(*engine);
     plugins.add_engine("trainer", *training.trainer);
     // An evaluator that never runs is not offered: a plugin that needs one (checkpoint's
     // score_name, a logger of its events) is refused at init instead of waiting for nothing.

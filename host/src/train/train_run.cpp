@@ -1,6 +1,7 @@
 #include "train_run.hpp"
 
 #include "metric_lines.hpp"
+#include "plural.hpp"
 #include "run_failure.hpp"
 #include "run_files.hpp"
 #include "stop_signals.hpp"
@@ -42,14 +43,14 @@ std::string summary_line(const TrainOptions& c, Training& training, PluginHost& 
     const auto& trainer = *training.trainer;
     const auto train_samples = training.data.train.size();
     std::string summary = fmt::format(
-        "trained {} epochs in {:.1f} s ({:.0f} samples/s)", epochs_completed, total,
+        "trained {} in {:.1f} s ({:.0f} samples/s)", count_of(epochs_completed, "epoch"), total,
         static_cast<double>(train_samples) * static_cast<double>(trainer.state.iteration) /
             static_cast<double>(std::max<std::int64_t>(training.train_loader->size().value_or(1), 1)) / total);
     if (epochs_completed < c.epochs) {
         const auto stop = plugins.termination("trainer");
         const auto why = ignite::terminate_reason_name(trainer.terminate_reason());
-        summary = fmt::format("trained {} of {} epochs in {:.1f} s, stopped early: {}", epochs_completed, c.epochs,
-                              total,
+        summary = fmt::format("trained {} of {} in {:.1f} s, stopped early: {}", epochs_completed,
+                              count_of(c.epochs, "epoch"), total,
                               stop ? fmt::format("plugin '{}' terminated the trainer ({}) at epoch {}, iteration {}",
                                                  stop->plugin, why, stop->epoch, stop->iteration)
                                    : fmt::format("the trainer was terminated ({})", why));
@@ -106,16 +107,17 @@ int run_training(const TrainOptions& c, Training& training, PluginHost& plugins,
             context.num_classes = training.data.train.num_classes;
             context.output_shape = [&training] { return training.output_shape_for_two_samples(); };
             throw RunFailed(
-                fmt::format("{}; {} of {} epochs completed, results so far in {}",
+                fmt::format("{}; {} of {} completed, results so far in {}",
                             describe_failure(failure, training.evaluator_failure, training.trainer_failure, context),
-                            *epochs_completed, c.epochs, results()));
+                            *epochs_completed, count_of(c.epochs, "epoch"), results()));
         }
         if (const int signal = StopSignals::received()) {
             log_line(
-                fmt::format("ignite-host: stopped by {} at epoch {}, iteration {}: {} of {} epochs completed in "
+                fmt::format("ignite-host: stopped by {} at epoch {}, iteration {}: {} of {} completed in "
                             "{:.1f} s; every logger flushed, results in {}",
                             StopSignals::name(signal), training.trainer->state.epoch, training.trainer->state.iteration,
-                            *epochs_completed, c.epochs, total, results()));
+                            *epochs_completed, count_of(c.epochs, "epoch"), total, results()),
+                LogLevel::warning);  // how the run ended: shown under --quiet too
             return stopped_by_signal(signal);
         }
         std::cout << summary_line(c, training, plugins, *epochs_completed, total);

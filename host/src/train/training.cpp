@@ -4,6 +4,7 @@
 #include "cli_common.hpp"
 #include "idx_reader.hpp"
 #include "malloc_tuning.hpp"
+#include "plural.hpp"
 #include "thread_probe.hpp"
 
 #include <ignite/runtime/console_log.hpp>
@@ -68,9 +69,9 @@ void set_up_libtorch(const TrainOptions& c, const c10::Device& device) {
     const int threads = std::clamp((startable_threads(2 * wanted_threads + 2) - 2) / 2, 1, wanted_threads);
     if (threads < wanted_threads) {
         log_line(
-            fmt::format("ignite-host: warning: only {} of the {} threads asked for can be started (a process or "
+            fmt::format("ignite-host: warning: only {} of the {} asked for can be started (a process or "
                         "thread limit); training with {}",
-                        threads, wanted_threads, threads));
+                        threads, count_of(wanted_threads, "thread"), threads));
     }
     at::set_num_threads(threads);
     torch::manual_seed(static_cast<std::uint64_t>(c.seed));
@@ -170,9 +171,10 @@ Training::Training(const TrainOptions& c) : device(parse_device(c.device)) {
         if (c.val_split > 0) cuts += fmt::format("{}after --val-split {}", cuts.empty() ? "" : ", ", c.val_split);
         if (!cuts.empty()) cuts = " (" + cuts + ")";
         throw UsageError(
-            fmt::format("the training split yields no batches: {} samples{} with --batch-size {} and "
+            fmt::format("the training split yields no batches: {}{} with --batch-size {} and "
                         "--drop-last; use a smaller --batch-size{} or drop --drop-last",
-                        data.train.size(), cuts, c.batch_size, c.limit > 0 ? ", a larger --limit" : ""));
+                        count_of(static_cast<std::int64_t>(data.train.size()), "sample"), cuts, c.batch_size,
+                        c.limit > 0 ? ", a larger --limit" : ""));
     }
 
     optimizer = make_optimizer(c, model->parameters());

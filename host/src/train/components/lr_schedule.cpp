@@ -2,6 +2,7 @@
 
 #include "../train_options.hpp"
 #include "../training.hpp"
+#include "plural.hpp"
 
 #include <ignite/core/checkpoint_file.hpp>
 #include <ignite/core/engine.hpp>
@@ -179,9 +180,9 @@ void LrSchedule::check_resume(const LrScheduleRun& run, const LrScheduleSettings
     if (cycle_size != cycle) {
         const bool by_epochs = run_cycle && run.epoch_length > 0 && cycle_size % run.epoch_length == 0;
         throw std::invalid_argument(fmt::format(
-            "the checkpoint's learning-rate schedule anneals over {} iterations but this run's over {} ({}); {}",
-            cycle_size, cycle,
-            run_cycle ? fmt::format("--epochs {} x {} iterations per epoch", run.epochs, run.epoch_length)
+            "the checkpoint's learning-rate schedule anneals over {} but this run's over {} ({}); {}",
+            count_of(cycle_size, "iteration"), cycle,
+            run_cycle ? fmt::format("--epochs {} x {} per epoch", run.epochs, count_of(run.epoch_length, "iteration"))
                       : std::string("lr_schedule.cycle_size"),
             by_epochs ? fmt::format("resume with the checkpointed run's --epochs {} (or keep its cycle, restarting "
                                     "after it, with --plugin-opt lr_schedule.cycle_size={})",
