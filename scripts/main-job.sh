@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs dependencies, builds (Release, Ninja) and runs the main job: ignite-host train
 # with its defaults (the cnn on Debian's Fashion-MNIST, progress bar, accuracy and loss
-# on the test split, metrics as JSON lines). Each run writes into a new folder
+# on the test split; metrics.jsonl, metrics.csv, TensorBoard's tb/ and report.html, listed
+# with how to open each when the run ends). Each run writes into a new folder
 # ignite-output/run-DATE-TIME, since ignite-host refuses a folder that already holds
 # results. Extra arguments go to `ignite-host train` (e.g. --model mlp --epochs 2, or
 # --output-dir DIR to choose the folder).

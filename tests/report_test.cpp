@@ -378,7 +378,8 @@ TEST_CASE("report: ignite-host report DIR draws the same charts for a run made w
     const auto dir = ignite::test::scratch_dir("report_folder") / "out";
     fs::remove_all(dir);
     const auto r = host(
-        "train --model mlp --dataset synthetic:600 --val-split 0.2 --epochs 2 --batch-size 32 "
+        "train --no-default-plugins --plugin jsonl --model mlp --dataset synthetic:600 --val-split 0.2 --epochs 2 "
+        "--batch-size 32 "
         "--eval-every 1 --threads 1 --device cpu --output-dir " +
         dir.string() + " --plugin metrics --metric confusion_matrix --plugin checkpoint");
     INFO(r.out);
