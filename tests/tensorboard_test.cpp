@@ -354,6 +354,7 @@ TEST_CASE("tensorboard: bad options are refused with one line and exit 2", "[ten
     };
     std::vector<Case> cases{
         {"--plugin-opt tensorboard.histogram_every=-1", "histogram_every"},
+        {"--plugin-opt tensorboard.histograms=true --plugin-opt tensorboard.histogram_every=0", "histogram_every"},
         {"--plugin-opt tensorboard.params=lr,beta", "tensorboard.params names 'beta'"},
         {"--plugin-opt tensorboard.tags=validation:val", "names engine 'validation', which this run does not have"},
         {"--plugin-opt tensorboard.tags=evaluator", "is not engine:tag"},
@@ -400,7 +401,7 @@ TEST_CASE("tensorboard: weight and gradient norms and histograms are the trained
     const auto dir = ignite::test::scratch_dir("tb_params") / "out";
     const auto r = host(kRun +
                         " --epochs 2 --plugin checkpoint --plugin-opt tensorboard.norms_every=4 "
-                        "--plugin-opt tensorboard.histogram_every=2 --output-dir " +
+                        "--plugin-opt tensorboard.histograms=true --plugin-opt tensorboard.histogram_every=2 --output-dir " +
                         dir.string());
     INFO(r.out);
     REQUIRE(r.rc == 0);

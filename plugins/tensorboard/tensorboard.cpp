@@ -8,7 +8,7 @@
 //   trainer EPOCH_COMPLETED                           training/<metric> (avg_loss)
 //   each evaluating engine's COMPLETED                validation/<metric>, test/<metric>
 //   trainer ITERATION_COMPLETED every norms_every    weights_norm/<name>, grads_norm/<name> (ABI 1.7)
-//   trainer EPOCH_COMPLETED every histogram_every     weights/<name>, grads/<name> histograms (ABI 1.7)
+//   trainer EPOCH_COMPLETED every histogram_every     weights/<name>, grads/<name> histograms (histograms=true; ABI 1.7)
 //   trainer STARTED                                   the file; config/text_summary (fresh run)
 //                                                     or SessionLog START (resumed run)
 // Steps: the trainer's iteration (validation: validation_step=iteration|epoch).
@@ -91,12 +91,14 @@ class TensorBoard : public ignite::sdk::Plugin {
                    [this](Engine& e, const EventInfo& ev) { log_params(e, ev.iteration); });
         const std::string train_tag = tags.at("trainer");
         norms_every_ = host.option_int("norms_every");
-        histogram_every_ = host.option_int("histogram_every");
+        // Histograms are asked for by `histograms`; their interval is always a real one, so a
+        // histogram_every of 0 is the mistake it looks like, refused by the schema (>= 1).
+        histogram_every_ = host.option_bool("histograms") ? host.option_int("histogram_every") : 0;
         if ((norms_every_ > 0 || histogram_every_ > 0) &&
             !IGNITE_API_HAS(host.api(), ignite_host_api, parameter_tensor)) {
             throw std::invalid_argument(
-                "tensorboard.norms_every and histogram_every read the model's parameters, which this host "
-                "(before ABI 1.7) does not give; leave them at 0");
+                "tensorboard.norms_every and histograms read the model's parameters, which this host "
+                "(before ABI 1.7) does not give; leave norms_every at 0 and histograms at false");
         }
         if (norms_every_ > 0) {
             trainer.on(Events::ITERATION_COMPLETED.every(norms_every_), band,
@@ -325,9 +327,11 @@ IGNITE_SDK_PLUGIN(
                     .min(0)
                     .help("weights_norm/<param> and grads_norm/<param> (L2 norms, '.' as '/') every N trainer "
                           "iterations; 0: off"))
-        .option(Option::integer("histogram_every", 0)
-                    .min(0)
-                    .help("weights/<param> and grads/<param> histograms every N trainer epochs (torch's bins); 0: off"))
+        .option(Option::boolean("histograms", false)
+                    .help("weights/<param> and grads/<param> histograms (torch's bins) every histogram_every epochs"))
+        .option(Option::integer("histogram_every", 1)
+                    .min(1)
+                    .help("the histograms' interval in trainer epochs (with histograms=true)"))
         .option(Option::string("validation_step", "iteration")
                     .choices({"iteration", "epoch"})
                     .help("step of evaluation scalars: the trainer's iteration (shares the training curves' x "
