@@ -354,6 +354,12 @@ TEST_CASE("report: a run with the plugin leaves a page whose charts hold what me
     }
     CHECK(points_of(html, "confusion-matrix") == 2 * 100);  // val and test, 10 x 10
     CHECK(points_of(html, "timeline") == 3);                // saved at iterations 15, 30, 45
+    // The header: the command as typed, and every participant, the defaults no option names too.
+    CHECK_THAT(html, Catch::Contains("ignite-host train --model mlp --dataset synthetic:600 --val-split 0.2"));
+    for (const auto* participant : {"progress", "jsonl", "tensorboard", "csv", "report", "metrics", "checkpoint"}) {
+        INFO(participant);
+        CHECK_THAT(html, Catch::Contains(std::string("<code>") + participant + "</code>"));
+    }
     CHECK_THAT(html, Catch::Contains("<code>checkpoints/checkpoint_15.pt</code></td><td class=\"l\">no longer"));
     CHECK_THAT(html, Catch::Contains("<code>checkpoints/checkpoint_45.pt</code></td><td class=\"l\">yes"));
     CHECK_THAT(html, Catch::Contains("completed"));

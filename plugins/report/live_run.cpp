@@ -56,8 +56,11 @@ void read_run_config(RunFacts& facts, const std::string& config_json) {
     }
     if (j.contains("seed")) facts.seed = text_of(j["seed"]);
     if (j.contains("device")) facts.device = text_of(j["device"]);
-    if (j.contains("plugin") && j["plugin"].is_array()) {
-        for (const auto& p : j["plugin"]) {
+    // Every participant the run loaded (the defaults too) when the host says; else the ones
+    // --plugin named.
+    const char* list = j.contains("participants") && j["participants"].is_array() ? "participants" : "plugin";
+    if (j.contains(list) && j[list].is_array()) {
+        for (const auto& p : j[list]) {
             const std::string name = text_of(p);
             std::string opts;
             if (j.contains("plugin_opt") && j["plugin_opt"].is_array()) {

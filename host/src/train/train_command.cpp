@@ -51,12 +51,32 @@ std::vector<EvalRun> evaluations(const Training& training) {
     return runs;
 }
 
+// `arg` as a POSIX shell reads it back: bare when it holds only safe characters, else in
+// single quotes.
+std::string shell_word(const std::string& arg) {
+    const bool safe = !arg.empty() && arg.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                                            "0123456789-_./=:,+@%") == std::string::npos;
+    if (safe) return arg;
+    std::string out = "'";
+    for (const char ch : arg) out += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
+    return out + "'";
+}
+
 // The run's configuration (run_config.hpp), "resume" being the checkpoint the run continues
 // from (--resume auto resolved): the value the run uses, which a logger records (the jsonl
-// component's resume marker names it).
-std::string run_config(const TrainOptions& c, const std::optional<ResumePoint>& point) {
+// component's resume marker names it). Also how the run was asked for ("command_line") and
+// every participant it loaded, in order ("participants": the defaults too, which no option
+// names), for the loggers that show a run's header (report, TensorBoard's config text).
+std::string run_config(const TrainOptions& c, const std::optional<ResumePoint>& point,
+                       const std::vector<std::string>& args, const PluginHost& plugins) {
     auto config = nlohmann::ordered_json::parse(run_config_json(c.vm));
     if (point) config["resume"] = point->path.string();
+    std::string command = "ignite-host train";
+    for (const auto& a : args) command += " " + shell_word(a);
+    config["command_line"] = command;
+    auto participants = nlohmann::ordered_json::array();
+    for (const auto& p : plugins.participants()) participants.push_back(p.name);
+    config["participants"] = participants;
     return config.dump();
 }
 
@@ -77,7 +97,7 @@ int train_command(const std::vector<std::string>& args) {
     const auto point = resume_point(*options, plugins);
     if (point) check_resumable(point->path.string(), point->checkpoint, *options, training, plugins);
     plugins.set_run_facts(
-        {.output_dir = options->output_dir, .resumed = point.has_value(), .config_json = run_config(*options, point)});
+        {.output_dir = options->output_dir, .resumed = point.has_value(), .config_json = run_config(*options, point, args, plugins)});
     plugins.init();
     if (point) {
         restore_checkpoint(point->path.string(), point->checkpoint, training, plugins);
