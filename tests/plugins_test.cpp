@@ -11,6 +11,7 @@
 // Header-only, standard library only (no plugin.h/DLPack): included by path because the
 // test targets do not see the SDK's include directory.
 #include "../sdk/include/ignite/plugin_util.hpp"
+#include "../sdk/include/ignite/tensor_values.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -709,4 +710,58 @@ TEST_CASE("OutputFile validates without touching, opens on first write, reports 
                                             Catch::Contains("No such file or directory"));
         CHECK(f.failed());
     }
+}
+
+// ignite/tensor_values.hpp: what the loggers (tensorboard, csv, report) read of a metric tensor.
+namespace {
+DLTensor cpu_tensor(void* data, DLDataType dtype, std::int32_t ndim, std::int64_t* shape, std::int64_t* strides) {
+    DLTensor t{};
+    t.data = data;
+    t.device = {kDLCPU, 0};
+    t.ndim = ndim;
+    t.dtype = dtype;
+    t.shape = shape;
+    t.strides = strides;
+    return t;
+}
+}  // namespace
+
+TEST_CASE("sdk tensor_values: elements as doubles in row-major order, strides honoured") {
+    using ignite::sdk::tensor_values;
+    std::int64_t counts[] = {1, 2, 3, 4, 5, 6};
+    std::int64_t shape23[] = {2, 3};
+    // contiguous 2x3 int64: row-major as stored
+    CHECK(tensor_values(cpu_tensor(counts, {kDLInt, 64, 1}, 2, shape23, nullptr)) ==
+          std::vector<double>{1, 2, 3, 4, 5, 6});
+    // the same storage read as its 3x2 transpose (strides 1, 3): row-major of the view
+    std::int64_t shape32[] = {3, 2}, transposed[] = {1, 3};
+    CHECK(tensor_values(cpu_tensor(counts, {kDLInt, 64, 1}, 2, shape32, transposed)) ==
+          std::vector<double>{1, 4, 2, 5, 3, 6});
+    // a 0-dim float is one element; float32, int32, uint8 and bool read as numbers
+    double one = 0.25;
+    CHECK(tensor_values(cpu_tensor(&one, {kDLFloat, 64, 1}, 0, nullptr, nullptr)) == std::vector<double>{0.25});
+    float f[] = {1.5f, -2.0f};
+    std::int32_t i32[] = {-7, 9};
+    std::uint8_t u8[] = {0, 255};
+    std::int64_t shape2[] = {2};
+    CHECK(tensor_values(cpu_tensor(f, {kDLFloat, 32, 1}, 1, shape2, nullptr)) == std::vector<double>{1.5, -2.0});
+    CHECK(tensor_values(cpu_tensor(i32, {kDLInt, 32, 1}, 1, shape2, nullptr)) == std::vector<double>{-7, 9});
+    CHECK(tensor_values(cpu_tensor(u8, {kDLUInt, 8, 1}, 1, shape2, nullptr)) == std::vector<double>{0, 255});
+    CHECK(tensor_values(cpu_tensor(u8, {6 /* kDLBool */, 8, 1}, 1, shape2, nullptr)) == std::vector<double>{0, 255});
+}
+
+TEST_CASE("sdk tensor_values: a dtype a metric never has is NaN and not readable, a GPU tensor gives none") {
+    using ignite::sdk::dtype_readable;
+    using ignite::sdk::tensor_values;
+    std::uint16_t half[] = {0x3c00, 0x4000};
+    std::int64_t shape2[] = {2};
+    const DLDataType f16{kDLFloat, 16, 1};
+    CHECK_FALSE(dtype_readable(f16));
+    CHECK(dtype_readable(DLDataType{kDLInt, 64, 1}));
+    const auto values = tensor_values(cpu_tensor(half, f16, 1, shape2, nullptr));
+    REQUIRE(values.size() == 2);
+    CHECK(std::isnan(values[0]));
+    auto gpu = cpu_tensor(half, DLDataType{kDLInt, 16, 1}, 1, shape2, nullptr);
+    gpu.device = {kDLCUDA, 0};
+    CHECK(tensor_values(gpu).empty());
 }

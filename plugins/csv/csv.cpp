@@ -20,9 +20,9 @@
 
 #include <ignite/plugin.hpp>
 #include <ignite/plugin_util.hpp>
+#include <ignite/tensor_values.hpp>
 
 #include <filesystem>
-#include <limits>
 #include <optional>
 #include <set>
 #include <stdexcept>
@@ -43,32 +43,6 @@ using ignite::sdk::TerminateReason;
 using ignite_csv::Row;
 using Values = std::vector<std::pair<std::string, double>>;
 namespace fs = std::filesystem;
-
-// Element `i` of a CPU DLPack tensor as a double; nullopt for a type a metric never has.
-std::optional<double> element(const DLTensor& t, std::int64_t i) {
-    const std::int64_t stride = t.strides ? t.strides[0] : 1;
-    const auto* base = static_cast<const char*>(t.data) + t.byte_offset;
-    const auto bytes = static_cast<std::int64_t>(t.dtype.bits / 8);
-    const char* p = base + i * stride * bytes;
-    switch (static_cast<int>(t.dtype.code)) {
-        case kDLFloat:
-            if (t.dtype.bits == 64) return *reinterpret_cast<const double*>(p);
-            if (t.dtype.bits == 32) return *reinterpret_cast<const float*>(p);
-            return std::nullopt;
-        case kDLInt:
-            if (t.dtype.bits == 64) return static_cast<double>(*reinterpret_cast<const std::int64_t*>(p));
-            if (t.dtype.bits == 32) return *reinterpret_cast<const std::int32_t*>(p);
-            if (t.dtype.bits == 16) return *reinterpret_cast<const std::int16_t*>(p);
-            if (t.dtype.bits == 8) return *reinterpret_cast<const std::int8_t*>(p);
-            return std::nullopt;
-        case kDLUInt:
-        case 6:  // kDLBool (DLPack >= 0.8; Debian's 0.6 header has no name for it)
-            if (t.dtype.bits == 8) return *reinterpret_cast<const std::uint8_t*>(p);
-            return std::nullopt;
-        default:
-            return std::nullopt;
-    }
-}
 
 class Csv : public ignite::sdk::Plugin {
     void init(Host& host) override {
@@ -221,10 +195,7 @@ class Csv : public ignite::sdk::Plugin {
                                                        "metrics.jsonl");
                 continue;
             }
-            std::vector<double> elements;
-            const std::int64_t n = d.ndim == 1 ? d.shape[0] : 1;
-            for (std::int64_t i = 0; i < n; ++i)
-                elements.push_back(element(d, i).value_or(std::numeric_limits<double>::quiet_NaN()));
+            const auto elements = ignite::sdk::tensor_values(d);  // NaN for a dtype a metric never has
             const auto flat = ignite_csv::flatten(name, static_cast<std::size_t>(d.ndim), elements);
             out.insert(out.end(), flat.begin(), flat.end());
         }

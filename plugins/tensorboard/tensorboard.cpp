@@ -18,6 +18,7 @@
 #include "tfevents_histogram.hpp"
 
 #include <ignite/plugin_torch.hpp>
+#include <ignite/tensor_values.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -45,19 +46,6 @@ using ignite::sdk::Option;
 using ignite::sdk::PluginSpec;
 using ignite::sdk::Priority;
 using ignite::tfevents::EventFile;
-
-// A DLPack CPU tensor's element as a double (metric tensors: floating or integer counts).
-std::optional<double> element(const DLTensor& t, std::size_t offset) {
-    const char* base = static_cast<const char*>(t.data) + t.byte_offset;
-    if (t.dtype.code == kDLFloat && t.dtype.bits == 64) return reinterpret_cast<const double*>(base)[offset];
-    if (t.dtype.code == kDLFloat && t.dtype.bits == 32) return reinterpret_cast<const float*>(base)[offset];
-    if (t.dtype.code == kDLInt && t.dtype.bits == 64)
-        return static_cast<double>(reinterpret_cast<const std::int64_t*>(base)[offset]);
-    if (t.dtype.code == kDLInt && t.dtype.bits == 32) return reinterpret_cast<const std::int32_t*>(base)[offset];
-    if ((t.dtype.code == kDLUInt || t.dtype.code == kDLBool) && t.dtype.bits == 8)
-        return reinterpret_cast<const std::uint8_t*>(base)[offset];
-    return std::nullopt;  // another dtype: not logged (metric tensors are float64 or int64)
-}
 
 class TensorBoard : public ignite::sdk::Plugin {
     void init(Host& host) override {
@@ -230,20 +218,11 @@ class TensorBoard : public ignite::sdk::Plugin {
             }
             auto t = engine.metric_tensor(name);
             const DLTensor& d = t->dl_tensor;
-            std::vector<std::int64_t> shape(d.shape, d.shape + d.ndim);
-            for (const auto& [flat_tag, offset] : tb::flatten_tensor(tag + "/" + name, shape)) {
-                std::size_t at = offset;
-                if (d.strides) {  // a strided view: the row-major offset through the strides
-                    at = 0;
-                    std::size_t rest = offset;
-                    for (int k = d.ndim - 1; k >= 0; --k) {
-                        const auto dim = static_cast<std::size_t>(d.shape[k]);
-                        at += (rest % dim) * static_cast<std::size_t>(d.strides[k]);
-                        rest /= dim;
-                    }
-                }
-                if (auto v = element(d, at)) scalar(flat_tag, step, *v);
-            }
+            if (!ignite::sdk::dtype_readable(d.dtype)) continue;  // not logged (metric tensors are float64 or int64)
+            const auto values = ignite::sdk::tensor_values(d);  // row-major, as flatten_tensor's offsets
+            const std::vector<std::int64_t> shape(d.shape, d.shape + d.ndim);
+            for (const auto& [flat_tag, offset] : tb::flatten_tensor(tag + "/" + name, shape))
+                scalar(flat_tag, step, values.at(offset));
         }
     }
 
