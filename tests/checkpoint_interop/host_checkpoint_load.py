@@ -13,10 +13,14 @@ from readme_models import make_model
 path, model_name, optimizer_name = sys.argv[1:4]
 ckpt = torch.load(path, weights_only=True)
 model = make_model(model_name)
-if optimizer_name == "adam":
-    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
-else:
-    optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+# The torch.optim class of ignite-host's --optimizer (its hyper-parameters come from the file).
+optimizer = {
+    "adam": lambda p: torch.optim.Adam(p, lr=1e-3),
+    "adamw": lambda p: torch.optim.AdamW(p, lr=1e-3),
+    "rmsprop": lambda p: torch.optim.RMSprop(p, lr=1e-3),
+    "adagrad": lambda p: torch.optim.Adagrad(p, lr=1e-3),
+    "sgd": lambda p: torch.optim.SGD(p, lr=0.1, momentum=0.9),
+}[optimizer_name](model.parameters())
 trainer = Engine(lambda e, b: None)
 to_load = {"model": model, "optimizer": optimizer, "trainer": trainer}
 if "lr_scheduler" in ckpt:

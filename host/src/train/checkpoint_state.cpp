@@ -2,7 +2,7 @@
 
 #include "cli_common.hpp"
 #include "components/lr_schedule.hpp"
-#include "optimizer_state.hpp"
+#include <ignite/core/optimizer_state.hpp>
 #include "plural.hpp"
 
 #include <ignite/runtime/console_log.hpp>
@@ -114,14 +114,6 @@ void check_model(const std::string& path, const c10::IValue& value, const TrainO
     }
 }
 
-// "sgd" / "adam" from PyTorch's optimizer state_dict (the hyperparameters of its first
-// group: only Adam has betas, only SGD has dampening), "" when neither.
-std::string optimizer_kind(const GenericDict& groups0) {
-    if (groups0.contains("betas") && groups0.contains("amsgrad")) return "adam";
-    if (groups0.contains("dampening") && groups0.contains("nesterov")) return "sgd";
-    return "";
-}
-
 // The optimizer entry is PyTorch's state_dict of this run's optimizer kind over as many
 // parameters as this run's model has.
 void check_optimizer(const std::string& path, const c10::IValue& value, const TrainOptions& c,
@@ -142,13 +134,17 @@ void check_optimizer(const std::string& path, const c10::IValue& value, const Tr
         params += g.at("params").toList().size();
     }
     if (groups.empty()) not_pytorch();
-    const auto kind = optimizer_kind(groups.get(0).toGenericDict());
-    if (kind != c.optimizer) {
-        refuse(
-            path,
-            fmt::format("the checkpoint's optimizer is {} but this run's is {}",
-                        kind.empty() ? "neither SGD nor Adam" : kind, c.optimizer),
-            kind.empty() ? "ignite-host resumes SGD and Adam only" : fmt::format("resume with --optimizer {}", kind));
+    // The kind from the keys of its first group (core's optimizer_kind); an AdamW state of
+    // PyTorch < 2.7 reads as Adam's, and load_optimizer_state_dict takes it.
+    const auto group0 = groups.get(0).toGenericDict();
+    const auto kind = ignite::optimizer_kind(group0);
+    const bool old_adamw = c.optimizer == "adamw" && kind == "adam" && !group0.contains("decoupled_weight_decay");
+    if (kind != c.optimizer && !old_adamw) {
+        refuse(path,
+               fmt::format("the checkpoint's optimizer is {} but this run's is {}",
+                           kind.empty() ? "none of sgd, adam, adamw, rmsprop, adagrad" : kind, c.optimizer),
+               kind.empty() ? "ignite-host resumes those optimizers only"
+                            : fmt::format("resume with --optimizer {}", kind));
     }
     std::size_t own = 0;
     for (const auto& g : optimizer.param_groups()) own += g.params().size();

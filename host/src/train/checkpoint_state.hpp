@@ -3,7 +3,7 @@
 // dict, laid out as Ignite's Checkpoint lays out `to_save`, so Python's
 // torch.load(weights_only=True) and Ignite's Checkpoint.load_objects read it:
 //   "model":        the model's state_dict (PyTorch names: fc1.weight, ...)
-//   "optimizer":    PyTorch's optimizer state_dict (optimizer_state.hpp)
+//   "optimizer":    PyTorch's optimizer state_dict (ignite/core/optimizer_state.hpp)
 //   "trainer":      the trainer's state_dict (Ignite's, plus "rng_states": DeterministicEngine)
 //   "ignite_host":  {"format": 1, "model", "dataset", "train_samples" (the training split after
 //                    --limit), "val_samples" (held out of it by --val-split), "batch_size",

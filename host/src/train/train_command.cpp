@@ -82,6 +82,23 @@ std::string run_config(const TrainOptions& c, const std::optional<ResumePoint>& 
 
 }  // namespace
 
+// Decision (issue 20 §7): a checkpoint holds no gradients, so a run resumed inside an
+// accumulation window (iteration not a multiple of K) drops that window's gradients so far:
+// its step uses the batches after the resume only (still each loss / K). Said once here
+// rather than refused: an epoch-end checkpoint of an epoch that K does not divide is such a
+// point, and refusing it would leave the run no way to continue. Bit-identical resumes need
+// K to divide the checkpoint's iteration.
+static void warn_inside_accumulation_window(const TrainOptions& c, std::int64_t iteration, const std::string& path) {
+    const auto k = c.accumulate_grad_batches;
+    if (k <= 1 || iteration % k == 0) return;
+    const auto done = iteration % k;
+    const auto batches = [](std::int64_t n) { return fmt::format("{} batch{}", n, n == 1 ? "" : "es"); };
+    log_line(fmt::format(
+        "ignite-host: warning: --resume '{}' at iteration {} is inside a window of --accumulate-grad-batches {}: the "
+        "gradients of its first {} were not saved, so the step at iteration {} uses the {} after the resume only",
+        path, iteration, k, batches(done), iteration - done + k, batches(k - done)));
+}
+
 int train_command(const std::vector<std::string>& args) {
     // parse -> build -> attach -> run. Everything that can be refused is checked before the
     // record takes the output folder: bad input leaves nothing written.
@@ -103,6 +120,7 @@ int train_command(const std::vector<std::string>& args) {
         restore_checkpoint(point->path.string(), point->checkpoint, training, plugins);
         log_line(fmt::format("ignite-host: resuming from '{}' at epoch {}, iteration {}", point->path.string(),
                              training.trainer->state.epoch, training.trainer->state.iteration));
+        warn_inside_accumulation_window(*options, training.trainer->state.iteration, point->path.string());
         // A finished run stays finished (Ignite's run() would start it over from iteration 0),
         // so a restart loop that resumes after the last checkpoint does no harm.
         const auto total = options->epochs * training.train_loader->size().value_or(1);

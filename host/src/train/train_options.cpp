@@ -16,6 +16,37 @@ namespace po = boost::program_options;
 namespace ignite::host {
 namespace {
 
+std::string optimizer_list() {
+    std::string out;
+    for (const char* o : kOptimizers) out += (out.empty() ? "" : ", ") + std::string(o);
+    return out;
+}
+
+// --optimizer's choice, then the values the run uses for what the command line left out:
+// --momentum 0.9 for sgd (ignite-host's default since its first version) and PyTorch's
+// defaults otherwise (rmsprop: momentum 0; adamw: weight decay 0.01).
+void resolve_optimizer(TrainOptions& c, const po::variables_map& vm) {
+    if (std::find_if(std::begin(kOptimizers), std::end(kOptimizers),
+                     [&](const char* o) { return c.optimizer == o; }) == std::end(kOptimizers)) {
+        throw UsageError(fmt::format("unknown --optimizer '{}': use one of {}", c.optimizer, optimizer_list()));
+    }
+    c.momentum = vm.count("momentum") ? vm["momentum"].as<double>() : c.optimizer == "sgd" ? 0.9 : 0.0;
+    c.weight_decay = vm.count("weight-decay") ? vm["weight-decay"].as<double>() : c.optimizer == "adamw" ? 0.01 : 0.0;
+    c.clip_grad_norm = vm.count("clip-grad-norm") ? vm["clip-grad-norm"].as<double>() : 0.0;
+    c.clip_grad_value = vm.count("clip-grad-value") ? vm["clip-grad-value"].as<double>() : 0.0;
+}
+
+// The resolved values into the parsed options, marked as defaults, so the run's config fact
+// (run_config.cpp) says what the run uses.
+void record_resolved(TrainOptions& c) {
+    const auto set = [&](const char* name, double v) {
+        if (c.vm.count(name)) return;
+        c.vm.insert({name, po::variable_value(boost::any(v), true)});
+    };
+    if (c.optimizer == "sgd" || c.optimizer == "rmsprop") set("momentum", c.momentum);
+    set("weight-decay", c.weight_decay);
+}
+
 void validate(const TrainOptions& c, const po::variables_map& vm) {
     auto positive = [](const char* name, auto v) {
         if (v <= 0) throw UsageError(fmt::format("--{} must be > 0, got {}", name, v));
@@ -28,6 +59,24 @@ void validate(const TrainOptions& c, const po::variables_map& vm) {
     finite("lr", c.lr);
     finite("momentum", c.momentum);
     finite("weight-decay", c.weight_decay);
+    for (const char* clip : {"clip-grad-norm", "clip-grad-value"}) {
+        if (!vm.count(clip)) continue;
+        const auto v = vm[clip].as<double>();
+        if (!(std::isfinite(v) && v > 0)) {
+            throw UsageError(fmt::format("--{} must be a finite number > 0 (e.g. 1.0), got {}", clip, v));
+        }
+    }
+    if (vm.count("clip-grad-norm") && vm.count("clip-grad-value")) {
+        throw UsageError(
+            "--clip-grad-norm and --clip-grad-value exclude each other (both clip the gradients before the step); "
+            "give one of them");
+    }
+    if (c.accumulate_grad_batches < 1) {
+        throw UsageError(fmt::format(
+            "--accumulate-grad-batches must be >= 1 (the batches whose gradients make one step; 1: a step every "
+            "batch), got {}",
+            c.accumulate_grad_batches));
+    }
     positive("lr", c.lr);
     if (c.lr > 10)
         throw UsageError(fmt::format(
@@ -56,7 +105,6 @@ void validate(const TrainOptions& c, const po::variables_map& vm) {
     if (c.weight_decay < 0 || c.weight_decay > 1) {
         throw UsageError(fmt::format("--weight-decay must be in [0, 1] (typical: 1e-4), got {}", c.weight_decay));
     }
-    if (c.nesterov && c.momentum == 0) throw UsageError("--nesterov needs --momentum > 0");
     if (c.lr_schedule != "cosine" && c.lr_schedule != "constant") {
         throw UsageError(fmt::format("unknown --lr-schedule '{}': use cosine or constant", c.lr_schedule));
     }
@@ -77,17 +125,15 @@ void validate(const TrainOptions& c, const po::variables_map& vm) {
             }
         }
     }
-    if (c.optimizer != "sgd" && c.optimizer != "adam") {
-        throw UsageError(fmt::format("unknown --optimizer '{}': use sgd or adam", c.optimizer));
+    if (vm.count("momentum") && c.optimizer != "sgd" && c.optimizer != "rmsprop") {
+        throw UsageError(fmt::format(
+            "--momentum applies to --optimizer sgd and rmsprop only ({} has none); drop it or use one of them",
+            c.optimizer));
     }
-    if (c.optimizer == "adam") {
-        for (const char* sgd_only : {"momentum", "nesterov"}) {
-            if (vm.count(sgd_only) && !vm[sgd_only].defaulted()) {
-                throw UsageError(
-                    fmt::format("--{} applies to --optimizer sgd only; drop it or use --optimizer sgd", sgd_only));
-            }
-        }
+    if (c.nesterov && c.optimizer != "sgd") {
+        throw UsageError("--nesterov applies to --optimizer sgd only; drop it or use --optimizer sgd");
     }
+    if (c.nesterov && c.momentum == 0) throw UsageError("--nesterov needs --momentum > 0");
     if (c.eval_every == 0 && vm.count("metric")) {
         throw UsageError(
             fmt::format("--metric {} can never be computed with --eval-every 0 (the evaluator never runs); "
@@ -126,16 +172,27 @@ std::optional<TrainOptions> parse_train_options(const std::vector<std::string>& 
         "lines); the samples are chosen by --seed alone (the same on resume, whatever the shuffling), "
         "floor(F * N) of them")("epochs", po::value(&c.epochs)->default_value(5), "training epochs")(
         "batch-size", po::value(&c.batch_size)->default_value(64), "samples per batch")(
-        "optimizer", po::value(&c.optimizer)->default_value("sgd"), "sgd or adam")(
+        "optimizer", po::value(&c.optimizer)->default_value("sgd"),
+        "sgd, adam, adamw, rmsprop or adagrad (LibTorch's; PyTorch's defaults but --lr, --momentum and "
+        "--weight-decay; the checkpoint's \"optimizer\" is PyTorch's state_dict of the same torch.optim class)")(
         "lr", po::value(&c.lr)->default_value(kDefaultLr, "0.03"),
         "learning rate (the start value with --lr-schedule cosine)")(
         "lr-schedule", po::value(&c.lr_schedule)->default_value("cosine"),
         "cosine: load the lr_schedule component, Ignite's CosineAnnealingScheduler from --lr to 0 over the run, "
         "per iteration (its options: --plugin-opt lr_schedule.KEY=VALUE, `ignite-host plugins inspect "
-        "lr_schedule`); constant: keep --lr")("momentum", po::value(&c.momentum)->default_value(0.9, "0.9"),
-                                                          "SGD momentum")("nesterov", po::bool_switch(&c.nesterov),
+        "lr_schedule`); constant: keep --lr")("momentum", po::value<double>(),
+                                                          "momentum of sgd (default 0.9) and rmsprop (default 0)")("nesterov", po::bool_switch(&c.nesterov),
                                                                           "SGD with Nesterov momentum")(
-        "weight-decay", po::value(&c.weight_decay)->default_value(0.0, "0"), "L2 weight decay")(
+        "weight-decay", po::value<double>(),
+        "weight decay (an L2 penalty; adamw's is decoupled); default 0, adamw 0.01 (PyTorch's)")(
+        "clip-grad-norm", po::value<double>(),
+        "before each optimizer step, scale the gradients so their total 2-norm is at most X "
+        "(torch.nn.utils.clip_grad_norm_); excludes --clip-grad-value")(
+        "clip-grad-value", po::value<double>(),
+        "before each optimizer step, clamp every gradient element to [-X, X] (torch.nn.utils.clip_grad_value_)")(
+        "accumulate-grad-batches", po::value(&c.accumulate_grad_batches)->default_value(1),
+        "one optimizer step every K batches, each batch's loss divided by K (Ignite's "
+        "gradient_accumulation_steps); the lr schedule still moves every iteration")(
         "seed", po::value(&c.seed)->default_value(0), "seed for weights and shuffling")(
         "threads", po::value(&c.threads)->default_value(0), "LibTorch intra-op threads (0: one per core)")(
         "device", po::value(&c.device)->default_value("auto"), "auto, cpu, cuda or cuda:N")(
@@ -169,7 +226,9 @@ std::optional<TrainOptions> parse_train_options(const std::vector<std::string>& 
     apply_console_options(c.vm);
     c.shuffle = !c.vm["no-shuffle"].as<bool>();
     c.default_plugins = !c.vm["no-default-plugins"].as<bool>();
+    resolve_optimizer(c, c.vm);
     validate(c, c.vm);
+    record_resolved(c);
     c.plugins = strings(c.vm, "plugin");
     c.metrics = strings(c.vm, "metric");
     return c;

@@ -20,7 +20,15 @@ struct TrainOptions {
     std::int64_t test_limit;  ///< --test-limit: the first N test samples (0: all)
     double val_split;         ///< --val-split: the fraction of the training samples held out for validation
     std::int64_t epochs, batch_size, seed, threads, eval_every, prefetch;
-    double lr, momentum, weight_decay;
+    double lr;
+    /// --momentum (sgd: 0.9 unless given, rmsprop: 0, PyTorch's; 0 for the others, which have
+    /// none) and --weight-decay (0 unless given; adamw: PyTorch's 0.01), as the run uses them.
+    double momentum, weight_decay;
+    /// --accumulate-grad-batches: an optimizer step every K batches, each batch's loss / K
+    /// (Ignite's gradient_accumulation_steps); 1: a step every batch.
+    std::int64_t accumulate_grad_batches;
+    /// --clip-grad-norm / --clip-grad-value before each step; 0: not given (they exclude each other).
+    double clip_grad_norm, clip_grad_value;
     bool nesterov, drop_last, shuffle, default_plugins, overwrite;
     std::vector<std::string> plugins;  ///< --plugin, in the order given
     std::vector<std::string> metrics;  ///< --metric, in the order given
@@ -28,6 +36,9 @@ struct TrainOptions {
     /// plugins are opened, so its errors come after those of the data and the model.
     boost::program_options::variables_map vm;
 };
+
+/// --optimizer's choices, LibTorch's optimizers whose state has PyTorch's format.
+inline constexpr const char* kOptimizers[] = {"sgd", "adam", "adamw", "rmsprop", "adagrad"};
 
 /// --lr's default (also lr_schedule's start_value's, which a run sets to its --lr).
 inline constexpr double kDefaultLr = 0.03;

@@ -21,7 +21,10 @@
 #include <fmt/format.h>
 #include <torch/cuda.h>
 #include <torch/nn/functional/loss.h>
+#include <torch/optim/adagrad.h>
 #include <torch/optim/adam.h>
+#include <torch/optim/adamw.h>
+#include <torch/optim/rmsprop.h>
 #include <torch/optim/sgd.h>
 #include <torch/utils.h>
 
@@ -118,13 +121,35 @@ void hold_out(TrainTestSplit& data, const TrainOptions& c) {
     hold_out_validation(data, count, static_cast<std::uint64_t>(c.seed));
 }
 
+// --optimizer with PyTorch's defaults but for --lr, --momentum, --nesterov and --weight-decay.
 std::unique_ptr<torch::optim::Optimizer> make_optimizer(const TrainOptions& c, const std::vector<at::Tensor>& params) {
-    if (c.optimizer == "adam") {
-        return std::make_unique<torch::optim::Adam>(params,
-                                                    torch::optim::AdamOptions(c.lr).weight_decay(c.weight_decay));
+    using namespace torch::optim;
+    if (c.optimizer == "adam") return std::make_unique<Adam>(params, AdamOptions(c.lr).weight_decay(c.weight_decay));
+    if (c.optimizer == "adamw") return std::make_unique<AdamW>(params, AdamWOptions(c.lr).weight_decay(c.weight_decay));
+    if (c.optimizer == "rmsprop") {
+        return std::make_unique<RMSprop>(params,
+                                         RMSpropOptions(c.lr).momentum(c.momentum).weight_decay(c.weight_decay));
     }
-    return std::make_unique<torch::optim::SGD>(
-        params, torch::optim::SGDOptions(c.lr).momentum(c.momentum).nesterov(c.nesterov).weight_decay(c.weight_decay));
+    if (c.optimizer == "adagrad") {
+        return std::make_unique<Adagrad>(params, AdagradOptions(c.lr).weight_decay(c.weight_decay));
+    }
+    return std::make_unique<SGD>(params,
+                                 SGDOptions(c.lr).momentum(c.momentum).nesterov(c.nesterov).weight_decay(c.weight_decay));
+}
+
+// "optimizer adamw (lr 0.03, weight_decay 0.01); gradients clipped to norm 1; a step every 4 batches"
+std::string optimizer_line(const TrainOptions& c) {
+    std::string line = fmt::format("ignite-host: optimizer {} (lr {}", c.optimizer, c.lr);
+    if (c.optimizer == "sgd" || c.optimizer == "rmsprop") line += fmt::format(", momentum {}", c.momentum);
+    if (c.nesterov) line += ", nesterov";
+    line += fmt::format(", weight_decay {})", c.weight_decay);
+    if (c.clip_grad_norm > 0) line += fmt::format("; gradients clipped to a total norm of {}", c.clip_grad_norm);
+    if (c.clip_grad_value > 0) line += fmt::format("; gradients clamped to [-{0}, {0}]", c.clip_grad_value);
+    if (c.accumulate_grad_batches > 1) {
+        line += fmt::format("; a step every {} batches (gradients accumulated, each loss / {})",
+                            c.accumulate_grad_batches, c.accumulate_grad_batches);
+    }
+    return line;
 }
 
 }  // namespace
@@ -187,6 +212,10 @@ Training::Training(const TrainOptions& c) : device(parse_device(c.device)) {
     trainer_options.device = device;
     trainer_options.non_blocking = cuda;
     trainer_options.deterministic = true;  // resumable bit for bit (deterministic.hpp)
+    trainer_options.gradient_accumulation_steps = c.accumulate_grad_batches;
+    if (c.clip_grad_norm > 0) trainer_options.clip_grad_norm = c.clip_grad_norm;
+    if (c.clip_grad_value > 0) trainer_options.clip_grad_value = c.clip_grad_value;
+    log_line(optimizer_line(c));
     // The loss tensor as the output, not the library's default loss.item(): no device sync per iteration.
     trainer_options.output_transform = [](const at::Tensor&, const at::Tensor&, const at::Tensor&,
                                           const at::Tensor& loss) { return c10::IValue(loss); };

@@ -67,7 +67,16 @@ struct TrainerOptions {
     std::function<c10::IValue(const at::Tensor&, const at::Tensor&, const at::Tensor&, const at::Tensor&)>
         output_transform;
     /// Ignite's gradient_accumulation_steps: zero_grad / step every N iterations, loss / N.
+    /// The last window of a run that is not a multiple of N is never stepped (as in Ignite).
     std::int64_t gradient_accumulation_steps = 1;
+    /// Before each optimizer step, scale the gradients of the optimizer's parameters so their
+    /// total 2-norm is at most this (torch.nn.utils.clip_grad_norm_(params, max_norm)).
+    /// Not in Ignite's factory, which users extend by hand for it. With accumulation, the
+    /// window's summed gradient is clipped, once, as the step sees it.
+    std::optional<double> clip_grad_norm;
+    /// Before each optimizer step, clamp every gradient element to [-v, v]
+    /// (torch.nn.utils.clip_grad_value_). Excludes clip_grad_norm.
+    std::optional<double> clip_grad_value;
     /// true: the trainer is a DeterministicEngine (deterministic.hpp), as in Ignite.
     bool deterministic = false;
 };
@@ -90,7 +99,8 @@ using MetricList = std::vector<std::pair<std::string, std::shared_ptr<Metric>>>;
 
 /// A trainer whose process function runs model.train(), forward, loss, backward and the
 /// optimizer step (Ignite's supervised_training_step). `optimizer` must outlive the
-/// engine. Throws ValueError for gradient_accumulation_steps < 1.
+/// engine. Throws ValueError for gradient_accumulation_steps < 1, a clip value that is not
+/// a finite number > 0, or both clip_grad_norm and clip_grad_value.
 std::unique_ptr<Engine> create_supervised_trainer(SupervisedModel model, torch::optim::Optimizer& optimizer,
                                                   LossFn loss_fn, TrainerOptions options = {});
 /// The same for a module holder, shared with the caller (not copied):
