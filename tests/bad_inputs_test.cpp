@@ -342,7 +342,7 @@ TEST_CASE("bad options of train: exit 2, one line naming the option, nothing wri
         {"nesterov_without_momentum", train({"--nesterov", "--momentum", "0"}), 2, "--nesterov"},
         {"adam_with_momentum", train({"--optimizer", "adam", "--momentum", "0.5"}), 2, "--momentum"},
         {"adam_with_nesterov", train({"--optimizer", "adam", "--nesterov"}), 2, "--nesterov"},
-        {"unknown_optimizer", train({"--optimizer", "rmsprop"}), 2, "--optimizer"},
+        {"unknown_optimizer", train({"--optimizer", "lbfgs"}), 2, "--optimizer"},
         {"unknown_lr_schedule", train({"--lr-schedule", "step"}), 2, "--lr-schedule"},
         {"threads_negative", train({"--threads", "-1"}), 2, "--threads"},
         {"threads_absurd", train({"--threads", "100000"}), 2, "--threads"},

@@ -168,7 +168,7 @@ TEST_CASE("train refuses bad input with one line, exit 2 and no output", "[train
     check_refused("--lr -0.1", "--lr must be > 0", out);
     check_refused("--batch-size many", "batch-size", out);
     check_refused("--momentum 1.5", "--momentum must be in [0, 1)", out);
-    check_refused("--optimizer rmsprop", "unknown --optimizer 'rmsprop'", out);
+    check_refused("--optimizer lbfgs", "unknown --optimizer 'lbfgs'", out);
     check_refused("--lr-schedule step", "unknown --lr-schedule 'step': use cosine or constant", out);
     check_refused("--device tpu", "--device 'tpu'", out);
     check_refused("--plugin nosuch", "plugin 'nosuch' not found", out);
