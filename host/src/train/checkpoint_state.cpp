@@ -2,12 +2,12 @@
 
 #include "cli_common.hpp"
 #include "components/lr_schedule.hpp"
-#include <ignite/core/optimizer_state.hpp>
 #include "plural.hpp"
 
 #include <ignite/runtime/console_log.hpp>
 
 #include <ignite/core/checkpoint_file.hpp>
+#include <ignite/core/optimizer_state.hpp>
 
 #include <ATen/ATen.h>
 #include <fmt/format.h>
