@@ -219,3 +219,76 @@ TEST_CASE("a failed run still writes profile.json up to the failure", "[profile]
     CHECK((*trainer)["processing"]["calls"] == 20);
     CHECK((*trainer)["dataflow"]["calls"] == 20);
 }
+
+TEST_CASE("the timer component writes data_time and iter_time into every train line and agrees with the profile",
+          "[profile][timer][host]") {
+    const auto dir = ignite::test::scratch_dir("profile_timer") / "out";
+    fs::remove_all(dir);
+    // synthetic:400: 10 batches of 40 per epoch.
+    const auto r = run_train("train --model mlp --dataset synthetic:400 --epochs 2 --batch-size 40 --threads 1 "
+                             "--device cpu --no-default-plugins --plugin jsonl --plugin timer --output-dir " +
+                             dir.string());
+    INFO(r.out);
+    REQUIRE(r.rc == 0);
+    double iter_total = 0, data_total = 0;
+    std::int64_t lines = 0, previous_iteration = 0;
+    for (const auto& line : ignite::test::lines_of(ignite::test::read_file(dir / "metrics.jsonl"))) {
+        const auto j = nlohmann::json::parse(line);
+        if (j["split"] != "train") continue;
+        INFO(line);
+        ++lines;
+        REQUIRE(j.contains("data_time"));
+        REQUIRE(j.contains("iter_time"));
+        const double data = j["data_time"], iter = j["iter_time"], epoch = j["epoch_seconds"];
+        const auto iterations = j["iteration"].get<std::int64_t>() - previous_iteration;
+        previous_iteration = j["iteration"];
+        CHECK(data > 0.0);
+        CHECK(iter > 0.0);
+        CHECK((data + iter) * static_cast<double>(iterations) <= epoch + 0.002);  // per-iteration means, within the epoch
+        iter_total += iter * static_cast<double>(iterations);
+        data_total += data * static_cast<double>(iterations);
+    }
+    CHECK(lines == 2);
+    // Two measurements of the same intervals: the timer's (Ignite's Timer around the process
+    // function and the data source) and the host's profile (processing, data loading).
+    const auto profile = read_json(dir / "profile.json");
+    const auto* trainer = engine_of(profile, "trainer");
+    REQUIRE(trainer);
+    const double processing = (*trainer)["processing"]["total"], dataflow = (*trainer)["dataflow"]["total"];
+    CHECK(iter_total == Approx(processing).epsilon(0.1).margin(0.002));
+    CHECK(data_total == Approx(dataflow).epsilon(0.1).margin(0.002));
+    CHECK(calls(*trainer, "timer", "ITERATION_COMPLETED") == 20);
+}
+
+TEST_CASE("timer with average false gives the epoch's totals and a bad average is one line and exit 2",
+          "[profile][timer][host]") {
+    const auto dir = ignite::test::scratch_dir("profile_timer_total") / "out";
+    fs::remove_all(dir);
+    const auto bad = run_train("train --model mlp --dataset synthetic:40 --epochs 1 --device cpu --plugin timer "
+                               "--plugin-opt timer.average=maybe --output-dir " +
+                               dir.string());
+    INFO(bad.out);
+    CHECK(bad.rc == 2);
+    int errors = 0;
+    for (const auto& line : ignite::test::lines_of(bad.out)) {
+        if (line.find("error") == std::string::npos) continue;
+        ++errors;
+        CHECK_THAT(line, Catch::Contains("timer.average") && Catch::Contains("bool"));
+    }
+    CHECK(errors == 1);
+    CHECK_FALSE(fs::exists(dir));  // bad input: nothing written
+
+    const auto r = run_train("train --model mlp --dataset synthetic:400 --epochs 1 --batch-size 40 --threads 1 "
+                             "--device cpu --no-default-plugins --plugin jsonl --plugin timer "
+                             "--plugin-opt timer.average=false --output-dir " +
+                             dir.string());
+    INFO(r.out);
+    REQUIRE(r.rc == 0);
+    const auto line = nlohmann::json::parse(ignite::test::lines_of(ignite::test::read_file(dir / "metrics.jsonl")).at(0));
+    const auto profile = read_json(dir / "profile.json");
+    const auto* trainer_profile = engine_of(profile, "trainer");
+    REQUIRE(trainer_profile);
+    // The epoch's total, not a mean: the profile's processing total of the one epoch.
+    CHECK(line["iter_time"].get<double>() ==
+          Approx((*trainer_profile)["processing"]["total"].get<double>()).epsilon(0.1).margin(0.002));
+}
