@@ -15,8 +15,9 @@
 // - Timing is inclusive: a handler that runs another engine (the host's evaluation at the
 //   trainer's EPOCH_COMPLETED) includes that engine's rows. Percentages are of the run's wall
 //   time, so nested rows overlap their parent's share; docs/profile.md says so.
-// - Cheap per call (bench/profile_overhead): std::chrono::steady_clock, no allocation, no
-//   lookup by string. A handler's row is found by the address of its label (core gives the
+// - Cheap per call (bench/profile_overhead): std::chrono::steady_clock read once per handler
+//   call and once per dispatch (a handler's start is the previous handler's end or the
+//   dispatch's start), no allocation, no lookup by string. A handler's row is found by the address of its label (core gives the
 //   observer a view of the label stored with the handler, stable while it is registered) and
 //   the event id, in a small open-addressed table filled on the first call; the label's text
 //   is compared on a hit, so a handler removed and another registered at the same address
@@ -104,6 +105,8 @@ private:
     std::size_t depth_ = 0;       // frames in use (may exceed kMaxDepth: those are not timed)
     Clock::time_point batch_mark_{};  // GET_BATCH_STARTED's handlers ended (or it fired)
     Clock::time_point iteration_mark_{};  // ITERATION_STARTED's handlers ended (or it fired)
+    Clock::time_point stamp_{};  // the last clock read: a dispatch's start or a handler's end
+    bool stamp_valid_ = false;   // stamp_ is what came right before the next begin() (no handler ran since)
 };
 
 /// The profilers of a run's engines, and the run's wall clock.
