@@ -123,17 +123,7 @@ void RunProfiler::watch(std::string name, ignite::Engine& engine) {
     auto profiler = std::make_shared<EngineProfiler>(std::move(name));
     engine.set_handler_observer(profiler);
     engine.set_event_observer([profiler](ignite::Engine&, const ignite::FiredEvent& f) { profiler->fired(f); });
-    engines_.emplace_back(&engine, std::move(profiler));
-}
-
-void RunProfiler::unwatch() noexcept {
-    for (auto& [engine, profiler] : engines_) {
-        engine->set_handler_observer(nullptr);
-        try {
-            engine->set_event_observer({});
-        } catch (...) {  // std::function's move of an empty one does not throw; kept noexcept
-        }
-    }
+    engines_.push_back(std::move(profiler));
 }
 
 double RunProfiler::wall_seconds() const noexcept {
@@ -142,7 +132,7 @@ double RunProfiler::wall_seconds() const noexcept {
 
 std::vector<EngineTimes> RunProfiler::times() const {
     std::vector<EngineTimes> out;
-    for (const auto& [engine, profiler] : engines_) out.push_back(profiler->times());
+    for (const auto& profiler : engines_) out.push_back(profiler->times());
     return out;
 }
 

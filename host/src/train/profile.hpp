@@ -113,17 +113,16 @@ private:
 class RunProfiler {
 public:
     /// Watches `engine` under `name` from its next dispatch on: sets its handler observer and
-    /// its event observer (replacing any). The engine must outlive the watching (unwatch()).
+    /// its event observer (replacing any; the profiler needs both: a handler's start is taken
+    /// from its dispatch's start, so the event observer must not be replaced afterwards).
     void watch(std::string name, ignite::Engine& engine);
-    /// Removes the observers this profiler set; the times are kept.
-    void unwatch() noexcept;
     /// Starts the wall clock (the run's start).
     void start() noexcept { start_ = std::chrono::steady_clock::now(); }
     [[nodiscard]] double wall_seconds() const noexcept;
     [[nodiscard]] std::vector<EngineTimes> times() const;
 
 private:
-    std::vector<std::pair<ignite::Engine*, std::shared_ptr<EngineProfiler>>> engines_;
+    std::vector<std::shared_ptr<EngineProfiler>> engines_;
     std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
 };
 
