@@ -292,3 +292,30 @@ TEST_CASE("timer with average false gives the epoch's totals and a bad average i
     CHECK(line["iter_time"].get<double>() ==
           Approx((*trainer_profile)["processing"]["total"].get<double>()).epsilon(0.1).margin(0.002));
 }
+
+TEST_CASE("a run stopped by SIGINT writes profile.json saying it was stopped", "[profile][host]") {
+    const auto dir = ignite::test::scratch_dir("profile_sigint") / "out";
+    fs::remove_all(dir);
+    const auto cmd = ignite::test::host_command(
+        IGNITE_HOST_EXE,
+        ignite::test::words_of("train --model cnn --dataset synthetic:4000 --batch-size 32 --epochs 3 --eval-every 0 "
+                               "--threads 1 --device cpu --no-default-plugins --plugin jsonl --output-dir " +
+                               dir.string()),
+        {.plugin_path = IGNITE_PLUGIN_DIR});
+    const auto metrics = (dir / "metrics.jsonl").string();
+    const auto r = ignite::test::run_process(
+        {"/bin/sh", "-c",
+         "(" + cmd + ") > /dev/null 2>&1 & p=$!; n=0; while ! grep -qs train " + metrics +
+             " && [ $n -lt 6000 ]; do sleep 0.01; n=$((n+1)); done; kill -INT $p; wait $p; echo rc=$?"});
+    INFO(r.out << r.err);
+    REQUIRE_THAT(r.out, Catch::Contains("rc=130"));
+    const auto profile = read_json(dir / "profile.json");
+    CHECK(profile["outcome"] == "stopped");
+    const auto* trainer = engine_of(profile, "trainer");
+    REQUIRE(trainer);
+    // Stopped after epoch 1's line (125 iterations) and before the run's end.
+    const auto iterations = (*trainer)["processing"]["calls"].get<std::int64_t>();
+    CHECK(iterations >= 125);
+    CHECK(iterations < 375);
+    CHECK(calls(*trainer, "jsonl", "EPOCH_COMPLETED") >= 1);
+}
