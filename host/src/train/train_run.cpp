@@ -103,8 +103,13 @@ void watch_engines(RunProfiler& profiler, Training& training) {
 void publish_profile(ignite::Engine& trainer, const RunProfiler& profiler, const std::vector<std::string>& participants) {
     const auto label = trainer.label_handlers("profile");
     const ignite::Priority before_loggers{ignite::Priority::loggers.value - 1};
-    const auto publish = [&profiler, &participants](ignite::Engine& t) {
-        t.state.set("profile", profile_json(profiler.times(), {"in progress", profiler.wall_seconds(), participants}));
+    // Never disturbs the run (an exception observer that threw would replace the run's error):
+    // a page written without the newest profile is the worst outcome.
+    const auto publish = [&profiler, &participants](ignite::Engine& t) noexcept {
+        try {
+            t.state.set("profile", profile_json(profiler.times(), {"in progress", profiler.wall_seconds(), participants}));
+        } catch (...) {
+        }
     };
     trainer.add_event_handler(ignite::Events::EPOCH_COMPLETED | ignite::Events::COMPLETED | ignite::Events::TERMINATE,
                               before_loggers, publish);
