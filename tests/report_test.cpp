@@ -19,6 +19,7 @@
 #include <catch2/catch.hpp>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -91,6 +92,18 @@ std::map<std::string, std::int64_t> expected_points(const fs::path& metrics, std
 }
 
 ignite::test::ProcessResult host(const std::string& args) { return ignite::test::built_host(args); }
+
+// The rows (besides the header) of the page's table data-table="NAME", and their text.
+std::vector<std::string> table_rows(const std::string& html, const std::string& name) {
+    std::vector<std::string> rows;
+    const auto start = html.find("data-table=\"" + name + "\"");
+    if (start == std::string::npos) return rows;
+    const auto end = html.find("</table>", start);
+    const std::string table = html.substr(start, end - start);
+    static const std::regex row("<tr><td.*?</tr>");
+    for (std::sregex_iterator it(table.begin(), table.end(), row), e; it != e; ++it) rows.push_back(it->str());
+    return rows;
+}
 
 // The browser: IGNITE_CHROMIUM when set (a path; one that does not exist means none, to see
 // the skip), else Debian's.
@@ -574,6 +587,57 @@ TEST_CASE("report: a bad DIR gets one line naming the file and exit 2", "[report
     CHECK_FALSE(fs::exists(dir / "empty" / "report.html"));
 }
 
+TEST_CASE("report: the page and ignite-host report DIR show where time goes from the host's profile", "[report]") {
+    const auto dir = ignite::test::scratch_dir("report_profile") / "out";
+    fs::remove_all(dir);
+    const auto r = host(
+        "train --model mlp --dataset synthetic:400 --epochs 2 --batch-size 40 --threads 1 --device cpu --output-dir " +
+        dir.string());
+    INFO(r.out);
+    REQUIRE(r.rc == 0);
+    // The live page: the profile as the host handed it at the end's loggers ("so far").
+    const std::string live = read_file(dir / "report.html");
+    CHECK_THAT(live, Catch::Contains("<h2>Where time goes</h2>") && Catch::Contains("so far"));
+    const auto live_rows = table_rows(live, "profile");
+    CHECK(live_rows.size() > 10);
+    for (const auto* who : {"progress", "jsonl", "tensorboard", "csv", "report", "lr_schedule", "data loading",
+                            "processing"}) {
+        INFO(who);
+        CHECK(std::any_of(live_rows.begin(), live_rows.end(), [&](const std::string& row) {
+            return row.find(std::string("<td class=\"l\">") + who + "</td>") != std::string::npos;
+        }));
+    }
+    CHECK(table_rows(live, "profile-split").size() == 2);  // trainer, evaluator
+    // From the folder: profile.json, the whole run; its outcome and wall time are the header's.
+    const auto made = host("report " + dir.string() + " --output " + (dir / "offline.html").string());
+    INFO(made.out);
+    REQUIRE(made.rc == 0);
+    const std::string offline = read_file(dir / "offline.html");
+    CHECK_THAT(offline, !Catch::Contains("so far"));
+    CHECK_THAT(offline, Catch::Contains("badge completed"));
+    const auto rows = table_rows(offline, "profile");
+    CHECK(rows.size() >= live_rows.size());
+    // Trainer's processing: 10 iterations per epoch, 20 calls.
+    CHECK(std::any_of(rows.begin(), rows.end(), [](const std::string& row) {
+        return row.find("<td class=\"l\">trainer</td><td class=\"l\">processing</td>") != std::string::npos &&
+               row.find("<td>20</td>") != std::string::npos;
+    }));
+    SECTION("a profile.json that cannot be read leaves the page without the table and says why") {
+        std::ofstream(dir / "profile.json") << "{\"version\": 7}";
+        const auto again = host("report " + dir.string() + " --output " + (dir / "bad.html").string());
+        CHECK(again.rc == 0);
+        const std::string html = read_file(dir / "bad.html");
+        CHECK(table_rows(html, "profile").empty());
+        CHECK_THAT(html, Catch::Contains("profile.json&#39; could not be read") ||
+                             Catch::Contains("profile.json' could not be read"));
+    }
+    SECTION("a folder without profile.json says it has none") {
+        fs::remove(dir / "profile.json");
+        REQUIRE(host("report " + dir.string() + " --output " + (dir / "none.html").string()).rc == 0);
+        CHECK_THAT(read_file(dir / "none.html"), Catch::Contains("has no profile.json"));
+    }
+}
+
 TEST_CASE("report: chromium renders the page of a short run with no console error and every chart and not blank",
           "[report][browser]") {
     const std::string browser = chromium();
@@ -616,6 +680,7 @@ TEST_CASE("report: chromium renders the page of a short run with no console erro
         CHECK(points_of(dom.out, chart) == n);
     }
     CHECK(points_of(dom.out, "confusion-matrix") == 200);
+    CHECK(table_rows(dom.out, "profile").size() > 10);  // where time goes, as the browser built it
     const auto png = scratch / "page.png";
     fs::remove(png);
     const auto shot = browse("--screenshot=" + png.string(), scratch / "p2");

@@ -30,6 +30,13 @@ TEST_CASE("run files: each file is listed with its size and how to read it, fold
     CHECK(lines[4] == "  tb/                      TensorBoard: tensorboard --logdir /out/run-1/tb");
 }
 
+TEST_CASE("run files: the host's profile.json is listed with where to read about it") {
+    const auto lines = run_file_lines("/o", {RunFile{.name = "profile.json", .bytes = 6'400}}, "tb");
+    REQUIRE(lines.size() == 2);
+    CHECK(lines[1] ==
+          "  profile.json    6.4 kB  where the time went: each handler, data loading, processing (docs/profile.md)");
+}
+
 TEST_CASE("run files: a folder without event files gets no TensorBoard command") {
     const auto lines = run_file_lines("/o", {RunFile{.name = "checkpoints", .folder = true}}, "tb");
     REQUIRE(lines.size() == 2);

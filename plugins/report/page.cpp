@@ -356,6 +356,67 @@ std::string checkpoint_section(const RunData& run) {
     return out + t + "</table>\n";
 }
 
+// "Where time goes" (notes §6 view 6): the host's always-on profile, rows by total time, each
+// engine's data loading vs processing vs handlers first. Percentages are of the run's wall time;
+// a handler that runs another engine (the host's evaluation) includes that engine's rows.
+std::string profile_section(const RunData& run) {
+    const auto& p = run.profile;
+    if (!p.present) {
+        return fmt::format("<p class=\"muted\">{}</p>\n",
+                           escape(p.note.empty() ? "No profile: the host writes profile.json at the end of a run "
+                                                   "(docs/profile.md)."
+                                                 : p.note));
+    }
+    const double wall = p.wall_seconds;
+    const auto pct = [wall](double seconds) {
+        return std::isfinite(wall) && wall > 0 ? fmt::format("{:.1f}%", 100.0 * seconds / wall) : "\xe2\x80\x94";
+    };
+    const auto secs = [](double s) { return std::isfinite(s) ? fmt::format("{:.6f}", s) : "\xe2\x80\x94"; };
+    std::string out = fmt::format(
+        "<p class=\"sub\">Measured by the host on every handler call{} over {} of wall time. Times include "
+        "what a handler runs (the host's evaluation at the trainer's epoch end includes the evaluators' rows), "
+        "so shares of nested rows overlap.</p>\n",
+        p.outcome == "in progress" ? " so far (this page was written while the run went; profile.json and "
+                                     "<code>ignite-host report</code> have the whole run)"
+                                   : "",
+        escape(duration(wall)));
+    // Per engine: data loading vs processing vs its handlers.
+    std::vector<std::string> engines;
+    for (const auto& r : p.rows)
+        if (std::find(engines.begin(), engines.end(), r.engine) == engines.end()) engines.push_back(r.engine);
+    std::string split =
+        "<table class=\"grid\" data-table=\"profile-split\"><tr><th class=\"l\">engine</th><th>data loading</th>"
+        "<th>processing</th><th>handlers</th></tr>\n";
+    for (const auto& e : engines) {
+        double data = 0, proc = 0, handlers = 0;
+        for (const auto& r : p.rows) {
+            if (r.engine != e) continue;
+            if (r.handler == RunProfile::kDataflow && r.event.empty()) data += r.total;
+            else if (r.handler == RunProfile::kProcessing && r.event.empty()) proc += r.total;
+            else handlers += r.total;
+        }
+        split += fmt::format("<tr><td class=\"l\">{}</td><td>{} s ({})</td><td>{} s ({})</td><td>{} s ({})</td></tr>\n",
+                             escape(e), number(data, 4), pct(data), number(proc, 4), pct(proc), number(handlers, 4),
+                             pct(handlers));
+    }
+    out += split + "</table>\n";
+    std::vector<const ProfileRow*> rows;
+    for (const auto& r : p.rows)
+        if (r.calls > 0) rows.push_back(&r);
+    std::stable_sort(rows.begin(), rows.end(), [](const ProfileRow* a, const ProfileRow* b) { return a->total > b->total; });
+    std::string t =
+        "<table class=\"grid\" data-table=\"profile\"><tr><th class=\"l\">engine</th><th class=\"l\">handler</th>"
+        "<th class=\"l\">event</th><th>calls</th><th>total (s)</th><th>mean (s)</th><th>max (s)</th><th>%</th></tr>\n";
+    for (const auto* r : rows) {
+        t += fmt::format(
+            "<tr><td class=\"l\">{}</td><td class=\"l\">{}</td><td class=\"l\">{}</td><td>{}</td><td>{}</td><td>{}</td>"
+            "<td>{}</td><td>{}</td></tr>\n",
+            escape(r->engine), escape(r->handler), escape(r->event.empty() ? "\xe2\x80\x94" : r->event), r->calls,
+            secs(r->total), secs(r->mean), secs(r->max), pct(r->total));
+    }
+    return out + t + "</table>\n";
+}
+
 }  // namespace
 
 bool lower_is_better(const std::string& name) {
@@ -398,6 +459,7 @@ std::string render_page(const RunData& run) {
     if (const auto cm = confusion_section(run); !cm.empty())
         out += "<h2>Confusion matrix</h2>\n<div class=\"charts\">\n" + cm + "</div>\n";
     out += "<h2>Checkpoints and resumes</h2>\n" + checkpoint_section(run);
+    out += "<h2>Where time goes</h2>\n" + profile_section(run);
     out += "</body>\n</html>\n";
     return out;
 }

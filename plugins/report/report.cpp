@@ -9,6 +9,11 @@
 // history; per-iteration series are decimated deterministically (IterationSeries), so the
 // state stays small however long the run.
 //
+// The "where time goes" table is the host's profile so far (the trainer's state attribute
+// "profile", docs/profile.md): the final profile exists only after the last handler ran, so
+// the page written at the end shows the profile as of the end's loggers; profile.json and
+// `ignite-host report DIR` have the whole run.
+//
 // Reading the loss every iteration synchronises a CUDA device (the output is a device
 // tensor): `every` N reads it, and the lr, at every N-th iteration only.
 #include <ignite/plugin.hpp>
@@ -16,6 +21,7 @@
 #include "dlpack_matrix.hpp"
 #include "live_run.hpp"
 #include "page.hpp"
+#include "profile_data.hpp"
 #include "run_data.hpp"
 #include "run_data_json.hpp"
 
@@ -201,6 +207,7 @@ class Report : public Plugin {
         run_.facts.wall_seconds = wall_seconds();
         run_.facts.epochs = trainer_->epoch();
         run_.facts.iterations = trainer_->iteration();
+        read_profile();
         for (auto& c : run_.checkpoints) {  // the checkpoint plugin rotates files out (n_saved)
             std::error_code ec;
             const fs::path p =
@@ -208,6 +215,23 @@ class Report : public Plugin {
             c.on_disk = fs::exists(p, ec) ? 1 : 0;
         }
         host().write_file_durably(path_, render_page(run_));
+    }
+
+    // The host hands the profile so far as the trainer's state attribute "profile" (profile.json's
+    // text, set just before the loggers' band; docs/profile.md). A host without it: no table.
+    void read_profile() {
+        const auto text = trainer_->try_state_string("profile");
+        if (!text) {
+            run_.profile = {};
+            run_.profile.note = "No profile: this host hands none (ignite-host writes profile.json, docs/profile.md).";
+            return;
+        }
+        try {
+            run_.profile = parse_profile(*text);
+        } catch (const std::invalid_argument& e) {
+            run_.profile = {};
+            run_.profile.note = std::string("The host's profile could not be read: ") + e.what();
+        }
     }
 
     std::string save_state() override {

@@ -97,8 +97,31 @@ struct RunFacts {
     std::vector<std::pair<std::string, std::string>> plugins;
 };
 
+/// One row of the run's profile (the host's profile.json, docs/profile.md): a handler of a
+/// participant on one event of one engine, or an engine's data loading / processing.
+struct ProfileRow {
+    std::string engine;   ///< trainer, evaluator, validation
+    std::string handler;  ///< participant name, "host", or kDataflow / kProcessing
+    std::string event;    ///< the event's name; "" for data loading and processing
+    std::int64_t calls = 0;
+    double total = 0, mean = 0, max = 0;  ///< seconds
+};
+
+/// Where the run's time went, as the host measured it (always on).
+struct RunProfile {
+    static constexpr const char* kDataflow = "data loading";
+    static constexpr const char* kProcessing = "processing";
+    bool present = false;    ///< the host handed a profile (live) or profile.json was read
+    std::string outcome;     ///< how the run ended, as the profile says ("in progress" live)
+    double wall_seconds = kMissing;
+    std::vector<ProfileRow> rows;  ///< per engine: data loading, processing, then handlers
+    std::string note;        ///< why there is no table (e.g. an unreadable profile.json)
+};
+
 struct RunData {
     RunFacts facts;
+    /// The host's profile (not part of the plugin's checkpoint state: re-read at each write).
+    RunProfile profile;
     /// Per-iteration training loss (TensorBoard's training/loss).
     IterationSeries loss{"training/loss", 1, {}};
     /// The learning rate of each parameter group per iteration (lr/group_<i>).

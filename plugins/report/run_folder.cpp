@@ -1,11 +1,14 @@
 #include "run_folder.hpp"
 
+#include "profile_data.hpp"
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <iterator>
 #include <regex>
 
 namespace ignite_report {
@@ -107,6 +110,30 @@ RunData load_run_folder(const fs::path& dir) {
     }
     run.facts.outcome = "not recorded";
     run.facts.why = "metrics.jsonl does not say how a run ended; the report plugin's page does";
+    // The host's profile.json (docs/profile.md): where the time went, and how the run ended.
+    const fs::path profile = dir / "profile.json";
+    if (fs::exists(profile, ec)) {
+        std::ifstream pin(profile);
+        const std::string text((std::istreambuf_iterator<char>(pin)), std::istreambuf_iterator<char>());
+        try {
+            if (!pin) throw std::invalid_argument("cannot read it");
+            run.profile = parse_profile(text);
+            if (!run.profile.outcome.empty() && run.profile.outcome != "in progress") {
+                run.facts.outcome = run.profile.outcome;
+                run.facts.why = "as profile.json records it; the report plugin's page says why";
+            }
+            if (std::isfinite(run.profile.wall_seconds)) {
+                run.facts.wall_seconds = run.profile.wall_seconds;
+                run.facts.wall_note = "the whole run, from profile.json";
+            }
+        } catch (const std::invalid_argument& e) {
+            run.profile = {};
+            run.profile.note = fmt::format("'{}' could not be read ({}): no table.", profile.string(), e.what());
+        }
+    } else {
+        run.profile.note = "This run folder has no profile.json (ignite-host writes it at the end of every run "
+                           "since issue 20; docs/profile.md).";
+    }
     // Checkpoints: Ignite's names end in _<global step>.pt (the trainer's iteration by default).
     const fs::path ckpt = dir / "checkpoints";
     if (fs::is_directory(ckpt, ec)) {

@@ -3,6 +3,7 @@
 // One include and one row per component (host/src/train/components/<name>.hpp).
 #include "components/jsonl.hpp"
 #include "components/lr_schedule.hpp"
+#include "components/timer.hpp"
 
 #include <memory>
 
@@ -19,6 +20,7 @@ const std::vector<HostComponent>& host_components() {
     static const std::vector<HostComponent> list = {
         {jsonl_spec, make_jsonl},
         {lr_schedule_spec, make_lr_schedule},
+        {timer_spec, make_timer},
     };
     return list;
 }

@@ -18,6 +18,7 @@ constexpr Hint kHints[] = {
     {"metrics.jsonl", "metrics per epoch, one JSON object per line: pandas.read_json(path, lines=True)"},
     {"metrics.csv", "metrics per epoch (and every N iterations) of each engine: pandas.read_csv(path)"},
     {"report.html", "the run as a page: open file://{path} in a browser"},
+    {"profile.json", "where the time went: each handler, data loading, processing (docs/profile.md)"},
 };
 
 std::string size_text(std::uintmax_t bytes) {

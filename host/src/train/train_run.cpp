@@ -2,11 +2,14 @@
 
 #include "metric_lines.hpp"
 #include "plural.hpp"
+#include "profile.hpp"
 #include "run_failure.hpp"
 #include "run_files.hpp"
 #include "stop_signals.hpp"
 
 #include <ignite/runtime/console_log.hpp>
+
+#include <ignite/core/durable_file.hpp>
 
 #include <fmt/format.h>
 
@@ -15,6 +18,7 @@
 #include <iostream>
 #include <limits>
 #include <memory>
+#include <optional>
 
 namespace ignite::host {
 namespace {
@@ -85,12 +89,66 @@ std::filesystem::path results_path(const PluginHost& plugins, const RunRecord& r
     return plugins.runs_here("jsonl") && std::filesystem::exists(metrics, ec) ? metrics : record.output_dir();
 }
 
+// Every engine of the run, profiled (profile.hpp) from before the first event.
+void watch_engines(RunProfiler& profiler, Training& training) {
+    profiler.watch("trainer", *training.trainer);
+    profiler.watch("evaluator", *training.evaluator);
+    if (training.validator) profiler.watch("validation", *training.validator);
+}
+
+// The live report page is written by the report plugin while the run goes, before the profile
+// is final: the host hands it the profile so far as the trainer's state attribute "profile"
+// (profile.json's text), set right before the loggers' band at each epoch end, at the end and
+// when an exception is raised (docs/profile.md). Its own cost shows as the "profile" rows.
+void publish_profile(ignite::Engine& trainer, const RunProfiler& profiler, const std::vector<std::string>& participants) {
+    const auto label = trainer.label_handlers("profile");
+    const ignite::Priority before_loggers{ignite::Priority::loggers.value - 1};
+    // Never disturbs the run (an exception observer that threw would replace the run's error):
+    // a page written without the newest profile is the worst outcome.
+    const auto publish = [&profiler, &participants](ignite::Engine& t) noexcept {
+        try {
+            t.state.set("profile", profile_json(profiler.times(), {"in progress", profiler.wall_seconds(), participants}));
+        } catch (...) {
+        }
+    };
+    trainer.add_event_handler(ignite::Events::EPOCH_COMPLETED | ignite::Events::COMPLETED | ignite::Events::TERMINATE,
+                              before_loggers, publish);
+    trainer.add_exception_observer(before_loggers, publish);
+}
+
+// How the run ended, in profile.json's words.
+std::string outcome_of(const Training& training, bool failed) {
+    if (failed) return "failed";
+    if (StopSignals::received() != 0) return "stopped";
+    if (training.trainer->terminate_reason() != ignite::TerminateReason::none) return "terminated";
+    return "completed";
+}
+
+// Writes <output-dir>/profile.json durably; the error's text when it could not.
+std::optional<std::string> write_profile(const RunProfiler& profiler, const RunRecord& record,
+                                         const std::vector<std::string>& participants, std::string outcome) {
+    const auto path = record.output_dir() / "profile.json";
+    try {
+        const auto text = profile_json(profiler.times(), {std::move(outcome), profiler.wall_seconds(), participants});
+        ignite::io::write_file_durably(path, text);
+        return std::nullopt;
+    } catch (const std::exception& e) {
+        return fmt::format("the profile could not be written: {}", e.what());
+    }
+}
+
 }  // namespace
 
 int run_training(const TrainOptions& c, Training& training, PluginHost& plugins, const RunRecord& record) {
     stop_on_signals(training);
     const auto epochs_completed = count_epochs(*training.trainer);
+    RunProfiler profiler;
+    std::vector<std::string> participants;
+    for (const auto& p : plugins.participants()) participants.push_back(p.name);
+    watch_engines(profiler, training);
+    publish_profile(*training.trainer, profiler, participants);
     std::exception_ptr failure;
+    profiler.start();
     const auto start = std::chrono::steady_clock::now();
     const auto results = [&] { return results_path(plugins, record).string(); };
     {
@@ -102,7 +160,10 @@ int run_training(const TrainOptions& c, Training& training, PluginHost& plugins,
         }
         const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         plugins.shutdown();  // loggers flush their files, whatever happened
+        // Where the time went, for every run however it ended (a failed one's too).
+        const auto profile_error = write_profile(profiler, record, participants, outcome_of(training, failure != nullptr));
         if (failure) {
+            if (profile_error) log_line(fmt::format("ignite-host: warning: {}", *profile_error), LogLevel::warning);
             FailureContext context;
             context.num_classes = training.data.train.num_classes;
             context.output_shape = [&training] { return training.output_shape_for_two_samples(); };
@@ -111,6 +172,7 @@ int run_training(const TrainOptions& c, Training& training, PluginHost& plugins,
                             describe_failure(failure, training.evaluator_failure, training.trainer_failure, context),
                             *epochs_completed, count_of(c.epochs, "epoch"), results()));
         }
+        if (profile_error) throw RunFailed(*profile_error);
         if (const int signal = StopSignals::received()) {
             log_line(
                 fmt::format("ignite-host: stopped by {} at epoch {}, iteration {}: {} of {} completed in "
