@@ -1,0 +1,90 @@
+// The lr_schedule component through `ignite-host train`: a run resumed from a checkpoint taken
+// mid-cycle (mid-epoch, inside the warm-up's successor) ends bit for bit where the
+// uninterrupted run ends (weights, the scheduler's state, the lr of every epoch), and
+// TensorBoard's lr/group_0 holds, at each iteration, the value `ignite-host schedule` prints
+// for that event: the lr the iteration ran with.
+#include "support/built_host.hpp"
+#include "support/process.hpp"
+
+#include <ignite/core/checkpoint_file.hpp>
+
+#include <torch/torch.h>
+
+// LibTorch headers first: c10's logging defines CHECK, which catch.hpp must override.
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <sstream>
+
+namespace fs = std::filesystem;
+using ignite::test::built_host;
+
+namespace {
+
+// 300 synthetic images in batches of 32: 10 iterations per epoch; 3 epochs.
+const std::string kRun =
+    "train --model mlp --dataset synthetic:300 --batch-size 32 --device cpu --threads 1 --epochs 3 --lr 0.05 "
+    "--eval-every 0 --no-default-plugins --plugin jsonl --plugin checkpoint --plugin tensorboard "
+    "--plugin-opt tensorboard.log_every_iters=1 --plugin-opt checkpoint.every=5 --plugin-opt checkpoint.n_saved=0 "
+    "--plugin-opt lr_schedule.scheduler=step --plugin-opt lr_schedule.step_size=4 --plugin-opt lr_schedule.gamma=0.7 "
+    "--plugin-opt lr_schedule.warmup_duration=6 --plugin-opt lr_schedule.warmup_start_value=0.001";
+
+}  // namespace
+
+TEST_CASE("a schedule resumed mid-cycle through --resume ends bit for bit as the uninterrupted run", "[scheduler][checkpoint]") {
+    const auto dir = ignite::test::scratch_dir("sched_resume");
+    auto r = built_host(kRun + " --output-dir " + (dir / "full").string() + " --plugin-opt checkpoint.dirname=" +
+                        (dir / "ck_full").string());
+    INFO(r.out);
+    REQUIRE(r.rc == 0);
+    // Resume from iteration 15: mid-epoch, in the StepLR part after the warm-up.
+    r = built_host(kRun + " --output-dir " + (dir / "resumed").string() + " --plugin-opt checkpoint.dirname=" +
+                   (dir / "ck_resumed").string() + " --resume " + (dir / "ck_full" / "checkpoint_15.pt").string());
+    INFO(r.out);
+    REQUIRE(r.rc == 0);
+    const auto full = ignite::checkpoint::load(dir / "ck_full" / "checkpoint_30.pt").toGenericDict();
+    const auto resumed = ignite::checkpoint::load(dir / "ck_resumed" / "checkpoint_30.pt").toGenericDict();
+    CHECK(full.at("lr_scheduler") == resumed.at("lr_scheduler"));
+    CHECK(full.at("lr_scheduler").toGenericDict().at("schedulers").toList().get(1).toGenericDict().at("event_index") ==
+          c10::IValue(std::int64_t{24}));
+    const auto a = full.at("model").toGenericDict();
+    const auto b = resumed.at("model").toGenericDict();
+    REQUIRE(a.size() == b.size());
+    for (const auto& item : a) {
+        INFO(item.key().toStringRef());
+        CHECK(torch::equal(item.value().toTensor(), b.at(item.key()).toTensor()));
+    }
+    const auto lines_full = ignite::test::read_jsonl(dir / "full" / "metrics.jsonl");
+    const auto lines_resumed = ignite::test::read_jsonl(dir / "resumed" / "metrics.jsonl");
+    REQUIRE(lines_full.size() == 3);
+    REQUIRE(lines_resumed.size() >= 2);
+    CHECK(lines_full.back()["lr"] == lines_resumed.back()["lr"]);
+
+    // TensorBoard's lr/group_0 at iteration i is `schedule`'s value for event i - 1.
+    const auto sim = ignite::test::run_process(
+        {IGNITE_HOST_EXE, "schedule", "--simulate", "30", "--lr", "0.05", "--plugin-opt", "lr_schedule.scheduler=step",
+         "--plugin-opt", "lr_schedule.step_size=4", "--plugin-opt", "lr_schedule.gamma=0.7", "--plugin-opt",
+         "lr_schedule.warmup_duration=6", "--plugin-opt", "lr_schedule.warmup_start_value=0.001"});
+    REQUIRE(sim.rc == 0);
+    std::vector<double> expected;
+    std::istringstream in(sim.out);
+    std::int64_t event = 0;
+    double value = 0;
+    while (in >> event >> value) expected.push_back(value);
+    REQUIRE(expected.size() == 30);
+    const auto tb = ignite::test::run_process(
+        {IGNITE_VENV_PYTHON, (fs::path(IGNITE_SOURCE_DIR) / "tests/param_scheduler_reference/tb_scalars.py").string(),
+         (dir / "full" / "tb").string(), "lr/group_0"});
+    INFO(tb.out);
+    REQUIRE(tb.rc == 0);
+    const auto scalars = nlohmann::json::parse(tb.out);
+    REQUIRE(scalars.size() == 30);
+    for (const auto& s : scalars) {
+        const auto step = s[0].get<std::int64_t>();
+        INFO("iteration " << step);
+        // TensorBoard keeps float32.
+        CHECK(s[1].get<double>() == Approx(expected.at(static_cast<std::size_t>(step - 1))).epsilon(1e-6));
+    }
+}
