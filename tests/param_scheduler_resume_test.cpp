@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 
 namespace fs = std::filesystem;
@@ -87,4 +88,56 @@ TEST_CASE("a schedule resumed mid-cycle through --resume ends bit for bit as the
         // TensorBoard keeps float32.
         CHECK(s[1].get<double>() == Approx(expected.at(static_cast<std::size_t>(step - 1))).epsilon(1e-6));
     }
+}
+
+TEST_CASE("plateau reduces the lr after evaluations as Ignite's ReduceLROnPlateauScheduler and resumes exactly",
+          "[scheduler][checkpoint]") {
+    const auto dir = ignite::test::scratch_dir("sched_plateau");
+    const std::string run =
+        "train --model mlp --dataset synthetic:300 --batch-size 32 --device cpu --threads 1 --epochs 4 --lr 0.05 "
+        "--eval-every 1 --no-default-plugins --plugin jsonl --plugin checkpoint --plugin-opt checkpoint.n_saved=0 "
+        "--plugin-opt lr_schedule.scheduler=plateau --plugin-opt lr_schedule.metric_name=accuracy "
+        "--plugin-opt lr_schedule.mode=max --plugin-opt lr_schedule.patience=0 --plugin-opt lr_schedule.factor=0.5 "
+        "--plugin-opt lr_schedule.threshold=0.01";
+    auto r = built_host(run + " --output-dir " + (dir / "full").string() + " --plugin-opt checkpoint.dirname=" +
+                        (dir / "ck_full").string());
+    INFO(r.out);
+    REQUIRE(r.rc == 0);
+    std::vector<double> accuracy, lr;
+    for (const auto& line : ignite::test::read_jsonl(dir / "full" / "metrics.jsonl")) {
+        if (line["split"] == "test") accuracy.push_back(line["accuracy"].get<double>());
+        if (line["split"] == "train") lr.push_back(line["lr"].get<double>());
+    }
+    REQUIRE(accuracy.size() == 4);
+    REQUIRE(lr.size() == 4);
+    // Ignite on the same accuracies: its lr after evaluation e is the lr of epoch e + 1.
+    nlohmann::json cases = nlohmann::json::array();
+    cases.push_back({{"options",
+                      {{"scheduler", "plateau"}, {"mode", "max"}, {"patience", "0"}, {"factor", "0.5"},
+                       {"threshold", "0.01"}}},
+                     {"n", 4},
+                     {"lr", 0.05},
+                     {"metrics", accuracy}});
+    const auto file = dir / "cases.json";
+    std::ofstream(file) << cases.dump();
+    const auto py = ignite::test::run_process(
+        {IGNITE_VENV_PYTHON, (fs::path(IGNITE_SOURCE_DIR) / "tests/param_scheduler_reference/simulate.py").string(),
+         file.string()});
+    INFO(py.out);
+    REQUIRE(py.rc == 0);
+    const auto rows = nlohmann::json::parse(py.out).at(0);
+    CHECK(lr[0] == 0.05);
+    for (std::size_t e = 1; e < 4; ++e) CHECK(lr[e] == Approx(rows[e - 1][1].get<double>()).epsilon(1e-12));
+    CHECK(lr.back() < 0.05);  // the run did reduce: the case tests something
+
+    r = built_host(run + " --output-dir " + (dir / "resumed").string() + " --plugin-opt checkpoint.dirname=" +
+                   (dir / "ck_resumed").string() + " --resume " + (dir / "ck_full" / "checkpoint_20.pt").string());
+    INFO(r.out);
+    REQUIRE(r.rc == 0);
+    const auto full = ignite::checkpoint::load(dir / "ck_full" / "checkpoint_40.pt").toGenericDict();
+    const auto resumed = ignite::checkpoint::load(dir / "ck_resumed" / "checkpoint_40.pt").toGenericDict();
+    CHECK(full.at("lr_scheduler") == resumed.at("lr_scheduler"));
+    const auto a = full.at("model").toGenericDict();
+    const auto b = resumed.at("model").toGenericDict();
+    for (const auto& item : a) CHECK(torch::equal(item.value().toTensor(), b.at(item.key()).toTensor()));
 }
