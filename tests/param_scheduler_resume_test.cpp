@@ -2,7 +2,7 @@
 // mid-cycle (mid-epoch, inside the warm-up's successor) ends bit for bit where the
 // uninterrupted run ends (weights, the scheduler's state, the lr of every epoch), and
 // TensorBoard's lr/group_0 holds, at each iteration, the value `ignite-host schedule` prints
-// for that event: the lr the iteration ran with.
+// for that event: the lr the iteration ran with; Python's Ignite continues from the state.
 #include "support/built_host.hpp"
 #include "support/process.hpp"
 
@@ -88,6 +88,18 @@ TEST_CASE("a schedule resumed mid-cycle through --resume ends bit for bit as the
         // TensorBoard keeps float32.
         CHECK(s[1].get<double>() == Approx(expected.at(static_cast<std::size_t>(step - 1))).epsilon(1e-6));
     }
+
+    // Python's Ignite loads the mid-cycle state (Checkpoint.load_objects) and continues with
+    // the values this run took after iteration 15.
+    const auto py = ignite::test::run_process(
+        {IGNITE_VENV_PYTHON,
+         (fs::path(IGNITE_SOURCE_DIR) / "tests/param_scheduler_reference/continue_step_warmup.py").string(),
+         (dir / "ck_full" / "checkpoint_15.pt").string(), "15"});
+    INFO(py.out);
+    REQUIRE(py.rc == 0);
+    const auto next = nlohmann::json::parse(py.out);
+    REQUIRE(next.size() == 15);
+    for (std::size_t i = 0; i < 15; ++i) CHECK(next[i].get<double>() == expected[15 + i]);
 }
 
 TEST_CASE("plateau reduces the lr after evaluations as Ignite's ReduceLROnPlateauScheduler and resumes exactly",
