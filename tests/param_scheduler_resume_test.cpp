@@ -152,4 +152,11 @@ TEST_CASE("plateau reduces the lr after evaluations as Ignite's ReduceLROnPlatea
     const auto a = full.at("model").toGenericDict();
     const auto b = resumed.at("model").toGenericDict();
     for (const auto& item : a) CHECK(torch::equal(item.value().toTensor(), b.at(item.key()).toTensor()));
+
+    // A metric the evaluator lacks fails the run at the first evaluation, naming the option.
+    r = built_host(run + " --output-dir " + (dir / "bad").string() +
+                   " --plugin-opt lr_schedule.metric_name=acc --plugin-opt checkpoint.dirname=" + (dir / "ck_bad").string());
+    CHECK(r.rc == 1);
+    CHECK_THAT(r.out, Catch::Contains("lr_schedule.metric_name 'acc': the evaluator has no such metric (it has: "
+                                      "accuracy, loss)"));
 }

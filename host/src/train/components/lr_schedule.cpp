@@ -329,8 +329,18 @@ void LrSchedule::start(ignite::Engine& trainer, ignite::Engine* evaluator, torch
                              "--eval-every >= 1");
         }
         const auto label = evaluator->label_handlers(kLrScheduleName);
-        evaluator->add_event_handler(ignite::Events::COMPLETED, ignite::Priority::handlers,
-                                     [s = schedule_.plateau](ignite::Engine& e) { (*s)(&e); });
+        // The evaluator's metrics are known only once it ran: a name it lacks fails the run
+        // at the first evaluation, naming the option and the metrics there are.
+        evaluator->add_event_handler(
+            ignite::Events::COMPLETED, ignite::Priority::handlers,
+            [s = schedule_.plateau, name = settings.metric_name](ignite::Engine& e) {
+                if (!e.state.metrics.contains(name)) {
+                    throw std::invalid_argument(fmt::format("{}.metric_name '{}': the evaluator has no such metric "
+                                                            "(it has: {})",
+                                                            kLrScheduleName, name, fmt::join(e.state.metrics.keys(), ", ")));
+                }
+                (*s)(&e);
+            });
         return;
     }
     const auto label = trainer.label_handlers(kLrScheduleName);
