@@ -154,7 +154,7 @@ TEST_CASE("train: the lr_schedule component takes Ignite's options, and --lr-sch
                   out);
     check_refused("--plugin-opt lr_schedule.cycle_size=1", "lr_schedule.cycle_size 1: a cosine cycle needs at least 2",
                   out);
-    check_refused("--plugin-opt lr_schedule.param_name=momentum", "param_name", out);
+    check_refused("--plugin-opt lr_schedule.param_name=betas", "param_name", out);
 }
 
 TEST_CASE("train refuses bad input with one line, exit 2 and no output", "[train][errors]") {

@@ -1,6 +1,8 @@
-// ignite-host: the command line. Subcommands: train, dry-run, plugins list, plugins inspect, report.
+// ignite-host: the command line. Subcommands: train, dry-run, plugins list, plugins inspect, report,
+// schedule.
 #include "cli_common.hpp"
 #include "report_command.hpp"
+#include "schedule_command.hpp"
 #include "console_options.hpp"
 #include "plural.hpp"
 #include "train/components.hpp"
@@ -42,7 +44,8 @@ void print_usage() {
                  "                    firing every event: try plugins in a second\n"
                  "  plugins list      the built-in components and the plugins on the search path\n"
                  "  plugins inspect   everything a plugin declares: options, events, metrics\n"
-                 "  report DIR        the run's page (DIR/report.html) from a run folder's metrics.jsonl\n\n"
+                 "  report DIR        the run's page (DIR/report.html) from a run folder's metrics.jsonl\n"
+                 "  schedule          the values lr_schedule's schedule takes: --simulate N [--plugin-opt ...]\n\n"
                  "Run `ignite-host <command> --help` for a command's options.\n"
                  "Exit codes: 0 success, 1 a run that failed, 2 bad input (options, config, plugins, data),\n"
                  "130 / 143 a run stopped by SIGINT / SIGTERM.\n";
@@ -260,6 +263,7 @@ int main(int argc, char** argv) {
         if (command == "train") return train_command(rest);
         if (command == "plugins") return plugins_command(rest);
         if (command == "report") return report_command(rest);
+        if (command == "schedule") return schedule_command(rest);
         throw UsageError(fmt::format("unknown command '{}'; see ignite-host --help", command));
     } catch (const UsageError& e) {
         return report(e.what(), UsageError::kStatus);

@@ -1,7 +1,7 @@
 #pragma once
-// The optimizer's scalar hyper-parameters by name, whatever LibTorch optimizer it is: the one
-// place that knows which options class has which of them (the ABI's param_group_* calls,
-// schedulers and the optimizer's checkpoint state all reach them through here).
+// The optimizer's scalar hyper-parameters by name, for the ABI's param_group_* calls: a
+// forward to core's ignite::param_slot (ignite/core/optimizer_params.hpp), the one place that
+// knows which options class has which of them (the parameter schedulers use it too).
 
 #include <torch/optim/optimizer.h>
 
