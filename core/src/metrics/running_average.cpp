@@ -36,8 +36,10 @@ void RunningAverage::update(const c10::IValue& output) {
         src_->reset();
     } else if (output.isTensor()) {
         // Ignite: output.detach().to(device, copy=True); the dtype stays (a float32 loss
-        // averages in float32, as in Python).
-        x = output.toTensor().detach().to(at::kCPU).clone();
+        // averages in float32, as in Python). The device stays too: a CUDA loss is averaged
+        // on the GPU without a synchronisation per iteration (compute() hands the tensor;
+        // attached, Metric::completed copies it to the CPU).
+        x = output.toTensor().detach().clone();
     } else {
         x = metric_tensor(output, "RunningAverage's input (the engine output)");
     }
