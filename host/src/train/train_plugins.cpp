@@ -185,14 +185,14 @@ NamedFactory expression_factory(PluginHost& plugins, const std::string& text, st
 void attach_metrics(PluginHost& plugins, Training& training, const TrainOptions& c, bool evaluates) {
     std::vector<std::string> names;
     for (const auto& text : c.metrics) {
+        const bool expression = MetricExpression::is_definition(text);
         std::string name = text;
-        NamedFactory factory;
-        if (MetricExpression::is_definition(text)) {
-            factory = expression_factory(plugins, text, name);
-        } else {
-            auto f = metric_factory(plugins, name);
-            if (!f) throw UsageError(unknown_metric_message(name, plugins.metrics()));
-            factory = std::move(*f);
+        if (expression) {
+            try {
+                name = MetricExpression::parse_definition(text).first;
+            } catch (const ExpressionError& e) {
+                throw UsageError(fmt::format("--metric '{}': {}", text, e.what()));
+            }
         }
         if (name == "accuracy" || name == "loss") {
             throw UsageError(
@@ -200,6 +200,14 @@ void attach_metrics(PluginHost& plugins, Training& training, const TrainOptions&
         }
         if (std::find(names.begin(), names.end(), name) != names.end()) {
             throw UsageError(fmt::format("--metric {} is given twice; give each metric once", name));
+        }
+        NamedFactory factory;
+        if (expression) {
+            factory = expression_factory(plugins, text, name);
+        } else {
+            auto f = metric_factory(plugins, name);
+            if (!f) throw UsageError(unknown_metric_message(name, plugins.metrics()));
+            factory = std::move(*f);
         }
         names.push_back(name);
         const auto attach = [&](ignite::Engine& engine) {
