@@ -150,3 +150,22 @@ TEST_CASE("Bad metric inputs each give one line and exit 2") {
         CHECK_THAT(the_error(r), Contains(row.line));
     }
 }
+
+TEST_CASE("Per-class and report values reach metrics.csv as columns like the plugin metrics' tensors") {
+    static const auto root = ignite::test::scratch_dir("core_metrics_cli_test");
+    fs::remove_all(root / "csv");
+    auto args = words_of("train --model mlp --threads 1 --dataset synthetic:200 --batch-size 40 --lr-schedule constant "
+                         "--lr 0.0005 --epochs 1 --no-default-plugins --plugin csv --metric iou --metric "
+                         "classification_report --output-dir " +
+                         (root / "csv").string());
+    args.insert(args.end(), {"--metric", "mean_dice = mean(dice)"});
+    const auto r = ignite::test::run_host(IGNITE_HOST_EXE, args, {.plugin_path = IGNITE_PLUGIN_DIR, .merge_stderr = true});
+    INFO(r.out);
+    REQUIRE(r.rc == 0);
+    const auto header = ignite::test::lines_of(ignite::test::read_file(root / "csv" / "metrics.csv")).at(0);
+    for (const char* column : {",iou/0,", ",iou/9,", ",classification_report/0/precision,",
+                               ",classification_report/macro avg/f1-score,", ",mean_dice"}) {
+        CHECK_THAT(header, Contains(column));
+    }
+    CHECK_THAT(header, !Contains(",classification_report,"));
+}
