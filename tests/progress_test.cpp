@@ -14,6 +14,7 @@
 #include "support/process.hpp"
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include <sys/wait.h>
 #include <unistd.h>
@@ -479,29 +480,57 @@ TEST_CASE("a bad progress option stops the host with exit 2 and one line naming 
     CHECK(contains(err[0], name));
 }
 
-TEST_CASE("progress in train shows the epoch's running mean from the host's sum, equal to avg_loss at the end",
+TEST_CASE("progress in train shows Ignite's RunningAverage of the loss and the loggers keep the epoch's mean",
           "[plugins][progress]") {
-    // train publishes epoch_output_sum, so the bar reads the mean only when it draws; at the
-    // epoch's end it must equal the epoch's mean loss the host writes to metrics.jsonl.
+    // train keeps RunningAverage(alpha=0.98) of its loss (issue 20): the bar's loss= at each
+    // epoch's end is what Ignite's RunningAverage gives on the same losses (every loss read
+    // back at full precision from the console plugin's json lines, fed to pytorch-ignite as
+    // float32 tensors), while metrics.jsonl's avg_loss stays the epoch's mean.
     const auto dir = ignite::test::scratch_dir("ignite_progress_train") / "out";
     std::filesystem::remove_all(dir);
     const auto r = host({"train", "--model", "mlp", "--dataset", "synthetic:300", "--epochs", "2", "--eval-every", "0",
-                         "--output-dir", dir.string()});
+                         "--plugin", "console", "--plugin-opt", "console.every=1", "--plugin-opt",
+                         "console.format=json", "--plugin-opt", "console.engines=trainer", "--output-dir",
+                         dir.string()});
     INFO(r.err);
     REQUIRE(r.rc == 0);
     std::vector<std::string> finals;
-    static const std::regex final_line(R"(\[trainer\] Epoch \d/2 100%.*loss=([0-9.]+))");
+    static const std::regex final_line(R"(\[trainer\] Epoch \d/2 100%.*, loss=([0-9.]+))");
     for (const auto& line : lines_of(r.err)) {
         std::smatch m;
         if (std::regex_search(line, m, final_line)) finals.push_back(m[1]);
     }
+    std::string losses;  // per epoch, the iterations' losses
+    std::vector<std::size_t> ends;
+    for (const auto& line : lines_of(r.out)) {
+        if (line.empty() || line.front() != '{') continue;
+        const auto j = nlohmann::json::parse(line);
+        if (j.at("event") == "ITERATION_COMPLETED") losses += (losses.empty() ? "" : ",") + j.at("output").dump();
+        if (j.at("event") == "EPOCH_COMPLETED") ends.push_back(static_cast<std::size_t>(j.at("iteration").get<int>()));
+    }
+    REQUIRE(ends.size() == 2);
+    const auto py = ignite::test::run_process(
+        {IGNITE_VENV_PYTHON, "-c",
+         "import torch\n"
+         "from ignite.engine import Engine, Events\n"
+         "from ignite.metrics import RunningAverage\n"
+         "e = Engine(lambda e, b: b)\n"
+         "RunningAverage(output_transform=lambda x: x).attach(e, 'ra')\n"
+         "e.add_event_handler(Events.ITERATION_COMPLETED(event_filter=lambda _, i: i in (" +
+             std::to_string(ends[0]) + ", " + std::to_string(ends[1]) +
+             ")), lambda e: print('%.4f' % e.state.metrics['ra']))\n"
+             "e.run([torch.tensor(v, dtype=torch.float32) for v in [" +
+             losses + "]])\n"});
+    INFO(py.out << py.err);
+    REQUIRE(py.rc == 0);
+    REQUIRE(finals.size() == 2);
+    CHECK(lines_of(py.out) == finals);
+    // The other loggers are unchanged: metrics.jsonl's avg_loss is the epoch's mean, which
+    // the smoothed value is not.
     const auto metrics = ignite::test::read_jsonl(dir / "metrics.jsonl");
     REQUIRE(metrics.size() == 2);
-    REQUIRE(finals.size() == 2);
-    for (std::size_t k = 0; k < 2; ++k) {
-        char expected[32];
-        std::snprintf(expected, sizeof expected, "%.4f", metrics[k]["avg_loss"].get<double>());
-        CHECK(finals[k] == expected);
-    }
-    CHECK(finals[0] != finals[1]);  // the second epoch's mean is its own, not the run's
+    CHECK_FALSE(metrics[0].contains("running_output"));
+    char mean[32];
+    std::snprintf(mean, sizeof mean, "%.4f", metrics[1]["avg_loss"].get<double>());
+    CHECK(finals[1] != mean);
 }

@@ -40,8 +40,17 @@ c10::IValue Metric::transform(const c10::IValue& output) const {
 
 void Metric::started(Engine& /*engine*/) { reset(); }
 
-void Metric::iteration_completed(Engine& engine) {
-    c10::IValue output = transform(engine.state.output);
+void Metric::load_statistics_parts(const std::vector<StatisticsPart>& parts) {
+    if (parts.size() != 1) {
+        throw ValueError(fmt::format("{}.load_statistics_parts: expected 1 part, got {}", name(), parts.size()));
+    }
+    load_statistics(parts[0].values);
+}
+
+void Metric::iteration_completed(Engine& engine) { feed(engine.state.output); }
+
+void Metric::feed(const c10::IValue& engine_output) {
+    c10::IValue output = transform(engine_output);
     if (output.isGenericDict()) {
         // Ignite: a mapping output is turned into a tuple of the required keys, in order.
         const auto keys = required_output_keys();

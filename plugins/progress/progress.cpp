@@ -17,9 +17,11 @@
 //   host's log each time the epoch crosses another `percent_step` percent, and the final line
 //   when it ends (so --quiet drops them and json wraps them like any log line). stream=stdout
 //   prints those plain lines on stdout instead, for a record of the run there.
-// - The `loss=` field (output_label) is the running mean of state.output over the iterations
-//   of the current epoch this process has seen (reset at EPOCH_STARTED; in a run resumed
-//   mid-epoch, the iterations since the resume). Metrics (state.metrics) are shown only in an
+// - The `loss=` field (output_label) is the host's smoothed output when it keeps one
+//   (IGNITE_STATE_RUNNING_OUTPUT: ignite-host train's RunningAverage of the loss, alpha 0.98,
+//   what Ignite's setup_common_training_handlers shows; issue 20), otherwise the running mean
+//   of state.output over the iterations of the current epoch this process has seen (reset at
+//   EPOCH_STARTED; in a run resumed mid-epoch, the iterations since the resume). Metrics (state.metrics) are shown only in an
 //   epoch's final line, where they are that epoch's: during an epoch they are still the last
 //   epoch's (a newcomer read `loss=0.3085, avg_loss=0.4656` at 25% of epoch 2 as two views of
 //   the same epoch), and a line cut short by terminate or an error shows none.
@@ -285,7 +287,12 @@ private:
         // Before the epoch's first iteration, output and metrics are the previous epoch's:
         // not shown.
         if (done == 0) return s + "]";
-        if (!output_label_.empty()) {
+        // The host's smoothed output (Ignite's RunningAverage, alpha 0.98) when it keeps one,
+        // as Ignite's common setup shows; else this epoch's running mean.
+        const auto running = output_label_.empty() ? std::nullopt : e.try_state_double(IGNITE_STATE_RUNNING_OUTPUT);
+        if (running) {
+            s += ", " + output_label_ + "=" + fixed4(*running);
+        } else if (!output_label_.empty()) {
             double sum = bar.output_sum;
             std::int64_t count = bar.output_count;
             if (const auto host_sum = bar.host_sum ? e.try_state_double(IGNITE_STATE_EPOCH_OUTPUT_SUM) : std::nullopt) {
@@ -396,7 +403,8 @@ IGNITE_SDK_PLUGIN(
                     .help("comma-separated metric names to show in an epoch's final line when present; empty: all "
                           "numeric metrics"))
         .option(Option::string("output_label", "loss")
-                    .help("label of the running mean of state.output over the current epoch (when a single number); "
+                    .help("label of the smoothed loss (the host's running average, alpha 0.98) or else the running "
+                          "mean of state.output over the current epoch (when a single number); "
                           "empty hides it and skips reading the output each iteration"))
         .option(Option::integer("width", 30).range(5, 1000).help("bar width in characters"))
         .option(Option::string("tty", "auto")

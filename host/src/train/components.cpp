@@ -1,6 +1,7 @@
 #include "components.hpp"
 
 // One include and one row per component (host/src/train/components/<name>.hpp).
+#include "components/core_metrics.hpp"
 #include "components/jsonl.hpp"
 #include "components/lr_schedule.hpp"
 #include "components/timer.hpp"
@@ -21,6 +22,7 @@ const std::vector<HostComponent>& host_components() {
         {jsonl_spec, make_jsonl},
         {lr_schedule_spec, make_lr_schedule},
         {timer_spec, make_timer},
+        {core_metrics_spec, make_core_metrics},
     };
     return list;
 }

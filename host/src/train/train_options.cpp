@@ -214,8 +214,9 @@ std::optional<TrainOptions> parse_train_options(const std::vector<std::string>& 
         "no-shuffle", po::bool_switch(), "keep the training data in file order")(
         "no-default-plugins", po::bool_switch(), "do not load the progress plugin by default")(
         "metric", po::value<std::vector<std::string>>()->composing(),
-        "NAME of a metric a loaded plugin declares (e.g. f1_macro with --plugin metrics), computed by the evaluator "
-        "after accuracy and loss; repeatable");
+        "NAME of a metric a loaded plugin declares (e.g. f1_macro with --plugin metrics) or core declares (miou, "
+        "fbeta, roc_auc, ...: plugins inspect core_metrics), or \"NAME = EXPR\" over metrics (e.g. \"f1 = "
+        "2*precision*recall/(precision+recall)\"), computed by the evaluator after accuracy and loss; repeatable");
     desc.add(plugin_options_description());
     desc.add(console_options_description());
     c.vm = parse(args, desc);

@@ -3,6 +3,7 @@
 #include "checkpoint_state.hpp"
 #include "cli_common.hpp"
 #include "components.hpp"
+#include "components/core_metrics.hpp"
 #include "components/lr_schedule.hpp"
 #include "console_options.hpp"
 
@@ -10,9 +11,15 @@
 #include <ignite/runtime/plugin_loader.hpp>
 #include <ignite/runtime/plugin_metric.hpp>
 
+#include <ignite/core/metrics/accuracy.hpp>
+#include <ignite/core/metrics/expression.hpp>
+
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
+#include <map>
+#include <optional>
 
 namespace ignite::host {
 namespace {
@@ -43,10 +50,12 @@ std::string unknown_metric_message(const std::string& name, const std::vector<Pl
         return fmt::format("unknown --metric '{}': no loaded plugin declares it; add {} (loaded plugins declare: {})",
                            name, providers, available.empty() ? "none" : available);
     }
+    std::string core;
+    for (const auto& m : core_metrics_spec().metrics) core += (core.empty() ? "" : ", ") + m.name;
     return fmt::format(
         "unknown --metric '{}': loaded plugins declare: {}; plugins on the search path also offer: {}; "
-        "load the plugin with --plugin NAME",
-        name, available.empty() ? "none" : available, elsewhere.empty() ? "none" : elsewhere);
+        "load the plugin with --plugin NAME; built in ({}): {}; or an expression \"NAME = EXPR\"",
+        name, available.empty() ? "none" : available, elsewhere.empty() ? "none" : elsewhere, kCoreMetricsName, core);
 }
 
 // The run's default participants, in load order (--no-default-plugins drops them): a
@@ -79,7 +88,149 @@ std::vector<std::string> plugin_list(const TrainOptions& c, const PluginHost& pl
     for (const auto& p : c.plugins) {
         if (std::find(list.begin(), list.end(), p) == list.end()) list.push_back(p);
     }
+    // core_metrics comes with the first --metric that names one of its metrics (by name or
+    // in an expression), or with a --plugin-opt for it.
+    const auto wants_core = [&] {
+        if (c.vm.count("plugin-opt")) {
+            for (const auto& o : c.vm["plugin-opt"].as<std::vector<std::string>>())
+                if (o.rfind(std::string(kCoreMetricsName) + ".", 0) == 0) return true;
+        }
+        for (const auto& m : c.metrics) {
+            if (is_core_metric(m)) return true;
+            if (!MetricExpression::is_definition(m)) continue;
+            try {
+                const auto parsed = MetricExpression::parse_definition(m);
+                const auto& used = parsed.second.names();
+                if (std::any_of(used.begin(), used.end(), is_core_metric)) return true;
+            } catch (const ExpressionError&) {
+                // reported with its position when the metrics are attached
+            }
+        }
+        return false;
+    };
+    if (std::find(list.begin(), list.end(), kCoreMetricsName) == list.end() && wants_core())
+        list.emplace_back(kCoreMetricsName);
     return list;
+}
+
+// A metric --metric can name, made once per engine: a plugin's, core_metrics', or (inside an
+// expression) the evaluator's accuracy.
+using MetricFactory = std::function<std::shared_ptr<ignite::Metric>()>;
+struct NamedFactory {
+    std::string owner;  // the participant that declares it (labels its handlers)
+    MetricFactory make;
+};
+
+std::optional<NamedFactory> metric_factory(PluginHost& plugins, const std::string& name) {
+    const auto available = plugins.metrics();
+    const auto found = std::find_if(available.begin(), available.end(), [&](const auto& m) { return m.name == name; });
+    if (found != available.end()) return NamedFactory{found->plugin, [&plugins, name] { return plugins.make_metric(name); }};
+    if (is_core_metric(name) && plugins.plugin_option(kCoreMetricsName, "average")) {  // core_metrics is loaded
+        std::map<std::string, OptionValue> options;
+        for (const auto& o : core_metrics_spec().options)
+            if (auto v = plugins.plugin_option(kCoreMetricsName, o.name)) options.emplace(o.name, *v);
+        return NamedFactory{kCoreMetricsName, [options, name] { return make_core_metric(name, options); }};
+    }
+    return std::nullopt;
+}
+
+// `--metric "NAME = EXPR"`: a MetricsLambda over fresh instances of the metrics it names.
+NamedFactory expression_factory(PluginHost& plugins, const std::string& text, std::string& name) {
+    std::pair<std::string, MetricExpression> parsed;
+    try {
+        parsed = MetricExpression::parse_definition(text);
+    } catch (const ExpressionError& e) {
+        throw UsageError(fmt::format("--metric '{}': {}", text, e.what()));
+    }
+    name = parsed.first;
+    const auto& expression = parsed.second;
+    std::vector<MetricFactory> parts;
+    const auto eq = text.find('=');
+    for (const auto& used : expression.names()) {
+        const auto at = text.find(used, eq + 1) + 1;
+        if (used == "loss") {
+            throw UsageError(fmt::format("--metric '{}': position {}: an expression cannot use the evaluator's loss "
+                                         "(only metrics computed from (y_pred, y)); use accuracy or a plugin metric",
+                                         text, at));
+        }
+        if (used == "accuracy") {
+            parts.emplace_back([] { return std::make_shared<ignite::Accuracy>(); });
+            continue;
+        }
+        if (used == "classification_report") {
+            throw UsageError(fmt::format("--metric '{}': position {}: classification_report is a table, not a "
+                                         "number; use precision, recall or fbeta",
+                                         text, at));
+        }
+        auto f = metric_factory(plugins, used);
+        if (!f) {
+            std::string known = "accuracy";
+            for (const auto& m : plugins.metrics()) known += ", " + m.name;
+            for (const auto& m : core_metrics_spec().metrics) known += ", " + m.name;
+            throw UsageError(fmt::format("--metric '{}': position {}: unknown metric '{}'; an expression may use: {}",
+                                         text, at, used, known));
+        }
+        parts.push_back(f->make);
+    }
+    return {kCoreMetricsName, [expression, parts, name] {
+                std::vector<std::shared_ptr<ignite::Metric>> metrics;
+                for (const auto& make : parts) metrics.push_back(make());
+                return expression.metric(std::move(metrics), name);
+            }};
+}
+
+// Every --metric on the evaluator (and the validation engine): in the metrics band, before
+// any handler, logger or checkpoint reads state.metrics whatever order they registered in,
+// labelled with the participant that declares it for a HandlerObserver.
+void attach_metrics(PluginHost& plugins, Training& training, const TrainOptions& c, bool evaluates) {
+    std::vector<std::string> names;
+    for (const auto& text : c.metrics) {
+        const bool expression = MetricExpression::is_definition(text);
+        std::string name = text;
+        if (expression) {
+            try {
+                name = MetricExpression::parse_definition(text).first;
+            } catch (const ExpressionError& e) {
+                throw UsageError(fmt::format("--metric '{}': {}", text, e.what()));
+            }
+        }
+        if (name == "accuracy" || name == "loss") {
+            throw UsageError(
+                fmt::format("--metric {}: the evaluator always computes '{}'; name a plugin metric", text, name));
+        }
+        if (std::find(names.begin(), names.end(), name) != names.end()) {
+            throw UsageError(fmt::format("--metric {} is given twice; give each metric once", name));
+        }
+        NamedFactory factory;
+        if (expression) {
+            factory = expression_factory(plugins, text, name);
+        } else {
+            auto f = metric_factory(plugins, name);
+            if (!f) throw UsageError(unknown_metric_message(name, plugins.metrics()));
+            factory = std::move(*f);
+        }
+        names.push_back(name);
+        const auto attach = [&](ignite::Engine& engine) {
+            const auto label = engine.label_handlers(factory.owner);
+            std::shared_ptr<ignite::Metric> metric;
+            try {
+                metric = factory.make();
+            } catch (const std::invalid_argument& e) {
+                throw UsageError(e.what());
+            }
+            if (factory.owner == kCoreMetricsName) {
+                attach_core_metric(engine, metric, name);
+            } else {
+                metric->attach(engine, name, ignite::Priority::metrics);
+            }
+        };
+        attach(*training.evaluator);
+        if (evaluates) plugins.declare_metric("evaluator", name);
+        if (training.validator) {
+            attach(*training.validator);
+            plugins.declare_metric("validation", name);
+        }
+    }
 }
 
 }  // namespace
@@ -117,35 +268,7 @@ void open_plugins(PluginHost& plugins, Training& training, const TrainOptions& c
         given.insert(given.begin(), run.begin(), run.end());
     }
     plugins.open(names, options);
-    // Plugin metrics compute in the metrics band, before any handler, logger or checkpoint
-    // reads state.metrics whatever order they registered in, labelled with their plugin's
-    // name for a HandlerObserver.
-    const auto& metric_names = c.metrics;
-    for (std::size_t i = 0; i < metric_names.size(); ++i) {
-        const auto& name = metric_names[i];
-        if (name == "accuracy" || name == "loss") {
-            throw UsageError(
-                fmt::format("--metric {}: the evaluator always computes '{}'; name a plugin metric", name, name));
-        }
-        if (std::find(metric_names.begin(), metric_names.begin() + static_cast<std::ptrdiff_t>(i), name) !=
-            metric_names.begin() + static_cast<std::ptrdiff_t>(i)) {
-            throw UsageError(fmt::format("--metric {} is given twice; give each metric once", name));
-        }
-        const auto available = plugins.metrics();
-        const auto found =
-            std::find_if(available.begin(), available.end(), [&](const auto& m) { return m.name == name; });
-        if (found == available.end()) throw UsageError(unknown_metric_message(name, available));
-        const auto attach = [&](ignite::Engine& engine) {
-            const auto label = engine.label_handlers(found->plugin);
-            plugins.make_metric(name)->attach(engine, name, ignite::Priority::metrics);
-        };
-        attach(*training.evaluator);
-        if (evaluates) plugins.declare_metric("evaluator", name);
-        if (training.validator) {
-            attach(*training.validator);
-            plugins.declare_metric("validation", name);
-        }
-    }
+    attach_metrics(plugins, training, c, evaluates);
 }
 
 std::optional<std::filesystem::path> checkpoint_folder(const PluginHost& plugins, const TrainOptions& c) {

@@ -14,6 +14,7 @@
 #include <ignite/core/metrics/accuracy.hpp>
 #include <ignite/core/metrics/average.hpp>
 #include <ignite/core/metrics/loss.hpp>
+#include <ignite/core/metrics/running_average.hpp>
 #include <ignite/core/supervised.hpp>
 
 #include <ATen/ATen.h>
@@ -244,6 +245,18 @@ Training::Training(const TrainOptions& c) : device(parse_device(c.device)) {
     trainer->add_event_handler(ignite::Events::EPOCH_STARTED, [epoch_loss](ignite::Engine& t) {
         t.state.set(IGNITE_STATE_EPOCH_OUTPUT_SUM, epoch_loss->accumulator());
     });
+    // The smoothed loss the progress bar shows (issue 20): Ignite's RunningAverage of the
+    // output, alpha 0.98, RunningBatchWise (reset at STARTED, a value every iteration), kept
+    // as a tensor on the training device (no sync per iteration) in a state attribute, not
+    // in state.metrics, so the loggers' outputs stay as they were.
+    const auto running = std::make_shared<ignite::RunningAverage>(nullptr, 0.98);
+    trainer->add_event_handler(ignite::Events::STARTED, ignite::Priority::metrics,
+                               [running](ignite::Engine&) { running->reset(); });
+    trainer->add_event_handler(ignite::Events::ITERATION_COMPLETED, ignite::Priority::metrics,
+                               [running](ignite::Engine& t) {
+                                   running->feed(t.state.output);
+                                   t.state.set(IGNITE_STATE_RUNNING_OUTPUT, running->compute());
+                               });
 }
 
 std::string Training::output_shape_for_two_samples() {

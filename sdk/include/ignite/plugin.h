@@ -261,6 +261,12 @@ typedef struct ignite_bytes {
  * iteration: the epoch's running mean is this sum over the iterations done this epoch.
  * Absent (IGNITE_ERR_NOT_FOUND) on hosts and engines that do not keep it. */
 #define IGNITE_STATE_EPOCH_OUTPUT_SUM "epoch_output_sum"
+/* ignite-host's trainer (a convention, issue 20): a double user attribute holding Ignite's
+ * RunningAverage(alpha=0.98) of state.output over the run (RunningBatchWise: v1 = x1,
+ * vt = 0.98 v(t-1) + 0.02 xt, restarted when a run starts), updated every iteration without
+ * a device synchronisation; the smoothed loss a progress bar shows. Read it when you print.
+ * Absent (IGNITE_ERR_NOT_FOUND) before the first iteration and on hosts that do not keep it. */
+#define IGNITE_STATE_RUNNING_OUTPUT "running_output"
 
 /* What ignite-host's engines hold (a host convention, documented so plugins can rely on it).
  *

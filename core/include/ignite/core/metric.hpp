@@ -17,6 +17,18 @@
 /// numbers that sum across processes; a host all-reduce-sums them and hands the result
 /// back with load_statistics() before compute() (Ignite's `sync_all_reduce`).
 ///
+/// Decision record (issue 20 §5, "one place" for the distributed issue): every metric's
+/// distributed state is statistics_parts(), a list of number vectors each tagged with how
+/// processes combine it: `sum` (element-wise: counts, confusion matrices, Precision's
+/// numerators), `concatenate` (in rank order: the predictions an EpochMetric such as ROC_AUC
+/// gathers, Ignite's all_gather) or `none` (already global: RunningAverage reduces its input
+/// at every update, as Ignite does). A host reduces every attached metric in ONE collective:
+/// all_gather of every metric's parts (lengths first), then per part sum or concatenate, and
+/// load_statistics_parts() before compute(). The default wraps statistics() as one `sum`
+/// part, so the metrics written before this (Accuracy, Loss, plugin metrics) need nothing new;
+/// a composite (MetricsLambda) returns its distinct leaf metrics' parts in order, so a
+/// metric used twice in one formula is reduced once.
+///
 /// A Metric is single-threaded, like the Engine it is attached to.
 
 #include <ignite/core/engine.hpp>
@@ -68,6 +80,19 @@ struct MetricUsage {
     static MetricUsage single_epoch_running_batch_wise();
 };
 
+/// How processes combine one part of a metric's statistics (see the decision record above).
+enum class StatisticsReduction : std::uint8_t {
+    sum,          ///< element-wise sum; every process holds the same length
+    concatenate,  ///< concatenated in rank order; lengths may differ
+    none,         ///< nothing to combine: the value is already the same on every process
+};
+
+/// One part of a metric's distributed state.
+struct StatisticsPart {
+    StatisticsReduction reduction = StatisticsReduction::sum;
+    std::vector<double> values;
+};
+
 /// Base class of every metric (Ignite's Metric). Subclasses implement reset, update,
 /// compute, statistics and load_statistics; attach/detach are provided here.
 /// Not copyable or movable: engines hold it through the shared_ptr given to attach().
@@ -98,6 +123,15 @@ public:
     /// then returns the global value. Throws ValueError when the length is wrong.
     virtual void load_statistics(const std::vector<double>& stats) = 0;
 
+    /// Every part of the distributed state, each with its reduction (the one place a host
+    /// reduces: see the decision record above). Default: statistics() as one `sum` part.
+    [[nodiscard]] virtual std::vector<StatisticsPart> statistics_parts() const {
+        return {{StatisticsReduction::sum, statistics()}};
+    }
+    /// Replaces the state with reduced parts, same count and order as statistics_parts().
+    /// Default: load_statistics of the one part. Throws ValueError for a wrong count.
+    virtual void load_statistics_parts(const std::vector<StatisticsPart>& parts);
+
     /// The class name used in messages, e.g. "Accuracy".
     [[nodiscard]] virtual std::string name() const = 0;
     /// Keys taken, in order, from a dict output to build the tuple update() gets
@@ -110,8 +144,12 @@ public:
     /// reset() (Ignite's Metric.started).
     void started(Engine& engine);
     /// update(output_transform(engine.state.output)), turning a dict output into a tuple
-    /// of required_output_keys() first (Ignite's Metric.iteration_completed).
+    /// of required_output_keys() first (Ignite's Metric.iteration_completed): feed().
     void iteration_completed(Engine& engine);
+    /// What iteration_completed does with one engine output (before the transform): a
+    /// composite (MetricsLambda, RunningAverage over a metric) passes it to the metrics it
+    /// is made of, each with its own output transform.
+    virtual void feed(const c10::IValue& engine_output);
     /// Stores compute() in engine.state.metrics[name] (Ignite's Metric.completed): a 0-d
     /// tensor becomes a double, a non-CPU tensor is copied to the CPU, and a dict result
     /// also stores each of its string keys as a metric of its own. Throws ValueError
