@@ -1,6 +1,7 @@
 #include "components.hpp"
 
 // One include and one row per component (host/src/train/components/<name>.hpp).
+#include "components/checkpoint.hpp"
 #include "components/jsonl.hpp"
 #include "components/lr_schedule.hpp"
 
@@ -12,6 +13,9 @@ namespace {
 struct HostComponent {
     ParticipantSpec (*spec)();
     std::unique_ptr<Component> (*make)(Training&, const TrainOptions&);
+    /// Instead of `make`, for a component that also needs the run's PluginHost (checkpoint:
+    /// the checkpoint the host assembles).
+    std::unique_ptr<Component> (*make_with_host)(Training&, const TrainOptions&, PluginHost&) = nullptr;
 };
 
 // The components, in the order `plugins list` shows them.
@@ -19,6 +23,7 @@ const std::vector<HostComponent>& host_components() {
     static const std::vector<HostComponent> list = {
         {jsonl_spec, make_jsonl},
         {lr_schedule_spec, make_lr_schedule},
+        {checkpoint_spec, nullptr, make_checkpoint},
     };
     return list;
 }
@@ -33,7 +38,9 @@ std::vector<ParticipantSpec> host_component_specs() {
 
 void offer_host_components(PluginHost& plugins, Training& training, const TrainOptions& options) {
     for (const auto& c : host_components()) {
-        plugins.offer_component({c.spec(), [&training, &options, make = c.make] { return make(training, options); }});
+        plugins.offer_component({c.spec(), [&training, &options, &plugins, make = c.make, with_host = c.make_with_host] {
+                                     return make ? make(training, options) : with_host(training, options, plugins);
+                                 }});
     }
 }
 
