@@ -1,7 +1,8 @@
 """Records Ignite's checkpoint scenario as a trace that tests/checkpoint_handler_test.cpp replays
 with core's ignite::Checkpoint, line for line.
 
-Usage: checkpoint_scenario.py DIR SCENARIO   (SCENARIO: by_step, by_score, by_int_score, ties_ge)
+Usage: checkpoint_scenario.py DIR SCENARIO [DIR SCENARIO ...]
+(SCENARIO: by_step, by_score, by_int_score, ties_ge; each trace starts with "scenario NAME")
 
 A trainer over 3 batches per epoch whose process function writes the iteration into the model's
 weight, Checkpoint(to_save, DiskSaver(DIR, require_empty=False), n_saved=2, ...) at
@@ -18,7 +19,6 @@ from ignite.engine import Engine, Events
 from ignite.handlers import Checkpoint, DiskSaver, global_step_from_engine
 from ignite.handlers.checkpoint import CheckpointEvents
 
-DIR, SCENARIO = sys.argv[1], sys.argv[2]
 SCORES = [0.5, 0.7, 0.7, 0.6, 0.7, 0.9, 0.8, 0.95]  # notes E6's ties, then better and worse ones
 
 
@@ -30,7 +30,7 @@ def saved_text(checkpointer):
     return ",".join(f"{number(p)}:{f}" for p, f in checkpointer.state_dict()["_saved"])
 
 
-def options(trainer):
+def options(trainer, SCENARIO):
     if SCENARIO == "by_step":
         return dict(n_saved=2)
     if SCENARIO == "by_score":
@@ -44,7 +44,7 @@ def options(trainer):
     raise SystemExit(f"unknown scenario {SCENARIO}")
 
 
-def setup(tag):
+def setup(tag, DIR, SCENARIO):
     model = torch.nn.Linear(2, 1)
 
     def step(engine, batch):
@@ -53,7 +53,7 @@ def setup(tag):
 
     trainer = Engine(step)
     to_save = {"model": model, "trainer": trainer}
-    checkpointer = Checkpoint(to_save, DiskSaver(DIR, require_empty=False), **options(trainer))
+    checkpointer = Checkpoint(to_save, DiskSaver(DIR, require_empty=False), **options(trainer, SCENARIO))
     if checkpointer.include_self:
         to_save["checkpointer"] = checkpointer
     trainer.register_events(*CheckpointEvents)
@@ -79,13 +79,19 @@ def setup(tag):
     return model, trainer, checkpointer, to_save
 
 
-model, trainer, checkpointer, to_save = setup("run")
-trainer.run([0, 1, 2], max_epochs=6)
-resume_from = checkpointer.last_checkpoint
+def scenario(DIR, SCENARIO):
+    print(f"scenario {SCENARIO}")
+    model, trainer, checkpointer, to_save = setup("run", DIR, SCENARIO)
+    trainer.run([0, 1, 2], max_epochs=6)
+    resume_from = checkpointer.last_checkpoint
 
-model2, trainer2, checkpointer2, to_load = setup("resume")
-Checkpoint.load_objects(to_load=to_load, checkpoint=resume_from)
-print(f"resume from={os.path.basename(resume_from)} epoch={trainer2.state.epoch} "
-      f"iteration={trainer2.state.iteration} weight={number(model2.weight[0, 0].item())} "
-      f"_saved={saved_text(checkpointer2)}")
-trainer2.run([0, 1, 2], max_epochs=8)
+    model2, trainer2, checkpointer2, to_load = setup("resume", DIR, SCENARIO)
+    Checkpoint.load_objects(to_load=to_load, checkpoint=resume_from)
+    print(f"resume from={os.path.basename(resume_from)} epoch={trainer2.state.epoch} "
+          f"iteration={trainer2.state.iteration} weight={number(model2.weight[0, 0].item())} "
+          f"_saved={saved_text(checkpointer2)}")
+    trainer2.run([0, 1, 2], max_epochs=8)
+
+
+for i in range(1, len(sys.argv), 2):
+    scenario(sys.argv[i], sys.argv[i + 1])

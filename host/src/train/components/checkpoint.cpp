@@ -235,7 +235,18 @@ public:
     [[nodiscard]] std::optional<c10::IValue> save_state() override {
         if (!include_self_ || !checkpointer_) return std::nullopt;
         // During a save this already lists the file being written (core's pending `_saved`).
-        return checkpoint::to_value(checkpointer_->state_dict());
+        // Each (priority, filename) pair as a list, as the checkpoint plugin's JSON state had
+        // it, so files keep their layout; Python's Checkpoint.load_state_dict takes both.
+        auto state = checkpoint::to_value(checkpointer_->state_dict()).toGenericDict();
+        c10::impl::GenericList pairs(c10::AnyType::get());
+        for (const auto& pair : state.at("_saved").toList()) {
+            c10::impl::GenericList items(c10::AnyType::get());
+            const c10::IValue p = pair;
+            for (const auto& e : p.toTupleRef().elements()) items.push_back(e);
+            pairs.push_back(items);
+        }
+        state.insert_or_assign("_saved", pairs);
+        return state;
     }
 
     void load_state(const c10::IValue& state) override {
@@ -514,8 +525,12 @@ ParticipantSpec checkpoint_spec() {
     return spec;
 }
 
-std::unique_ptr<Component> make_checkpoint(Training&, const TrainOptions&, PluginHost& plugins) {
+std::unique_ptr<Component> make_checkpoint_component(PluginHost& plugins) {
     return std::make_unique<CheckpointComponent>(plugins);
+}
+
+std::unique_ptr<Component> make_checkpoint(Training&, const TrainOptions&, PluginHost& plugins) {
+    return make_checkpoint_component(plugins);
 }
 
 }  // namespace ignite::host

@@ -48,6 +48,11 @@ inline constexpr const char* kCheckpointerKey = "checkpointer";
 [[nodiscard]] ParticipantSpec checkpoint_spec();
 
 /// A checkpointer saving what `plugins` assembles (PluginHost::checkpoint_value); `plugins`
+/// must outlive it. A host without a checkpoint source (dry-run) gets it refused at init,
+/// one line naming `ignite-host train`.
+[[nodiscard]] std::unique_ptr<Component> make_checkpoint_component(PluginHost& plugins);
+
+/// The same for `ignite-host train` (components.cpp's row) (PluginHost::checkpoint_value); `plugins`
 /// must outlive it.
 [[nodiscard]] std::unique_ptr<Component> make_checkpoint(Training& training, const TrainOptions& options,
                                                          PluginHost& plugins);
