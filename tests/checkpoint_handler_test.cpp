@@ -281,3 +281,24 @@ TEST_CASE("Checkpoint and DiskSaver refuse bad arguments with Ignite's messages"
                       Catch::Contains("missing keys: [bias, weight]"));
     CHECK_NOTHROW(Checkpoint::load_objects({{"model", model}}, c10::IValue(ck), /*strict=*/false));
 }
+
+TEST_CASE("Checkpoint: an object given by two callables (the optimizer's hook) saves and loads its value",
+          "[checkpoint]") {
+    const auto dir = dir_for("callables");
+    Engine trainer([](Engine&, const c10::IValue&) {});
+    std::int64_t step_count = 7, restored = 0;
+    const ignite::Checkpointable counter([&] { return c10::IValue(step_count); },
+                                         [&](const c10::IValue& v, bool) { restored = v.toInt(); });
+    Checkpoint handler({{"trainer", trainer}, {"optimizer", counter}}, DiskSaver(dir));
+    trainer.add_event_handler(Events::COMPLETED, handler);
+    trainer.run(std::vector<std::int64_t>{0, 1}, 1);
+    REQUIRE(files_in(dir) == "checkpoint_2.pt");
+    const auto file = ignite::checkpoint::load(dir / "checkpoint_2.pt").toGenericDict();
+    CHECK(file.at("optimizer").toInt() == 7);
+    Checkpoint::load_objects({{"optimizer", counter}}, (dir / "checkpoint_2.pt").string());
+    CHECK(restored == 7);
+    // Saved only (no load function): loading it is refused, naming why.
+    const ignite::Checkpointable save_only([] { return c10::IValue(std::int64_t{1}); }, {});
+    CHECK_THROWS_WITH(Checkpoint::load_objects({{"optimizer", save_only}}, (dir / "checkpoint_2.pt").string()),
+                      Catch::Contains("only saved"));
+}
