@@ -1,13 +1,16 @@
-// The checkpoint plugin's policy (plugins/checkpoint/policy.cpp) against Ignite 0.5.3's
-// Checkpoint rules, case by case (notes/checkpoint-interop.md §1.1, E6), without I/O.
-#include "../plugins/checkpoint/policy.hpp"
+// Core's checkpoint policy (core/src/handlers/checkpoint_policy.cpp, under ignite::Checkpoint and
+// ignite-host's checkpoint component) against Ignite 0.5.3's Checkpoint rules, case by case
+// (notes/checkpoint-interop.md §1.1, E6), without I/O.
+#include <ignite/core/handlers/checkpoint_policy.hpp>
+
+#include "../host/runtime/src/json_state.hpp"
 
 #include <catch2/catch.hpp>
 
-using ignite_checkpoint::Item;
-using ignite_checkpoint::Plan;
-using ignite_checkpoint::Policy;
-using ignite_checkpoint::PolicyOptions;
+using ignite::checkpoint::Item;
+using ignite::checkpoint::Plan;
+using ignite::checkpoint::Policy;
+using ignite::checkpoint::PolicyOptions;
 
 namespace {
 
@@ -19,6 +22,19 @@ std::string call(Policy& p, double priority, bool integral, std::optional<std::i
     p.commit(*plan);
     if (removed) removed->insert(removed->end(), plan->remove.begin(), plan->remove.end());
     return plan->filename;
+}
+
+// The checkpointer state as the plugin's JSON state carried it (and a host hands it over).
+std::string encode(const std::vector<Item>& items) { return ignite::host::json_state::to_json(Policy::state_value(items)); }
+std::vector<Item> decode(const std::string& text) {
+    if (text.empty() || text[0] != '{') return Policy::decode_text(text);
+    c10::IValue value;
+    try {
+        value = ignite::host::json_state::to_value(text);
+    } catch (const std::exception& e) {
+        throw std::invalid_argument(e.what());
+    }
+    return Policy::from_state_value(value);
 }
 
 std::vector<std::string> names(const Policy& p) {
@@ -152,21 +168,21 @@ TEST_CASE("checkpoint policy: score names without a global step (Ignite's defaul
     CHECK(again->saved.size() == 1);
 }
 
-TEST_CASE("checkpoint policy: _saved round-trips through the plugin state as Ignite's state_dict", "[checkpoint]") {
+TEST_CASE("checkpoint policy: _saved round-trips through the component state as Ignite's state_dict", "[checkpoint]") {
     const std::vector<Item> items{{3, true, "checkpoint_3.pt"}, {0.7712345, false, "a b=0.7712.pt"}};
-    CHECK(Policy::encode(items) == R"({"_saved":[[3,"checkpoint_3.pt"],[0.7712345,"a b=0.7712.pt"]]})");
-    CHECK(Policy::decode(Policy::encode(items)) == items);
+    CHECK(encode(items) == R"({"_saved":[[3,"checkpoint_3.pt"],[0.7712345,"a b=0.7712.pt"]]})");
+    CHECK(decode(encode(items)) == items);
     // What Python's Checkpoint.state_dict() holds, tuples as arrays (as the host hands it over).
-    CHECK(Policy::decode(R"({"_saved": [[10, "checkpoint_10.pt"], [0.5, "best_checkpoint_acc=0.5000.pt"]]})") ==
+    CHECK(decode(R"({"_saved": [[10, "checkpoint_10.pt"], [0.5, "best_checkpoint_acc=0.5000.pt"]]})") ==
           std::vector<Item>{{10, true, "checkpoint_10.pt"}, {0.5, false, "best_checkpoint_acc=0.5000.pt"}});
-    CHECK(Policy::decode(R"({"_saved": []})").empty());
+    CHECK(decode(R"({"_saved": []})").empty());
     // The text of checkpoints written before the state was JSON.
-    CHECK(Policy::decode("i 3 checkpoint_3.pt\nd 0.5 b.pt\n") ==
+    CHECK(decode("i 3 checkpoint_3.pt\nd 0.5 b.pt\n") ==
           std::vector<Item>{{3, true, "checkpoint_3.pt"}, {0.5, false, "b.pt"}});
     for (const char* bad : {"x 1 f\n", "i 1 f", R"({"saved": []})", R"({"_saved": {}})", R"({"_saved": [[1]]})",
                             R"({"_saved": [["1", "f"]]})", R"({"_saved": [[1, "../f.pt"]]})", "{not json"}) {
         INFO(bad);
-        CHECK_THROWS_AS(Policy::decode(bad), std::invalid_argument);
+        CHECK_THROWS_AS(decode(bad), std::invalid_argument);
     }
 }
 

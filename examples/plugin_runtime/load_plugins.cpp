@@ -4,7 +4,7 @@
 // PLUGIN is a name on $IGNITE_PLUGIN_PATH or a path to ignite-plugin-NAME.so; the options
 // are checked against the plugin's declared schema. The engine runs 2 epochs of 4
 // iterations whose output is a fake, decreasing loss, and the plugin's handlers see every
-// event of it as they would in ignite-host. A checkpointing plugin (e.g. checkpoint) gets
+// event of it as they would in ignite-host. A checkpointing plugin (e.g. a remote saver) gets
 // the trainer's state_dict and every plugin's state as its checkpoint.
 #include <ignite/core/checkpoint_file.hpp>
 #include <ignite/core/engine.hpp>
@@ -45,7 +45,7 @@ int main(int argc, char** argv) {
         trainer.run(ignite::data::range(4), 2);
         plugins.shutdown();
         fmt::print("load_plugins: {} epochs, {} iterations\n", trainer.state.epoch, trainer.state.iteration);
-        // Set by the checkpoint plugin (Ignite's Checkpoint.last_checkpoint).
+        // Set by a checkpointing plugin that publishes Ignite's Checkpoint.last_checkpoint.
         if (trainer.state.has("last_checkpoint"))
             fmt::print("load_plugins: last checkpoint {}\n", trainer.state.get<std::string>("last_checkpoint"));
         return 0;

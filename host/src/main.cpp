@@ -6,6 +6,7 @@
 #include "console_options.hpp"
 #include "plural.hpp"
 #include "train/components.hpp"
+#include "train/components/checkpoint.hpp"
 #include "train/eval_schedule.hpp"
 #include "train/run_failure.hpp"
 #include "train/train_command.hpp"
@@ -93,6 +94,9 @@ int dry_run(const std::vector<std::string>& args) {
         trainer, eval_every,
         {{"evaluator", &evaluator, ignite::data::range(eval_length), count_of(eval_length, "iteration")}},
         EvalLog::none);
+    // `--plugin checkpoint` is a component: offered here so that it refuses this host, which
+    // has nothing to checkpoint, with one line naming `ignite-host train`.
+    plugins.offer_component({checkpoint_spec(), [&plugins] { return make_checkpoint_component(plugins); }});
     const auto plugin_names = strings(vm, "plugin");
     plugins.load(plugin_names, raw_plugin_options(vm, plugin_names));
     trainer.run(ignite::data::range(epoch_length), epochs);

@@ -114,11 +114,15 @@ void PluginHost::check_checkpoint_keys(const std::vector<std::string>& keys) con
 }
 
 std::vector<char> PluginHost::checkpoint_file(const std::vector<std::string>& keys) {
+    return ignite::checkpoint::encode(checkpoint_value(keys), "checkpoint");
+}
+
+c10::IValue PluginHost::checkpoint_value(const std::vector<std::string>& keys) {
     check_checkpoint_keys(keys);
     auto own = checkpoint_entries_();
     if (keys.empty()) {
         for (auto& [key, value] : save_plugin_states()) own.insert_or_assign(key, std::move(value));
-        return ignite::checkpoint::encode(own, "checkpoint");
+        return own;
     }
     // Only the chosen plugins' save_state runs.
     std::map<std::string, c10::IValue> states;
@@ -135,8 +139,8 @@ std::vector<char> PluginHost::checkpoint_file(const std::vector<std::string>& ke
             throw std::runtime_error(fmt::format("checkpoint entry '{}' is empty now; nothing to save under it", key));
         }
     }
-    if (keys.size() == 1) return ignite::checkpoint::encode(chosen.at(keys.front()), "checkpoint");
-    return ignite::checkpoint::encode(chosen, "checkpoint");
+    if (keys.size() == 1) return chosen.at(keys.front());
+    return chosen;
 }
 
 std::vector<std::pair<std::string, c10::IValue>> PluginHost::save_plugin_states() {

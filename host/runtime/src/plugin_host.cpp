@@ -102,6 +102,12 @@ void PluginHost::reserve_state_keys(std::vector<std::string> keys) {
     reserved_state_keys_.insert(reserved_state_keys_.end(), keys.begin(), keys.end());
 }
 
+bool PluginHost::has_metric(const std::string& engine, const std::string& metric) const {
+    const auto it = engines_.find(engine);
+    if (it == engines_.end()) return false;
+    return it->second->attached_metrics.count(metric) != 0 || it->second->engine->state.metrics.contains(metric);
+}
+
 void PluginHost::offer_component(ComponentOffer offer) {
     static const std::regex kName("[a-z0-9_]+");
     if (offer.spec.kind != ParticipantKind::component || !offer.make) {

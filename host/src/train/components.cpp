@@ -1,6 +1,7 @@
 #include "components.hpp"
 
 // One include and one row per component (host/src/train/components/<name>.hpp).
+#include "components/checkpoint.hpp"
 #include "components/core_metrics.hpp"
 #include "components/jsonl.hpp"
 #include "components/lr_schedule.hpp"
@@ -14,6 +15,9 @@ namespace {
 struct HostComponent {
     ParticipantSpec (*spec)();
     std::unique_ptr<Component> (*make)(Training&, const TrainOptions&);
+    /// Instead of `make`, for a component that also needs the run's PluginHost (checkpoint:
+    /// the checkpoint the host assembles).
+    std::unique_ptr<Component> (*make_with_host)(Training&, const TrainOptions&, PluginHost&) = nullptr;
 };
 
 // The components, in the order `plugins list` shows them.
@@ -23,6 +27,7 @@ const std::vector<HostComponent>& host_components() {
         {lr_schedule_spec, make_lr_schedule},
         {timer_spec, make_timer},
         {core_metrics_spec, make_core_metrics},
+        {checkpoint_spec, nullptr, make_checkpoint},
     };
     return list;
 }
@@ -37,7 +42,9 @@ std::vector<ParticipantSpec> host_component_specs() {
 
 void offer_host_components(PluginHost& plugins, Training& training, const TrainOptions& options) {
     for (const auto& c : host_components()) {
-        plugins.offer_component({c.spec(), [&training, &options, make = c.make] { return make(training, options); }});
+        plugins.offer_component({c.spec(), [&training, &options, &plugins, make = c.make, with_host = c.make_with_host] {
+                                     return make ? make(training, options) : with_host(training, options, plugins);
+                                 }});
     }
 }
 

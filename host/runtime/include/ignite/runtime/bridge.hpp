@@ -80,6 +80,9 @@ public:
     /// plugin can check at init that a metric it will read exists (ABI 1.5: has_metric).
     /// Throws std::invalid_argument for an unknown engine.
     void declare_metric(const std::string& engine, const std::string& metric);
+    /// Whether engine `engine` has metric `metric`: declared (declare_metric) or in its
+    /// state.metrics now, as the ABI's has_metric answers; false for an unknown engine.
+    [[nodiscard]] bool has_metric(const std::string& engine, const std::string& metric) const;
 
     /// The checkpoint keys the host's own entries use (e.g. "model", "trainer"): a plugin
     /// whose state_key is one of them is refused at open(). Call before open()/load(); the
@@ -157,6 +160,11 @@ public:
     /// those it has), std::invalid_argument for an empty or repeated key, std::logic_error
     /// when no source is set, and what the source or a plugin's save_state throws.
     [[nodiscard]] std::vector<char> checkpoint_file(const std::vector<std::string>& keys);
+    /// The same checkpoint as a value, before it is encoded (for a component that saves
+    /// through core's Checkpoint: ignite-host's checkpoint).
+    [[nodiscard]] c10::IValue checkpoint_value(const std::vector<std::string>& keys);
+    /// Whether set_checkpoint_source was called (a host that can checkpoint).
+    [[nodiscard]] bool has_checkpoint_source() const noexcept { return static_cast<bool>(checkpoint_entries_); }
     /// Checks `keys` as checkpoint_file does, without building anything.
     void check_checkpoint_keys(const std::vector<std::string>& keys) const;
 

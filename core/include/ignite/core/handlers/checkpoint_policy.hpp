@@ -1,20 +1,25 @@
 #pragma once
-// Ignite's Checkpoint policy (ignite/handlers/checkpoint.py, v0.5.3), without I/O: which
-// checkpoints are kept (n_saved, priorities, ties), their file names, and the `_saved` list.
-// The plugin (checkpoint.cpp) does the writing; this part is plain C++ so tests run it alone.
+/// @file checkpoint_policy.hpp
+/// Ignite's Checkpoint policy (ignite/handlers/checkpoint.py, v0.5.3), without I/O: which
+/// checkpoints are kept (n_saved, priorities, ties), their file names, and the `_saved` list.
+/// ignite::Checkpoint (checkpoint.hpp) and ignite-host's `checkpoint` component build on it;
+/// it is plain C++ so tests run it alone.
 //
 // One deliberate difference from Ignite: plan() only DECIDES; the caller writes the new file
 // durably and only then commit()s, which drops the worst file(s) from the list and says which
 // to delete. Ignite deletes the worst file before writing the new one, so a failed save can
 // leave none (n_saved=1) and `_saved` naming a file never written.
 
+#include <ATen/core/ivalue.h>
+
 #include <cstdint>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
 
-namespace ignite_checkpoint {
+namespace ignite::checkpoint {
 
 /// One kept checkpoint (Ignite's Checkpoint.Item).
 struct Item {
@@ -22,6 +27,10 @@ struct Item {
     bool integral = true;  ///< an int priority (iteration/epoch), printed without decimals
     std::string filename;  ///< a name inside the checkpoint folder
     friend bool operator==(const Item&, const Item&) = default;
+    /// "(PRIORITY, 'FILENAME')", as Python prints the pair (for test failures and logs).
+    friend std::ostream& operator<<(std::ostream& out, const Item& item) {
+        return out << "(" << item.priority << ", '" << item.filename << "')";
+    }
 };
 
 struct PolicyOptions {
@@ -29,6 +38,8 @@ struct PolicyOptions {
     /// Ignite's {name}: the saved object's key when there is one ("model"), else "checkpoint".
     std::string name = "checkpoint";
     std::string score_name;    ///< "" = no score: the priority is the global step (iteration)
+    /// A score without a score_name (Ignite: a score_function alone): names end in _{score}.
+    bool scored_without_name = false;
     std::int64_t n_saved = 1;  ///< 0 = keep every file (Ignite's n_saved=None)
     bool greater_or_equal = false;
     /// With a score_name: whether the default file names carry the global step (Ignite: when
@@ -77,13 +88,16 @@ public:
     /// Replaces `_saved` (adopted files or a loaded state), sorted as Ignite keeps it.
     void set_saved(std::vector<Item> items);
 
-    /// Ignite's Checkpoint.state_dict() as JSON, {"_saved": [[priority, filename], ...]}
-    /// (the plugin's state: checkpoints hold it as that Python dict).
-    [[nodiscard]] static std::string encode(const std::vector<Item>& items);
-    /// The inverse (also of Python's state_dict, whose tuples arrive as arrays, and of the
-    /// "i|d PRIORITY FILENAME" lines this plugin saved before 1.1). Throws
-    /// std::invalid_argument for anything else, and for a file name with '/'.
-    [[nodiscard]] static std::vector<Item> decode(std::string_view text);
+    /// Ignite's Checkpoint.state_dict(), {"_saved": [(priority, filename), ...]}: an int
+    /// priority as a Python int, any other as a float, each pair a tuple.
+    [[nodiscard]] static c10::IValue state_value(const std::vector<Item>& items);
+    /// The inverse, also of Python's state_dict read back (pairs as tuples or lists, a None
+    /// priority as NaN) and of the JSON state the checkpoint plugin saved (pairs as lists).
+    /// Throws std::invalid_argument for anything else, and for a file name with '/'.
+    [[nodiscard]] static std::vector<Item> from_state_value(const c10::IValue& state);
+    /// The "i|d PRIORITY FILENAME" lines the checkpoint plugin saved before 1.1 (as bytes).
+    /// Throws std::invalid_argument for a malformed line.
+    [[nodiscard]] static std::vector<Item> decode_text(std::string_view text);
 
     /// Python's f"{p}" for an int priority, f"{p:.4f}" otherwise.
     [[nodiscard]] static std::string priority_text(double priority, bool integral);
@@ -97,4 +111,4 @@ private:
     std::vector<Item> saved_;
 };
 
-}  // namespace ignite_checkpoint
+}  // namespace ignite::checkpoint

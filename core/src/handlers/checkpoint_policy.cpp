@@ -1,4 +1,4 @@
-#include "policy.hpp"
+#include "ignite/core/handlers/checkpoint_policy.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -6,10 +6,9 @@
 #include <cstdio>
 #include <regex>
 
-#include <nlohmann/json.hpp>
 #include <stdexcept>
 
-namespace ignite_checkpoint {
+namespace ignite::checkpoint {
 namespace {
 
 // A filename_pattern as literal text and {field}s, in order (Python's str.format syntax,
@@ -98,7 +97,8 @@ static std::string field_text(const PolicyOptions& o, const std::string& field, 
     if (field == "name") return o.name;
     if (field == "ext") return "pt";
     if (field == "score_name") return o.score_name.empty() ? "None" : o.score_name;
-    if (field == "score") return o.score_name.empty() ? "None" : Policy::priority_text(priority, integral);
+    if (field == "score")
+        return o.score_name.empty() && !o.scored_without_name ? "None" : Policy::priority_text(priority, integral);
     return global_step ? std::to_string(*global_step) : "None";
 }
 
@@ -110,7 +110,7 @@ std::string Policy::render_pattern(double priority, bool integral, std::optional
 }
 
 std::optional<Item> Policy::parse_pattern(std::string_view name) const {
-    const bool scored = !options_.score_name.empty();
+    const bool scored = !options_.score_name.empty() || options_.scored_without_name;
     // The pattern as a regex: the score (with a score_name) and the global step are read
     // back; every other field is the literal this policy renders.
     std::string re;
@@ -148,14 +148,18 @@ std::string Policy::filename(double priority, bool integral, std::optional<std::
     std::string out = options_.filename_prefix.empty() ? "" : options_.filename_prefix + "_";
     out += options_.name;
     if (global_step) out += "_" + std::to_string(*global_step);
-    if (!options_.score_name.empty()) out += "_" + options_.score_name + "=" + priority_text(priority, integral);
+    if (!options_.score_name.empty()) {
+        out += "_" + options_.score_name + "=" + priority_text(priority, integral);
+    } else if (options_.scored_without_name) {
+        out += "_" + priority_text(priority, integral);
+    }
     return out + ".pt";
 }
 
 std::optional<Item> Policy::parse(std::string_view name) const {
     if (!options_.filename_pattern.empty()) return parse_pattern(name);
     // Ignite's default pattern: {prefix}_checkpoint[_{global_step}][_{score_name}={score}].pt
-    const bool scored = !options_.score_name.empty();
+    const bool scored = !options_.score_name.empty() || options_.scored_without_name;
     const bool has_step = !scored || options_.scored_names_have_step;
     std::string head = options_.filename_prefix.empty() ? "" : options_.filename_prefix + "_";
     head += options_.name;
@@ -181,7 +185,7 @@ std::optional<Item> Policy::parse(std::string_view name) const {
         if (!rest.empty()) return std::nullopt;
         return Item{static_cast<double>(step), true, std::string(name)};
     }
-    const std::string tail = "_" + options_.score_name + "=";
+    const std::string tail = options_.score_name.empty() ? "_" : "_" + options_.score_name + "=";
     if (rest.compare(0, tail.size(), tail) != 0) return std::nullopt;
     const std::string score = rest.substr(tail.size());
     std::size_t score_used = 0;
@@ -230,24 +234,21 @@ void Policy::set_saved(std::vector<Item> items) {
     saved_ = std::move(items);
 }
 
-std::string Policy::encode(const std::vector<Item>& items) {
-    // Ignite's Checkpoint.state_dict(): {"_saved": [(priority, filename), ...]}; a NaN score
-    // becomes null (JSON has no NaN).
-    nlohmann::ordered_json saved = nlohmann::ordered_json::array();
+c10::IValue Policy::state_value(const std::vector<Item>& items) {
+    // Ignite's Checkpoint.state_dict(): OrderedDict(_saved=[(priority, filename), ...]).
+    c10::impl::GenericList saved(c10::AnyType::get());
     for (const auto& i : items) {
-        nlohmann::ordered_json priority = i.integral ? nlohmann::ordered_json(static_cast<std::int64_t>(i.priority))
-                                                     : nlohmann::ordered_json(i.priority);
-        saved.push_back(nlohmann::ordered_json::array({priority, i.filename}));
+        const c10::IValue priority =
+            i.integral ? c10::IValue(static_cast<std::int64_t>(i.priority)) : c10::IValue(i.priority);
+        saved.push_back(c10::ivalue::Tuple::create({priority, c10::IValue(i.filename)}));
     }
-    nlohmann::ordered_json state = nlohmann::ordered_json::object();
-    state["_saved"] = saved;
-    return state.dump();
+    c10::impl::GenericDict state(c10::StringType::get(), c10::AnyType::get());
+    state.insert("_saved", saved);
+    return state;
 }
 
-namespace {
-
-// The one-line-per-item text this plugin saved before its state was JSON ("i|d P NAME\n").
-std::vector<Item> decode_text(std::string_view text) {
+std::vector<Item> Policy::decode_text(std::string_view text) {
+    // The one-line-per-item text the plugin saved before its state was JSON ("i|d P NAME\n").
     std::vector<Item> out;
     while (!text.empty()) {
         const auto nl = text.find('\n');
@@ -264,33 +265,33 @@ std::vector<Item> decode_text(std::string_view text) {
     return out;
 }
 
-}  // namespace
-
-std::vector<Item> Policy::decode(std::string_view text) {
-    const auto first = text.find_first_not_of(" \t\r\n");
-    if (first == std::string_view::npos || text[first] != '{') return decode_text(text);
-    nlohmann::json state;
-    try {
-        state = nlohmann::json::parse(text.begin(), text.end());
-    } catch (const nlohmann::json::exception& e) {
-        throw std::invalid_argument(std::string("checkpointer state is not valid JSON: ") + e.what());
-    }
+std::vector<Item> Policy::from_state_value(const c10::IValue& state) {
     const auto bad = [](const std::string& what) {
         return std::invalid_argument("checkpointer state: " + what +
                                      "; expected Ignite's Checkpoint.state_dict(), {'_saved': [(priority, filename), "
                                      "...]}");
     };
-    if (!state.is_object() || !state.contains("_saved")) throw bad("no '_saved'");
-    const auto& saved = state["_saved"];
-    if (!saved.is_array()) throw bad("'_saved' is not a list");
+    if (!state.isGenericDict()) throw bad("not a dict");
+    const auto d = state.toGenericDict();
+    if (!d.contains("_saved")) throw bad("no '_saved'");
+    const auto saved = d.at("_saved");
+    if (!saved.isList()) throw bad("'_saved' is not a list");
     std::vector<Item> out;
-    for (const auto& pair : saved) {
-        if (!pair.is_array() || pair.size() != 2 || !pair[1].is_string() || !(pair[0].is_number() || pair[0].is_null()))
+    for (const auto& pair_ref : saved.toList()) {
+        const c10::IValue pair = pair_ref;
+        std::vector<c10::IValue> parts;
+        if (pair.isTuple()) {
+            for (const auto& e : pair.toTupleRef().elements()) parts.push_back(e);
+        } else if (pair.isList()) {
+            for (const auto& e : pair.toList()) parts.push_back(e);
+        }
+        if (parts.size() != 2 || !parts[1].isString() || !(parts[0].isInt() || parts[0].isDouble() || parts[0].isNone()))
             throw bad("an item of '_saved' is not a (number, str) pair");
         Item item;
-        item.integral = pair[0].is_number_integer();
-        item.priority = pair[0].is_null() ? std::nan("") : pair[0].get<double>();
-        item.filename = pair[1].get<std::string>();
+        item.integral = parts[0].isInt();
+        item.priority = parts[0].isNone() ? std::nan("") : parts[0].isInt() ? static_cast<double>(parts[0].toInt())
+                                                                           : parts[0].toDouble();
+        item.filename = parts[1].toStringRef();
         if (item.filename.empty() || item.filename.find('/') != std::string::npos)
             throw bad("the file name '" + item.filename + "' is not a name inside the folder");
         out.push_back(std::move(item));
@@ -298,4 +299,4 @@ std::vector<Item> Policy::decode(std::string_view text) {
     return out;
 }
 
-}  // namespace ignite_checkpoint
+}  // namespace ignite::checkpoint

@@ -9,7 +9,7 @@
 #include <stdexcept>
 #include <system_error>
 
-namespace ignite_checkpoint {
+namespace ignite::host {
 
 FolderLock::FolderLock(const std::filesystem::path& dir) {
     std::error_code ec;
@@ -36,4 +36,4 @@ FolderLock::~FolderLock() {
     if (fd_ >= 0) ::close(fd_);
 }
 
-}  // namespace ignite_checkpoint
+}  // namespace ignite::host

@@ -6,7 +6,7 @@
 
 #include <filesystem>
 
-namespace ignite_checkpoint {
+namespace ignite::host {
 
 class FolderLock {
 public:
@@ -21,4 +21,4 @@ private:
     int fd_ = -1;
 };
 
-}  // namespace ignite_checkpoint
+}  // namespace ignite::host
