@@ -1,8 +1,11 @@
 #include "components.hpp"
 
 // One include and one row per component (host/src/train/components/<name>.hpp).
+#include "components/early_stopping.hpp"
 #include "components/jsonl.hpp"
 #include "components/lr_schedule.hpp"
+#include "components/terminate_on_nan.hpp"
+#include "components/time_limit.hpp"
 
 #include <memory>
 
@@ -19,6 +22,9 @@ const std::vector<HostComponent>& host_components() {
     static const std::vector<HostComponent> list = {
         {jsonl_spec, make_jsonl},
         {lr_schedule_spec, make_lr_schedule},
+        {early_stopping_spec, make_early_stopping},
+        {terminate_on_nan_spec, make_terminate_on_nan},
+        {time_limit_spec, make_time_limit},
     };
     return list;
 }
