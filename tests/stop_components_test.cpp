@@ -117,21 +117,26 @@ TEST_CASE("early stopping stops where Ignite's EarlyStopping stops and says so",
         if (line["split"] == "test") scores.push_back(line["accuracy"]);
     const auto cases = dir / "cases.json";
     std::ofstream(cases) << json::array({json{{"scores", scores}, {"patience", 2}, {"min_delta", 0.02}}}).dump();
-    const auto theirs = json::parse(python({std::string(IGNITE_SOURCE_DIR) + "/tests/stop_handlers/ignite_early_stopping.py",
-                                            cases.string()}))[0]["trace"];
+    // One Python start (seconds each): Ignite's decisions, then the checkpoint saved at the
+    // stop: it holds the restored weights (the model is the state's best_weights).
+    const auto saved = checkpoint_iterations(dir / "checkpoints");
+    REQUIRE(saved.size() == 1);
+    const auto out = ignite::test::lines_of(python(
+        {"-c",
+         "import json, sys, torch; sys.path.insert(0, sys.argv[1]); import ignite_early_stopping as m; "
+         "print(json.dumps([m.run(c) for c in json.load(open(sys.argv[2]))])); "
+         "c = torch.load(sys.argv[3], weights_only=True); w = c['early_stopping']; "
+         "print(sorted(w) == ['best_score', 'best_weights', 'counter', 'threshold_mode'], "
+         "all(torch.equal(v, w['best_weights'][k]) for k, v in c['model'].items()))",
+         std::string(IGNITE_SOURCE_DIR) + "/tests/stop_handlers", cases.string(),
+         (dir / "checkpoints" / ("checkpoint_" + std::to_string(saved.back()) + ".pt")).string()}));
+    REQUIRE(out.size() == 2);
+    const auto theirs = json::parse(out[0])[0]["trace"];
+    CHECK(out[1] == "True True");
     REQUIRE(theirs.size() == static_cast<std::size_t>(stop_epoch));  // no evaluation after the stop
     CHECK(theirs.back()[2].get<bool>());
     for (std::size_t k = 0; k + 1 < theirs.size(); ++k) CHECK_FALSE(theirs[k][2].get<bool>());
     CHECK(std::stod(m[3]) == Approx(theirs.back()[1].get<double>()).margin(1e-4));
-    // The checkpoint saved at the stop holds the restored weights: the model is the state's best_weights.
-    const auto saved = checkpoint_iterations(dir / "checkpoints");
-    REQUIRE(saved.size() == 1);
-    CHECK(python({"-c",
-                  "import sys, torch; c = torch.load(sys.argv[1], weights_only=True); w = c['early_stopping']; "
-                  "print(sorted(w) == ['best_score', 'best_weights', 'counter', 'threshold_mode'], "
-                  "all(torch.equal(v, w['best_weights'][k]) for k, v in c['model'].items()))",
-                  (dir / "checkpoints" / ("checkpoint_" + std::to_string(saved.back()) + ".pt")).string()}) ==
-          "True True\n");
 }
 
 TEST_CASE("time limit stops the run and leaves a checkpoint that resume auto continues on the same budget",
@@ -171,8 +176,6 @@ TEST_CASE("bad stopping options get one line naming the option and exit 2", "[ea
          "early_stopping.mode"},
         {"--plugin early_stopping --plugin-opt early_stopping.patience=2 --plugin-opt early_stopping.threshold=-1",
          "early_stopping.threshold"},
-        {"--plugin early_stopping --plugin-opt early_stopping.patience=2 --plugin-opt early_stopping.threshold_mode=pct",
-         "early_stopping.threshold_mode"},
         {"--plugin early_stopping --plugin-opt early_stopping.patience=2 --plugin-opt early_stopping.nan=ignore",
          "early_stopping.nan"},
         {"--plugin early_stopping --plugin-opt early_stopping.patience=2 --plugin-opt early_stopping.metric=f1",
@@ -185,7 +188,6 @@ TEST_CASE("bad stopping options get one line naming the option and exit 2", "[ea
         {"--plugin early_stopping --plugin-opt early_stopping.patience=2 --eval-every 0",
          "early_stopping scores the evaluator, which never runs in this run"},
         {"--plugin time_limit --plugin-opt time_limit.limit_sec=0", "time_limit.limit_sec"},
-        {"--plugin time_limit --plugin-opt time_limit.limit_sec=1.5", "time_limit.limit_sec"},
         {"--plugin terminate_on_nan --plugin-opt terminate_on_nan.every=2", "terminate_on_nan"},
     };
     for (const auto& row : rows) {

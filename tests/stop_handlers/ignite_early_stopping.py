@@ -5,6 +5,7 @@ argv[1]: a file holding a JSON list of cases {"scores": [...], "patience": P, "m
 "cumulative_delta": bool, "state_after": K (optional)}; a score null is NaN.
 stdout: JSON list, per case {"trace": [[counter, best, stopped], ...], "state": {...}}:
 best is a number, "nan" or null (None); "state" is state_dict() after the first K scores.
+Importable: run(case) is one case.
 """
 import json
 import math
@@ -41,4 +42,5 @@ def run(case):
     return {"trace": trace, "state": state}
 
 
-print(json.dumps([run(c) for c in json.load(open(sys.argv[1]))]))
+if __name__ == "__main__":
+    print(json.dumps([run(c) for c in json.load(open(sys.argv[1]))]))
