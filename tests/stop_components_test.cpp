@@ -88,8 +88,10 @@ TEST_CASE("a run that trains to NaN fails with one line naming the iteration and
     CHECK(again.rc == 1);
     CHECK_THAT(again.out, Catch::Contains("checkpoint_" + std::to_string(saved.back()) + ".pt"));
     // --no-default-plugins leaves it out: the same run then "succeeds" on NaN weights (exit 0).
-    const auto without = train(kSmall + "--epochs 3 --lr 10 --lr-schedule constant --no-default-plugins "
-                                        "--output-dir " + fresh_dir("nan_off").string());
+    const auto without = train(kSmall +
+                               "--epochs 3 --lr 10 --lr-schedule constant --no-default-plugins "
+                               "--output-dir " +
+                               fresh_dir("nan_off").string());
     CHECK(without.rc == 0);
 }
 
@@ -98,7 +100,8 @@ TEST_CASE("early stopping stops where Ignite's EarlyStopping stops and says so",
     const auto dir = fresh_dir("early");
     const auto r = train(kSmall +
                          "--epochs 15 --lr 0.00002 --lr-schedule constant --no-default-plugins --plugin jsonl "
-                         "--output-dir " + dir.string() +
+                         "--output-dir " +
+                         dir.string() +
                          " --plugin early_stopping --plugin-opt early_stopping.patience=2 "
                          "--plugin-opt early_stopping.threshold=0.02 "
                          "--plugin-opt early_stopping.restore_best_weights=true --plugin checkpoint");
@@ -121,15 +124,15 @@ TEST_CASE("early stopping stops where Ignite's EarlyStopping stops and says so",
     // stop: it holds the restored weights (the model is the state's best_weights).
     const auto saved = checkpoint_iterations(dir / "checkpoints");
     REQUIRE(saved.size() == 1);
-    const auto out = ignite::test::lines_of(python(
-        {"-c",
-         "import json, sys, torch; sys.path.insert(0, sys.argv[1]); import ignite_early_stopping as m; "
-         "print(json.dumps([m.run(c) for c in json.load(open(sys.argv[2]))])); "
-         "c = torch.load(sys.argv[3], weights_only=True); w = c['early_stopping']; "
-         "print(sorted(w) == ['best_score', 'best_weights', 'counter', 'threshold_mode'], "
-         "all(torch.equal(v, w['best_weights'][k]) for k, v in c['model'].items()))",
-         std::string(IGNITE_SOURCE_DIR) + "/tests/stop_handlers", cases.string(),
-         (dir / "checkpoints" / ("checkpoint_" + std::to_string(saved.back()) + ".pt")).string()}));
+    const auto out = ignite::test::lines_of(
+        python({"-c",
+                "import json, sys, torch; sys.path.insert(0, sys.argv[1]); import ignite_early_stopping as m; "
+                "print(json.dumps([m.run(c) for c in json.load(open(sys.argv[2]))])); "
+                "c = torch.load(sys.argv[3], weights_only=True); w = c['early_stopping']; "
+                "print(sorted(w) == ['best_score', 'best_weights', 'counter', 'threshold_mode'], "
+                "all(torch.equal(v, w['best_weights'][k]) for k, v in c['model'].items()))",
+                std::string(IGNITE_SOURCE_DIR) + "/tests/stop_handlers", cases.string(),
+                (dir / "checkpoints" / ("checkpoint_" + std::to_string(saved.back()) + ".pt")).string()}));
     REQUIRE(out.size() == 2);
     const auto theirs = json::parse(out[0])[0]["trace"];
     CHECK(out[1] == "True True");
@@ -143,16 +146,18 @@ TEST_CASE("time limit stops the run and leaves a checkpoint that resume auto con
           "[time_limit]") {
     // 3000 samples, 94 iterations per epoch: 30 epochs take well over the 1 s limit.
     const auto dir = fresh_dir("time");
-    const std::string args = "--model mlp --dataset synthetic:3000 --batch-size 32 --device cpu --threads 1 "
-                             "--epochs 30 --no-default-plugins --plugin jsonl --output-dir " + dir.string() +
-                             " --plugin checkpoint --plugin time_limit --plugin-opt time_limit.limit_sec=1";
+    const std::string args =
+        "--model mlp --dataset synthetic:3000 --batch-size 32 --device cpu --threads 1 "
+        "--epochs 30 --no-default-plugins --plugin jsonl --output-dir " +
+        dir.string() + " --plugin checkpoint --plugin time_limit --plugin-opt time_limit.limit_sec=1";
     const auto first = train(args);
     INFO(first.out);
     REQUIRE(first.rc == 0);
     std::smatch m;
-    REQUIRE(std::regex_search(first.out, m,
-                              std::regex(R"(stopped early: time_limit terminated the trainer \(handler\) at epoch \d+, )"
-                                         R"(iteration (\d+): its limit of 1 s was used up)")));
+    REQUIRE(
+        std::regex_search(first.out, m,
+                          std::regex(R"(stopped early: time_limit terminated the trainer \(handler\) at epoch \d+, )"
+                                     R"(iteration (\d+): its limit of 1 s was used up)")));
     const auto stopped_at = std::stoll(m[1]);
     CHECK(checkpoint_iterations(dir / "checkpoints").back() == stopped_at);
     // The budget is spent: the resumed run stops after its first iteration, from the checkpoint.
@@ -210,6 +215,7 @@ TEST_CASE("plugins inspect shows the stopping components with Ignite's option na
         CHECK(std::regex_search(r.out, std::regex(std::string(R"(\n  )") + option + " ")));
     }
     CHECK(ignite::test::has_line(r.out, "state:       early_stopping"));
-    CHECK(ignite::test::has_line(ignite::test::built_host("plugins inspect time_limit").out, "state:       time_limit"));
+    CHECK(
+        ignite::test::has_line(ignite::test::built_host("plugins inspect time_limit").out, "state:       time_limit"));
     CHECK(ignite::test::built_host("plugins inspect terminate_on_nan").rc == 0);
 }

@@ -104,7 +104,10 @@ std::vector<Step> our_trace(const Case& c, EarlyStopping* loaded_from = nullptr)
     Engine evaluator([](Engine&, const c10::IValue&) {});
     std::size_t next = 0;
     ES h(c.patience, [&](Engine&) { return c.scores[next++]; }, trainer,
-         {.threshold = c.threshold, .cumulative = c.cumulative, .threshold_mode = c.threshold_mode, .mode = c.mode,
+         {.threshold = c.threshold,
+          .cumulative = c.cumulative,
+          .threshold_mode = c.threshold_mode,
+          .mode = c.mode,
           .nan = c.nan});
     h.log = nullptr;
     if (loaded_from) h.load_state_dict(loaded_from->state_dict());
@@ -166,8 +169,10 @@ TEST_CASE("early stopping decides as Ignite's EarlyStopping on score tables", "[
         const auto ours = our_trace(skip);
         std::vector<Step> finite_steps;
         for (std::size_t k = 0; k < ours.size(); ++k) {
-            if (!std::isnan(skip.scores[k])) finite_steps.push_back(ours[k]);
-            else CHECK(ours[k].counter == ours[k - 1].counter);  // unchanged by the NaN
+            if (!std::isnan(skip.scores[k]))
+                finite_steps.push_back(ours[k]);
+            else
+                CHECK(ours[k].counter == ours[k - 1].counter);  // unchanged by the NaN
         }
         check_same(all[all.size() - 2], finite_steps, theirs[all.size() - 2]["trace"]);
         CHECK(ours.back().best == 1.0);  // the pre-NaN best survives (Ignite loses it)
@@ -196,7 +201,8 @@ TEST_CASE("rel threshold boundaries follow Python's float arithmetic", "[early_s
         {IGNITE_VENV_PYTHON, "-c", "print(2.1 <= 2.0*(1+0.1), 2.2 <= 2.0*(1+0.1), 2.21 <= 2.0*(1+0.1))"});
     REQUIRE(r.rc == 0);
     REQUIRE(r.out == "True True False\n");
-    for (const auto& [score, improves] : std::vector<std::pair<double, bool>>{{2.1, false}, {2.2, false}, {2.21, true}}) {
+    for (const auto& [score, improves] :
+         std::vector<std::pair<double, bool>>{{2.1, false}, {2.2, false}, {2.21, true}}) {
         Case c{"rel boundary", {2.0, score}, 5, 0.1, false, ES::ThresholdMode::rel};
         CHECK(our_trace(c).back().counter == (improves ? 0 : 1));
     }
@@ -207,7 +213,8 @@ TEST_CASE("a NaN score stops the run by default", "[early_stopping]") {
     Engine evaluator([](Engine&, const c10::IValue&) {});
     std::vector<double> scores{1.0, kNan};
     std::size_t next = 0;
-    ES stop(5, [&](Engine&) { return scores[next++]; }, trainer);
+    ES stop(
+        5, [&](Engine&) { return scores[next++]; }, trainer);
     std::string line;
     stop.log = [&](const std::string& l) { line = l; };
     stop(evaluator);
@@ -240,9 +247,9 @@ TEST_CASE("early stopping's state is 0.5.5's and loads both layouts", "[early_st
                                                  {"best_score", c10::IValue(1.0)},
                                                  {"threshold_mode", c10::IValue(std::string("abs"))}}),
                           "state_dict threshold_mode is 'abs' but this EarlyStopping's is 'rel'");
-        CHECK_THROWS_AS(h.load_state_dict(Dict{{"counter", c10::IValue(std::string("x"))},
-                                               {"best_score", c10::IValue(1.0)}}),
-                        TypeError);
+        CHECK_THROWS_AS(
+            h.load_state_dict(Dict{{"counter", c10::IValue(std::string("x"))}, {"best_score", c10::IValue(1.0)}}),
+            TypeError);
         CHECK(h.counter() == 0);
         CHECK(h.best_score() == 0.25);
     }
@@ -266,7 +273,8 @@ TEST_CASE("early stopping's attach resets at the reset event and restores the be
     auto w = torch::zeros({3});
     const std::vector<double> scores{0.1, 0.9, 0.5, 0.4};
     std::size_t next = 0;
-    auto h = std::make_shared<ES>(2, [&](Engine&) { return scores[next++]; }, trainer);
+    auto h = std::make_shared<ES>(
+        2, [&](Engine&) { return scores[next++]; }, trainer);
     h->log = nullptr;
     h->keep_best_weights([&] { return ES::NamedTensors{{"w", w}}; });
     ES::attach(h, evaluator, Events::COMPLETED, &trainer, Events::STARTED);

@@ -2,8 +2,8 @@
 
 #include <ignite/core/errors.hpp>
 
-#include <fmt/format.h>
 #include <c10/core/GradMode.h>
+#include <fmt/format.h>
 
 #include <cmath>
 #include <iostream>
@@ -103,9 +103,9 @@ void EarlyStopping::stop(std::string cause) {
     stop_cause_ = std::move(cause);
     if (log) {
         log(fmt::format("EarlyStopping: stop training: {}{}", stop_cause_,
-                        restored && best_score_ ? fmt::format("; restored the weights of the best score {}",
-                                                              *best_score_)
-                                                : std::string()));
+                        restored && best_score_
+                            ? fmt::format("; restored the weights of the best score {}", *best_score_)
+                            : std::string()));
     }
     trainer_->terminate(TerminateReason::handler);
 }
@@ -117,8 +117,7 @@ void EarlyStopping::reset() {
 }
 
 RemovableEventHandle EarlyStopping::attach(const std::shared_ptr<EarlyStopping>& handler, Engine& engine,
-                                           const EventSpec& event, Engine* reset_engine,
-                                           const EventSpec& reset_event) {
+                                           const EventSpec& event, Engine* reset_engine, const EventSpec& reset_event) {
     if (!handler) throw ValueError("EarlyStopping::attach needs a handler");
     (reset_engine ? *reset_engine : engine).add_event_handler(reset_event, [h = handler] { h->reset(); });
     return engine.add_event_handler(event, [h = handler](Engine& e) { (*h)(e); });

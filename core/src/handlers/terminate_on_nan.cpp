@@ -16,6 +16,12 @@ std::string number_text(double v) { return std::isnan(v) ? "nan" : (v > 0 ? "inf
 // The flat index of a tensor's first non-finite element, as "[i]" (or "" for a scalar).
 std::optional<TerminateOnNan::Found> in_tensor(const at::Tensor& t) {
     if (!t.defined() || !(t.is_floating_point() || t.is_complex()) || t.numel() == 0) return std::nullopt;
+    // The usual case, one real number (a loss): one read, no temporary tensors.
+    if (t.numel() == 1 && !t.is_complex()) {
+        const double v = t.item<double>();
+        if (std::isfinite(v)) return std::nullopt;
+        return TerminateOnNan::Found{t.dim() == 0 ? "" : "[0]", number_text(v), 0, 0};
+    }
     const auto bad = at::logical_not(at::isfinite(t.detach()));
     if (!bad.any().item<bool>()) return std::nullopt;
     const auto flat = bad.flatten();
@@ -68,9 +74,7 @@ std::optional<TerminateOnNan::Found> search(const c10::IValue& v) {
 TerminateOnNan::TerminateOnNan(Transform transform)
     : log([](const std::string& line) { std::cerr << line << '\n'; }), transform_(std::move(transform)) {}
 
-std::optional<TerminateOnNan::Found> TerminateOnNan::find_non_finite(const c10::IValue& value) {
-    return search(value);
-}
+std::optional<TerminateOnNan::Found> TerminateOnNan::find_non_finite(const c10::IValue& value) { return search(value); }
 
 void TerminateOnNan::operator()(Engine& engine) {
     if (found_) return;

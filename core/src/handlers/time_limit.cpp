@@ -28,7 +28,8 @@ void TimeLimit::operator()(Engine& engine) {
     if (!(used > static_cast<double>(limit_sec_))) return;
     stopped_ = true;
     if (log) {
-        log(fmt::format("TimeLimit: reached the time limit of {} s ({:.1f} s used) at epoch {}, iteration {}: stop "
+        log(
+            fmt::format("TimeLimit: reached the time limit of {} s ({:.1f} s used) at epoch {}, iteration {}: stop "
                         "training",
                         limit_sec_, used, engine.state.epoch, engine.state.iteration));
     }

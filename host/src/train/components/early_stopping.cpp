@@ -23,9 +23,10 @@ std::optional<double> alias_number(const RunContext& run, const char* name) {
     char* end = nullptr;
     const double v = std::strtod(text.c_str(), &end);
     if (end == text.c_str() || *end != '\0' || !(v >= 0) || !std::isfinite(v)) {
-        throw std::invalid_argument(fmt::format("early_stopping.{}: '{}' is not a number >= 0 (Ignite 0.5.3's name "
-                                                "for threshold)",
-                                                name, text));
+        throw std::invalid_argument(
+            fmt::format("early_stopping.{}: '{}' is not a number >= 0 (Ignite 0.5.3's name "
+                        "for threshold)",
+                        name, text));
     }
     return v;
 }
@@ -34,8 +35,8 @@ std::optional<bool> alias_bool(const RunContext& run, const char* name) {
     if (text.empty()) return std::nullopt;
     if (text == "true" || text == "1") return true;
     if (text == "false" || text == "0") return false;
-    throw std::invalid_argument(fmt::format(
-        "early_stopping.{}: '{}' is not true or false (Ignite 0.5.3's name for cumulative)", name, text));
+    throw std::invalid_argument(
+        fmt::format("early_stopping.{}: '{}' is not true or false (Ignite 0.5.3's name for cumulative)", name, text));
 }
 
 class EarlyStoppingComponent final : public Component {
@@ -129,8 +130,7 @@ private:
             std::string what = handler_->stop_cause();
             if (after) {
                 what += fmt::format("; best {} {} {:.4f}{}", engine_name_ == "validation" ? "val" : "test", metric_,
-                                    *after,
-                                    best_epoch_ > 0 ? fmt::format(" at epoch {}", best_epoch_) : std::string());
+                                    *after, best_epoch_ > 0 ? fmt::format(" at epoch {}", best_epoch_) : std::string());
                 if (restore_ && !handler_->best_weights().empty()) what += ", whose weights were restored";
             }
             note_stop(training_.stop_note, {kEarlyStoppingName, what, trainer.state.epoch, trainer.state.iteration});

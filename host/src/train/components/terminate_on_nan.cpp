@@ -15,21 +15,21 @@ public:
 
     void init(RunContext& run) override {
         auto* trainer = run.engine("trainer");
-        if (trainer == nullptr) throw std::invalid_argument("terminate_on_nan watches the trainer, and this run has none");
+        if (trainer == nullptr)
+            throw std::invalid_argument("terminate_on_nan watches the trainer, and this run has none");
         handler_ = std::make_shared<ignite::TerminateOnNan>();
         handler_->log = nullptr;  // the host's error line says it (train_run.cpp)
         const auto label = trainer->label_handlers(kTerminateOnNanName);
-        trainer->add_event_handler(ignite::Events::ITERATION_COMPLETED, ignite::Priority::handlers,
-                                   [this](ignite::Engine& e) {
-                                       (*handler_)(e);
-                                       if (const auto& f = handler_->found()) {
-                                           note_stop(training_.stop_note,
-                                                     {kTerminateOnNanName,
-                                                      fmt::format("the loss (the trainer's output{}) is {}", f->where,
-                                                                  f->value),
-                                                      f->epoch, f->iteration});
-                                       }
-                                   });
+        trainer->add_event_handler(
+            ignite::Events::ITERATION_COMPLETED, ignite::Priority::handlers, [this](ignite::Engine& e) {
+                (*handler_)(e);
+                if (const auto& f = handler_->found()) {
+                    note_stop(training_.stop_note,
+                              {kTerminateOnNanName,
+                               fmt::format("the loss (the trainer's output{}) is {}", f->where, f->value), f->epoch,
+                               f->iteration});
+                }
+            });
     }
 
 private:

@@ -21,18 +21,17 @@ public:
         handler_ = std::make_shared<ignite::TimeLimit>(run.option<std::int64_t>("limit_sec"));
         handler_->log = nullptr;  // the summary line says it
         const auto label = trainer->label_handlers(kTimeLimitName);
-        trainer->add_event_handler(ignite::Events::ITERATION_COMPLETED, ignite::Priority::handlers,
-                                   [this](ignite::Engine& e) {
-                                       (*handler_)(e);
-                                       if (handler_->stopped()) {
-                                           note_stop(training_.stop_note,
-                                                     {kTimeLimitName,
-                                                      fmt::format("its limit of {} s was used up ({:.1f} s, across "
-                                                                  "restarts)",
-                                                                  handler_->limit_sec(), handler_->elapsed()),
-                                                      e.state.epoch, e.state.iteration});
-                                       }
-                                   });
+        trainer->add_event_handler(
+            ignite::Events::ITERATION_COMPLETED, ignite::Priority::handlers, [this](ignite::Engine& e) {
+                (*handler_)(e);
+                if (handler_->stopped()) {
+                    note_stop(training_.stop_note, {kTimeLimitName,
+                                                    fmt::format("its limit of {} s was used up ({:.1f} s, across "
+                                                                "restarts)",
+                                                                handler_->limit_sec(), handler_->elapsed()),
+                                                    e.state.epoch, e.state.iteration});
+                }
+            });
     }
 
     std::optional<c10::IValue> save_state() override {

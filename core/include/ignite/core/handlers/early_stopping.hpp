@@ -51,8 +51,8 @@ public:
 
     /// Ignite's keyword arguments after `trainer`.
     struct Options {
-        double threshold = 0.0;  ///< 0.5.3's min_delta
-        bool cumulative = false; ///< 0.5.3's cumulative_delta
+        double threshold = 0.0;   ///< 0.5.3's min_delta
+        bool cumulative = false;  ///< 0.5.3's cumulative_delta
         ThresholdMode threshold_mode = ThresholdMode::abs;
         Mode mode = Mode::max;
         NanPolicy nan = NanPolicy::stop;
