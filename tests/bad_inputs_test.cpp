@@ -775,7 +775,10 @@ TEST_CASE("with stdin, stdout and stderr closed, results still go to their files
 
 TEST_CASE("non-finite losses are written as null, with the reason logged", "[bad_inputs]") {
     const auto dir = fresh_case_dir("nan");
-    const auto r = run_in(dir, train({"--model", "{M}/nan.pt", "--epochs", "2"}));
+    // Without terminate_on_nan (a default participant since issue 20, which would stop the run
+    // at the first NaN loss and fail it): the jsonl writer's own handling of NaN.
+    const auto r = run_in(dir, train({"--model", "{M}/nan.pt", "--epochs", "2", "--no-default-plugins", "--plugin",
+                                      "jsonl"}));
     INFO(r.err);
     REQUIRE(WIFEXITED(r.status));
     CHECK(WEXITSTATUS(r.status) == 0);

@@ -3,8 +3,11 @@
 // One include and one row per component (host/src/train/components/<name>.hpp).
 #include "components/checkpoint.hpp"
 #include "components/core_metrics.hpp"
+#include "components/early_stopping.hpp"
 #include "components/jsonl.hpp"
 #include "components/lr_schedule.hpp"
+#include "components/terminate_on_nan.hpp"
+#include "components/time_limit.hpp"
 #include "components/timer.hpp"
 
 #include <memory>
@@ -28,6 +31,9 @@ const std::vector<HostComponent>& host_components() {
         {timer_spec, make_timer},
         {core_metrics_spec, make_core_metrics},
         {checkpoint_spec, nullptr, make_checkpoint},
+        {early_stopping_spec, make_early_stopping},
+        {terminate_on_nan_spec, make_terminate_on_nan},
+        {time_limit_spec, make_time_limit},
     };
     return list;
 }

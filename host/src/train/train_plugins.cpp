@@ -61,8 +61,10 @@ std::string unknown_metric_message(const std::string& name, const std::vector<Pl
 // The run's default participants, in load order (--no-default-plugins drops them): a
 // component is always there, a plugin module only when installed. Besides the bar and
 // metrics.jsonl, the files PyTorch users open without setting anything up (issue 19):
-// TensorBoard's event files, metrics.csv and the run's page.
-constexpr const char* kDefaultParticipants[] = {"progress", "jsonl", "tensorboard", "csv", "report"};
+// TensorBoard's event files, metrics.csv and the run's page; and (issue 20) terminate_on_nan,
+// as Ignite's setup_common_training_handlers adds TerminateOnNan: a NaN loss fails the run
+// instead of training on to a useless model that exits 0.
+constexpr const char* kDefaultParticipants[] = {"progress", "jsonl", "tensorboard", "csv", "report", "terminate_on_nan"};
 
 // The default participants, then lr_schedule for --lr-schedule cosine (the default, whatever
 // --no-default-plugins: the flag names the run's schedule), then --plugin in order, each once.

@@ -52,12 +52,15 @@ std::string summary_line(const TrainOptions& c, Training& training, PluginHost& 
             static_cast<double>(std::max<std::int64_t>(training.train_loader->size().value_or(1), 1)) / total);
     if (epochs_completed < c.epochs) {
         const auto stop = plugins.termination("trainer");
+        const auto& note = training.stop_note;  // a component's stop (early_stopping, time_limit...)
         const auto why = ignite::terminate_reason_name(trainer.terminate_reason());
         summary = fmt::format("trained {} of {} in {:.1f} s, stopped early: {}", epochs_completed,
                               count_of(c.epochs, "epoch"), total,
-                              stop ? fmt::format("plugin '{}' terminated the trainer ({}) at epoch {}, iteration {}",
-                                                 stop->plugin, why, stop->epoch, stop->iteration)
-                                   : fmt::format("the trainer was terminated ({})", why));
+                              note   ? fmt::format("{} terminated the trainer ({}) at epoch {}, iteration {}: {}",
+                                                   note->who, why, note->epoch, note->iteration, note->what)
+                              : stop ? fmt::format("plugin '{}' terminated the trainer ({}) at epoch {}, iteration {}",
+                                                   stop->plugin, why, stop->epoch, stop->iteration)
+                                     : fmt::format("the trainer was terminated ({})", why));
     }
     return summary;
 }
@@ -193,6 +196,11 @@ int run_training(const TrainOptions& c, Training& training, PluginHost& plugins,
     // Weights a participant stopped the run for as bad (a NaN loss) are a failed run, not a
     // result: a script checking the exit status must not take them for a trained model.
     if (training.trainer->terminate_reason() == ignite::TerminateReason::bad_weights) {
+        if (const auto& note = training.stop_note) {
+            throw RunFailed(fmt::format("{} stopped the trainer at epoch {}, iteration {}: {}; the run failed and no "
+                                        "checkpoint keeps those weights, results so far in {}",
+                                        note->who, note->epoch, note->iteration, note->what, results()));
+        }
         throw RunFailed(fmt::format("the trainer was stopped because its weights went bad (terminate reason "
                                     "bad_weights) at epoch {}, iteration {}; no checkpoint keeps them, results so "
                                     "far in {}",

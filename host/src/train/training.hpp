@@ -14,6 +14,7 @@
 #include "dataset.hpp"
 #include "models.hpp"
 #include "run_failure.hpp"
+#include "stop_note.hpp"
 #include "train_options.hpp"
 
 #include <ignite/core/data.hpp>
@@ -54,6 +55,8 @@ struct Training {
     /// The first exception each engine raised, where it happened (run_failure.hpp); the
     /// validation evaluator's goes into evaluator_failure (both run inside a trainer epoch).
     std::optional<FailureSite> trainer_failure, evaluator_failure;
+    /// Which component stopped the trainer and why (stop_note.hpp), for the summary.
+    std::optional<StopNote> stop_note;
 
     /// The model's output shape for two test images ("[2, 10]"), "" when the model
     /// cannot tell; for the message of a failed run.
