@@ -1,6 +1,7 @@
 #include "components.hpp"
 
 // One include and one row per component (host/src/train/components/<name>.hpp).
+#include "components/ema.hpp"
 #include "components/jsonl.hpp"
 #include "components/lr_schedule.hpp"
 
@@ -19,6 +20,7 @@ const std::vector<HostComponent>& host_components() {
     static const std::vector<HostComponent> list = {
         {jsonl_spec, make_jsonl},
         {lr_schedule_spec, make_lr_schedule},
+        {ema_spec, make_ema},
     };
     return list;
 }
