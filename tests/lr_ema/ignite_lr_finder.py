@@ -13,7 +13,8 @@ import warnings
 
 import torch
 from ignite.engine import Engine, Events
-from ignite.handlers import FastaiLRFinder
+from ignite.handlers import FastaiLRFinder, PiecewiseLinear
+from ignite.handlers.lr_finder import _ExponentialLR
 
 args = json.loads(sys.argv[1])
 losses = args["losses"]
@@ -37,8 +38,26 @@ with warnings.catch_warnings():
 out = {"lr": finder.get_results()["lr"], "loss": finder.get_results()["loss"], "applied": applied,
        "iterations": len(applied), "diverged": finder._diverge_flag,
        "lr_after": optimizer.param_groups[0]["lr"]}
+# Ignite's own schedule objects at indexes 0..N: the rate iteration k+1 runs at when each loss
+# is recorded with the rate that produced it (the C++ default).
+n = out["iterations"] if args.get("num_iter") is None else args["num_iter"]
+start = args["start_lr"] if args.get("start_lr") is not None else args["optimizer_lr"]
+end = args["end_lr"] if args.get("end_lr") is not None else 10.0
+grid = []
+if args["step_mode"] == "exp":
+    sched = _ExponentialLR(torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=start), [start], [end], n)
+    for i in range(n + 1):
+        sched.last_epoch = i - 1
+        grid.append(sched.get_lr()[0])
+else:
+    sched = PiecewiseLinear(torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=start), "lr", [(0, start), (n, end)])
+    for i in range(n + 1):
+        sched.event_index = i
+        grid.append(sched.get_param())
+out["grid"] = grid
 try:
     out["suggestion"] = finder.lr_suggestion()
+    out["suggestion_index"] = finder.get_results()["lr"].index(out["suggestion"])
 except RuntimeError as e:
     out["suggestion_error"] = str(e)
 print(json.dumps(out))

@@ -11,6 +11,7 @@
 #include <torch/serialize/archive.h>
 
 #include <cmath>
+#include <limits>
 #include <sstream>
 
 namespace ignite {
@@ -242,7 +243,9 @@ FastaiLRFinder::Attached FastaiLRFinder::attach(Engine& trainer, torch::optim::O
     }
     saved->handles.emplace_back(trainer.add_event_handler(Events::STARTED, [run](Engine& e) { run->started(e); }));
     saved->handles.emplace_back(
-        trainer.add_event_handler(Events::ITERATION_STARTED, [run](Engine& e) { run->iteration_started(e); }));
+        // First of the iteration's handlers, so every other one sees the rate it runs with.
+        trainer.add_event_handler(Events::ITERATION_STARTED, Priority{std::numeric_limits<int>::min()},
+                                  [run](Engine& e) { run->iteration_started(e); }));
     saved->handles.emplace_back(
         trainer.add_event_handler(Events::ITERATION_COMPLETED, [run](Engine& e) { run->iteration_completed(e); }));
     return Attached(std::move(saved));
