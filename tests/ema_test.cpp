@@ -104,10 +104,15 @@ TEST_CASE("EMA weights and momentum equal Ignite's EMAHandler bit for bit with a
         // values under its default name.
         {args(0.05, 0.5, 4, "copy"), {.momentum = 0.05, .momentum_warmup = 0.5, .warmup_iters = 4}, "gen_ema"},
     };
-    for (const auto& c : cases) {
+    auto all_args = json::array();
+    for (const auto& c : cases) all_args.push_back(c.args);
+    // One Python process for every case (importing torch is the slow part).
+    const auto results = run_python({std::string(IGNITE_SOURCE_DIR) + "/tests/lr_ema/ignite_ema.py", all_args.dump()});
+    REQUIRE(results.size() == cases.size());
+    for (std::size_t i = 0; i < cases.size(); ++i) {
+        const auto& c = cases[i];
+        const auto& expected = results[i];
         INFO(c.args.dump() << " name " << c.name);
-        const auto expected =
-            run_python({std::string(IGNITE_SOURCE_DIR) + "/tests/lr_ema/ignite_ema.py", c.args.dump()});
         const auto [emas, momenta] = our_ema(expected, c.options, c.name);
         CHECK(momenta == expected["momentum"].get<std::vector<double>>());
         REQUIRE(emas.size() == expected["ema"].size());
@@ -250,4 +255,18 @@ TEST_CASE("Bad ema options are refused with one line naming ema.key and exit 2",
         CHECK(errors[0].find(message) != std::string::npos);
         CHECK_FALSE(fs::exists(dir / "checkpoints"));
     }
+}
+
+TEST_CASE("plugins list and plugins inspect show the ema component with Ignite's option names", "[ema][host]") {
+    const auto list = test::built_host("plugins list");
+    INFO(list.out);
+    REQUIRE(list.rc == 0);
+    CHECK(list.out.find("\nema              1.0        component     every rank Ignite's EMAHandler") != std::string::npos);
+    const auto inspect = test::built_host("plugins inspect ema");
+    INFO(inspect.out);
+    REQUIRE(inspect.rc == 0);
+    for (const char* line : {"name:        ema", "band:        handlers (-50)", "state:       ema"})
+        CHECK(test::has_line(inspect.out, line));
+    for (const char* option : {"  momentum ", "  momentum_warmup ", "  warmup_iters ", "  handle_buffers ", "  evaluate "})
+        CHECK(inspect.out.find(option) != std::string::npos);
 }

@@ -38,8 +38,10 @@ json run_python(const std::vector<std::string>& argv) {
     return json::parse(r.out);
 }
 
-json ignite_finder(const json& args) {
-    return run_python({std::string(IGNITE_SOURCE_DIR) + "/tests/lr_ema/ignite_lr_finder.py", args.dump()});
+// Ignite's finder on each argument set, in one Python process (importing torch is the slow part).
+std::vector<json> ignite_finder(const std::vector<json>& sets) {
+    const auto out = run_python({std::string(IGNITE_SOURCE_DIR) + "/tests/lr_ema/ignite_lr_finder.py", json(sets).dump()});
+    return out.get<std::vector<json>>();
 }
 
 struct Ours {
@@ -86,7 +88,7 @@ Ours our_finder(const json& args, LrHistory history) {
 
 // Argument sets: both modes, a stop by divergence and by num_iter, a num_iter past the data
 // (max_epochs raised), num_iter defaulted, no smoothing, a curve without a U.
-std::vector<json> argument_sets() {
+std::vector<json> make_argument_sets() {
     const std::vector<double> u{1.0, 0.9, 0.7, 0.5, 0.45, 0.5, 0.8, 2.0, 5.0, 9.0, 20.0, 40.0, 80.0, 160.0};
     const std::vector<double> falling{3.0, 2.5, 2.2, 2.0, 1.9, 1.7, 1.6, 1.5, 1.45, 1.4, 1.3, 1.2, 1.1, 1.0};
     const std::vector<double> rising{1.0, 1.2, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 11.0, 12.0};
@@ -117,12 +119,24 @@ std::vector<json> argument_sets() {
     return sets;
 }
 
+const std::vector<json>& argument_sets() {
+    static const auto sets = make_argument_sets();
+    return sets;
+}
+
+// Ignite's results for argument_sets(), computed once for the test cases that compare with them.
+const std::vector<json>& ignite_results() {
+    static const auto results = ignite_finder(argument_sets());
+    return results;
+}
+
 }  // namespace
 
 TEST_CASE("With history ignite the finder records applies and stops exactly as Ignite 0.5.3's FastaiLRFinder", "[lr_finder]") {
-    for (const auto& args : argument_sets()) {
+    for (std::size_t i = 0; i < argument_sets().size(); ++i) {
+        const auto& args = argument_sets()[i];
+        const auto& expected = ignite_results().at(i);
         INFO(args.dump());
-        const auto expected = ignite_finder(args);
         const auto ours = our_finder(args, LrHistory::ignite);
         CHECK(ours.history.lr == expected["lr"].get<std::vector<double>>());
         CHECK(ours.history.loss == expected["loss"].get<std::vector<double>>());
@@ -139,9 +153,10 @@ TEST_CASE("With history ignite the finder records applies and stops exactly as I
 }
 
 TEST_CASE("By default each loss is recorded with the lr that produced it and the rest is Ignite's", "[lr_finder]") {
-    for (const auto& args : argument_sets()) {
+    for (std::size_t i = 0; i < argument_sets().size(); ++i) {
+        const auto& args = argument_sets()[i];
+        const auto& expected = ignite_results().at(i);
         INFO(args.dump());
-        const auto expected = ignite_finder(args);
         const auto ours = our_finder(args, LrHistory::applied);
         // The same iterations, smoothed losses and stop as Ignite's.
         CHECK(ours.history.loss == expected["loss"].get<std::vector<double>>());
@@ -290,7 +305,7 @@ TEST_CASE("ignite-host lr-find writes the curve pandas reads and the page and pr
     json args{{"losses", f.loss},   {"epoch_length", 20}, {"max_epochs", 1},     {"optimizer_lr", 0.03},
               {"num_iter", 18},     {"start_lr", 0.001},  {"end_lr", 1000.0},    {"step_mode", "exp"},
               {"smooth_f", 0.1},    {"diverge_th", 5.0}};
-    const auto expected = ignite_finder(args);
+    const auto expected = ignite_finder({args}).at(0);
     CHECK(f.smoothed == expected["loss"].get<std::vector<double>>());
     const auto grid = expected["grid"].get<std::vector<double>>();
     for (std::size_t k = 0; k < f.lr.size(); ++k) CHECK(f.lr[k] == grid.at(k));
@@ -328,4 +343,16 @@ TEST_CASE("ignite-host lr-find refuses bad options with one line and exit 2", "[
         CHECK(errors[0].find(message) != std::string::npos);
     }
     CHECK_FALSE(fs::exists(scratch() / "bad.csv"));
+    // An earlier lr-find's files are kept unless --overwrite.
+    const auto earlier = scratch() / "earlier.csv";
+    test::built_host("lr-find --model mlp --dataset synthetic:100 --threads 1 --num-iter 3 --output " + earlier.string());
+    REQUIRE(fs::exists(earlier));
+    auto again = test::built_host("lr-find --model mlp --dataset synthetic:100 --threads 1 --num-iter 3 --output " +
+                                  earlier.string());
+    CHECK(again.rc == 2);
+    CHECK(test::error_lines(again.out).size() == 1);
+    CHECK(again.out.find("exists (an earlier lr-find's?); give another --output, or --overwrite") != std::string::npos);
+    again = test::built_host("lr-find --model mlp --dataset synthetic:100 --threads 1 --num-iter 3 --overwrite --output " +
+                             earlier.string());
+    CHECK(again.rc != 2);
 }

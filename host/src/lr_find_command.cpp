@@ -26,12 +26,13 @@ namespace ignite::host {
 namespace {
 
 // train's options that only a training run uses: refused, never silently ignored.
-constexpr const char* kNotForLrFind[] = {"resume",    "plugin",     "plugin-opt", "metric", "output-dir",
-                                         "overwrite", "eval-every", "val-split",  "config", "no-default-plugins"};
+constexpr const char* kNotForLrFind[] = {"resume",     "plugin",    "plugin-opt", "metric",
+                                         "output-dir", "eval-every", "val-split",  "config", "no-default-plugins"};
 
 struct Settings {
     LrFinderOptions finder;
     fs::path csv, html;
+    bool overwrite = false;
 };
 
 po::options_description own_options() {
@@ -51,13 +52,15 @@ po::options_description own_options() {
         "applied: each loss with the lr that produced it; ignite: Ignite 0.5.3's history (the lr of the next "
         "iteration, its first iteration's rate)")("output", po::value<std::string>()->default_value("lr_find.csv"),
                                                   "the CSV (lr, loss, smoothed_loss); the page goes beside it, "
-                                                  "with .html");
+                                                  "with .html")(
+        "overwrite", po::bool_switch(), "replace the CSV and the page when they exist (refused otherwise)");
     return desc;
 }
 
 // The finder's settings from lr-find's own options, checked (one line each, exit 2).
 Settings settings_from(const po::variables_map& vm) {
     Settings s;
+    s.overwrite = vm["overwrite"].as<bool>();
     auto& o = s.finder;
     const auto finite = [](const char* name, double v) {
         if (!std::isfinite(v)) throw UsageError(fmt::format("--{} must be a finite number, got {}", name, v));
@@ -145,6 +148,13 @@ int lr_find_command(const std::vector<std::string>& args) {
     if (!options) return 0;
     if (!fs::is_directory(s.csv.parent_path().empty() ? fs::path(".") : s.csv.parent_path())) {
         throw UsageError(fmt::format("--output '{}': its folder does not exist", s.csv.string()));
+    }
+    for (const auto& file : {s.csv, s.html}) {
+        std::error_code ec;
+        if (!s.overwrite && fs::exists(file, ec)) {
+            throw UsageError(fmt::format("'{}' exists (an earlier lr-find's?); give another --output, or --overwrite",
+                                         file.string()));
+        }
     }
     Training training(*options);
     std::vector<at::Tensor> model_tensors;
