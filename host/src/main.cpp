@@ -1,6 +1,7 @@
-// ignite-host: the command line. Subcommands: train, dry-run, plugins list, plugins inspect, report,
+// ignite-host: the command line. Subcommands: train, dry-run, lr-find, plugins list, plugins inspect, report,
 // schedule.
 #include "cli_common.hpp"
+#include "lr_find_command.hpp"
 #include "report_command.hpp"
 #include "schedule_command.hpp"
 #include "console_options.hpp"
@@ -43,6 +44,8 @@ void print_usage() {
                  "                    lines in --output-dir\n"
                  "  dry-run           run the trainer (and evaluator) over synthetic batches with a no-op step,\n"
                  "                    firing every event: try plugins in a second\n"
+                 "  lr-find           the learning-rate range test (Ignite's FastaiLRFinder) on train's run: the\n"
+                 "                    loss-vs-lr curve as CSV and HTML, and the suggested lr\n"
                  "  plugins list      the built-in components and the plugins on the search path\n"
                  "  plugins inspect   everything a plugin declares: options, events, metrics\n"
                  "  report DIR        the run's page (DIR/report.html) from a run folder's metrics.jsonl\n"
@@ -268,6 +271,7 @@ int main(int argc, char** argv) {
         if (command == "plugins") return plugins_command(rest);
         if (command == "report") return report_command(rest);
         if (command == "schedule") return schedule_command(rest);
+        if (command == "lr-find") return lr_find_command(rest);
         throw UsageError(fmt::format("unknown command '{}'; see ignite-host --help", command));
     } catch (const UsageError& e) {
         return report(e.what(), UsageError::kStatus);

@@ -4,6 +4,7 @@
 #include "components/checkpoint.hpp"
 #include "components/core_metrics.hpp"
 #include "components/early_stopping.hpp"
+#include "components/ema.hpp"
 #include "components/jsonl.hpp"
 #include "components/lr_schedule.hpp"
 #include "components/terminate_on_nan.hpp"
@@ -34,6 +35,7 @@ const std::vector<HostComponent>& host_components() {
         {early_stopping_spec, make_early_stopping},
         {terminate_on_nan_spec, make_terminate_on_nan},
         {time_limit_spec, make_time_limit},
+        {ema_spec, make_ema},
     };
     return list;
 }
