@@ -8,8 +8,12 @@
 
 #include <catch2/catch.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include <filesystem>
+#include <fstream>
 #include <regex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -60,8 +64,12 @@ TEST_CASE("train --preset common checkpoints as Ignite's common setup does and t
     REQUIRE(r.rc == 0);
     // 20 iterations, fewer than save_every_iters=1000: the final state is saved at COMPLETED.
     CHECK(training_checkpoints(dir / "checkpoints") == std::vector<std::int64_t>{20});
-    for (const char* participant : {"terminate_on_nan", "lr_schedule", "checkpoint", "empty_cuda_cache"})
-        CHECK(r.out.find(participant) != std::string::npos);
+    // The run's participants, as profile.json lists them: the preset's, none of the defaults.
+    std::ifstream in(dir / "profile.json");
+    const auto profile = nlohmann::json::parse(in);
+    std::set<std::string> loaded;
+    for (const auto& p : profile["participants"]) loaded.insert(p.get<std::string>());
+    CHECK(loaded == std::set<std::string>{"terminate_on_nan", "lr_schedule", "checkpoint", "progress", "empty_cuda_cache"});
 
     const auto dir2 = fresh_dir("every5");
     r = ignite::test::built_host("train " + kSmall + "--epochs 2 --eval-every 0 --no-default-plugins --preset common "

@@ -150,7 +150,8 @@ TEST_CASE("train writes profile.json naming every default participant with the c
     CHECK(wall > 0.0);
 
     // The defaults (train_plugins.cpp) and the cosine schedule, each with at least one row.
-    const std::set<std::string> defaults = {"progress", "jsonl", "tensorboard", "csv", "report", "lr_schedule"};
+    const std::set<std::string> defaults = {"progress", "jsonl",       "tensorboard",     "csv",
+                                            "report",   "lr_schedule", "terminate_on_nan"};
     std::set<std::string> listed, timed;
     for (const auto& p : profile["participants"]) listed.insert(p.get<std::string>());
     CHECK(listed == defaults);
@@ -172,6 +173,7 @@ TEST_CASE("train writes profile.json naming every default participant with the c
     CHECK(calls(*trainer, "lr_schedule", "ITERATION_STARTED") == 16);
     CHECK(calls(*trainer, "report", "ITERATION_COMPLETED") == 16);
     CHECK(calls(*trainer, "progress", "ITERATION_COMPLETED") == 16);
+    CHECK(calls(*trainer, "terminate_on_nan", "ITERATION_COMPLETED") == 16);
     CHECK(calls(*trainer, "jsonl", "EPOCH_COMPLETED") == 2);
     CHECK(calls(*trainer, "report", "STARTED") == 1);
     CHECK(calls(*trainer, "csv", "COMPLETED") == 1);

@@ -9,6 +9,7 @@
 #include "train/components.hpp"
 #include "train/components/checkpoint.hpp"
 #include "train/eval_schedule.hpp"
+#include "train/presets.hpp"
 #include "train/run_failure.hpp"
 #include "train/train_command.hpp"
 #include <ignite/runtime/bridge.hpp>
@@ -63,7 +64,9 @@ int dry_run(const std::vector<std::string>& args) {
         "epoch-length", po::value<std::int64_t>()->default_value(10), "iterations per trainer epoch")(
         "eval-every", po::value<std::int64_t>()->default_value(0),
         "run the evaluator every K trainer epochs and after the last (0: never)")(
-        "eval-length", po::value<std::int64_t>()->default_value(2), "iterations per evaluator run");
+        "eval-length", po::value<std::int64_t>()->default_value(2), "iterations per evaluator run")(
+        "preset", po::value<std::string>(),
+        "print the participants and options `train --preset NAME` loads (common), then dry-run as usual");
     desc.add(plugin_options_description());
     desc.add(console_options_description());
     const auto vm = parse(args, desc);
@@ -72,6 +75,9 @@ int dry_run(const std::vector<std::string>& args) {
         return 0;
     }
     apply_console_options(vm);
+    if (vm.count("preset")) {
+        for (const auto& line : describe_preset(find_preset(vm["preset"].as<std::string>()))) std::cout << line << '\n';
+    }
     const auto epochs = vm["epochs"].as<std::int64_t>();
     const auto epoch_length = vm["epoch-length"].as<std::int64_t>();
     const auto eval_every = vm["eval-every"].as<std::int64_t>();

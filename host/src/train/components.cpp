@@ -5,6 +5,7 @@
 #include "components/core_metrics.hpp"
 #include "components/early_stopping.hpp"
 #include "components/ema.hpp"
+#include "components/empty_cuda_cache.hpp"
 #include "components/jsonl.hpp"
 #include "components/lr_schedule.hpp"
 #include "components/terminate_on_nan.hpp"
@@ -36,6 +37,7 @@ const std::vector<HostComponent>& host_components() {
         {terminate_on_nan_spec, make_terminate_on_nan},
         {time_limit_spec, make_time_limit},
         {ema_spec, make_ema},
+        {empty_cuda_cache_spec, make_empty_cuda_cache},
     };
     return list;
 }

@@ -3,6 +3,7 @@
 #include "cli_common.hpp"
 #include "console_options.hpp"
 #include "output_folder.hpp"
+#include "presets.hpp"
 
 #include <fmt/format.h>
 
@@ -105,6 +106,7 @@ void validate(const TrainOptions& c, const po::variables_map& vm) {
     if (c.weight_decay < 0 || c.weight_decay > 1) {
         throw UsageError(fmt::format("--weight-decay must be in [0, 1] (typical: 1e-4), got {}", c.weight_decay));
     }
+    if (!c.preset.empty()) (void)find_preset(c.preset);  // unknown: one line naming the presets
     if (c.lr_schedule != "cosine" && c.lr_schedule != "constant") {
         throw UsageError(fmt::format("unknown --lr-schedule '{}': use cosine or constant", c.lr_schedule));
     }
@@ -193,6 +195,10 @@ std::optional<TrainOptions> parse_train_options(const std::vector<std::string>& 
         "accumulate-grad-batches", po::value(&c.accumulate_grad_batches)->default_value(1),
         "one optimizer step every K batches, each batch's loss divided by K (Ignite's "
         "gradient_accumulation_steps); the lr schedule still moves every iteration")(
+        "preset", po::value(&c.preset)->default_value(""),
+        "common: what Ignite's setup_common_training_handlers wires (terminate_on_nan, lr_schedule, checkpoint "
+        "every 1000 iterations with filename_prefix training, progress, empty_cuda_cache); `ignite-host dry-run "
+        "--preset common` prints it; --plugin-opt values win over the preset's")(
         "seed", po::value(&c.seed)->default_value(0), "seed for weights and shuffling")(
         "threads", po::value(&c.threads)->default_value(0), "LibTorch intra-op threads (0: one per core)")(
         "device", po::value(&c.device)->default_value("auto"), "auto, cpu, cuda or cuda:N")(

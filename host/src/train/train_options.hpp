@@ -15,6 +15,7 @@ namespace ignite::host {
 /// the machine, the data or the plugins.
 struct TrainOptions {
     std::string model, dataset, optimizer, lr_schedule, device, output_dir;
+    std::string preset;       ///< --preset: "" (none) or a name in presets.cpp
     std::string resume;       ///< --resume: "" (none), "auto" or a checkpoint's path
     std::int64_t limit;       ///< --limit: the first N training samples (0: all)
     std::int64_t test_limit;  ///< --test-limit: the first N test samples (0: all)

@@ -6,6 +6,7 @@
 #include "components/core_metrics.hpp"
 #include "components/lr_schedule.hpp"
 #include "console_options.hpp"
+#include "presets.hpp"
 
 #include <ignite/runtime/console_log.hpp>
 #include <ignite/runtime/plugin_loader.hpp>
@@ -87,6 +88,14 @@ std::vector<std::string> plugin_list(const TrainOptions& c, const PluginHost& pl
         }
     }
     if (c.lr_schedule == "cosine") list.emplace_back(kLrScheduleName);
+    // A preset's participants (presets.hpp) come after the defaults, before --plugin's; its
+    // lr_schedule entry follows --lr-schedule (constant means none).
+    if (!c.preset.empty()) {
+        for (const auto& e : find_preset(c.preset).entries) {
+            if (e.participant == kLrScheduleName && c.lr_schedule != "cosine") continue;
+            if (std::find(list.begin(), list.end(), e.participant) == list.end()) list.push_back(e.participant);
+        }
+    }
     for (const auto& p : c.plugins) {
         if (std::find(list.begin(), list.end(), p) == list.end()) list.push_back(p);
     }
@@ -268,6 +277,14 @@ void open_plugins(PluginHost& plugins, Training& training, const TrainOptions& c
         auto& given = options[kLrScheduleName];
         const auto run = lr_schedule_run_options(c);
         given.insert(given.begin(), run.begin(), run.end());
+    }
+    // A preset's options likewise go before the command line's, which win.
+    if (!c.preset.empty()) {
+        for (const auto& e : find_preset(c.preset).entries) {
+            if (e.options.empty() || std::find(names.begin(), names.end(), e.participant) == names.end()) continue;
+            auto& given = options[e.participant];
+            given.insert(given.begin(), e.options.begin(), e.options.end());
+        }
     }
     plugins.open(names, options);
     attach_metrics(plugins, training, c, evaluates);
