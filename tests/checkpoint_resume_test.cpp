@@ -598,6 +598,9 @@ TEST_CASE("checkpoint: a third-party saver (SDK only) stores the host's checkpoi
 TEST_CASE("checkpoint plugin: to_save picks the entries (Ignite's to_save), one entry is the file and its name",
           "[checkpoint]") {
     const auto dir = ignite::test::scratch_dir("ckpt_to_save");
+    // scratch_dir is per process id, and ids come round again: an earlier run's files must not
+    // count as this run's.
+    fs::remove_all(dir);
     // The classic ModelCheckpoint: only the model, the best by accuracy: best_model_accuracy=....pt
     // holding the model's state_dict itself.
     auto r = host(kSmall + " --epochs 2 --output-dir " + (dir / "out1").string() +
